@@ -1,0 +1,586 @@
+//! The carers register: create, read, update, close, reopen, and the derived facts (age,
+//! category, "cares for more than one person") that are computed, never typed.
+
+use chrono::NaiveDate;
+use rusqlite::{params, Connection, OptionalExtension, Row};
+use serde::{Deserialize, Serialize};
+
+use crate::caring::{self, CaringEntry};
+use crate::choices::{
+    Category, CloseReason, ContactMethod, Disability, Employment, Ethnicity, Gender, ReferralSource, Status,
+};
+use crate::context::{Ctx, Touched};
+use crate::dates;
+use crate::error::{Error, Result};
+use crate::notes::{self, Note};
+use crate::settings::{self, Settings};
+use crate::validate::{self, Check, LONG_TEXT_MAX, NAME_MAX, TEXT_MAX};
+
+/// The oldest age we accept for a date of birth.
+pub const MAX_AGE: u32 = 120;
+/// The school field is for carers under this age.
+pub const SCHOOL_UNDER: u32 = 19;
+/// Under this age a carer is a young carer (Children and Families Act 2014).
+pub const ADULT_AGE: u32 = 18;
+
+/// A carer's details as typed in the form. Also what a record returns, normalised (dates as
+/// `YYYY-MM-DD`, postcodes in capitals, NHS numbers spaced `943 476 5919`, choices as codes).
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize, schemars::JsonSchema)]
+#[serde(default, deny_unknown_fields)]
+pub struct CarerInput {
+    pub title: Option<String>,
+    pub first_name: Option<String>,
+    pub last_name: Option<String>,
+    pub preferred_name: Option<String>,
+    /// DD/MM/YYYY or YYYY-MM-DD.
+    pub date_of_birth: Option<String>,
+    /// A `gender` code.
+    pub gender: Option<String>,
+    /// An `ethnicity` code (ONS 2021).
+    pub ethnicity: Option<String>,
+    pub main_language: Option<String>,
+    pub interpreter_needed: bool,
+    pub address_line1: Option<String>,
+    pub address_line2: Option<String>,
+    pub town: Option<String>,
+    pub postcode: Option<String>,
+    pub phone: Option<String>,
+    pub email: Option<String>,
+    /// A `contact_method` code.
+    pub preferred_contact: Option<String>,
+    pub gp_practice: Option<String>,
+    /// For carers under 19 only.
+    pub school: Option<String>,
+    /// Ten digits passing the Modulus 11 check.
+    pub nhs_number: Option<String>,
+    pub date_first_identified: Option<String>,
+    /// A `referral_source` code.
+    pub referral_source: Option<String>,
+    pub referrer_name: Option<String>,
+    /// "How did you hear about us?"
+    pub how_heard: Option<String>,
+    pub consent_given: bool,
+    pub consent_date: Option<String>,
+    pub consent_recorded_by: Option<String>,
+    pub consent_share_gp: bool,
+    pub consent_share_school: bool,
+    pub consent_share_adult_services: bool,
+    /// An `employment` code.
+    pub employment_status: Option<String>,
+    /// A `disability` code: the carer's own disability or long-term condition.
+    pub disability: Option<String>,
+    /// Cares for a disabled child they have parental responsibility for (18 or over).
+    pub parent_carer: bool,
+}
+
+/// The stored columns, in the order of [`CarerInput::to_params`] and [`input_from_row`].
+const COLUMNS: &str = "title, first_name, last_name, preferred_name, date_of_birth, gender, ethnicity, \
+    main_language, interpreter_needed, address_line1, address_line2, town, postcode, phone, email, \
+    preferred_contact, gp_practice, school, nhs_number, date_first_identified, referral_source, \
+    referrer_name, how_heard, consent_given, consent_date, consent_recorded_by, consent_share_gp, \
+    consent_share_school, consent_share_adult_services, employment_status, disability, parent_carer";
+const COLUMN_COUNT: usize = 32;
+
+impl CarerInput {
+    fn to_params(&self) -> [&dyn rusqlite::ToSql; COLUMN_COUNT] {
+        [
+            &self.title,
+            &self.first_name,
+            &self.last_name,
+            &self.preferred_name,
+            &self.date_of_birth,
+            &self.gender,
+            &self.ethnicity,
+            &self.main_language,
+            &self.interpreter_needed,
+            &self.address_line1,
+            &self.address_line2,
+            &self.town,
+            &self.postcode,
+            &self.phone,
+            &self.email,
+            &self.preferred_contact,
+            &self.gp_practice,
+            &self.school,
+            &self.nhs_number,
+            &self.date_first_identified,
+            &self.referral_source,
+            &self.referrer_name,
+            &self.how_heard,
+            &self.consent_given,
+            &self.consent_date,
+            &self.consent_recorded_by,
+            &self.consent_share_gp,
+            &self.consent_share_school,
+            &self.consent_share_adult_services,
+            &self.employment_status,
+            &self.disability,
+            &self.parent_carer,
+        ]
+    }
+}
+
+fn input_from_row(r: &Row<'_>, at: usize) -> rusqlite::Result<CarerInput> {
+    Ok(CarerInput {
+        title: r.get(at)?,
+        first_name: r.get(at + 1)?,
+        last_name: r.get(at + 2)?,
+        preferred_name: r.get(at + 3)?,
+        date_of_birth: r.get(at + 4)?,
+        gender: r.get(at + 5)?,
+        ethnicity: r.get(at + 6)?,
+        main_language: r.get(at + 7)?,
+        interpreter_needed: r.get(at + 8)?,
+        address_line1: r.get(at + 9)?,
+        address_line2: r.get(at + 10)?,
+        town: r.get(at + 11)?,
+        postcode: r.get(at + 12)?,
+        phone: r.get(at + 13)?,
+        email: r.get(at + 14)?,
+        preferred_contact: r.get(at + 15)?,
+        gp_practice: r.get(at + 16)?,
+        school: r.get(at + 17)?,
+        nhs_number: r.get(at + 18)?,
+        date_first_identified: r.get(at + 19)?,
+        referral_source: r.get(at + 20)?,
+        referrer_name: r.get(at + 21)?,
+        how_heard: r.get(at + 22)?,
+        consent_given: r.get(at + 23)?,
+        consent_date: r.get(at + 24)?,
+        consent_recorded_by: r.get(at + 25)?,
+        consent_share_gp: r.get(at + 26)?,
+        consent_share_school: r.get(at + 27)?,
+        consent_share_adult_services: r.get(at + 28)?,
+        employment_status: r.get(at + 29)?,
+        disability: r.get(at + 30)?,
+        parent_carer: r.get(at + 31)?,
+    })
+}
+
+/// The carer category, derived from age and the young adult carer range in settings.
+/// Under 18 is always a young carer, whatever the range says.
+pub fn category(age: u32, settings: &Settings) -> Category {
+    if age < ADULT_AGE {
+        Category::YoungCarer
+    } else if (settings.young_adult_min_age..=settings.young_adult_max_age).contains(&age) {
+        Category::YoungAdultCarer
+    } else {
+        Category::AdultCarer
+    }
+}
+
+/// Checks and normalises a carer's details. Every problem is reported at once.
+pub fn check(input: &CarerInput, today: NaiveDate) -> Result<CarerInput> {
+    let mut c = Check::new("");
+    let iso = |d: Option<NaiveDate>| d.map(|d| d.to_string());
+
+    let dob = match input.date_of_birth.as_deref().map(str::trim).filter(|s| !s.is_empty()) {
+        None => {
+            c.fail("date_of_birth", "enter the date of birth, for example 27/03/1984");
+            None
+        }
+        Some(_) => c.past_date("date_of_birth", "Date of birth", &input.date_of_birth, today),
+    };
+    let age = dob.and_then(|d| dates::age_on(d, today));
+    if let Some(a) = age {
+        if a > MAX_AGE {
+            c.fail("date_of_birth", format!("a date of birth more than {MAX_AGE} years ago is not possible: check the year"));
+        }
+    }
+
+    let mut out = CarerInput {
+        title: c.text("title", "Title", &input.title, 20),
+        first_name: Some(c.required("first_name", "First name", &input.first_name, NAME_MAX)),
+        last_name: Some(c.required("last_name", "Last name", &input.last_name, NAME_MAX)),
+        preferred_name: c.text("preferred_name", "Preferred name", &input.preferred_name, NAME_MAX),
+        date_of_birth: iso(dob),
+        gender: c.choice("gender", &input.gender, Gender::parse).map(|v| v.code().into()),
+        ethnicity: c.choice("ethnicity", &input.ethnicity, Ethnicity::parse).map(|v| v.code().into()),
+        main_language: c.text("main_language", "Main language", &input.main_language, 60),
+        interpreter_needed: input.interpreter_needed,
+        address_line1: c.text("address_line1", "Address line 1", &input.address_line1, TEXT_MAX),
+        address_line2: c.text("address_line2", "Address line 2", &input.address_line2, TEXT_MAX),
+        town: c.text("town", "Town or city", &input.town, 100),
+        postcode: None,
+        phone: c.text("phone", "Phone", &input.phone, 40),
+        email: c.text("email", "Email", &input.email, TEXT_MAX),
+        preferred_contact: c.choice("preferred_contact", &input.preferred_contact, ContactMethod::parse).map(|v| v.code().into()),
+        gp_practice: c.text("gp_practice", "GP practice", &input.gp_practice, TEXT_MAX),
+        school: c.text("school", "School", &input.school, TEXT_MAX),
+        nhs_number: None,
+        date_first_identified: iso(c.past_date("date_first_identified", "Date first identified", &input.date_first_identified, today)),
+        referral_source: c.choice("referral_source", &input.referral_source, ReferralSource::parse).map(|v| v.code().into()),
+        referrer_name: c.text("referrer_name", "Referrer's name", &input.referrer_name, NAME_MAX),
+        how_heard: c.text("how_heard", "How they heard about us", &input.how_heard, TEXT_MAX),
+        consent_given: input.consent_given,
+        consent_date: iso(c.past_date("consent_date", "Consent date", &input.consent_date, today)),
+        consent_recorded_by: c.text("consent_recorded_by", "Consent recorded by", &input.consent_recorded_by, NAME_MAX),
+        consent_share_gp: input.consent_share_gp,
+        consent_share_school: input.consent_share_school,
+        consent_share_adult_services: input.consent_share_adult_services,
+        employment_status: c.choice("employment_status", &input.employment_status, Employment::parse).map(|v| v.code().into()),
+        disability: c.choice("disability", &input.disability, Disability::parse).map(|v| v.code().into()),
+        parent_carer: input.parent_carer,
+    };
+
+    if let Some(p) = c.text("postcode", "Postcode", &input.postcode, 10) {
+        match validate::postcode(&p) {
+            Some(norm) => out.postcode = Some(norm),
+            None => c.fail("postcode", format!("'{p}' is not a UK postcode: enter it like SW1A 1AA")),
+        }
+    }
+    if let Some(n) = input.nhs_number.as_deref().map(str::trim).filter(|s| !s.is_empty()) {
+        match validate::nhs_number(n) {
+            Some(norm) => out.nhs_number = Some(norm),
+            None => c.fail("nhs_number", "that NHS number is not valid (it must be 10 digits and pass the NHS check): check it against a letter from the GP or leave it blank"),
+        }
+    }
+    if let Some(p) = &out.phone {
+        if !validate::phone(p) {
+            c.fail("phone", "enter a phone number with 10 to 15 digits, for example 07700 900123");
+        }
+    }
+    if let Some(e) = &out.email {
+        if !validate::email(e) {
+            c.fail("email", "enter an email address like name@example.org");
+        }
+    }
+    if let (Some(dob), Some(ident)) = (dob, out.date_first_identified.as_deref()) {
+        if ident < dob.to_string().as_str() {
+            c.fail("date_first_identified", "the date first identified cannot be before the date of birth");
+        }
+    }
+    if let Some(age) = age {
+        if out.school.is_some() && age >= SCHOOL_UNDER {
+            c.fail("school", format!("a school is recorded only for carers under {SCHOOL_UNDER}: clear it, or check the date of birth"));
+        }
+        if out.parent_carer && age < ADULT_AGE {
+            c.fail("parent_carer", "a parent carer is 18 or over: untick it, or check the date of birth");
+        }
+    }
+    if out.consent_given {
+        if out.consent_date.is_none() && !c.errors.iter().any(|e| e.field == "consent_date") {
+            c.fail("consent_date", "enter the date consent was given");
+        }
+    } else {
+        if out.consent_share_gp || out.consent_share_school || out.consent_share_adult_services {
+            c.fail("consent_given", "record that consent was given before choosing who may be told");
+        }
+        if out.consent_date.is_some() {
+            c.fail("consent_given", "a consent date is set: tick consent given, or clear the date");
+        }
+    }
+    // Report problems in the order the form shows the fields.
+    c.errors.sort_by_key(|e| COLUMNS.split(", ").position(|col| col.trim() == e.field).unwrap_or(usize::MAX));
+    c.finish()?;
+    Ok(out)
+}
+
+/// A carer's whole record, as the record page shows it.
+#[derive(Debug, Clone, Serialize, schemars::JsonSchema)]
+pub struct CarerRecord {
+    pub id: i64,
+    pub reference: String,
+    #[serde(flatten)]
+    pub details: CarerInput,
+    /// `open` or `closed`.
+    pub status: String,
+    pub closed_reason: Option<String>,
+    pub closed_date: Option<String>,
+    pub closed_note: Option<String>,
+    pub created_at: String,
+    pub created_by: String,
+    pub updated_at: String,
+    pub updated_by: String,
+    /// Age today, in whole years.
+    pub age: u32,
+    /// `young_carer`, `young_adult_carer` or `adult_carer`: derived from age and settings.
+    pub category: String,
+    pub category_label: String,
+    /// Cares for more than one person (derived from the caring links).
+    pub cares_for_several: bool,
+    /// The people this carer cares for, with the caring link.
+    pub caring: Vec<CaringEntry>,
+    /// Case notes, newest first.
+    pub notes: Vec<Note>,
+}
+
+/// One line in a list of carers.
+#[derive(Debug, Clone, Serialize, schemars::JsonSchema)]
+pub struct CarerSummary {
+    pub id: i64,
+    pub reference: String,
+    pub first_name: String,
+    pub last_name: String,
+    pub preferred_name: Option<String>,
+    pub date_of_birth: String,
+    pub age: u32,
+    pub category: String,
+    pub category_label: String,
+    pub status: String,
+    pub postcode: Option<String>,
+    pub school: Option<String>,
+}
+
+/// Columns for [`summary_from_row`], prefixed with the carers table's alias `c`.
+pub const SUMMARY_COLUMNS: &str =
+    "c.id, c.reference, c.first_name, c.last_name, c.preferred_name, c.date_of_birth, c.status, c.postcode, c.school";
+
+pub fn summary_from_row(r: &Row<'_>, today: NaiveDate, settings: &Settings) -> rusqlite::Result<CarerSummary> {
+    summary_from_row_at(r, 0, today, settings)
+}
+
+/// As [`summary_from_row`], with [`SUMMARY_COLUMNS`] starting at column `at`.
+pub fn summary_from_row_at(r: &Row<'_>, at: usize, today: NaiveDate, settings: &Settings) -> rusqlite::Result<CarerSummary> {
+    let dob: String = r.get(at + 5)?;
+    let age = age_from_iso(&dob, today);
+    let cat = category(age, settings);
+    Ok(CarerSummary {
+        id: r.get(at)?,
+        reference: r.get(at + 1)?,
+        first_name: r.get(at + 2)?,
+        last_name: r.get(at + 3)?,
+        preferred_name: r.get(at + 4)?,
+        date_of_birth: dob,
+        age,
+        category: cat.code().into(),
+        category_label: cat.label().into(),
+        status: r.get(at + 6)?,
+        postcode: r.get(at + 7)?,
+        school: r.get(at + 8)?,
+    })
+}
+
+fn age_from_iso(dob: &str, today: NaiveDate) -> u32 {
+    NaiveDate::parse_from_str(dob, "%Y-%m-%d")
+        .ok()
+        .and_then(|d| dates::age_on(d, today))
+        .unwrap_or(0)
+}
+
+/// Loads a carer's whole record.
+pub fn load(conn: &Connection, id: i64, today: NaiveDate) -> Result<CarerRecord> {
+    let settings = settings::load(conn)?;
+    let sql = format!(
+        "SELECT id, reference, status, closed_reason, closed_date, closed_note, created_at, created_by,
+                updated_at, updated_by, {COLUMNS} FROM carers WHERE id = ?1"
+    );
+    let rec = conn
+        .query_row(&sql, [id], |r| {
+            let details = input_from_row(r, 10)?;
+            Ok(CarerRecord {
+                id: r.get(0)?,
+                reference: r.get(1)?,
+                status: r.get(2)?,
+                closed_reason: r.get(3)?,
+                closed_date: r.get(4)?,
+                closed_note: r.get(5)?,
+                created_at: r.get(6)?,
+                created_by: r.get(7)?,
+                updated_at: r.get(8)?,
+                updated_by: r.get(9)?,
+                age: 0,
+                category: String::new(),
+                category_label: String::new(),
+                cares_for_several: false,
+                details,
+                caring: vec![],
+                notes: vec![],
+            })
+        })
+        .optional()?;
+    let mut rec = rec.ok_or(Error::NotFound { what: "that carer" })?;
+    rec.age = age_from_iso(rec.details.date_of_birth.as_deref().unwrap_or_default(), today);
+    let cat = category(rec.age, &settings);
+    rec.category = cat.code().into();
+    rec.category_label = cat.label().into();
+    rec.caring = caring::for_carer(conn, id, today)?;
+    rec.cares_for_several = rec.caring.len() > 1;
+    rec.notes = notes::list_for(conn, id)?;
+    Ok(rec)
+}
+
+/// Fails with not-found unless the carer exists.
+pub fn ensure_exists(conn: &Connection, id: i64) -> Result<()> {
+    let found: Option<i64> = conn
+        .query_row("SELECT id FROM carers WHERE id = ?1", [id], |r| r.get(0))
+        .optional()?;
+    found.map(|_| ()).ok_or(Error::NotFound { what: "that carer" })
+}
+
+/// Inserts a checked carer and gives it its reference. Returns the new id.
+pub fn insert(conn: &Connection, details: &CarerInput, by: &str, now: &str) -> Result<i64> {
+    let mut params: Vec<&dyn rusqlite::ToSql> = details.to_params().to_vec();
+    params.extend([&now as &dyn rusqlite::ToSql, &by, &now, &by]);
+    let placeholders = (1..=COLUMN_COUNT + 4).map(|i| format!("?{i}")).collect::<Vec<_>>().join(", ");
+    conn.execute(
+        &format!("INSERT INTO carers ({COLUMNS}, created_at, created_by, updated_at, updated_by) VALUES ({placeholders})"),
+        params.as_slice(),
+    )?;
+    let id = conn.last_insert_rowid();
+    conn.execute("UPDATE carers SET reference = printf('C-%06d', id) WHERE id = ?1", [id])?;
+    Ok(id)
+}
+
+#[derive(Debug, Deserialize, schemars::JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct IdArgs {
+    pub id: i64,
+}
+
+#[derive(Debug, Deserialize, schemars::JsonSchema)]
+pub struct UpdateArgs {
+    pub id: i64,
+    #[serde(flatten)]
+    pub details: CarerInput,
+}
+
+#[derive(Debug, Deserialize, schemars::JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct CloseArgs {
+    pub id: i64,
+    /// A `close_reason` code.
+    pub reason: Option<String>,
+    /// DD/MM/YYYY or YYYY-MM-DD; not in the future.
+    pub date: Option<String>,
+    /// Required when the reason is "other".
+    pub note: Option<String>,
+}
+
+pub fn create(ctx: &mut Ctx<'_>, input: CarerInput) -> Result<CarerRecord> {
+    let details = check(&input, ctx.today())?;
+    let now = ctx.now();
+    let id = insert(ctx.tx, &details, &ctx.actor().name, &now)?;
+    ctx.touch(Touched::ChangedCarer(id));
+    load(ctx.tx, id, ctx.today())
+}
+
+pub fn get(ctx: &mut Ctx<'_>, args: IdArgs) -> Result<CarerRecord> {
+    let rec = load(ctx.tx, args.id, ctx.today())?;
+    ctx.touch(Touched::ViewedCarer(args.id));
+    Ok(rec)
+}
+
+pub fn update(ctx: &mut Ctx<'_>, args: UpdateArgs) -> Result<CarerRecord> {
+    ensure_exists(ctx.tx, args.id)?;
+    let details = check(&args.details, ctx.today())?;
+    let sets = COLUMNS
+        .split(", ")
+        .enumerate()
+        .map(|(i, col)| format!("{} = ?{}", col.trim(), i + 1))
+        .collect::<Vec<_>>()
+        .join(", ");
+    let now = ctx.now();
+    let by = ctx.actor().name.clone();
+    let mut params: Vec<&dyn rusqlite::ToSql> = details.to_params().to_vec();
+    params.extend([&now as &dyn rusqlite::ToSql, &by, &args.id]);
+    let n = COLUMN_COUNT;
+    ctx.tx.execute(
+        &format!("UPDATE carers SET {sets}, updated_at = ?{}, updated_by = ?{} WHERE id = ?{}", n + 1, n + 2, n + 3),
+        params.as_slice(),
+    )?;
+    ctx.touch(Touched::ChangedCarer(args.id));
+    load(ctx.tx, args.id, ctx.today())
+}
+
+pub fn close(ctx: &mut Ctx<'_>, args: CloseArgs) -> Result<CarerRecord> {
+    let rec = load(ctx.tx, args.id, ctx.today())?;
+    if rec.status == Status::Closed.code() {
+        return Err(Error::Conflict("this record is already closed: reopen it first if you need to close it again".into()));
+    }
+    let mut c = Check::new("");
+    let reason = match args.reason.as_deref().map(str::trim).filter(|s| !s.is_empty()) {
+        None => {
+            c.fail("reason", "choose why the record is being closed");
+            None
+        }
+        Some(_) => c.choice("reason", &args.reason, CloseReason::parse),
+    };
+    let date = if args.date.as_deref().map(str::trim).unwrap_or("").is_empty() {
+        c.fail("date", "enter the date the record was closed, for example 01/11/2026");
+        None
+    } else {
+        c.past_date("date", "Date closed", &args.date, ctx.today())
+    };
+    let note = c.text("note", "Note", &args.note, LONG_TEXT_MAX);
+    if reason == Some(CloseReason::Other) && note.is_none() {
+        c.fail("note", "say why the record is being closed");
+    }
+    if let (Some(d), Some(dob)) = (date, rec.details.date_of_birth.as_deref()) {
+        if d.to_string().as_str() < dob {
+            c.fail("date", "the date closed cannot be before the date of birth");
+        }
+    }
+    c.finish()?;
+    ctx.tx.execute(
+        "UPDATE carers SET status = 'closed', closed_reason = ?1, closed_date = ?2, closed_note = ?3,
+             updated_at = ?4, updated_by = ?5 WHERE id = ?6",
+        params![reason, date.map(|d| d.to_string()), note, ctx.now(), ctx.actor().name, args.id],
+    )?;
+    ctx.touch(Touched::ChangedCarer(args.id));
+    load(ctx.tx, args.id, ctx.today())
+}
+
+pub fn reopen(ctx: &mut Ctx<'_>, args: IdArgs) -> Result<CarerRecord> {
+    let rec = load(ctx.tx, args.id, ctx.today())?;
+    if rec.status == Status::Open.code() {
+        return Err(Error::Conflict("this record is already open".into()));
+    }
+    ctx.tx.execute(
+        "UPDATE carers SET status = 'open', closed_reason = NULL, closed_date = NULL, closed_note = NULL,
+             updated_at = ?1, updated_by = ?2 WHERE id = ?3",
+        params![ctx.now(), ctx.actor().name, args.id],
+    )?;
+    ctx.touch(Touched::ChangedCarer(args.id));
+    load(ctx.tx, args.id, ctx.today())
+}
+
+/// The schools recorded on carers, for the register's filter.
+pub fn schools(ctx: &mut Ctx<'_>, _: crate::settings::NoArgs) -> Result<Vec<String>> {
+    let mut stmt = ctx
+        .tx
+        .prepare("SELECT DISTINCT school FROM carers WHERE school IS NOT NULL ORDER BY school COLLATE NOCASE")?;
+    let rows = stmt.query_map([], |r| r.get(0))?;
+    Ok(rows.collect::<rusqlite::Result<_>>()?)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn d(s: &str) -> NaiveDate {
+        NaiveDate::parse_from_str(s, "%Y-%m-%d").unwrap()
+    }
+
+    #[test]
+    fn category_at_every_boundary() {
+        let s = Settings::default();
+        let today = d("2026-11-23");
+        // (date of birth, category) — under 18 young carer; 18-25 young adult carer; 26+ adult.
+        let table = [
+            ("2008-11-24", Category::YoungCarer),      // 18 tomorrow
+            ("2008-11-23", Category::YoungAdultCarer), // 18 today
+            ("2008-11-22", Category::YoungAdultCarer), // 18 yesterday
+            ("2000-11-24", Category::YoungAdultCarer), // 25, 26 tomorrow
+            ("2000-11-23", Category::AdultCarer),      // 26 today
+            ("1950-01-01", Category::AdultCarer),
+            ("2018-05-01", Category::YoungCarer),
+        ];
+        for (dob, want) in table {
+            let age = dates::age_on(d(dob), today).unwrap();
+            assert_eq!(category(age, &s), want, "born {dob}");
+        }
+        // Leapling turning 18 in a common year: young carer on 28 February, adult on 1 March.
+        let leap = d("2008-02-29");
+        assert_eq!(category(dates::age_on(leap, d("2026-02-28")).unwrap(), &s), Category::YoungCarer);
+        assert_eq!(category(dates::age_on(leap, d("2026-03-01")).unwrap(), &s), Category::YoungAdultCarer);
+    }
+
+    #[test]
+    fn the_range_is_a_setting_but_under_18_is_always_a_young_carer() {
+        let s = Settings { young_adult_min_age: 16, young_adult_max_age: 24, ..Settings::default() };
+        assert_eq!(category(17, &s), Category::YoungCarer);
+        assert_eq!(category(24, &s), Category::YoungAdultCarer);
+        assert_eq!(category(25, &s), Category::AdultCarer);
+    }
+}

@@ -1,0 +1,122 @@
+//! The command layer: every command a user can run, in one table. The window (`invoke('call')`)
+//! and `carers-desk-cli call` both come through [`crate::Desk::call`], which finds the command
+//! here, checks permission, runs it in one transaction and records what it touched.
+//!
+//! Adding a command: write `fn(&mut Ctx, Args) -> Result<Out>` in its module, with `Args:
+//! Deserialize + JsonSchema` and `Out: Serialize`, and add one line to [`COMMANDS`].
+
+use serde::de::DeserializeOwned;
+use serde::Serialize;
+use serde_json::Value;
+
+use crate::context::{Access, Ctx};
+use crate::error::{Error, Result};
+use crate::{app, caring as cf, carers, demo, notes, search, settings};
+
+/// One command.
+pub struct Command {
+    pub name: &'static str,
+    pub summary: &'static str,
+    /// Changes data (runs in a write transaction).
+    pub changes: bool,
+    pub access: Access,
+    pub(crate) run: fn(&mut Ctx<'_>, Value) -> Result<Value>,
+    args_schema: fn() -> schemars::Schema,
+}
+
+impl Command {
+    /// The JSON Schema of the arguments.
+    pub fn args_schema(&self) -> schemars::Schema {
+        (self.args_schema)()
+    }
+}
+
+/// Decodes arguments, naming the argument at fault.
+fn decode<A: DeserializeOwned>(args: Value) -> Result<A> {
+    let args = if args.is_null() { Value::Object(Default::default()) } else { args };
+    serde_path_to_error::deserialize(args).map_err(|e| {
+        let path = e.path().to_string();
+        let field = (path != ".").then_some(path);
+        let inner = e.into_inner().to_string();
+        Error::InvalidArguments {
+            message: match &field {
+                Some(f) => format!("the argument '{f}' is not right ({inner}): check the command's arguments with `carers-desk-cli commands`"),
+                None => format!("the arguments are not right ({inner}): check them with `carers-desk-cli commands`"),
+            },
+            field,
+        }
+    })
+}
+
+fn adapt<A: DeserializeOwned, R: Serialize>(ctx: &mut Ctx<'_>, args: Value, f: fn(&mut Ctx<'_>, A) -> Result<R>) -> Result<Value> {
+    let out = f(ctx, decode(args)?)?;
+    Ok(serde_json::to_value(out).expect("results serialise to JSON"))
+}
+
+macro_rules! commands {
+    ($($name:ident: $args:ty => $f:path, $changes:literal, $access:ident, $summary:literal;)+) => {
+        /// Every command, in the order `carers-desk-cli commands` lists them.
+        pub static COMMANDS: &[Command] = &[$(
+            Command {
+                name: stringify!($name),
+                summary: $summary,
+                changes: $changes,
+                access: Access::$access,
+                run: |ctx, args| adapt::<$args, _>(ctx, args, $f),
+                args_schema: || schemars::schema_for!($args),
+            },
+        )+];
+    };
+}
+
+commands! {
+    app_info: settings::NoArgs => app::info, false, App, "Version, schema version and where the database is";
+    options: settings::NoArgs => app::options, false, App, "Every choice list (codes and labels) for forms and filters";
+    setup_status: settings::NoArgs => app::status, false, App, "Whether the first-run choice is still to be made";
+    setup_choose: app::ChooseArgs => app::choose, true, Admin, "First run: start empty, or load demo data";
+    demo_data_load: demo::LoadArgs => demo::load, true, Admin, "Add made-up carers for training or testing (deterministic per seed)";
+    settings_get: settings::NoArgs => settings::get, false, App, "The organisation's settings";
+    settings_update: settings::Settings => settings::update, true, Admin, "Change the organisation's settings";
+    home: settings::NoArgs => search::home, false, Records, "Home screen: counts and recently viewed carers";
+    carer_search: search::SearchArgs => search::search, false, Records, "Search the register by name, preferred name, reference or postcode, with filters";
+    carer_schools: settings::NoArgs => carers::schools, false, Records, "Schools recorded on carers, for the register's filter";
+    carer_create: carers::CarerInput => carers::create, true, Records, "Add a carer to the register";
+    carer_get: carers::IdArgs => carers::get, false, Records, "A carer's whole record, with the people they care for and case notes";
+    carer_update: carers::UpdateArgs => carers::update, true, Records, "Change a carer's details";
+    carer_close: carers::CloseArgs => carers::close, true, Records, "Close a carer's record, with the reason";
+    carer_reopen: carers::IdArgs => carers::reopen, true, Records, "Reopen a closed record";
+    carer_add_cared_for: cf::AddCaredForArgs => cf::add_for_carer, true, Records, "Add a new cared-for person and link them to a carer";
+    caring_link_create: cf::LinkCreateArgs => cf::link_create, true, Records, "Link a carer to a cared-for person already known (whole family)";
+    caring_link_update: cf::LinkUpdateArgs => cf::link_update, true, Records, "Change a caring link (relationship, hours, kinds of care)";
+    caring_link_remove: carers::IdArgs => cf::link_remove, true, Records, "Remove a caring link (the cared-for person's record stays)";
+    cared_for_get: carers::IdArgs => cf::get, false, Records, "A cared-for person's record with everyone who cares for them";
+    cared_for_update: cf::CaredForUpdateArgs => cf::update, true, Records, "Change a cared-for person's details";
+    cared_for_search: cf::SearchArgs => cf::search, false, Records, "Find cared-for people by name or reference";
+    note_add: notes::AddArgs => notes::add, true, Records, "Add a case note to a carer's timeline";
+    note_list: notes::ListArgs => notes::list, false, Records, "A carer's case notes, newest first";
+}
+
+pub fn find(name: &str) -> Result<&'static Command> {
+    COMMANDS
+        .iter()
+        .find(|c| c.name == name)
+        .ok_or_else(|| Error::UnknownCommand(name.to_string()))
+}
+
+/// The list `carers-desk-cli commands` prints.
+pub fn describe() -> Value {
+    Value::Array(
+        COMMANDS
+            .iter()
+            .map(|c| {
+                serde_json::json!({
+                    "name": c.name,
+                    "summary": c.summary,
+                    "changes_data": c.changes,
+                    "access": c.access,
+                    "args": c.args_schema(),
+                })
+            })
+            .collect(),
+    )
+}

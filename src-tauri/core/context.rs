@@ -1,0 +1,186 @@
+//! Who is calling, on what day, and the one place every command passes through.
+//!
+//! [`Context`] is built by a front end (the window, the CLI) for each call: the [`Actor`] and
+//! "today". Rules never read the clock; they take `ctx.today`.
+//!
+//! [`Ctx`] is what a command handler gets: the open transaction, the context, and a list it
+//! fills with the person records it viewed or changed. `Desk::call` (the choke point) checks
+//! the actor may run the command before the handler runs, and after it succeeds writes what
+//! was touched (today: "recently viewed"; later: the audit trail) in the same transaction.
+
+use chrono::NaiveDate;
+use rusqlite::Transaction;
+use serde::Serialize;
+
+use crate::error::{Error, Result};
+
+/// What a member of staff may do. Until staff accounts exist (part 6), the person at the
+/// desktop is the administrator of their own database.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Role {
+    /// Settings, accounts, everything.
+    Administrator,
+    /// All carer records.
+    SupportWorker,
+    /// Counts and reports only, no names.
+    Reporting,
+}
+
+/// The person (or script) making a call.
+#[derive(Debug, Clone, Serialize)]
+pub struct Actor {
+    /// Stable identifier, used for "recently viewed" and (later) the audit trail.
+    pub id: String,
+    /// Shown as the author of notes and in "created by".
+    pub name: String,
+    pub role: Role,
+}
+
+/// What a command touches, for permission checks.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Access {
+    /// Version, choice lists: anyone.
+    App,
+    /// Counts without names.
+    Counts,
+    /// Reads or changes people's records.
+    Records,
+    /// Organisation settings and bulk data loads.
+    Admin,
+}
+
+/// Whether `role` may run a command needing `access`.
+pub fn permits(role: Role, access: Access) -> bool {
+    match (role, access) {
+        (_, Access::App) => true,
+        (Role::Administrator, _) => true,
+        (Role::SupportWorker, Access::Counts | Access::Records) => true,
+        (Role::SupportWorker, Access::Admin) => false,
+        (Role::Reporting, Access::Counts) => true,
+        (Role::Reporting, _) => false,
+    }
+}
+
+/// Built by the front end for each call.
+#[derive(Debug, Clone)]
+pub struct Context {
+    pub actor: Actor,
+    pub today: NaiveDate,
+}
+
+impl Context {
+    /// The person at this computer, before staff accounts exist. The shell passes "today"
+    /// from the local clock; the name is the operating-system user.
+    pub fn desktop(today: NaiveDate) -> Context {
+        let user = std::env::var("USER")
+            .or_else(|_| std::env::var("USERNAME"))
+            .unwrap_or_else(|_| "staff".to_string());
+        Context {
+            actor: Actor {
+                id: format!("local:{user}"),
+                name: user,
+                role: Role::Administrator,
+            },
+            today,
+        }
+    }
+
+    /// A scripted call from `carers-desk-cli`.
+    pub fn cli(today: NaiveDate) -> Context {
+        let mut ctx = Context::desktop(today);
+        ctx.actor.id = format!("cli:{}", ctx.actor.name);
+        ctx
+    }
+
+    pub fn with_role(mut self, role: Role) -> Context {
+        self.actor.role = role;
+        self
+    }
+}
+
+/// A person's record a command viewed or changed.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Touched {
+    ViewedCarer(i64),
+    ChangedCarer(i64),
+    ViewedCaredFor(i64),
+    ChangedCaredFor(i64),
+}
+
+/// What a command handler runs with.
+pub struct Ctx<'a> {
+    pub tx: &'a Transaction<'a>,
+    pub context: &'a Context,
+    pub touched: Vec<Touched>,
+}
+
+impl<'a> Ctx<'a> {
+    pub fn today(&self) -> NaiveDate {
+        self.context.today
+    }
+
+    pub fn actor(&self) -> &Actor {
+        &self.context.actor
+    }
+
+    /// A timestamp for `created_at`/`updated_at`: the only clock read, and it is not used by
+    /// any rule.
+    pub fn now(&self) -> String {
+        chrono::Utc::now().format("%Y-%m-%dT%H:%M:%S%.3fZ").to_string()
+    }
+
+    pub fn touch(&mut self, t: Touched) {
+        self.touched.push(t);
+    }
+}
+
+/// The checks before a command runs.
+pub fn authorize(ctx: &Context, command: &str, access: Access) -> Result<()> {
+    if permits(ctx.actor.role, access) {
+        Ok(())
+    } else {
+        Err(Error::NotPermitted(format!(
+            "your account ({:?}) cannot use '{command}': ask an administrator",
+            ctx.actor.role
+        )
+        .to_lowercase()))
+    }
+}
+
+/// The writes after a command succeeds, in its transaction.
+pub fn record(ctx: &Ctx<'_>) -> Result<()> {
+    let now = ctx.now();
+    for t in &ctx.touched {
+        if let Touched::ViewedCarer(id) | Touched::ChangedCarer(id) = *t {
+            ctx.tx.execute(
+                "INSERT INTO recent_views (actor, carer_id, viewed_at) VALUES (?1, ?2, ?3)
+                 ON CONFLICT (actor, carer_id) DO UPDATE SET viewed_at = excluded.viewed_at",
+                rusqlite::params![ctx.context.actor.id, id, now],
+            )?;
+        }
+    }
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn permission_matrix() {
+        use Access::*;
+        use Role::*;
+        let table = [
+            (Administrator, [true, true, true, true]),
+            (SupportWorker, [true, true, true, false]),
+            (Reporting, [true, true, false, false]),
+        ];
+        for (role, allowed) in table {
+            for (access, want) in [App, Counts, Records, Admin].into_iter().zip(allowed) {
+                assert_eq!(permits(role, access), want, "{role:?} {access:?}");
+            }
+        }
+    }
+}

@@ -1,0 +1,144 @@
+//! Dates and ages, by the rules in the domain brief. Nothing here reads the clock: "today" is
+//! always a parameter.
+//!
+//! - A person attains an age at the start of the anniversary of their birth date (Family Law
+//!   Reform Act 1969 s9); someone born on 29 February attains it on 1 March in a common year.
+//! - Adding calendar months keeps the day of the month; where that day does not exist in the
+//!   target month, the last day of that month is used.
+
+use chrono::{Datelike, Months, NaiveDate};
+
+use crate::error::{Error, Result};
+
+/// The date on which someone born on `dob` attains `years` years of age.
+pub fn anniversary(dob: NaiveDate, years: u32) -> NaiveDate {
+    let year = dob.year() + years as i32;
+    NaiveDate::from_ymd_opt(year, dob.month(), dob.day()).unwrap_or_else(|| {
+        // Only 29 February can be missing: the age is attained on 1 March.
+        NaiveDate::from_ymd_opt(year, 3, 1).expect("1 March exists")
+    })
+}
+
+/// Age in whole years on `today`; `None` if `today` is before the birth.
+pub fn age_on(dob: NaiveDate, today: NaiveDate) -> Option<u32> {
+    if today < dob {
+        return None;
+    }
+    let mut years = (today.year() - dob.year()) as u32;
+    if anniversary(dob, years) > today {
+        years -= 1;
+    }
+    Some(years)
+}
+
+/// `date` plus `months` calendar months, falling back to the month's last day.
+pub fn add_months(date: NaiveDate, months: u32) -> NaiveDate {
+    date.checked_add_months(Months::new(months))
+        .expect("date within chrono's range")
+}
+
+/// The date shown to people: DD/MM/YYYY.
+pub fn uk(date: NaiveDate) -> String {
+    date.format("%d/%m/%Y").to_string()
+}
+
+/// Reads a date as people type it (`27/03/1984`, `27-3-1984`, `27.03.1984`) or as ISO
+/// (`1984-03-27`). Errors name `field` and say what to type.
+pub fn parse(field: &str, text: &str) -> Result<NaiveDate> {
+    let t = text.trim();
+    let bad = || {
+        Error::field(
+            field,
+            format!(
+                "'{t}' is not a real date: enter it as day/month/year, for example 27/03/1984"
+            ),
+        )
+    };
+    let parts: Vec<&str> = t.split(['/', '-', '.']).collect();
+    if parts.len() != 3 || parts.iter().any(|p| p.is_empty() || !p.bytes().all(|b| b.is_ascii_digit())) {
+        return Err(bad());
+    }
+    let num = |s: &str| s.parse::<u32>().map_err(|_| bad());
+    let (d, m, y) = if parts[0].len() == 4 {
+        (num(parts[2])?, num(parts[1])?, num(parts[0])?)
+    } else {
+        (num(parts[0])?, num(parts[1])?, num(parts[2])?)
+    };
+    if !(1000..=9999).contains(&y) {
+        return Err(Error::field(
+            field,
+            format!("'{t}' needs a four-digit year: for example 27/03/1984"),
+        ));
+    }
+    NaiveDate::from_ymd_opt(y as i32, m, d).ok_or_else(bad)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn d(s: &str) -> NaiveDate {
+        NaiveDate::parse_from_str(s, "%Y-%m-%d").unwrap()
+    }
+
+    #[test]
+    fn age_is_attained_on_the_anniversary() {
+        // (date of birth, today, age) — Family Law Reform Act 1969 s9.
+        let table = [
+            ("2008-11-23", "2026-11-22", 17), // day before 18th birthday
+            ("2008-11-23", "2026-11-23", 18), // the birthday itself
+            ("2008-11-23", "2026-11-24", 18),
+            ("2008-02-29", "2026-02-28", 17), // leapling, common year: not yet
+            ("2008-02-29", "2026-03-01", 18), // ... attains it on 1 March
+            ("2008-02-29", "2028-02-28", 19),
+            ("2008-02-29", "2028-02-29", 20), // leap year: on 29 February
+            ("2026-11-23", "2026-11-23", 0),
+            ("1936-01-01", "2026-11-23", 90),
+            ("2000-12-31", "2001-12-30", 0),
+            ("2000-12-31", "2001-12-31", 1),
+        ];
+        for (dob, today, age) in table {
+            assert_eq!(age_on(d(dob), d(today)), Some(age), "{dob} on {today}");
+        }
+        assert_eq!(age_on(d("2026-11-24"), d("2026-11-23")), None);
+    }
+
+    #[test]
+    fn adding_months_uses_the_last_day_when_the_day_is_missing() {
+        let table = [
+            ("2026-01-31", 1, "2026-02-28"),
+            ("2028-01-31", 1, "2028-02-29"),
+            ("2026-08-31", 1, "2026-09-30"),
+            ("2009-08-29", 210, "2027-02-28"), // 17 years 6 months from 29 August
+            ("2008-02-29", 12, "2009-02-28"),
+            ("2026-03-15", 12, "2027-03-15"),
+        ];
+        for (from, months, to) in table {
+            assert_eq!(add_months(d(from), months), d(to), "{from} + {months} months");
+        }
+    }
+
+    #[test]
+    fn parses_what_people_type() {
+        let ok = [
+            ("27/03/1984", "1984-03-27"),
+            ("7/3/1984", "1984-03-07"),
+            (" 27-03-1984 ", "1984-03-27"),
+            ("27.03.1984", "1984-03-27"),
+            ("1984-03-27", "1984-03-27"),
+            ("29/02/2024", "2024-02-29"),
+        ];
+        for (text, iso) in ok {
+            assert_eq!(parse("date_of_birth", text).unwrap(), d(iso), "{text}");
+        }
+        for bad in ["", "31/02/2000", "29/02/2023", "1984", "27/03/84", "13/13/2000", "a/b/c", "27/03/1984/1"] {
+            let e = crate::ApiError::from(parse("date_of_birth", bad).unwrap_err());
+            assert_eq!(e.field.as_deref(), Some("date_of_birth"), "{bad}");
+        }
+    }
+
+    #[test]
+    fn shows_dates_the_uk_way() {
+        assert_eq!(uk(d("2026-03-07")), "07/03/2026");
+    }
+}

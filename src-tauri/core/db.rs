@@ -1,0 +1,93 @@
+//! Opening the database: location check, pragmas, migrations.
+//!
+//! Invariants: WAL journal, `synchronous = FULL` (a committed change survives a power cut, so
+//! "saved" is true when the window says it), foreign keys on, every migration in its own
+//! transaction (rusqlite_migration), migrations are `.sql` files in `migrations/` and a
+//! shipped file is never edited.
+
+use std::path::Path;
+
+use rusqlite::Connection;
+use rusqlite_migration::{Migrations, M};
+
+use crate::error::{Error, Result};
+
+/// The schema, oldest first. Append only.
+const MIGRATIONS: &[&str] = &[include_str!("migrations/0001_register.sql")];
+
+fn migrations() -> Migrations<'static> {
+    Migrations::new(MIGRATIONS.iter().map(|sql| M::up(sql)).collect())
+}
+
+/// Opens (creating if needed) the database at `path` and brings its schema up to date.
+pub fn open(path: &Path) -> Result<Connection> {
+    crate::location::check(path)?;
+    if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
+        std::fs::create_dir_all(dir).map_err(|e| {
+            Error::DatabaseLocation(format!(
+                "the folder {} could not be created ({e}): choose a folder you can write to",
+                dir.display()
+            ))
+        })?;
+    }
+    let mut conn = Connection::open(path).map_err(|e| {
+        Error::DatabaseLocation(format!(
+            "the database {} could not be opened ({e}): check the file is a Carers Desk database and that you can write to its folder",
+            path.display()
+        ))
+    })?;
+    configure(&mut conn)?;
+    Ok(conn)
+}
+
+/// An in-memory database with the full schema, for tests and benchmarks.
+pub fn open_in_memory() -> Result<Connection> {
+    let mut conn = Connection::open_in_memory()?;
+    configure(&mut conn)?;
+    Ok(conn)
+}
+
+fn configure(conn: &mut Connection) -> Result<()> {
+    conn.busy_timeout(std::time::Duration::from_secs(5))?;
+    let mode: String = conn.query_row("PRAGMA journal_mode = WAL", [], |r| r.get(0))?;
+    if mode != "wal" && mode != "memory" {
+        return Err(Error::DatabaseLocation(format!(
+            "the database could not use write-ahead logging (journal mode is {mode}): move it to a folder on this computer's own disk"
+        )));
+    }
+    conn.pragma_update(None, "synchronous", "FULL")?;
+    conn.pragma_update(None, "foreign_keys", "ON")?;
+    migrations().to_latest(conn)?;
+    Ok(())
+}
+
+/// The schema version this build expects (the number of migrations).
+pub fn schema_version() -> usize {
+    MIGRATIONS.len()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn migrations_are_valid() {
+        migrations().validate().unwrap();
+    }
+
+    #[test]
+    fn a_new_file_gets_wal_foreign_keys_and_the_schema() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("sub/carers.sqlite3");
+        let conn = open(&path).unwrap();
+        let mode: String = conn.query_row("PRAGMA journal_mode", [], |r| r.get(0)).unwrap();
+        assert_eq!(mode, "wal");
+        let fk: i64 = conn.query_row("PRAGMA foreign_keys", [], |r| r.get(0)).unwrap();
+        assert_eq!(fk, 1);
+        let version: usize = conn.query_row("PRAGMA user_version", [], |r| r.get(0)).unwrap();
+        assert_eq!(version, schema_version());
+        drop(conn);
+        // Opening again is a no-op migration.
+        open(&path).unwrap();
+    }
+}

@@ -1,0 +1,291 @@
+//! Demo data: deterministic, realistic, made-up carers for trying the app, training and
+//! benchmarks. The same seed always gives the same people. Names are common UK names in no
+//! meaningful combination; postcodes have real outward codes with made-up inward codes.
+
+use chrono::{Days, NaiveDate};
+use rand::seq::IndexedRandom;
+use rand::{Rng, SeedableRng};
+use rand_chacha::ChaCha8Rng;
+use serde::{Deserialize, Serialize};
+
+use crate::carers::{self, CarerInput};
+use crate::choices::{
+    CareKind, Condition, ContactMethod, Disability, Employment, Ethnicity, Gender, HoursBand, NoteKind, ReferralSource,
+    Relationship,
+};
+use crate::context::Ctx;
+use crate::error::{Error, Result};
+use crate::search::latest_birth_for_age;
+
+const FIRST_F: &[&str] = &[
+    "Olivia", "Amelia", "Isla", "Ava", "Mia", "Grace", "Sophia", "Aisha", "Fatima", "Zara", "Priya", "Chloe", "Emily",
+    "Jessica", "Hannah", "Margaret", "Patricia", "Susan", "Linda", "Janet", "Maria", "Aleksandra", "Niamh", "Siobhan",
+    "Chiamaka", "Abena", "Mei", "Yasmin", "Rukhsana", "Eilidh", "Bethan", "Joan", "Doreen", "Sharon", "Tracey",
+];
+const FIRST_M: &[&str] = &[
+    "Oliver", "George", "Noah", "Arthur", "Muhammad", "Leo", "Harry", "Jack", "Mohammed", "Ibrahim", "Arjun", "Ravi",
+    "Daniel", "James", "David", "John", "Peter", "Michael", "Kwame", "Tunde", "Tomasz", "Piotr", "Sean", "Liam", "Callum",
+    "Rhys", "Owen", "Wei", "Hamza", "Yusuf", "Dennis", "Keith", "Barry", "Gareth", "Kofi",
+];
+const LAST: &[&str] = &[
+    "Smith", "Jones", "Taylor", "Brown", "Williams", "Wilson", "Johnson", "Davies", "Patel", "Robinson", "Wright",
+    "Thompson", "Evans", "Walker", "White", "Roberts", "Green", "Hall", "Wood", "Jackson", "Clarke", "Khan", "Ahmed",
+    "Hussain", "Begum", "Ali", "Singh", "Kaur", "Okafor", "Mensah", "Adeyemi", "Nowak", "Kowalski", "O'Brien", "Murphy",
+    "Kelly", "McDonald", "Campbell", "Hughes", "Edwards", "Chen", "Nguyen", "Da Silva", "Hassan", "Osei", "Lewis",
+    "Harris", "Martin", "Cooper", "Ward", "Morgan", "Turner", "Bennett", "Shah", "Mahmood", "Smith-Jones", "Fraser",
+];
+const OUTWARD: &[(&str, &str)] = &[
+    ("RM8", "Dagenham"), ("RM9", "Dagenham"), ("RM10", "Dagenham"), ("IG11", "Barking"), ("RM6", "Chadwell Heath"),
+    ("N12", "London"), ("NW9", "London"), ("EN5", "Barnet"), ("HA8", "Edgware"), ("CA1", "Carlisle"),
+    ("CA14", "Workington"), ("LA14", "Barrow-in-Furness"), ("RM17", "Grays"), ("RM16", "Chafford Hundred"), ("SS17", "Stanford-le-Hope"),
+];
+const STREETS: &[&str] = &[
+    "Church Road", "Station Road", "Victoria Street", "Green Lane", "Manor Road", "Park Avenue", "Queens Road",
+    "Mill Lane", "Becontree Avenue", "Ripple Road", "Whalebone Lane", "The Broadway", "Oak Close", "Elm Grove",
+];
+const SCHOOLS: &[&str] = &[
+    "Eastbury Primary School", "Robert Clack School", "Jo Richardson Community School", "Barnet Hill Academy",
+    "Trinity School Carlisle", "Grays Convent High School", "St Margaret's CE Primary",
+];
+const GPS: &[&str] = &[
+    "Church Elm Lane Surgery", "Oxlow Lane Medical Centre", "Parkview Health Centre", "Station Road Surgery",
+    "Riverside Medical Practice", "Orsett Road Surgery",
+];
+const LANGUAGES: &[&str] = &["English", "English", "English", "English", "Urdu", "Bengali", "Polish", "Punjabi", "Yoruba", "Romanian"];
+const NOTE_TEXTS: &[&str] = &[
+    "Called to check in. Feeling more settled since the respite week; would like information about the peer support group.",
+    "Home visit. Talked through what a carer's assessment involves; agreed to book one next month.",
+    "Letter sent with carer's allowance information and the benefits check leaflet.",
+    "Met at the carers café. Mentioned sleep has been poor since mum's hospital stay.",
+    "Spoke with the school's young carers lead about homework deadlines; school will agree an adjustment.",
+    "Emailed details of the moving and handling training dates.",
+    "Phoned: GP has added carer status to the record and offered a health check.",
+    "Meeting with social worker about a replacement care plan for the Thursday appointments.",
+    "Young carer said lunchtimes are hard because of checking on dad by phone; quiet space agreed.",
+    "Discussed an emergency plan: sister will step in; key safe code held by the district nurse team.",
+];
+
+fn pick<'a, T>(rng: &mut ChaCha8Rng, list: &'a [T]) -> &'a T {
+    list.choose(rng).expect("non-empty list")
+}
+
+fn postcode(rng: &mut ChaCha8Rng) -> (String, &'static str) {
+    const LETTERS: &[u8] = b"ABDEFGHJLNPQRSTUWXYZ";
+    let (out, town) = *pick(rng, OUTWARD);
+    let inward = format!(
+        "{}{}{}",
+        rng.random_range(0..10),
+        LETTERS[rng.random_range(0..LETTERS.len())] as char,
+        LETTERS[rng.random_range(0..LETTERS.len())] as char
+    );
+    (format!("{out} {inward}"), town)
+}
+
+/// A valid NHS number (Modulus 11) from the reserved test range starting 999.
+fn nhs_number(rng: &mut ChaCha8Rng) -> String {
+    loop {
+        let mut d: Vec<u32> = vec![9, 9, 9];
+        d.extend((0..6).map(|_| rng.random_range(0..10)));
+        let sum: u32 = d.iter().zip((2..=10).rev()).map(|(a, w)| a * w).sum();
+        let check = match 11 - sum % 11 {
+            11 => 0,
+            10 => continue,
+            c => c,
+        };
+        d.push(check);
+        let s: String = d.iter().map(|x| char::from_digit(*x, 10).unwrap()).collect();
+        return format!("{} {} {}", &s[..3], &s[3..6], &s[6..]);
+    }
+}
+
+fn date_between(rng: &mut ChaCha8Rng, from: NaiveDate, to: NaiveDate) -> NaiveDate {
+    let days = (to - from).num_days().max(0) as u64;
+    from + Days::new(rng.random_range(0..=days))
+}
+
+fn code<T: Copy>(rng: &mut ChaCha8Rng, all: &[T], f: fn(T) -> &'static str) -> Option<String> {
+    Some(f(*pick(rng, all)).to_string())
+}
+
+#[derive(Debug, Default, Serialize, schemars::JsonSchema)]
+pub struct DemoCounts {
+    pub carers_created: u64,
+    pub cared_for_created: u64,
+    pub notes_created: u64,
+}
+
+/// Adds `n` made-up carers (with cared-for people, links and notes) from `seed`.
+pub fn generate(ctx: &Ctx<'_>, n: u32, seed: u64) -> Result<DemoCounts> {
+    let tx = ctx.tx;
+    let today = ctx.today();
+    let now = ctx.now();
+    let by = "demo data";
+    let mut rng = ChaCha8Rng::seed_from_u64(seed);
+    let mut counts = DemoCounts::default();
+    let mut person_stmt = tx.prepare_cached(
+        "INSERT INTO cared_for (first_name, last_name, date_of_birth, approximate_age, age_recorded_on, notes, created_at, updated_at)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?7)",
+    )?;
+    let mut cond_stmt = tx.prepare_cached("INSERT OR IGNORE INTO cared_for_conditions (cared_for_id, condition) VALUES (?1, ?2)")?;
+    let mut link_stmt = tx.prepare_cached(
+        "INSERT INTO caring_links (carer_id, cared_for_id, relationship, lives_together, hours_band, since, created_at, updated_at)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?7)",
+    )?;
+    let mut kind_stmt = tx.prepare_cached("INSERT OR IGNORE INTO caring_link_kinds (link_id, kind) VALUES (?1, ?2)")?;
+    let mut note_stmt = tx.prepare_cached(
+        "INSERT INTO notes (carer_id, date, kind, author, text, created_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+    )?;
+    // The last household's cared-for person, so some carers share one (the whole family).
+    let mut household: Option<(i64, String)> = None;
+
+    for _ in 0..n {
+        // Ages 8-90, weighted towards working age and older carers as services see them.
+        let age: i64 = match rng.random_range(0..100) {
+            0..=17 => rng.random_range(8..18),
+            18..=29 => rng.random_range(18..26),
+            30..=79 => rng.random_range(26..66),
+            _ => rng.random_range(66..91),
+        };
+        let youngest = latest_birth_for_age(today, age as u32);
+        let oldest = latest_birth_for_age(today, age as u32 + 1) + Days::new(1);
+        let dob = date_between(&mut rng, oldest, youngest);
+        let female = rng.random_bool(0.65);
+        let first = *pick(&mut rng, if female { FIRST_F } else { FIRST_M });
+        let share_household = household.is_some() && rng.random_bool(0.08);
+        let last = match (&household, share_household) {
+            (Some((_, surname)), true) => surname.clone(),
+            _ => pick(&mut rng, LAST).to_string(),
+        };
+        let (pc, town) = postcode(&mut rng);
+        let real_age = crate::dates::age_on(dob, today).unwrap_or(0);
+        let identified = date_between(&mut rng, today - Days::new(5 * 365), today).max(dob);
+        let consent = rng.random_bool(0.9);
+        let young = real_age < 18;
+        let details = CarerInput {
+            title: (!young).then(|| (*pick(&mut rng, if female { &["Ms", "Mrs", "Miss"][..] } else { &["Mr"][..] })).to_string()),
+            first_name: Some(first.to_string()),
+            last_name: Some(last.clone()),
+            preferred_name: rng.random_bool(0.1).then(|| first.chars().take(3).collect()),
+            date_of_birth: Some(dob.to_string()),
+            gender: Some(if rng.random_bool(0.03) { Gender::NonBinary } else if female { Gender::Female } else { Gender::Male }.code().into()),
+            ethnicity: code(&mut rng, Ethnicity::ALL, Ethnicity::code),
+            main_language: Some(pick(&mut rng, LANGUAGES).to_string()),
+            interpreter_needed: rng.random_bool(0.05),
+            address_line1: Some(format!("{} {}", rng.random_range(1..240), pick(&mut rng, STREETS))),
+            address_line2: None,
+            town: Some(town.to_string()),
+            postcode: Some(pc),
+            phone: Some(format!("07700 900{:03}", rng.random_range(0..1000))),
+            email: rng.random_bool(0.5).then(|| format!("{}.{}@example.org", first.to_lowercase(), last.to_lowercase().replace([' ', '\''], ""))),
+            preferred_contact: code(&mut rng, if young { &[ContactMethod::ViaSchool, ContactMethod::Phone][..] } else { ContactMethod::ALL }, ContactMethod::code),
+            gp_practice: Some(pick(&mut rng, GPS).to_string()),
+            school: (real_age < 19).then(|| pick(&mut rng, SCHOOLS).to_string()),
+            nhs_number: rng.random_bool(0.4).then(|| nhs_number(&mut rng)),
+            date_first_identified: Some(identified.to_string()),
+            referral_source: code(&mut rng, if young { &[ReferralSource::School, ReferralSource::SocialCare, ReferralSource::FamilyFriend][..] } else { ReferralSource::ALL }, ReferralSource::code),
+            referrer_name: None,
+            how_heard: rng.random_bool(0.3).then(|| pick(&mut rng, &["Leaflet at the GP surgery", "A friend told me", "School assembly", "Hospital discharge team", "Council website"]).to_string()),
+            consent_given: consent,
+            consent_date: consent.then(|| identified.to_string()),
+            consent_recorded_by: consent.then(|| "Demo Worker".to_string()),
+            consent_share_gp: consent && rng.random_bool(0.6),
+            consent_share_school: consent && young,
+            consent_share_adult_services: consent && rng.random_bool(0.3),
+            employment_status: Some(if young { Employment::Education } else if real_age >= 66 { Employment::Retired } else { *pick(&mut rng, Employment::ALL) }.code().into()),
+            disability: code(&mut rng, Disability::ALL, Disability::code),
+            parent_carer: !young && real_age < 60 && rng.random_bool(0.12),
+        };
+        let details = carers::check(&details, today).map_err(|e| match e {
+            Error::Validation(v) => Error::Conflict(format!("demo data made an invalid carer: {v:?}")),
+            other => other,
+        })?;
+        let carer_id = carers::insert(tx, &details, by, &now)?;
+        counts.carers_created += 1;
+
+        let links = match rng.random_range(0..10) {
+            0..=6 => 1,
+            7..=8 => 2,
+            _ => 3,
+        };
+        for i in 0..links {
+            let (person_id, relationship) = match (&household, share_household && i == 0) {
+                (Some((pid, _)), true) => (*pid, if young { Relationship::Parent } else { Relationship::Child }),
+                _ => {
+                    let relationship = if young {
+                        *pick(&mut rng, &[Relationship::Parent, Relationship::Sibling, Relationship::Grandparent][..])
+                    } else {
+                        *pick(&mut rng, Relationship::ALL)
+                    };
+                    let p_names = if rng.random_bool(0.5) { FIRST_F } else { FIRST_M };
+                    let p_first = *pick(&mut rng, p_names);
+                    let same_family = !matches!(relationship, Relationship::FriendNeighbour | Relationship::Other);
+                    let p_last = if same_family { last.clone() } else { pick(&mut rng, LAST).to_string() };
+                    let p_age: i64 = match relationship {
+                        Relationship::Parent => (real_age as i64 + rng.random_range(20..40)).min(100),
+                        Relationship::Grandparent => (real_age as i64 + rng.random_range(45..65)).min(102),
+                        Relationship::Child | Relationship::Grandchild => rng.random_range(2..(real_age as i64 - 14).max(3)),
+                        Relationship::Sibling => (real_age as i64 + rng.random_range(-6..7)).max(1),
+                        _ => rng.random_range(18..95),
+                    };
+                    let known_dob = rng.random_bool(0.8);
+                    let p_dob = today - Days::new((p_age * 365 + rng.random_range(0..360)) as u64);
+                    person_stmt.execute(rusqlite::params![
+                        p_first,
+                        p_last,
+                        known_dob.then(|| p_dob.to_string()),
+                        (!known_dob).then_some(p_age),
+                        (!known_dob).then(|| today.to_string()),
+                        rng.random_bool(0.3).then_some("Prefers visits in the morning. Uses a walking frame indoors."),
+                        now
+                    ])?;
+                    let pid = tx.last_insert_rowid();
+                    tx.execute("UPDATE cared_for SET reference = printf('P-%06d', id) WHERE id = ?1", [pid])?;
+                    for _ in 0..rng.random_range(1..3) {
+                        let condition = match p_age {
+                            0..=17 => *pick(&mut rng, &[Condition::Autism, Condition::LearningDisability, Condition::PhysicalDisability, Condition::LongTermCondition][..]),
+                            75.. => *pick(&mut rng, &[Condition::Dementia, Condition::Frailty, Condition::LongTermCondition, Condition::EndOfLife][..]),
+                            _ => *pick(&mut rng, Condition::ALL),
+                        };
+                        cond_stmt.execute(rusqlite::params![pid, condition])?;
+                    }
+                    counts.cared_for_created += 1;
+                    household = Some((pid, last.clone()));
+                    (pid, relationship)
+                }
+            };
+            let since = date_between(&mut rng, dob.max(today - Days::new(15 * 365)), today);
+            let hours = *pick(&mut rng, HoursBand::ALL);
+            link_stmt.execute(rusqlite::params![carer_id, person_id, relationship, rng.random_bool(0.6), hours, since.to_string(), now])?;
+            let link_id = tx.last_insert_rowid();
+            for _ in 0..rng.random_range(1..4) {
+                let kind = if young && rng.random_bool(0.3) { CareKind::Sibling } else { *pick(&mut rng, CareKind::ALL) };
+                kind_stmt.execute(rusqlite::params![link_id, kind])?;
+            }
+        }
+
+        for _ in 0..rng.random_range(0..5) {
+            let date = date_between(&mut rng, identified, today);
+            let kind = if young { *pick(&mut rng, &[NoteKind::InSchool, NoteKind::Phone, NoteKind::Meeting][..]) } else { *pick(&mut rng, NoteKind::ALL) };
+            note_stmt.execute(rusqlite::params![carer_id, date.to_string(), kind, "Demo Worker", pick(&mut rng, NOTE_TEXTS), now])?;
+            counts.notes_created += 1;
+        }
+    }
+    Ok(counts)
+}
+
+#[derive(Debug, Deserialize, schemars::JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct LoadArgs {
+    /// How many carers to add (1 to 1,000,000).
+    pub carers: u32,
+    /// The same seed always gives the same people.
+    #[serde(default)]
+    pub seed: u64,
+}
+
+pub fn load(ctx: &mut Ctx<'_>, args: LoadArgs) -> Result<DemoCounts> {
+    if !(1..=1_000_000).contains(&args.carers) {
+        return Err(Error::field("carers", "choose between 1 and 1,000,000 carers"));
+    }
+    generate(ctx, args.carers, args.seed)
+}

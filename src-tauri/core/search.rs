@@ -1,0 +1,222 @@
+//! Finding carers: search-as-you-type over the register, and the home screen's figures.
+//!
+//! Search uses the FTS5 index `carer_search` (kept in step by triggers): every word typed is a
+//! prefix match, words are ANDed, case and accents are ignored. Category filters become
+//! date-of-birth ranges computed from "today" and the settings, so they use an index and agree
+//! exactly with the category shown on each record.
+
+use chrono::NaiveDate;
+use serde::{Deserialize, Serialize};
+
+use crate::carers::{self, CarerSummary, ADULT_AGE};
+use crate::choices::{Category, Status};
+use crate::context::Ctx;
+use crate::error::Result;
+use crate::settings::{self, NoArgs, Settings};
+use crate::validate::Check;
+
+#[derive(Debug, Default, Deserialize, schemars::JsonSchema)]
+#[serde(default, deny_unknown_fields)]
+pub struct SearchArgs {
+    /// Words from a name, preferred name, reference or postcode; partial words match.
+    pub query: String,
+    /// A `category` code.
+    pub category: Option<String>,
+    /// `open` (the default), `closed` or `all`.
+    pub status: Option<String>,
+    /// A school name, exactly as recorded.
+    pub school: Option<String>,
+    /// At most this many results (default 50, at most 500).
+    pub limit: Option<u32>,
+}
+
+#[derive(Debug, Serialize, schemars::JsonSchema)]
+pub struct SearchResult {
+    pub results: Vec<CarerSummary>,
+    /// How many carers match in all (results may be fewer: see `limit`).
+    pub total: i64,
+}
+
+/// The latest date of birth of someone who is at least `years` old on `today`:
+/// `age_on(dob, today) >= years` exactly when `dob <= latest_birth_for_age(today, years)`.
+pub fn latest_birth_for_age(today: NaiveDate, years: u32) -> NaiveDate {
+    today
+        .checked_sub_months(chrono::Months::new(years * 12))
+        .expect("date within range")
+}
+
+/// Turns what was typed into an FTS5 query: each word a quoted prefix term.
+pub fn fts_query(typed: &str) -> Option<String> {
+    let terms: Vec<String> = typed
+        .split(|c: char| !c.is_alphanumeric())
+        .filter(|w| !w.is_empty())
+        .map(|w| format!("\"{}\"*", w.to_lowercase()))
+        .collect();
+    (!terms.is_empty()).then(|| terms.join(" "))
+}
+
+/// SQL condition on `c.date_of_birth` for a category, with its parameters.
+fn category_condition(cat: Category, today: NaiveDate, s: &Settings) -> (String, Vec<String>) {
+    let at = |years: u32| latest_birth_for_age(today, years).to_string();
+    let lo = s.young_adult_min_age.max(ADULT_AGE);
+    let hi = s.young_adult_max_age;
+    let young_adult = "(c.date_of_birth <= ? AND c.date_of_birth > ?)";
+    match cat {
+        Category::YoungCarer => ("c.date_of_birth > ?".into(), vec![at(ADULT_AGE)]),
+        Category::YoungAdultCarer => (young_adult.into(), vec![at(lo), at(hi + 1)]),
+        Category::AdultCarer => (
+            format!("(c.date_of_birth <= ? AND NOT {young_adult})"),
+            vec![at(ADULT_AGE), at(lo), at(hi + 1)],
+        ),
+    }
+}
+
+pub fn search(ctx: &mut Ctx<'_>, args: SearchArgs) -> Result<SearchResult> {
+    let settings = settings::load(ctx.tx)?;
+    let today = ctx.today();
+    let mut c = Check::new("");
+    let category = c.choice("category", &args.category, Category::parse);
+    let status = match args.status.as_deref().map(str::trim).unwrap_or("open") {
+        "" | "open" => Some(Status::Open),
+        "closed" => Some(Status::Closed),
+        "all" => None,
+        other => {
+            c.fail("status", format!("'{other}' is not a status: choose open, closed or all"));
+            None
+        }
+    };
+    c.finish()?;
+    let limit = args.limit.unwrap_or(50).clamp(1, 500);
+
+    let mut from = String::from("carers c");
+    let mut conds: Vec<String> = Vec::new();
+    let mut params: Vec<String> = Vec::new();
+    if let Some(q) = fts_query(&args.query) {
+        from = "carer_search s JOIN carers c ON c.id = s.rowid".into();
+        conds.push("carer_search MATCH ?".into());
+        params.push(q);
+    }
+    if let Some(st) = status {
+        conds.push("c.status = ?".into());
+        params.push(st.code().into());
+    }
+    if let Some(cat) = category {
+        let (cond, mut p) = category_condition(cat, today, &settings);
+        conds.push(cond);
+        params.append(&mut p);
+    }
+    if let Some(school) = args.school.as_deref().map(str::trim).filter(|s| !s.is_empty()) {
+        conds.push("c.school = ?".into());
+        params.push(school.into());
+    }
+    let where_ = if conds.is_empty() { String::new() } else { format!("WHERE {}", conds.join(" AND ")) };
+
+    let total: i64 = ctx.tx.prepare_cached(&format!("SELECT count(*) FROM {from} {where_}"))?.query_row(
+        rusqlite::params_from_iter(params.iter()),
+        |r| r.get(0),
+    )?;
+    let mut stmt = ctx.tx.prepare_cached(&format!(
+        "SELECT {} FROM {from} {where_}
+         ORDER BY c.last_name COLLATE NOCASE, c.first_name COLLATE NOCASE, c.id LIMIT {limit}",
+        carers::SUMMARY_COLUMNS
+    ))?;
+    let rows = stmt.query_map(rusqlite::params_from_iter(params.iter()), |r| {
+        carers::summary_from_row(r, today, &settings)
+    })?;
+    Ok(SearchResult {
+        results: rows.collect::<rusqlite::Result<_>>()?,
+        total,
+    })
+}
+
+/// One figure on the home screen, with the register filter that lists its carers.
+#[derive(Debug, Serialize, schemars::JsonSchema)]
+pub struct Count {
+    pub code: &'static str,
+    pub label: &'static str,
+    pub count: i64,
+    /// Filter for `carer_search` that lists these carers, if there is one.
+    pub category: Option<&'static str>,
+    pub status: Option<&'static str>,
+}
+
+#[derive(Debug, Serialize, schemars::JsonSchema)]
+pub struct Home {
+    pub organisation_name: Option<String>,
+    pub counts: Vec<Count>,
+    pub recently_viewed: Vec<CarerSummary>,
+}
+
+/// The home screen: counts, and the carers this person looked at last.
+pub fn home(ctx: &mut Ctx<'_>, _: NoArgs) -> Result<Home> {
+    let settings = settings::load(ctx.tx)?;
+    let today = ctx.today();
+    let count = |sql: &str, params: &[String]| -> Result<i64> {
+        Ok(ctx.tx.prepare_cached(sql)?.query_row(rusqlite::params_from_iter(params), |r| r.get(0))?)
+    };
+    let open_where = "FROM carers c WHERE c.status = 'open'";
+    let by_category = |cat: Category| -> Result<i64> {
+        let (cond, p) = category_condition(cat, today, &settings);
+        count(&format!("SELECT count(*) {open_where} AND {cond}"), &p)
+    };
+    let counts = vec![
+        Count { code: "open", label: "Carers supported now", count: count(&format!("SELECT count(*) {open_where}"), &[])?, category: None, status: Some("open") },
+        Count { code: "young_carer", label: "Young carers", count: by_category(Category::YoungCarer)?, category: Some("young_carer"), status: Some("open") },
+        Count { code: "young_adult_carer", label: "Young adult carers", count: by_category(Category::YoungAdultCarer)?, category: Some("young_adult_carer"), status: Some("open") },
+        Count { code: "adult_carer", label: "Adult carers", count: by_category(Category::AdultCarer)?, category: Some("adult_carer"), status: Some("open") },
+        Count {
+            code: "caring_for_several",
+            label: "Caring for more than one person",
+            count: count(
+                &format!("SELECT count(*) {open_where} AND (SELECT count(*) FROM caring_links l WHERE l.carer_id = c.id) > 1"),
+                &[],
+            )?,
+            category: None,
+            status: None,
+        },
+        Count { code: "cared_for", label: "People cared for", count: count("SELECT count(*) FROM cared_for", &[])?, category: None, status: None },
+        Count { code: "closed", label: "Closed records", count: count("SELECT count(*) FROM carers WHERE status = 'closed'", &[])?, category: None, status: Some("closed") },
+    ];
+    let mut stmt = ctx.tx.prepare_cached(&format!(
+        "SELECT {} FROM recent_views v JOIN carers c ON c.id = v.carer_id
+         WHERE v.actor = ?1 ORDER BY v.viewed_at DESC LIMIT 8",
+        carers::SUMMARY_COLUMNS
+    ))?;
+    let recent = stmt
+        .query_map([&ctx.context.actor.id], |r| carers::summary_from_row(r, today, &settings))?
+        .collect::<rusqlite::Result<_>>()?;
+    Ok(Home {
+        organisation_name: settings.organisation_name.clone(),
+        counts,
+        recently_viewed: recent,
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::dates::age_on;
+
+    #[test]
+    fn latest_birth_for_age_agrees_with_age_on_every_day() {
+        // Every "today" across two leap cycles, every birth date near the boundary.
+        let start = NaiveDate::from_ymd_opt(2024, 1, 1).unwrap();
+        for offset in 0..(366 * 5) {
+            let today = start + chrono::Days::new(offset);
+            for years in [14u32, 16, 18, 26] {
+                let edge = latest_birth_for_age(today, years);
+                assert!(age_on(edge, today).unwrap() >= years, "{today} {years}");
+                let after = edge + chrono::Days::new(1);
+                assert!(age_on(after, today).unwrap() < years, "{today} {years}");
+            }
+        }
+    }
+
+    #[test]
+    fn typed_words_become_prefix_terms() {
+        assert_eq!(fts_query("  Smi  jo "), Some("\"smi\"* \"jo\"*".into()));
+        assert_eq!(fts_query("O'Bri"), Some("\"o\"* \"bri\"*".into()));
+        assert_eq!(fts_query("C-000123"), Some("\"c\"* \"000123\"*".into()));
+        assert_eq!(fts_query("\"*()"), None);
+    }
+}

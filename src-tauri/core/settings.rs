@@ -1,0 +1,129 @@
+//! Organisation settings: one row.
+
+use rusqlite::{params, Connection, OptionalExtension};
+use serde::{Deserialize, Serialize};
+
+use crate::context::Ctx;
+use crate::error::Result;
+use crate::validate::{self, Check, TEXT_MAX};
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, schemars::JsonSchema)]
+pub struct Settings {
+    pub organisation_name: Option<String>,
+    pub address: Option<String>,
+    pub phone: Option<String>,
+    pub email: Option<String>,
+    /// Weeks from a support plan's start to its first (light-touch) review.
+    pub first_review_weeks: u32,
+    /// Months between reviews after the first.
+    pub review_interval_months: u32,
+    /// Young adult carer age range, inclusive (no legal definition; services use 16-25 or 18-25).
+    pub young_adult_min_age: u32,
+    pub young_adult_max_age: u32,
+}
+
+impl Default for Settings {
+    fn default() -> Self {
+        Settings {
+            organisation_name: None,
+            address: None,
+            phone: None,
+            email: None,
+            first_review_weeks: 8,
+            review_interval_months: 12,
+            young_adult_min_age: 18,
+            young_adult_max_age: 25,
+        }
+    }
+}
+
+pub fn load(conn: &Connection) -> Result<Settings> {
+    let s = conn
+        .query_row(
+            "SELECT organisation_name, address, phone, email, first_review_weeks,
+                    review_interval_months, young_adult_min_age, young_adult_max_age
+             FROM settings WHERE id = 1",
+            [],
+            |r| {
+                Ok(Settings {
+                    organisation_name: r.get(0)?,
+                    address: r.get(1)?,
+                    phone: r.get(2)?,
+                    email: r.get(3)?,
+                    first_review_weeks: r.get(4)?,
+                    review_interval_months: r.get(5)?,
+                    young_adult_min_age: r.get(6)?,
+                    young_adult_max_age: r.get(7)?,
+                })
+            },
+        )
+        .optional()?;
+    Ok(s.unwrap_or_default())
+}
+
+/// Arguments of `settings_get`.
+#[derive(Debug, Default, Deserialize, schemars::JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct NoArgs {}
+
+pub fn get(ctx: &mut Ctx<'_>, _: NoArgs) -> Result<Settings> {
+    load(ctx.tx)
+}
+
+fn checked(input: Settings) -> Result<Settings> {
+    let mut c = Check::new("");
+    let out = Settings {
+        organisation_name: c.text("organisation_name", "Organisation name", &input.organisation_name, TEXT_MAX),
+        address: c.text("address", "Address", &input.address, 500),
+        phone: c.text("phone", "Phone", &input.phone, 40),
+        email: c.text("email", "Email", &input.email, TEXT_MAX),
+        ..input
+    };
+    if let Some(p) = &out.phone {
+        if !validate::phone(p) {
+            c.fail("phone", "enter a phone number with 10 to 15 digits, for example 020 7946 0018");
+        }
+    }
+    if let Some(e) = &out.email {
+        if !validate::email(e) {
+            c.fail("email", "enter an email address like name@example.org");
+        }
+    }
+    if !(1..=52).contains(&out.first_review_weeks) {
+        c.fail("first_review_weeks", "the first review must be between 1 and 52 weeks after a plan starts");
+    }
+    if !(1..=36).contains(&out.review_interval_months) {
+        c.fail("review_interval_months", "reviews must be between 1 and 36 months apart");
+    }
+    if !(16..=25).contains(&out.young_adult_min_age) {
+        c.fail("young_adult_min_age", "the young adult carer range must start between 16 and 25");
+    }
+    if !(18..=30).contains(&out.young_adult_max_age) {
+        c.fail("young_adult_max_age", "the young adult carer range must end between 18 and 30");
+    } else if out.young_adult_max_age < out.young_adult_min_age {
+        c.fail("young_adult_max_age", "the end of the young adult carer range must not be before its start");
+    }
+    c.finish()?;
+    Ok(out)
+}
+
+pub fn update(ctx: &mut Ctx<'_>, input: Settings) -> Result<Settings> {
+    let s = checked(input)?;
+    ctx.tx.execute(
+        "UPDATE settings SET organisation_name = ?1, address = ?2, phone = ?3, email = ?4,
+             first_review_weeks = ?5, review_interval_months = ?6,
+             young_adult_min_age = ?7, young_adult_max_age = ?8
+         WHERE id = 1",
+        params![
+            s.organisation_name,
+            s.address,
+            s.phone,
+            s.email,
+            s.first_review_weeks,
+            s.review_interval_months,
+            s.young_adult_min_age,
+            s.young_adult_max_age
+        ],
+    )?;
+    load(ctx.tx)
+}

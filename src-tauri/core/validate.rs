@@ -1,0 +1,270 @@
+//! Validation of what people type. The core is the authority: the window may check too, but
+//! every value is checked here, and every problem names its field and says how to fix it.
+//!
+//! [`Check`] collects all the problems in a form at once, so a person sees them together.
+
+use chrono::NaiveDate;
+
+use crate::error::{Error, FieldError, Result};
+
+/// Longest names (first, last, preferred).
+pub const NAME_MAX: usize = 100;
+/// Longest short text (address line, GP practice, school...).
+pub const TEXT_MAX: usize = 200;
+/// Longest long text (notes).
+pub const LONG_TEXT_MAX: usize = 20_000;
+
+/// Collects every problem in one set of arguments.
+pub struct Check {
+    prefix: String,
+    pub errors: Vec<FieldError>,
+}
+
+impl Check {
+    /// Fields are named `prefix.name` (or just `name` with an empty prefix).
+    pub fn new(prefix: &str) -> Check {
+        Check {
+            prefix: prefix.to_string(),
+            errors: Vec::new(),
+        }
+    }
+
+    pub fn path(&self, field: &str) -> String {
+        if self.prefix.is_empty() {
+            field.to_string()
+        } else {
+            format!("{}.{field}", self.prefix)
+        }
+    }
+
+    pub fn fail(&mut self, field: &str, message: impl Into<String>) {
+        let f = self.path(field);
+        self.errors.push(FieldError::new(f, message));
+    }
+
+    /// Folds an error from a helper (which names its own field) into the list.
+    pub fn absorb<T>(&mut self, r: Result<T>) -> Option<T> {
+        match r {
+            Ok(v) => Some(v),
+            Err(Error::Validation(mut es)) => {
+                self.errors.append(&mut es);
+                None
+            }
+            Err(other) => {
+                self.errors.push(FieldError::new("", other.to_string()));
+                None
+            }
+        }
+    }
+
+    /// Optional text: trimmed; blank becomes `None`; too long is an error.
+    pub fn text(&mut self, field: &str, label: &str, value: &Option<String>, max: usize) -> Option<String> {
+        let v = value.as_deref().map(str::trim).filter(|v| !v.is_empty())?;
+        if v.chars().count() > max {
+            self.fail(field, format!("{label} must be {max} characters or fewer: shorten it"));
+            return None;
+        }
+        if v.chars().any(|c| c.is_control() && c != '\n' && c != '\t' && c != '\r') {
+            self.fail(field, format!("{label} contains characters that cannot be stored: retype it"));
+            return None;
+        }
+        Some(v.to_string())
+    }
+
+    /// Required text.
+    pub fn required(&mut self, field: &str, label: &str, value: &Option<String>, max: usize) -> String {
+        let before = self.errors.len();
+        match self.text(field, label, value, max) {
+            Some(v) => v,
+            None => {
+                if self.errors.len() == before {
+                    self.fail(field, format!("enter the {}", label.to_lowercase()));
+                }
+                String::new()
+            }
+        }
+    }
+
+    /// An optional date, not in the future.
+    pub fn past_date(&mut self, field: &str, label: &str, value: &Option<String>, today: NaiveDate) -> Option<NaiveDate> {
+        let text = value.as_deref().map(str::trim).filter(|v| !v.is_empty())?;
+        let path = self.path(field);
+        let date = self.absorb(crate::dates::parse(&path, text))?;
+        if date > today {
+            self.fail(field, format!("{label} cannot be in the future: check the year"));
+            return None;
+        }
+        Some(date)
+    }
+
+    /// An optional choice from a fixed list.
+    pub fn choice<T>(&mut self, field: &str, value: &Option<String>, parse: fn(&str, &str) -> Result<T>) -> Option<T> {
+        let code = value.as_deref().map(str::trim).filter(|v| !v.is_empty())?;
+        let path = self.path(field);
+        self.absorb(parse(&path, code))
+    }
+
+    /// Several choices from a fixed list, without repeats.
+    pub fn choices<T: PartialEq>(&mut self, field: &str, values: &[String], parse: fn(&str, &str) -> Result<T>) -> Vec<T> {
+        let path = self.path(field);
+        let mut out = Vec::new();
+        for v in values {
+            if let Some(t) = self.absorb(parse(&path, v)) {
+                if !out.contains(&t) {
+                    out.push(t);
+                }
+            }
+        }
+        out
+    }
+
+    pub fn finish(self) -> Result<()> {
+        if self.errors.is_empty() {
+            Ok(())
+        } else {
+            Err(Error::Validation(self.errors))
+        }
+    }
+}
+
+/// A UK postcode, normalised to capitals with one space (`sw1a1aa` → `SW1A 1AA`).
+/// Accepts the six outward-code shapes (A9, A99, AA9, AA99, A9A, AA9A) and the inward code 9AA.
+pub fn postcode(text: &str) -> Option<String> {
+    let compact: String = text.chars().filter(|c| !c.is_whitespace()).collect::<String>().to_ascii_uppercase();
+    if compact == "GIR0AA" {
+        return Some("GIR 0AA".into());
+    }
+    if !(5..=7).contains(&compact.len()) || !compact.is_ascii() {
+        return None;
+    }
+    let (outward, inward) = compact.split_at(compact.len() - 3);
+    let shape: String = outward
+        .chars()
+        .map(|c| if c.is_ascii_alphabetic() { 'A' } else if c.is_ascii_digit() { '9' } else { '?' })
+        .collect();
+    let inward_ok = {
+        let b = inward.as_bytes();
+        b[0].is_ascii_digit() && b[1].is_ascii_alphabetic() && b[2].is_ascii_alphabetic()
+            // The inward letters never include C, I, K, M, O or V.
+            && !b[1..].iter().any(|c| b"CIKMOV".contains(c))
+    };
+    let outward_ok = matches!(shape.as_str(), "A9" | "A99" | "AA9" | "AA99" | "A9A" | "AA9A");
+    (outward_ok && inward_ok).then(|| format!("{outward} {inward}"))
+}
+
+/// An NHS number: ten digits whose last is the Modulus 11 check digit of the first nine.
+/// Returns it as `943 476 5919`.
+pub fn nhs_number(text: &str) -> Option<String> {
+    let digits: Vec<u32> = text
+        .chars()
+        .filter(|c| !c.is_whitespace() && *c != '-')
+        .map(|c| c.to_digit(10))
+        .collect::<Option<Vec<u32>>>()?;
+    if digits.len() != 10 {
+        return None;
+    }
+    let sum: u32 = digits[..9].iter().zip((2..=10).rev()).map(|(d, w)| d * w).sum();
+    let check = match 11 - sum % 11 {
+        11 => 0,
+        10 => return None,
+        c => c,
+    };
+    if check != digits[9] {
+        return None;
+    }
+    let s: String = digits.iter().map(|d| char::from_digit(*d, 10).unwrap()).collect();
+    Some(format!("{} {} {}", &s[..3], &s[3..6], &s[6..]))
+}
+
+/// A plausible email address: one `@`, something before it, a dotted domain, no spaces.
+pub fn email(text: &str) -> bool {
+    let t = text.trim();
+    match t.split_once('@') {
+        Some((local, domain)) => {
+            !local.is_empty()
+                && !domain.contains('@')
+                && domain.contains('.')
+                && !domain.starts_with('.')
+                && !domain.ends_with('.')
+                && !t.chars().any(char::is_whitespace)
+        }
+        None => false,
+    }
+}
+
+/// A phone number: digits with optional spaces, brackets, dashes and a leading +; 10 to 15 digits.
+pub fn phone(text: &str) -> bool {
+    let t = text.trim();
+    let digits = t.chars().filter(char::is_ascii_digit).count();
+    let allowed = t
+        .char_indices()
+        .all(|(i, c)| c.is_ascii_digit() || matches!(c, ' ' | '(' | ')' | '-') || (c == '+' && i == 0));
+    allowed && (10..=15).contains(&digits)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn postcodes() {
+        let good = [
+            ("SW1A 1AA", "SW1A 1AA"),
+            ("sw1a1aa", "SW1A 1AA"),
+            ("  m1 1ae ", "M1 1AE"),
+            ("B33 8TH", "B33 8TH"),
+            ("CR2 6XH", "CR2 6XH"),
+            ("DN55 1PT", "DN55 1PT"),
+            ("W1A 0AX", "W1A 0AX"),
+            ("EC1A 1BB", "EC1A 1BB"),
+            ("RM10 7BS", "RM10 7BS"),
+            ("GIR 0AA", "GIR 0AA"),
+        ];
+        for (input, want) in good {
+            assert_eq!(postcode(input).as_deref(), Some(want), "{input}");
+        }
+        let bad = ["", "SW1A 1A", "SW1A", "12345", "SW1A 1AAA", "S 1AA", "SWA1 1AA", "SW1A 1CA", "1W1A 1AA", "SW1A-1AA", "ŚW1A 1AA"];
+        for input in bad {
+            assert_eq!(postcode(input), None, "{input}");
+        }
+    }
+
+    #[test]
+    fn nhs_numbers_use_modulus_11() {
+        // 943 476 5919 is the NHS's published example of a valid number.
+        let good = [("9434765919", "943 476 5919"), ("943 476 5919", "943 476 5919"), ("943-476-5919", "943 476 5919"), ("4010232137", "401 023 2137")];
+        for (input, want) in good {
+            assert_eq!(nhs_number(input).as_deref(), Some(want), "{input}");
+        }
+        // wrong check digit, too short, too long, letters, and a number whose check would be 10
+        for input in ["9434765918", "943476591", "94347659190", "94347659A9", "1000000010"] {
+            assert_eq!(nhs_number(input), None, "{input}");
+        }
+    }
+
+    #[test]
+    fn emails_and_phones() {
+        assert!(email("sam.carer@example.org.uk"));
+        for bad in ["sam", "sam@", "@example.org", "sam@example", "sam @example.org", "sam@@example.org", "sam@.org"] {
+            assert!(!email(bad), "{bad}");
+        }
+        for good in ["020 7946 0018", "07700 900123", "+44 7700 900123", "(01632) 960 001"] {
+            assert!(phone(good), "{good}");
+        }
+        for bad in ["12345", "0207 946 001x", "07700+900123", "0123456789012345"] {
+            assert!(!phone(bad), "{bad}");
+        }
+    }
+
+    #[test]
+    fn check_collects_every_problem_with_paths() {
+        let today = NaiveDate::from_ymd_opt(2026, 11, 23).unwrap();
+        let mut c = Check::new("person");
+        c.required("first_name", "First name", &Some("   ".into()), NAME_MAX);
+        c.text("notes", "Notes", &Some("x".repeat(NAME_MAX + 1)), NAME_MAX);
+        c.past_date("date_of_birth", "Date of birth", &Some("01/01/2030".into()), today);
+        let fields: Vec<String> = c.errors.iter().map(|e| e.field.clone()).collect();
+        assert_eq!(fields, ["person.first_name", "person.notes", "person.date_of_birth"]);
+        assert_eq!(c.errors[0].message, "enter the first name");
+    }
+}
