@@ -19,7 +19,8 @@ pub struct AppInfo {
 }
 
 pub fn info(ctx: &mut Ctx<'_>, _: NoArgs) -> Result<AppInfo> {
-    let path: Option<String> = ctx.tx.query_row("SELECT file FROM pragma_database_list WHERE name = 'main'", [], |r| r.get(0))?;
+    let path: Option<String> =
+        ctx.tx.query_row("SELECT file FROM pragma_database_list WHERE name = 'main'", [], |r| r.get(0))?;
     Ok(AppInfo {
         version: env!("CARGO_PKG_VERSION"),
         schema_version: crate::db::schema_version(),
@@ -45,10 +46,7 @@ fn setup_done(ctx: &Ctx<'_>) -> Result<bool> {
 
 pub fn status(ctx: &mut Ctx<'_>, _: NoArgs) -> Result<SetupStatus> {
     let carers: i64 = ctx.tx.query_row("SELECT count(*) FROM carers", [], |r| r.get(0))?;
-    Ok(SetupStatus {
-        first_run: carers == 0 && !setup_done(ctx)?,
-        carers,
-    })
+    Ok(SetupStatus { first_run: carers == 0 && !setup_done(ctx)?, carers })
 }
 
 #[derive(Debug, Deserialize, schemars::JsonSchema)]
@@ -77,12 +75,9 @@ pub fn choose(ctx: &mut Ctx<'_>, args: ChooseArgs) -> Result<DemoCounts> {
             demo::generate(ctx, args.carers.unwrap_or(FIRST_RUN_DEMO_CARERS).clamp(1, 100_000), args.seed.unwrap_or(1))?
         }
         other => {
-            return Err(Error::field("choice", format!("'{other}' is not a choice: use \"empty\" or \"demo\"")));
+            return Err(Error::field("choice", format!("choose \"empty\" or \"demo\" ('{other}' is not a choice)")));
         }
     };
-    ctx.tx.execute(
-        "INSERT INTO meta (key, value) VALUES ('setup_choice', ?1)",
-        [&args.choice],
-    )?;
+    ctx.tx.execute("INSERT INTO meta (key, value) VALUES ('setup_choice', ?1)", [&args.choice])?;
     Ok(counts)
 }

@@ -184,7 +184,10 @@ pub fn check(input: &CarerInput, today: NaiveDate) -> Result<CarerInput> {
     let age = dob.and_then(|d| dates::age_on(d, today));
     if let Some(a) = age {
         if a > MAX_AGE {
-            c.fail("date_of_birth", format!("a date of birth more than {MAX_AGE} years ago is not possible: check the year"));
+            c.fail(
+                "date_of_birth",
+                format!("a date of birth more than {MAX_AGE} years ago is not possible: check the year"),
+            );
         }
     }
 
@@ -204,12 +207,21 @@ pub fn check(input: &CarerInput, today: NaiveDate) -> Result<CarerInput> {
         postcode: None,
         phone: c.text("phone", "Phone", &input.phone, 40),
         email: c.text("email", "Email", &input.email, TEXT_MAX),
-        preferred_contact: c.choice("preferred_contact", &input.preferred_contact, ContactMethod::parse).map(|v| v.code().into()),
+        preferred_contact: c
+            .choice("preferred_contact", &input.preferred_contact, ContactMethod::parse)
+            .map(|v| v.code().into()),
         gp_practice: c.text("gp_practice", "GP practice", &input.gp_practice, TEXT_MAX),
         school: c.text("school", "School", &input.school, TEXT_MAX),
         nhs_number: None,
-        date_first_identified: iso(c.past_date("date_first_identified", "Date first identified", &input.date_first_identified, today)),
-        referral_source: c.choice("referral_source", &input.referral_source, ReferralSource::parse).map(|v| v.code().into()),
+        date_first_identified: iso(c.past_date(
+            "date_first_identified",
+            "Date first identified",
+            &input.date_first_identified,
+            today,
+        )),
+        referral_source: c
+            .choice("referral_source", &input.referral_source, ReferralSource::parse)
+            .map(|v| v.code().into()),
         referrer_name: c.text("referrer_name", "Referrer's name", &input.referrer_name, NAME_MAX),
         how_heard: c.text("how_heard", "How they heard about us", &input.how_heard, TEXT_MAX),
         consent_given: input.consent_given,
@@ -218,7 +230,9 @@ pub fn check(input: &CarerInput, today: NaiveDate) -> Result<CarerInput> {
         consent_share_gp: input.consent_share_gp,
         consent_share_school: input.consent_share_school,
         consent_share_adult_services: input.consent_share_adult_services,
-        employment_status: c.choice("employment_status", &input.employment_status, Employment::parse).map(|v| v.code().into()),
+        employment_status: c
+            .choice("employment_status", &input.employment_status, Employment::parse)
+            .map(|v| v.code().into()),
         disability: c.choice("disability", &input.disability, Disability::parse).map(|v| v.code().into()),
         parent_carer: input.parent_carer,
     };
@@ -226,7 +240,7 @@ pub fn check(input: &CarerInput, today: NaiveDate) -> Result<CarerInput> {
     if let Some(p) = c.text("postcode", "Postcode", &input.postcode, 10) {
         match validate::postcode(&p) {
             Some(norm) => out.postcode = Some(norm),
-            None => c.fail("postcode", format!("'{p}' is not a UK postcode: enter it like SW1A 1AA")),
+            None => c.fail("postcode", format!("enter a UK postcode like SW1A 1AA ('{p}' is not one)")),
         }
     }
     if let Some(n) = input.nhs_number.as_deref().map(str::trim).filter(|s| !s.is_empty()) {
@@ -252,7 +266,12 @@ pub fn check(input: &CarerInput, today: NaiveDate) -> Result<CarerInput> {
     }
     if let Some(age) = age {
         if out.school.is_some() && age >= SCHOOL_UNDER {
-            c.fail("school", format!("a school is recorded only for carers under {SCHOOL_UNDER}: clear it, or check the date of birth"));
+            c.fail(
+                "school",
+                format!(
+                    "a school is recorded only for carers under {SCHOOL_UNDER}: clear it, or check the date of birth"
+                ),
+            );
         }
         if out.parent_carer && age < ADULT_AGE {
             c.fail("parent_carer", "a parent carer is 18 or over: untick it, or check the date of birth");
@@ -331,7 +350,12 @@ pub fn summary_from_row(r: &Row<'_>, today: NaiveDate, settings: &Settings) -> r
 }
 
 /// As [`summary_from_row`], with [`SUMMARY_COLUMNS`] starting at column `at`.
-pub fn summary_from_row_at(r: &Row<'_>, at: usize, today: NaiveDate, settings: &Settings) -> rusqlite::Result<CarerSummary> {
+pub fn summary_from_row_at(
+    r: &Row<'_>,
+    at: usize,
+    today: NaiveDate,
+    settings: &Settings,
+) -> rusqlite::Result<CarerSummary> {
     let dob: String = r.get(at + 5)?;
     let age = age_from_iso(&dob, today);
     let cat = category(age, settings);
@@ -352,10 +376,7 @@ pub fn summary_from_row_at(r: &Row<'_>, at: usize, today: NaiveDate, settings: &
 }
 
 fn age_from_iso(dob: &str, today: NaiveDate) -> u32 {
-    NaiveDate::parse_from_str(dob, "%Y-%m-%d")
-        .ok()
-        .and_then(|d| dates::age_on(d, today))
-        .unwrap_or(0)
+    NaiveDate::parse_from_str(dob, "%Y-%m-%d").ok().and_then(|d| dates::age_on(d, today)).unwrap_or(0)
 }
 
 /// Loads a carer's whole record.
@@ -402,9 +423,7 @@ pub fn load(conn: &Connection, id: i64, today: NaiveDate) -> Result<CarerRecord>
 
 /// Fails with not-found unless the carer exists.
 pub fn ensure_exists(conn: &Connection, id: i64) -> Result<()> {
-    let found: Option<i64> = conn
-        .query_row("SELECT id FROM carers WHERE id = ?1", [id], |r| r.get(0))
-        .optional()?;
+    let found: Option<i64> = conn.query_row("SELECT id FROM carers WHERE id = ?1", [id], |r| r.get(0)).optional()?;
     found.map(|_| ()).ok_or(Error::NotFound { what: "that carer" })
 }
 
@@ -414,7 +433,9 @@ pub fn insert(conn: &Connection, details: &CarerInput, by: &str, now: &str) -> R
     params.extend([&now as &dyn rusqlite::ToSql, &by, &now, &by]);
     let placeholders = (1..=COLUMN_COUNT + 4).map(|i| format!("?{i}")).collect::<Vec<_>>().join(", ");
     conn.execute(
-        &format!("INSERT INTO carers ({COLUMNS}, created_at, created_by, updated_at, updated_by) VALUES ({placeholders})"),
+        &format!(
+            "INSERT INTO carers ({COLUMNS}, created_at, created_by, updated_at, updated_by) VALUES ({placeholders})"
+        ),
         params.as_slice(),
     )?;
     let id = conn.last_insert_rowid();
@@ -486,7 +507,9 @@ pub fn update(ctx: &mut Ctx<'_>, args: UpdateArgs) -> Result<CarerRecord> {
 pub fn close(ctx: &mut Ctx<'_>, args: CloseArgs) -> Result<CarerRecord> {
     let rec = load(ctx.tx, args.id, ctx.today())?;
     if rec.status == Status::Closed.code() {
-        return Err(Error::Conflict("this record is already closed: reopen it first if you need to close it again".into()));
+        return Err(Error::Conflict(
+            "this record is already closed: reopen it first if you need to close it again".into(),
+        ));
     }
     let mut c = Check::new("");
     let reason = match args.reason.as_deref().map(str::trim).filter(|s| !s.is_empty()) {
@@ -537,9 +560,8 @@ pub fn reopen(ctx: &mut Ctx<'_>, args: IdArgs) -> Result<CarerRecord> {
 
 /// The schools recorded on carers, for the register's filter.
 pub fn schools(ctx: &mut Ctx<'_>, _: crate::settings::NoArgs) -> Result<Vec<String>> {
-    let mut stmt = ctx
-        .tx
-        .prepare("SELECT DISTINCT school FROM carers WHERE school IS NOT NULL ORDER BY school COLLATE NOCASE")?;
+    let mut stmt =
+        ctx.tx.prepare("SELECT DISTINCT school FROM carers WHERE school IS NOT NULL ORDER BY school COLLATE NOCASE")?;
     let rows = stmt.query_map([], |r| r.get(0))?;
     Ok(rows.collect::<rusqlite::Result<_>>()?)
 }

@@ -116,7 +116,10 @@ fn check_person(c: &mut Check, p: &CaredForInput, today: NaiveDate) -> CheckedPe
     }
     if let Some(age) = dob.and_then(|d| dates::age_on(d, today)) {
         if age > carers::MAX_AGE {
-            c.fail("date_of_birth", format!("a date of birth more than {} years ago is not possible: check the year", carers::MAX_AGE));
+            c.fail(
+                "date_of_birth",
+                format!("a date of birth more than {} years ago is not possible: check the year", carers::MAX_AGE),
+            );
         }
     }
     let conditions = c.choices("conditions", &p.conditions, Condition::parse);
@@ -159,14 +162,13 @@ fn check_link(c: &mut Check, l: &LinkInput, today: NaiveDate) -> CheckedLink {
 }
 
 fn ensure_open(conn: &Connection, carer_id: i64) -> Result<()> {
-    let status: Option<String> = conn
-        .query_row("SELECT status FROM carers WHERE id = ?1", [carer_id], |r| r.get(0))
-        .optional()?;
+    let status: Option<String> =
+        conn.query_row("SELECT status FROM carers WHERE id = ?1", [carer_id], |r| r.get(0)).optional()?;
     match status.as_deref() {
         None => Err(Error::NotFound { what: "that carer" }),
-        Some(s) if s == Status::Closed.code() => Err(Error::Conflict(
-            "this carer's record is closed: reopen it before changing who they care for".into(),
-        )),
+        Some(s) if s == Status::Closed.code() => {
+            Err(Error::Conflict("this carer's record is closed: reopen it before changing who they care for".into()))
+        }
         Some(_) => Ok(()),
     }
 }
@@ -222,7 +224,9 @@ fn write_link(ctx: &Ctx<'_>, link_id: Option<i64>, carer_id: i64, cared_for_id: 
                 )
                 .optional()?;
             if exists.is_some() {
-                return Err(Error::Conflict("this carer is already linked to that person: edit the existing link instead".into()));
+                return Err(Error::Conflict(
+                    "this carer is already linked to that person: edit the existing link instead".into(),
+                ));
             }
             ctx.tx.execute(
                 "INSERT INTO caring_links (carer_id, cared_for_id, relationship, lives_together, hours_band, since, created_at, updated_at)
@@ -263,7 +267,8 @@ fn link_from_row(conn: &Connection, r: &Row<'_>) -> rusqlite::Result<Link> {
     })
 }
 
-const PERSON_COLUMNS: &str = "p.id, p.reference, p.first_name, p.last_name, p.date_of_birth, p.approximate_age, p.age_recorded_on";
+const PERSON_COLUMNS: &str =
+    "p.id, p.reference, p.first_name, p.last_name, p.date_of_birth, p.approximate_age, p.age_recorded_on";
 
 fn conditions_of(conn: &Connection, id: i64) -> rusqlite::Result<Vec<String>> {
     let mut stmt = conn.prepare_cached("SELECT condition FROM cared_for_conditions WHERE cared_for_id = ?1")?;
@@ -311,10 +316,7 @@ pub fn for_carer(conn: &Connection, carer_id: i64, today: NaiveDate) -> Result<V
          WHERE l.carer_id = ?1 ORDER BY l.id"
     ))?;
     let rows = stmt.query_map([carer_id], |r| {
-        Ok(CaringEntry {
-            link: link_from_row(conn, r)?,
-            person: person_from_row(conn, r, 7, today)?,
-        })
+        Ok(CaringEntry { link: link_from_row(conn, r)?, person: person_from_row(conn, r, 7, today)? })
     })?;
     Ok(rows.collect::<rusqlite::Result<_>>()?)
 }
@@ -441,9 +443,11 @@ pub fn link_create(ctx: &mut Ctx<'_>, args: LinkCreateArgs) -> Result<CarerRecor
 }
 
 fn link_ends(conn: &Connection, id: i64) -> Result<(i64, i64)> {
-    conn.query_row("SELECT carer_id, cared_for_id FROM caring_links WHERE id = ?1", [id], |r| Ok((r.get(0)?, r.get(1)?)))
-        .optional()?
-        .ok_or(Error::NotFound { what: "that caring link" })
+    conn.query_row("SELECT carer_id, cared_for_id FROM caring_links WHERE id = ?1", [id], |r| {
+        Ok((r.get(0)?, r.get(1)?))
+    })
+    .optional()?
+    .ok_or(Error::NotFound { what: "that caring link" })
 }
 
 pub fn link_update(ctx: &mut Ctx<'_>, args: LinkUpdateArgs) -> Result<CarerRecord> {
@@ -509,9 +513,7 @@ pub fn search(ctx: &mut Ctx<'_>, args: SearchArgs) -> Result<Vec<CaredForSummary
         .collect();
     let mut sql = format!("SELECT {PERSON_COLUMNS} FROM cared_for p WHERE 1 = 1");
     for i in 1..=words.len() {
-        sql.push_str(&format!(
-            " AND (p.first_name LIKE ?{i} OR p.last_name LIKE ?{i} OR p.reference LIKE ?{i})"
-        ));
+        sql.push_str(&format!(" AND (p.first_name LIKE ?{i} OR p.last_name LIKE ?{i} OR p.reference LIKE ?{i})"));
     }
     sql.push_str(&format!(" ORDER BY p.last_name COLLATE NOCASE, p.first_name COLLATE NOCASE LIMIT {limit}"));
     let mut stmt = ctx.tx.prepare(&sql)?;

@@ -41,8 +41,8 @@ macro_rules! choice_list {
             pub fn parse(field: &str, code: &str) -> Result<Self> {
                 Self::from_code(code.trim()).ok_or_else(|| {
                     Error::field(field, format!(
-                        "'{}' is not one of the choices for {}: choose one from the list",
-                        code.trim(), $list.replace('_', " ")))
+                        "choose one of the listed {} ('{}' is not one of them)",
+                        $list.replace('_', " "), code.trim()))
                 })
             }
 
@@ -301,6 +301,6 @@ mod tests {
         let api = crate::ApiError::from(e);
         assert_eq!(api.code, "validation");
         assert_eq!(api.field.as_deref(), Some("link.hours_band"));
-        assert!(api.message.contains("'lots'"), "{}", api.message);
+        assert_eq!(api.message, "choose one of the listed hours band ('lots' is not one of them)");
     }
 }

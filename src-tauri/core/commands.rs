@@ -11,7 +11,7 @@ use serde_json::Value;
 
 use crate::context::{Access, Ctx};
 use crate::error::{Error, Result};
-use crate::{app, caring as cf, carers, demo, notes, search, settings};
+use crate::{app, carers, caring as cf, demo, notes, search, settings};
 
 /// One command.
 pub struct Command {
@@ -48,7 +48,11 @@ fn decode<A: DeserializeOwned>(args: Value) -> Result<A> {
     })
 }
 
-fn adapt<A: DeserializeOwned, R: Serialize>(ctx: &mut Ctx<'_>, args: Value, f: fn(&mut Ctx<'_>, A) -> Result<R>) -> Result<Value> {
+fn adapt<A: DeserializeOwned, R: Serialize>(
+    ctx: &mut Ctx<'_>,
+    args: Value,
+    f: fn(&mut Ctx<'_>, A) -> Result<R>,
+) -> Result<Value> {
     let out = f(ctx, decode(args)?)?;
     Ok(serde_json::to_value(out).expect("results serialise to JSON"))
 }
@@ -97,10 +101,7 @@ commands! {
 }
 
 pub fn find(name: &str) -> Result<&'static Command> {
-    COMMANDS
-        .iter()
-        .find(|c| c.name == name)
-        .ok_or_else(|| Error::UnknownCommand(name.to_string()))
+    COMMANDS.iter().find(|c| c.name == name).ok_or_else(|| Error::UnknownCommand(name.to_string()))
 }
 
 /// The list `carers-desk-cli commands` prints.

@@ -74,17 +74,8 @@ impl Context {
     /// The person at this computer, before staff accounts exist. The shell passes "today"
     /// from the local clock; the name is the operating-system user.
     pub fn desktop(today: NaiveDate) -> Context {
-        let user = std::env::var("USER")
-            .or_else(|_| std::env::var("USERNAME"))
-            .unwrap_or_else(|_| "staff".to_string());
-        Context {
-            actor: Actor {
-                id: format!("local:{user}"),
-                name: user,
-                role: Role::Administrator,
-            },
-            today,
-        }
+        let user = std::env::var("USER").or_else(|_| std::env::var("USERNAME")).unwrap_or_else(|_| "staff".to_string());
+        Context { actor: Actor { id: format!("local:{user}"), name: user, role: Role::Administrator }, today }
     }
 
     /// A scripted call from `carers-desk-cli`.
@@ -141,11 +132,9 @@ pub fn authorize(ctx: &Context, command: &str, access: Access) -> Result<()> {
     if permits(ctx.actor.role, access) {
         Ok(())
     } else {
-        Err(Error::NotPermitted(format!(
-            "your account ({:?}) cannot use '{command}': ask an administrator",
-            ctx.actor.role
-        )
-        .to_lowercase()))
+        Err(Error::NotPermitted(
+            format!("your account ({:?}) cannot use '{command}': ask an administrator", ctx.actor.role).to_lowercase(),
+        ))
     }
 }
 

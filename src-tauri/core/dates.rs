@@ -33,8 +33,7 @@ pub fn age_on(dob: NaiveDate, today: NaiveDate) -> Option<u32> {
 
 /// `date` plus `months` calendar months, falling back to the month's last day.
 pub fn add_months(date: NaiveDate, months: u32) -> NaiveDate {
-    date.checked_add_months(Months::new(months))
-        .expect("date within chrono's range")
+    date.checked_add_months(Months::new(months)).expect("date within chrono's range")
 }
 
 /// The date shown to people: DD/MM/YYYY.
@@ -47,12 +46,7 @@ pub fn uk(date: NaiveDate) -> String {
 pub fn parse(field: &str, text: &str) -> Result<NaiveDate> {
     let t = text.trim();
     let bad = || {
-        Error::field(
-            field,
-            format!(
-                "'{t}' is not a real date: enter it as day/month/year, for example 27/03/1984"
-            ),
-        )
+        Error::field(field, format!("enter a real date as day/month/year, for example 27/03/1984 ('{t}' is not one)"))
     };
     let parts: Vec<&str> = t.split(['/', '-', '.']).collect();
     if parts.len() != 3 || parts.iter().any(|p| p.is_empty() || !p.bytes().all(|b| b.is_ascii_digit())) {
@@ -65,10 +59,7 @@ pub fn parse(field: &str, text: &str) -> Result<NaiveDate> {
         (num(parts[0])?, num(parts[1])?, num(parts[2])?)
     };
     if !(1000..=9999).contains(&y) {
-        return Err(Error::field(
-            field,
-            format!("'{t}' needs a four-digit year: for example 27/03/1984"),
-        ));
+        return Err(Error::field(field, format!("use a four-digit year, for example 27/03/1984 (not '{t}')")));
     }
     NaiveDate::from_ymd_opt(y as i32, m, d).ok_or_else(bad)
 }

@@ -18,40 +18,158 @@ use crate::error::{Error, Result};
 use crate::search::latest_birth_for_age;
 
 const FIRST_F: &[&str] = &[
-    "Olivia", "Amelia", "Isla", "Ava", "Mia", "Grace", "Sophia", "Aisha", "Fatima", "Zara", "Priya", "Chloe", "Emily",
-    "Jessica", "Hannah", "Margaret", "Patricia", "Susan", "Linda", "Janet", "Maria", "Aleksandra", "Niamh", "Siobhan",
-    "Chiamaka", "Abena", "Mei", "Yasmin", "Rukhsana", "Eilidh", "Bethan", "Joan", "Doreen", "Sharon", "Tracey",
+    "Olivia",
+    "Amelia",
+    "Isla",
+    "Ava",
+    "Mia",
+    "Grace",
+    "Sophia",
+    "Aisha",
+    "Fatima",
+    "Zara",
+    "Priya",
+    "Chloe",
+    "Emily",
+    "Jessica",
+    "Hannah",
+    "Margaret",
+    "Patricia",
+    "Susan",
+    "Linda",
+    "Janet",
+    "Maria",
+    "Aleksandra",
+    "Niamh",
+    "Siobhan",
+    "Chiamaka",
+    "Abena",
+    "Mei",
+    "Yasmin",
+    "Rukhsana",
+    "Eilidh",
+    "Bethan",
+    "Joan",
+    "Doreen",
+    "Sharon",
+    "Tracey",
 ];
 const FIRST_M: &[&str] = &[
     "Oliver", "George", "Noah", "Arthur", "Muhammad", "Leo", "Harry", "Jack", "Mohammed", "Ibrahim", "Arjun", "Ravi",
-    "Daniel", "James", "David", "John", "Peter", "Michael", "Kwame", "Tunde", "Tomasz", "Piotr", "Sean", "Liam", "Callum",
-    "Rhys", "Owen", "Wei", "Hamza", "Yusuf", "Dennis", "Keith", "Barry", "Gareth", "Kofi",
+    "Daniel", "James", "David", "John", "Peter", "Michael", "Kwame", "Tunde", "Tomasz", "Piotr", "Sean", "Liam",
+    "Callum", "Rhys", "Owen", "Wei", "Hamza", "Yusuf", "Dennis", "Keith", "Barry", "Gareth", "Kofi",
 ];
 const LAST: &[&str] = &[
-    "Smith", "Jones", "Taylor", "Brown", "Williams", "Wilson", "Johnson", "Davies", "Patel", "Robinson", "Wright",
-    "Thompson", "Evans", "Walker", "White", "Roberts", "Green", "Hall", "Wood", "Jackson", "Clarke", "Khan", "Ahmed",
-    "Hussain", "Begum", "Ali", "Singh", "Kaur", "Okafor", "Mensah", "Adeyemi", "Nowak", "Kowalski", "O'Brien", "Murphy",
-    "Kelly", "McDonald", "Campbell", "Hughes", "Edwards", "Chen", "Nguyen", "Da Silva", "Hassan", "Osei", "Lewis",
-    "Harris", "Martin", "Cooper", "Ward", "Morgan", "Turner", "Bennett", "Shah", "Mahmood", "Smith-Jones", "Fraser",
+    "Smith",
+    "Jones",
+    "Taylor",
+    "Brown",
+    "Williams",
+    "Wilson",
+    "Johnson",
+    "Davies",
+    "Patel",
+    "Robinson",
+    "Wright",
+    "Thompson",
+    "Evans",
+    "Walker",
+    "White",
+    "Roberts",
+    "Green",
+    "Hall",
+    "Wood",
+    "Jackson",
+    "Clarke",
+    "Khan",
+    "Ahmed",
+    "Hussain",
+    "Begum",
+    "Ali",
+    "Singh",
+    "Kaur",
+    "Okafor",
+    "Mensah",
+    "Adeyemi",
+    "Nowak",
+    "Kowalski",
+    "O'Brien",
+    "Murphy",
+    "Kelly",
+    "McDonald",
+    "Campbell",
+    "Hughes",
+    "Edwards",
+    "Chen",
+    "Nguyen",
+    "Da Silva",
+    "Hassan",
+    "Osei",
+    "Lewis",
+    "Harris",
+    "Martin",
+    "Cooper",
+    "Ward",
+    "Morgan",
+    "Turner",
+    "Bennett",
+    "Shah",
+    "Mahmood",
+    "Smith-Jones",
+    "Fraser",
 ];
 const OUTWARD: &[(&str, &str)] = &[
-    ("RM8", "Dagenham"), ("RM9", "Dagenham"), ("RM10", "Dagenham"), ("IG11", "Barking"), ("RM6", "Chadwell Heath"),
-    ("N12", "London"), ("NW9", "London"), ("EN5", "Barnet"), ("HA8", "Edgware"), ("CA1", "Carlisle"),
-    ("CA14", "Workington"), ("LA14", "Barrow-in-Furness"), ("RM17", "Grays"), ("RM16", "Chafford Hundred"), ("SS17", "Stanford-le-Hope"),
+    ("RM8", "Dagenham"),
+    ("RM9", "Dagenham"),
+    ("RM10", "Dagenham"),
+    ("IG11", "Barking"),
+    ("RM6", "Chadwell Heath"),
+    ("N12", "London"),
+    ("NW9", "London"),
+    ("EN5", "Barnet"),
+    ("HA8", "Edgware"),
+    ("CA1", "Carlisle"),
+    ("CA14", "Workington"),
+    ("LA14", "Barrow-in-Furness"),
+    ("RM17", "Grays"),
+    ("RM16", "Chafford Hundred"),
+    ("SS17", "Stanford-le-Hope"),
 ];
 const STREETS: &[&str] = &[
-    "Church Road", "Station Road", "Victoria Street", "Green Lane", "Manor Road", "Park Avenue", "Queens Road",
-    "Mill Lane", "Becontree Avenue", "Ripple Road", "Whalebone Lane", "The Broadway", "Oak Close", "Elm Grove",
+    "Church Road",
+    "Station Road",
+    "Victoria Street",
+    "Green Lane",
+    "Manor Road",
+    "Park Avenue",
+    "Queens Road",
+    "Mill Lane",
+    "Becontree Avenue",
+    "Ripple Road",
+    "Whalebone Lane",
+    "The Broadway",
+    "Oak Close",
+    "Elm Grove",
 ];
 const SCHOOLS: &[&str] = &[
-    "Eastbury Primary School", "Robert Clack School", "Jo Richardson Community School", "Barnet Hill Academy",
-    "Trinity School Carlisle", "Grays Convent High School", "St Margaret's CE Primary",
+    "Eastbury Primary School",
+    "Robert Clack School",
+    "Jo Richardson Community School",
+    "Barnet Hill Academy",
+    "Trinity School Carlisle",
+    "Grays Convent High School",
+    "St Margaret's CE Primary",
 ];
 const GPS: &[&str] = &[
-    "Church Elm Lane Surgery", "Oxlow Lane Medical Centre", "Parkview Health Centre", "Station Road Surgery",
-    "Riverside Medical Practice", "Orsett Road Surgery",
+    "Church Elm Lane Surgery",
+    "Oxlow Lane Medical Centre",
+    "Parkview Health Centre",
+    "Station Road Surgery",
+    "Riverside Medical Practice",
+    "Orsett Road Surgery",
 ];
-const LANGUAGES: &[&str] = &["English", "English", "English", "English", "Urdu", "Bengali", "Polish", "Punjabi", "Yoruba", "Romanian"];
+const LANGUAGES: &[&str] =
+    &["English", "English", "English", "English", "Urdu", "Bengali", "Polish", "Punjabi", "Yoruba", "Romanian"];
 const NOTE_TEXTS: &[&str] = &[
     "Called to check in. Feeling more settled since the respite week; would like information about the peer support group.",
     "Home visit. Talked through what a carer's assessment involves; agreed to book one next month.",
@@ -126,7 +244,8 @@ pub fn generate(ctx: &Ctx<'_>, n: u32, seed: u64) -> Result<DemoCounts> {
         "INSERT INTO cared_for (first_name, last_name, date_of_birth, approximate_age, age_recorded_on, notes, created_at, updated_at)
          VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?7)",
     )?;
-    let mut cond_stmt = tx.prepare_cached("INSERT OR IGNORE INTO cared_for_conditions (cared_for_id, condition) VALUES (?1, ?2)")?;
+    let mut cond_stmt =
+        tx.prepare_cached("INSERT OR IGNORE INTO cared_for_conditions (cared_for_id, condition) VALUES (?1, ?2)")?;
     let mut link_stmt = tx.prepare_cached(
         "INSERT INTO caring_links (carer_id, cared_for_id, relationship, lives_together, hours_band, since, created_at, updated_at)
          VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?7)",
@@ -162,12 +281,23 @@ pub fn generate(ctx: &Ctx<'_>, n: u32, seed: u64) -> Result<DemoCounts> {
         let consent = rng.random_bool(0.9);
         let young = real_age < 18;
         let details = CarerInput {
-            title: (!young).then(|| (*pick(&mut rng, if female { &["Ms", "Mrs", "Miss"][..] } else { &["Mr"][..] })).to_string()),
+            title: (!young)
+                .then(|| (*pick(&mut rng, if female { &["Ms", "Mrs", "Miss"][..] } else { &["Mr"][..] })).to_string()),
             first_name: Some(first.to_string()),
             last_name: Some(last.clone()),
             preferred_name: rng.random_bool(0.1).then(|| first.chars().take(3).collect()),
             date_of_birth: Some(dob.to_string()),
-            gender: Some(if rng.random_bool(0.03) { Gender::NonBinary } else if female { Gender::Female } else { Gender::Male }.code().into()),
+            gender: Some(
+                if rng.random_bool(0.03) {
+                    Gender::NonBinary
+                } else if female {
+                    Gender::Female
+                } else {
+                    Gender::Male
+                }
+                .code()
+                .into(),
+            ),
             ethnicity: code(&mut rng, Ethnicity::ALL, Ethnicity::code),
             main_language: Some(pick(&mut rng, LANGUAGES).to_string()),
             interpreter_needed: rng.random_bool(0.05),
@@ -176,22 +306,58 @@ pub fn generate(ctx: &Ctx<'_>, n: u32, seed: u64) -> Result<DemoCounts> {
             town: Some(town.to_string()),
             postcode: Some(pc),
             phone: Some(format!("07700 900{:03}", rng.random_range(0..1000))),
-            email: rng.random_bool(0.5).then(|| format!("{}.{}@example.org", first.to_lowercase(), last.to_lowercase().replace([' ', '\''], ""))),
-            preferred_contact: code(&mut rng, if young { &[ContactMethod::ViaSchool, ContactMethod::Phone][..] } else { ContactMethod::ALL }, ContactMethod::code),
+            email: rng.random_bool(0.5).then(|| {
+                format!("{}.{}@example.org", first.to_lowercase(), last.to_lowercase().replace([' ', '\''], ""))
+            }),
+            preferred_contact: code(
+                &mut rng,
+                if young { &[ContactMethod::ViaSchool, ContactMethod::Phone][..] } else { ContactMethod::ALL },
+                ContactMethod::code,
+            ),
             gp_practice: Some(pick(&mut rng, GPS).to_string()),
             school: (real_age < 19).then(|| pick(&mut rng, SCHOOLS).to_string()),
             nhs_number: rng.random_bool(0.4).then(|| nhs_number(&mut rng)),
             date_first_identified: Some(identified.to_string()),
-            referral_source: code(&mut rng, if young { &[ReferralSource::School, ReferralSource::SocialCare, ReferralSource::FamilyFriend][..] } else { ReferralSource::ALL }, ReferralSource::code),
+            referral_source: code(
+                &mut rng,
+                if young {
+                    &[ReferralSource::School, ReferralSource::SocialCare, ReferralSource::FamilyFriend][..]
+                } else {
+                    ReferralSource::ALL
+                },
+                ReferralSource::code,
+            ),
             referrer_name: None,
-            how_heard: rng.random_bool(0.3).then(|| pick(&mut rng, &["Leaflet at the GP surgery", "A friend told me", "School assembly", "Hospital discharge team", "Council website"]).to_string()),
+            how_heard: rng.random_bool(0.3).then(|| {
+                pick(
+                    &mut rng,
+                    &[
+                        "Leaflet at the GP surgery",
+                        "A friend told me",
+                        "School assembly",
+                        "Hospital discharge team",
+                        "Council website",
+                    ],
+                )
+                .to_string()
+            }),
             consent_given: consent,
             consent_date: consent.then(|| identified.to_string()),
             consent_recorded_by: consent.then(|| "Demo Worker".to_string()),
             consent_share_gp: consent && rng.random_bool(0.6),
             consent_share_school: consent && young,
             consent_share_adult_services: consent && rng.random_bool(0.3),
-            employment_status: Some(if young { Employment::Education } else if real_age >= 66 { Employment::Retired } else { *pick(&mut rng, Employment::ALL) }.code().into()),
+            employment_status: Some(
+                if young {
+                    Employment::Education
+                } else if real_age >= 66 {
+                    Employment::Retired
+                } else {
+                    *pick(&mut rng, Employment::ALL)
+                }
+                .code()
+                .into(),
+            ),
             disability: code(&mut rng, Disability::ALL, Disability::code),
             parent_carer: !young && real_age < 60 && rng.random_bool(0.12),
         };
@@ -223,7 +389,9 @@ pub fn generate(ctx: &Ctx<'_>, n: u32, seed: u64) -> Result<DemoCounts> {
                     let p_age: i64 = match relationship {
                         Relationship::Parent => (real_age as i64 + rng.random_range(20..40)).min(100),
                         Relationship::Grandparent => (real_age as i64 + rng.random_range(45..65)).min(102),
-                        Relationship::Child | Relationship::Grandchild => rng.random_range(2..(real_age as i64 - 14).max(3)),
+                        Relationship::Child | Relationship::Grandchild => {
+                            rng.random_range(2..(real_age as i64 - 14).max(3))
+                        }
                         Relationship::Sibling => (real_age as i64 + rng.random_range(-6..7)).max(1),
                         _ => rng.random_range(18..95),
                     };
@@ -242,8 +410,24 @@ pub fn generate(ctx: &Ctx<'_>, n: u32, seed: u64) -> Result<DemoCounts> {
                     tx.execute("UPDATE cared_for SET reference = printf('P-%06d', id) WHERE id = ?1", [pid])?;
                     for _ in 0..rng.random_range(1..3) {
                         let condition = match p_age {
-                            0..=17 => *pick(&mut rng, &[Condition::Autism, Condition::LearningDisability, Condition::PhysicalDisability, Condition::LongTermCondition][..]),
-                            75.. => *pick(&mut rng, &[Condition::Dementia, Condition::Frailty, Condition::LongTermCondition, Condition::EndOfLife][..]),
+                            0..=17 => *pick(
+                                &mut rng,
+                                &[
+                                    Condition::Autism,
+                                    Condition::LearningDisability,
+                                    Condition::PhysicalDisability,
+                                    Condition::LongTermCondition,
+                                ][..],
+                            ),
+                            75.. => *pick(
+                                &mut rng,
+                                &[
+                                    Condition::Dementia,
+                                    Condition::Frailty,
+                                    Condition::LongTermCondition,
+                                    Condition::EndOfLife,
+                                ][..],
+                            ),
                             _ => *pick(&mut rng, Condition::ALL),
                         };
                         cond_stmt.execute(rusqlite::params![pid, condition])?;
@@ -255,18 +439,38 @@ pub fn generate(ctx: &Ctx<'_>, n: u32, seed: u64) -> Result<DemoCounts> {
             };
             let since = date_between(&mut rng, dob.max(today - Days::new(15 * 365)), today);
             let hours = *pick(&mut rng, HoursBand::ALL);
-            link_stmt.execute(rusqlite::params![carer_id, person_id, relationship, rng.random_bool(0.6), hours, since.to_string(), now])?;
+            link_stmt.execute(rusqlite::params![
+                carer_id,
+                person_id,
+                relationship,
+                rng.random_bool(0.6),
+                hours,
+                since.to_string(),
+                now
+            ])?;
             let link_id = tx.last_insert_rowid();
             for _ in 0..rng.random_range(1..4) {
-                let kind = if young && rng.random_bool(0.3) { CareKind::Sibling } else { *pick(&mut rng, CareKind::ALL) };
+                let kind =
+                    if young && rng.random_bool(0.3) { CareKind::Sibling } else { *pick(&mut rng, CareKind::ALL) };
                 kind_stmt.execute(rusqlite::params![link_id, kind])?;
             }
         }
 
         for _ in 0..rng.random_range(0..5) {
             let date = date_between(&mut rng, identified, today);
-            let kind = if young { *pick(&mut rng, &[NoteKind::InSchool, NoteKind::Phone, NoteKind::Meeting][..]) } else { *pick(&mut rng, NoteKind::ALL) };
-            note_stmt.execute(rusqlite::params![carer_id, date.to_string(), kind, "Demo Worker", pick(&mut rng, NOTE_TEXTS), now])?;
+            let kind = if young {
+                *pick(&mut rng, &[NoteKind::InSchool, NoteKind::Phone, NoteKind::Meeting][..])
+            } else {
+                *pick(&mut rng, NoteKind::ALL)
+            };
+            note_stmt.execute(rusqlite::params![
+                carer_id,
+                date.to_string(),
+                kind,
+                "Demo Worker",
+                pick(&mut rng, NOTE_TEXTS),
+                now
+            ])?;
             counts.notes_created += 1;
         }
     }

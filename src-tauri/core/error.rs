@@ -14,10 +14,7 @@ pub struct FieldError {
 
 impl FieldError {
     pub fn new(field: impl Into<String>, message: impl Into<String>) -> Self {
-        FieldError {
-            field: field.into(),
-            message: message.into(),
-        }
+        FieldError { field: field.into(), message: message.into() }
     }
 }
 
@@ -28,10 +25,7 @@ pub enum Error {
     Validation(Vec<FieldError>),
     /// The arguments could not be read as the command's argument type.
     #[error("{message}")]
-    InvalidArguments {
-        message: String,
-        field: Option<String>,
-    },
+    InvalidArguments { message: String, field: Option<String> },
     #[error("{what} was not found: it may have been removed; go back and search again")]
     NotFound { what: &'static str },
     #[error("{0}")]
@@ -102,11 +96,6 @@ impl From<Error> for ApiError {
             Error::DatabaseLocation(_) => ("database_location", None, vec![]),
             Error::Storage(_) | Error::Migration(_) | Error::Io(_) => ("storage", None, vec![]),
         };
-        ApiError {
-            code: code.to_string(),
-            message,
-            field,
-            errors,
-        }
+        ApiError { code: code.to_string(), message, field, errors }
     }
 }

@@ -38,18 +38,12 @@ pub struct Desk {
 impl Desk {
     /// Opens (creating on first use) the database at `path`. Refuses network shares.
     pub fn open(path: &Path) -> Result<Desk, ApiError> {
-        Ok(Desk {
-            conn: Mutex::new(db::open(path)?),
-            path: Some(path.to_path_buf()),
-        })
+        Ok(Desk { conn: Mutex::new(db::open(path)?), path: Some(path.to_path_buf()) })
     }
 
     /// A database in memory, for tests and benchmarks.
     pub fn open_in_memory() -> Result<Desk, ApiError> {
-        Ok(Desk {
-            conn: Mutex::new(db::open_in_memory()?),
-            path: None,
-        })
+        Ok(Desk { conn: Mutex::new(db::open_in_memory()?), path: None })
     }
 
     pub fn path(&self) -> Option<&Path> {
@@ -71,11 +65,7 @@ impl Desk {
         let mut conn = self.conn.lock().unwrap_or_else(|poisoned| poisoned.into_inner());
         let behaviour = if cmd.changes { TransactionBehavior::Immediate } else { TransactionBehavior::Deferred };
         let tx = conn.transaction_with_behavior(behaviour).map_err(Error::from)?;
-        let mut run = context::Ctx {
-            tx: &tx,
-            context: ctx,
-            touched: Vec::new(),
-        };
+        let mut run = context::Ctx { tx: &tx, context: ctx, touched: Vec::new() };
         let out = (cmd.run)(&mut run, args)?;
         context::record(&run)?;
         drop(run);
@@ -84,7 +74,12 @@ impl Desk {
     }
 
     /// Convenience for Rust callers (tests, the CLI): `call` with typed arguments.
-    pub fn call_json(&self, ctx: &Context, command: &str, args: impl serde::Serialize) -> Result<serde_json::Value, ApiError> {
+    pub fn call_json(
+        &self,
+        ctx: &Context,
+        command: &str,
+        args: impl serde::Serialize,
+    ) -> Result<serde_json::Value, ApiError> {
         self.call(ctx, command, serde_json::to_value(args).expect("arguments serialise"))
     }
 }

@@ -68,15 +68,13 @@ pub fn add(ctx: &mut Ctx<'_>, args: AddArgs) -> Result<Note> {
     if args.date.as_deref().map(str::trim).unwrap_or("").is_empty() {
         c.fail("date", "enter the date of the contact, for example 23/11/2026");
     }
-    let date = c.past_date("date", "The note's date", &args.date, ctx.today());
+    let date = c.past_date("date", "Date", &args.date, ctx.today());
     if args.kind.as_deref().map(str::trim).unwrap_or("").is_empty() {
         c.fail("kind", "choose what kind of contact this was");
     }
     let kind = c.choice("kind", &args.kind, NoteKind::parse);
     let text = c.required("text", "Note", &args.text, LONG_TEXT_MAX);
-    let author = c
-        .text("author", "Author", &args.author, NAME_MAX)
-        .unwrap_or_else(|| ctx.actor().name.clone());
+    let author = c.text("author", "Author", &args.author, NAME_MAX).unwrap_or_else(|| ctx.actor().name.clone());
     c.finish()?;
     ctx.tx.execute(
         "INSERT INTO notes (carer_id, date, kind, author, text, created_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
@@ -84,10 +82,8 @@ pub fn add(ctx: &mut Ctx<'_>, args: AddArgs) -> Result<Note> {
     )?;
     let id = ctx.tx.last_insert_rowid();
     ctx.touch(Touched::ChangedCarer(args.carer_id));
-    let note = list_for(ctx.tx, args.carer_id)?
-        .into_iter()
-        .find(|n| n.id == id)
-        .expect("the note just written is there");
+    let note =
+        list_for(ctx.tx, args.carer_id)?.into_iter().find(|n| n.id == id).expect("the note just written is there");
     Ok(note)
 }
 

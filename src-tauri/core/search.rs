@@ -40,9 +40,7 @@ pub struct SearchResult {
 /// The latest date of birth of someone who is at least `years` old on `today`:
 /// `age_on(dob, today) >= years` exactly when `dob <= latest_birth_for_age(today, years)`.
 pub fn latest_birth_for_age(today: NaiveDate, years: u32) -> NaiveDate {
-    today
-        .checked_sub_months(chrono::Months::new(years * 12))
-        .expect("date within range")
+    today.checked_sub_months(chrono::Months::new(years * 12)).expect("date within range")
 }
 
 /// Turns what was typed into an FTS5 query: each word a quoted prefix term.
@@ -64,10 +62,9 @@ fn category_condition(cat: Category, today: NaiveDate, s: &Settings) -> (String,
     match cat {
         Category::YoungCarer => ("c.date_of_birth > ?".into(), vec![at(ADULT_AGE)]),
         Category::YoungAdultCarer => (young_adult.into(), vec![at(lo), at(hi + 1)]),
-        Category::AdultCarer => (
-            format!("(c.date_of_birth <= ? AND NOT {young_adult})"),
-            vec![at(ADULT_AGE), at(lo), at(hi + 1)],
-        ),
+        Category::AdultCarer => {
+            (format!("(c.date_of_birth <= ? AND NOT {young_adult})"), vec![at(ADULT_AGE), at(lo), at(hi + 1)])
+        }
     }
 }
 
@@ -81,7 +78,7 @@ pub fn search(ctx: &mut Ctx<'_>, args: SearchArgs) -> Result<SearchResult> {
         "closed" => Some(Status::Closed),
         "all" => None,
         other => {
-            c.fail("status", format!("'{other}' is not a status: choose open, closed or all"));
+            c.fail("status", format!("choose open, closed or all ('{other}' is not a status)"));
             None
         }
     };
@@ -111,22 +108,18 @@ pub fn search(ctx: &mut Ctx<'_>, args: SearchArgs) -> Result<SearchResult> {
     }
     let where_ = if conds.is_empty() { String::new() } else { format!("WHERE {}", conds.join(" AND ")) };
 
-    let total: i64 = ctx.tx.prepare_cached(&format!("SELECT count(*) FROM {from} {where_}"))?.query_row(
-        rusqlite::params_from_iter(params.iter()),
-        |r| r.get(0),
-    )?;
+    let total: i64 = ctx
+        .tx
+        .prepare_cached(&format!("SELECT count(*) FROM {from} {where_}"))?
+        .query_row(rusqlite::params_from_iter(params.iter()), |r| r.get(0))?;
     let mut stmt = ctx.tx.prepare_cached(&format!(
         "SELECT {} FROM {from} {where_}
          ORDER BY c.last_name COLLATE NOCASE, c.first_name COLLATE NOCASE, c.id LIMIT {limit}",
         carers::SUMMARY_COLUMNS
     ))?;
-    let rows = stmt.query_map(rusqlite::params_from_iter(params.iter()), |r| {
-        carers::summary_from_row(r, today, &settings)
-    })?;
-    Ok(SearchResult {
-        results: rows.collect::<rusqlite::Result<_>>()?,
-        total,
-    })
+    let rows =
+        stmt.query_map(rusqlite::params_from_iter(params.iter()), |r| carers::summary_from_row(r, today, &settings))?;
+    Ok(SearchResult { results: rows.collect::<rusqlite::Result<_>>()?, total })
 }
 
 /// One figure on the home screen, with the register filter that lists its carers.
@@ -185,11 +178,7 @@ pub fn home(ctx: &mut Ctx<'_>, _: NoArgs) -> Result<Home> {
     let recent = stmt
         .query_map([&ctx.context.actor.id], |r| carers::summary_from_row(r, today, &settings))?
         .collect::<rusqlite::Result<_>>()?;
-    Ok(Home {
-        organisation_name: settings.organisation_name.clone(),
-        counts,
-        recently_viewed: recent,
-    })
+    Ok(Home { organisation_name: settings.organisation_name.clone(), counts, recently_viewed: recent })
 }
 
 #[cfg(test)]

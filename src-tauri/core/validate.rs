@@ -23,10 +23,7 @@ pub struct Check {
 impl Check {
     /// Fields are named `prefix.name` (or just `name` with an empty prefix).
     pub fn new(prefix: &str) -> Check {
-        Check {
-            prefix: prefix.to_string(),
-            errors: Vec::new(),
-        }
+        Check { prefix: prefix.to_string(), errors: Vec::new() }
     }
 
     pub fn path(&self, field: &str) -> String {
@@ -61,11 +58,14 @@ impl Check {
     pub fn text(&mut self, field: &str, label: &str, value: &Option<String>, max: usize) -> Option<String> {
         let v = value.as_deref().map(str::trim).filter(|v| !v.is_empty())?;
         if v.chars().count() > max {
-            self.fail(field, format!("{label} must be {max} characters or fewer: shorten it"));
+            self.fail(field, format!("shorten the {} to {max} characters or fewer", lower_first(label)));
             return None;
         }
         if v.chars().any(|c| c.is_control() && c != '\n' && c != '\t' && c != '\r') {
-            self.fail(field, format!("{label} contains characters that cannot be stored: retype it"));
+            self.fail(
+                field,
+                format!("the {} contains characters that cannot be stored: retype it", lower_first(label)),
+            );
             return None;
         }
         Some(v.to_string())
@@ -78,7 +78,7 @@ impl Check {
             Some(v) => v,
             None => {
                 if self.errors.len() == before {
-                    self.fail(field, format!("enter the {}", label.to_lowercase()));
+                    self.fail(field, format!("enter the {}", lower_first(label)));
                 }
                 String::new()
             }
@@ -86,12 +86,18 @@ impl Check {
     }
 
     /// An optional date, not in the future.
-    pub fn past_date(&mut self, field: &str, label: &str, value: &Option<String>, today: NaiveDate) -> Option<NaiveDate> {
+    pub fn past_date(
+        &mut self,
+        field: &str,
+        label: &str,
+        value: &Option<String>,
+        today: NaiveDate,
+    ) -> Option<NaiveDate> {
         let text = value.as_deref().map(str::trim).filter(|v| !v.is_empty())?;
         let path = self.path(field);
         let date = self.absorb(crate::dates::parse(&path, text))?;
         if date > today {
-            self.fail(field, format!("{label} cannot be in the future: check the year"));
+            self.fail(field, format!("the {} cannot be in the future: check the year", lower_first(label)));
             return None;
         }
         Some(date)
@@ -105,7 +111,12 @@ impl Check {
     }
 
     /// Several choices from a fixed list, without repeats.
-    pub fn choices<T: PartialEq>(&mut self, field: &str, values: &[String], parse: fn(&str, &str) -> Result<T>) -> Vec<T> {
+    pub fn choices<T: PartialEq>(
+        &mut self,
+        field: &str,
+        values: &[String],
+        parse: fn(&str, &str) -> Result<T>,
+    ) -> Vec<T> {
         let path = self.path(field);
         let mut out = Vec::new();
         for v in values {
@@ -127,6 +138,16 @@ impl Check {
     }
 }
 
+/// "Date of birth" → "date of birth", but "GP practice" and "NHS number" keep their capitals.
+pub fn lower_first(label: &str) -> String {
+    let mut chars = label.chars();
+    match (chars.next(), chars.next()) {
+        (Some(a), Some(b)) if a.is_uppercase() && b.is_uppercase() => label.to_string(),
+        (Some(a), _) => a.to_lowercase().chain(label.chars().skip(1)).collect(),
+        (None, _) => String::new(),
+    }
+}
+
 /// A UK postcode, normalised to capitals with one space (`sw1a1aa` → `SW1A 1AA`).
 /// Accepts the six outward-code shapes (A9, A99, AA9, AA99, A9A, AA9A) and the inward code 9AA.
 pub fn postcode(text: &str) -> Option<String> {
@@ -140,7 +161,15 @@ pub fn postcode(text: &str) -> Option<String> {
     let (outward, inward) = compact.split_at(compact.len() - 3);
     let shape: String = outward
         .chars()
-        .map(|c| if c.is_ascii_alphabetic() { 'A' } else if c.is_ascii_digit() { '9' } else { '?' })
+        .map(|c| {
+            if c.is_ascii_alphabetic() {
+                'A'
+            } else if c.is_ascii_digit() {
+                '9'
+            } else {
+                '?'
+            }
+        })
         .collect();
     let inward_ok = {
         let b = inward.as_bytes();
@@ -196,9 +225,8 @@ pub fn email(text: &str) -> bool {
 pub fn phone(text: &str) -> bool {
     let t = text.trim();
     let digits = t.chars().filter(char::is_ascii_digit).count();
-    let allowed = t
-        .char_indices()
-        .all(|(i, c)| c.is_ascii_digit() || matches!(c, ' ' | '(' | ')' | '-') || (c == '+' && i == 0));
+    let allowed =
+        t.char_indices().all(|(i, c)| c.is_ascii_digit() || matches!(c, ' ' | '(' | ')' | '-') || (c == '+' && i == 0));
     allowed && (10..=15).contains(&digits)
 }
 
@@ -223,7 +251,19 @@ mod tests {
         for (input, want) in good {
             assert_eq!(postcode(input).as_deref(), Some(want), "{input}");
         }
-        let bad = ["", "SW1A 1A", "SW1A", "12345", "SW1A 1AAA", "S 1AA", "SWA1 1AA", "SW1A 1CA", "1W1A 1AA", "SW1A-1AA", "ŚW1A 1AA"];
+        let bad = [
+            "",
+            "SW1A 1A",
+            "SW1A",
+            "12345",
+            "SW1A 1AAA",
+            "S 1AA",
+            "SWA1 1AA",
+            "SW1A 1CA",
+            "1W1A 1AA",
+            "SW1A-1AA",
+            "ŚW1A 1AA",
+        ];
         for input in bad {
             assert_eq!(postcode(input), None, "{input}");
         }
@@ -232,7 +272,12 @@ mod tests {
     #[test]
     fn nhs_numbers_use_modulus_11() {
         // 943 476 5919 is the NHS's published example of a valid number.
-        let good = [("9434765919", "943 476 5919"), ("943 476 5919", "943 476 5919"), ("943-476-5919", "943 476 5919"), ("4010232137", "401 023 2137")];
+        let good = [
+            ("9434765919", "943 476 5919"),
+            ("943 476 5919", "943 476 5919"),
+            ("943-476-5919", "943 476 5919"),
+            ("4010232137", "401 023 2137"),
+        ];
         for (input, want) in good {
             assert_eq!(nhs_number(input).as_deref(), Some(want), "{input}");
         }

@@ -18,7 +18,11 @@ use carers_desk::{commands, ApiError, Context, Desk};
 use clap::{Parser, Subcommand};
 
 #[derive(Parser)]
-#[command(name = "carers-desk-cli", version, about = "Carers Desk from the command line: set up, load demo data, and run any app command")]
+#[command(
+    name = "carers-desk-cli",
+    version,
+    about = "Carers Desk from the command line: set up, load demo data, and run any app command"
+)]
 struct Cli {
     /// The database file. Defaults to $CARERS_DESK_DB.
     #[arg(long, global = true, env = "CARERS_DESK_DB")]
@@ -106,7 +110,9 @@ fn main() -> ExitCode {
             };
             match serde_json::from_str(&text) {
                 Ok(v) => desk.call(&ctx, &command, v),
-                Err(e) => return usage(&format!("the arguments are not valid JSON ({e}): for example '{{\"id\": 1}}'")),
+                Err(e) => {
+                    return usage(&format!("the arguments are not valid JSON ({e}): for example '{{\"id\": 1}}'"))
+                }
             }
         }
     };

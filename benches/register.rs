@@ -1,0 +1,198 @@
+//! Register benchmarks with 100,000 synthetic carers (demo data, seed 1), through the command
+//! layer exactly as the window calls it, against a database file with the app's durability
+//! settings (WAL, synchronous=FULL).
+//!
+//! `cargo bench --bench register` prints first a latency profile (median and p95 over a
+//! realistic typing sequence, plus a raw-SQLite baseline of the same query), then divan's
+//! timings. Results and the machine are recorded in docs/benchmarks.md.
+
+use std::sync::OnceLock;
+use std::time::{Duration, Instant};
+
+use carers_desk::{Context, Desk};
+use chrono::NaiveDate;
+use serde_json::json;
+
+const CARERS: u32 = 100_000;
+
+/// Each keystroke of someone typing a surname, a first name and surname, a postcode and a
+/// reference: what search-as-you-type runs.
+const TYPING: &[&str] = &[
+    "s",
+    "sm",
+    "smi",
+    "smit",
+    "smith",
+    "o",
+    "ok",
+    "oka",
+    "okaf",
+    "okafo",
+    "okafor",
+    "g",
+    "gr",
+    "gra",
+    "grac",
+    "grace",
+    "grace w",
+    "grace wo",
+    "grace woo",
+    "k",
+    "kh",
+    "kha",
+    "khan",
+    "r",
+    "rm",
+    "rm1",
+    "rm10",
+    "rm10 7",
+    "c",
+    "c-",
+    "c-0",
+    "c-00",
+    "c-004",
+    "c-0042",
+    "c-00421",
+    "c-004217",
+    "da",
+    "da s",
+    "da si",
+    "da sil",
+];
+
+struct Fixture {
+    _dir: tempfile::TempDir,
+    desk: Desk,
+    raw: std::sync::Mutex<rusqlite::Connection>,
+    ctx: Context,
+}
+
+fn fixture() -> &'static Fixture {
+    static F: OnceLock<Fixture> = OnceLock::new();
+    F.get_or_init(|| {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("bench.sqlite3");
+        let desk = Desk::open(&path).unwrap();
+        let ctx = Context::desktop(NaiveDate::from_ymd_opt(2026, 11, 23).unwrap());
+        let t = Instant::now();
+        desk.call(&ctx, "demo_data_load", json!({"carers": CARERS, "seed": 1})).unwrap();
+        eprintln!("loaded {CARERS} demo carers in {:.1} s", t.elapsed().as_secs_f64());
+        let raw = rusqlite::Connection::open(&path).unwrap();
+        Fixture { _dir: dir, desk, raw: std::sync::Mutex::new(raw), ctx }
+    })
+}
+
+fn search(query: &str) -> serde_json::Value {
+    let f = fixture();
+    f.desk.call(&f.ctx, "carer_search", json!({"query": query, "limit": 50})).unwrap()
+}
+
+/// The same work without the command layer: the FTS query, count and first page, rows read
+/// into tuples. Shows what the JSON, permission and transaction layers cost.
+fn raw_search(query: &str) -> usize {
+    let f = fixture();
+    let fts = carers_desk::search::fts_query(query).unwrap();
+    let raw = f.raw.lock().unwrap();
+    let total: i64 = raw
+        .prepare_cached("SELECT count(*) FROM carer_search s JOIN carers c ON c.id = s.rowid WHERE carer_search MATCH ?1 AND c.status = 'open'")
+        .unwrap()
+        .query_row([&fts], |r| r.get(0))
+        .unwrap();
+    let mut stmt = raw
+        .prepare_cached(
+            "SELECT c.id, c.reference, c.first_name, c.last_name, c.preferred_name, c.date_of_birth, c.status, c.postcode, c.school
+             FROM carer_search s JOIN carers c ON c.id = s.rowid WHERE carer_search MATCH ?1 AND c.status = 'open'
+             ORDER BY c.last_name COLLATE NOCASE, c.first_name COLLATE NOCASE, c.id LIMIT 50",
+        )
+        .unwrap();
+    let rows = stmt
+        .query_map([&fts], |r| Ok((r.get::<_, i64>(0)?, r.get::<_, String>(2)?, r.get::<_, String>(3)?)))
+        .unwrap()
+        .count();
+    total as usize + rows
+}
+
+fn percentiles(mut samples: Vec<Duration>) -> (Duration, Duration, Duration) {
+    samples.sort();
+    let at = |p: f64| samples[((samples.len() - 1) as f64 * p).round() as usize];
+    (at(0.5), at(0.95), *samples.last().unwrap())
+}
+
+fn profile(label: &str, rounds: usize, mut f: impl FnMut(usize)) {
+    let mut samples = Vec::new();
+    for i in 0..rounds {
+        let t = Instant::now();
+        f(i);
+        samples.push(t.elapsed());
+    }
+    let (median, p95, max) = percentiles(samples);
+    eprintln!(
+        "{label:<46} n={rounds:<5} median {:>8.3} ms   p95 {:>8.3} ms   max {:>8.3} ms",
+        median.as_secs_f64() * 1e3,
+        p95.as_secs_f64() * 1e3,
+        max.as_secs_f64() * 1e3
+    );
+}
+
+fn latency_profile() {
+    let f = fixture();
+    let n = TYPING.len();
+    eprintln!("\nlatency profile ({CARERS} carers)");
+    profile("search-as-you-type, command layer", n * 25, |i| {
+        search(TYPING[i % n]);
+    });
+    profile("search-as-you-type, raw SQLite baseline", n * 25, |i| {
+        raw_search(TYPING[i % n]);
+    });
+    profile("open a carer record (carer_get)", 2000, |i| {
+        f.desk.call(&f.ctx, "carer_get", json!({"id": 1 + (i * 37) % CARERS as usize})).unwrap();
+    });
+    profile("save a new carer (carer_create, durable)", 500, |i| {
+        f.desk.call(&f.ctx, "carer_create", new_carer(i)).unwrap();
+    });
+    profile("save an edit (carer_update, durable)", 500, |i| {
+        let mut args = new_carer(i);
+        args["id"] = json!(1 + (i * 101) % CARERS as usize);
+        f.desk.call(&f.ctx, "carer_update", args).unwrap();
+    });
+    eprintln!();
+}
+
+fn new_carer(i: usize) -> serde_json::Value {
+    json!({
+        "first_name": "Bench", "last_name": format!("Carer{i}"), "date_of_birth": "14/02/1979",
+        "postcode": "RM10 7BS", "phone": "07700 900123", "email": "bench@example.org",
+        "referral_source": "gp", "consent_given": true, "consent_date": "01/11/2026",
+    })
+}
+
+fn main() {
+    latency_profile();
+    divan::main();
+}
+
+#[divan::bench(args = ["s", "smi", "smith", "grace wo", "rm10 7", "c-004217"])]
+fn search_command(query: &str) -> serde_json::Value {
+    search(divan::black_box(query))
+}
+
+#[divan::bench(args = ["s", "smi", "smith", "grace wo", "rm10 7", "c-004217"])]
+fn search_raw_sqlite(query: &str) -> usize {
+    raw_search(divan::black_box(query))
+}
+
+#[divan::bench]
+fn open_record() -> serde_json::Value {
+    let f = fixture();
+    f.desk.call(&f.ctx, "carer_get", json!({"id": divan::black_box(4217)})).unwrap()
+}
+
+#[divan::bench(sample_count = 200)]
+fn save_new_carer(bencher: divan::Bencher) {
+    let f = fixture();
+    let mut i = 0usize;
+    bencher.bench_local(|| {
+        i += 1;
+        f.desk.call(&f.ctx, "carer_create", new_carer(1_000_000 + i)).unwrap()
+    });
+}

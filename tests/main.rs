@@ -1,0 +1,12 @@
+//! Integration tests of the core, through the command layer as a front end uses it.
+//! One binary (fast to link), one module per area.
+
+mod util;
+
+mod caring;
+mod cli;
+mod commands;
+mod register;
+mod search;
+mod settings;
+mod setup;

@@ -1,0 +1,145 @@
+//! Search-as-you-type over the register, filters, and home-screen counts.
+
+use serde_json::{json, Value};
+
+use crate::util::*;
+
+fn names(v: &Value) -> Vec<String> {
+    v["results"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|c| format!("{} {}", c["first_name"].as_str().unwrap(), c["last_name"].as_str().unwrap()))
+        .collect()
+}
+
+fn seeded() -> carers_desk::Desk {
+    let d = desk();
+    for (first, last, dob, pc) in [
+        ("Siobhan", "O'Brien", "1980-01-01", "RM8 2AB"),
+        ("Sean", "Smith-Jones", "1985-01-01", "IG11 7QX"),
+        ("Zoë", "Adeyemi", "2012-05-05", "N12 0DR"),
+        ("Peter", "Smith", "1955-01-01", "RM10 7BS"),
+        ("Anna", "Smithers", "2003-03-03", "CA1 1AA"),
+    ] {
+        let mut a = carer(first, last, dob);
+        a["postcode"] = json!(pc);
+        call(&d, "carer_create", a);
+    }
+    d
+}
+
+#[test]
+fn partial_words_any_case_any_order() {
+    let d = seeded();
+    let table: &[(&str, &[&str])] = &[
+        ("smi", &["Peter Smith", "Sean Smith-Jones", "Anna Smithers"]),
+        ("SMITH", &["Peter Smith", "Sean Smith-Jones", "Anna Smithers"]),
+        ("jones", &["Sean Smith-Jones"]),
+        ("pe smi", &["Peter Smith"]),
+        ("smi pe", &["Peter Smith"]),
+        ("obrien", &["Siobhan O'Brien"]),
+        ("o'bri", &["Siobhan O'Brien"]),
+        ("zoe", &["Zoë Adeyemi"]),
+        ("rm10", &["Peter Smith"]),
+        ("rm10 7b", &["Peter Smith"]),
+        ("rm107bs", &["Peter Smith"]),
+        ("C-000002", &["Sean Smith-Jones"]),
+        ("000004", &["Peter Smith"]),
+        ("4", &["Peter Smith"]),
+        ("nobody", &[]),
+    ];
+    for (q, want) in table {
+        let got = call(&d, "carer_search", json!({"query": q}));
+        assert_eq!(names(&got), *want, "query {q:?}");
+        assert_eq!(got["total"], want.len(), "query {q:?}");
+    }
+}
+
+#[test]
+fn category_filter_agrees_with_the_category_on_each_record() {
+    let d = seeded();
+    for (cat, want) in [
+        ("young_carer", vec!["Zoë Adeyemi"]),
+        ("young_adult_carer", vec!["Anna Smithers"]),
+        ("adult_carer", vec!["Siobhan O'Brien", "Peter Smith", "Sean Smith-Jones"]),
+    ] {
+        let got = call(&d, "carer_search", json!({"category": cat}));
+        assert_eq!(names(&got), want, "{cat}");
+        for r in got["results"].as_array().unwrap() {
+            assert_eq!(r["category"], cat);
+        }
+    }
+    assert_eq!(call_err(&d, "carer_search", json!({"category": "hero"})).field.as_deref(), Some("category"));
+    assert_eq!(call_err(&d, "carer_search", json!({"status": "lost"})).field.as_deref(), Some("status"));
+}
+
+#[test]
+fn category_filter_moves_on_the_18th_birthday() {
+    let d = desk();
+    let id = create(&d, "Tom", "Birthday", "2008-11-24");
+    let on = |date: &str, cat: &str| {
+        let r = d.call(&ctx_on(date), "carer_search", json!({"category": cat})).unwrap();
+        r["results"].as_array().unwrap().iter().any(|c| c["id"] == id)
+    };
+    assert!(on("2026-11-23", "young_carer"), "day before 18th birthday");
+    assert!(!on("2026-11-23", "young_adult_carer"));
+    assert!(on("2026-11-24", "young_adult_carer"), "18th birthday");
+    assert!(!on("2026-11-24", "young_carer"));
+    assert!(on("2034-11-23", "young_adult_carer"), "day before 26th birthday");
+    assert!(on("2034-11-24", "adult_carer"), "26th birthday");
+    // Leapling: 18 on 1 March in a common year.
+    let leap = create(&d, "Lea", "Pling", "2008-02-29");
+    let young = |date: &str| {
+        let r = d.call(&ctx_on(date), "carer_search", json!({"category": "young_carer"})).unwrap();
+        r["results"].as_array().unwrap().iter().any(|c| c["id"] == leap)
+    };
+    assert!(young("2026-02-28"));
+    assert!(!young("2026-03-01"));
+}
+
+#[test]
+fn school_filter_and_schools_list() {
+    let d = desk();
+    let mut a = carer("Ava", "Patel", "2013-01-01");
+    a["school"] = json!("Eastbury Primary School");
+    call(&d, "carer_create", a);
+    create(&d, "Ben", "Patel", "1980-01-01");
+    assert_eq!(call(&d, "carer_schools", json!({})), json!(["Eastbury Primary School"]));
+    let got = call(&d, "carer_search", json!({"query": "patel", "school": "Eastbury Primary School"}));
+    assert_eq!(names(&got), ["Ava Patel"]);
+}
+
+#[test]
+fn limit_caps_results_but_total_counts_all() {
+    let d = desk();
+    call(&d, "demo_data_load", json!({"carers": 120, "seed": 3}));
+    let got = call(&d, "carer_search", json!({"limit": 10}));
+    assert_eq!(got["results"].as_array().unwrap().len(), 10);
+    assert_eq!(got["total"], 120);
+}
+
+#[test]
+fn home_counts_match_the_data_and_their_filters() {
+    let d = desk();
+    call(&d, "demo_data_load", json!({"carers": 200, "seed": 11}));
+    let home = call(&d, "home", json!({}));
+    let count = |code: &str| {
+        home["counts"].as_array().unwrap().iter().find(|c| c["code"] == code).unwrap()["count"].as_i64().unwrap()
+    };
+    // Each category count is what the register lists with that filter.
+    for cat in ["young_carer", "young_adult_carer", "adult_carer"] {
+        let listed = call(&d, "carer_search", json!({"category": cat, "limit": 500}))["total"].as_i64().unwrap();
+        assert_eq!(count(cat), listed, "{cat}");
+    }
+    assert_eq!(count("young_carer") + count("young_adult_carer") + count("adult_carer"), count("open"));
+    // "Caring for more than one person" agrees with the flag on each record.
+    let all = call(&d, "carer_search", json!({"limit": 500}));
+    let several = all["results"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|c| call(&d, "carer_get", json!({"id": c["id"]}))["cares_for_several"] == true)
+        .count() as i64;
+    assert_eq!(count("caring_for_several"), several);
+}
