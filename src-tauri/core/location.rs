@@ -87,10 +87,25 @@ fn fs_kind(path: &Path) -> Option<&'static str> {
     network_fs_name(&name.to_string_lossy())
 }
 
-#[cfg(not(any(target_os = "linux", target_os = "macos")))]
+#[cfg(windows)]
+fn fs_kind(path: &Path) -> Option<&'static str> {
+    use std::os::windows::ffi::OsStrExt;
+    use std::path::Component;
+    let absolute = std::path::absolute(path).ok()?;
+    let Some(Component::Prefix(prefix)) = absolute.components().next() else {
+        return None;
+    };
+    let mut root: Vec<u16> = prefix.as_os_str().encode_wide().collect();
+    root.extend("\\".encode_utf16());
+    root.push(0);
+    // SAFETY: `root` is a NUL-terminated UTF-16 string that outlives the call.
+    let kind = unsafe { windows_sys::Win32::Storage::FileSystem::GetDriveTypeW(root.as_ptr()) };
+    // DRIVE_REMOTE: a mapped network drive.
+    (kind == 4).then_some("a mapped network drive")
+}
+
+#[cfg(not(any(target_os = "linux", target_os = "macos", windows)))]
 fn fs_kind(_path: &Path) -> Option<&'static str> {
-    // Windows: UNC paths are caught above; mapped network drives are reported by
-    // GetDriveTypeW, which is not yet wired in (see docs/architecture notes in the README).
     None
 }
 
