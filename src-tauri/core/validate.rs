@@ -312,4 +312,29 @@ mod tests {
         assert_eq!(fields, ["person.first_name", "person.notes", "person.date_of_birth"]);
         assert_eq!(c.errors[0].message, "enter the first name");
     }
+
+    proptest::proptest! {
+        /// Modulus 11 catches every single mistyped digit in a valid NHS number.
+        #[test]
+        fn nhs_check_catches_any_single_wrong_digit(first9 in proptest::collection::vec(0u32..10, 9), pos in 0usize..10, delta in 1u32..10) {
+            let sum: u32 = first9.iter().zip((2..=10).rev()).map(|(d, w)| d * w).sum();
+            let check = match 11 - sum % 11 { 11 => 0, 10 => return Ok(()), c => c };
+            let mut digits = first9.clone();
+            digits.push(check);
+            let text: String = digits.iter().map(|d| char::from_digit(*d, 10).unwrap()).collect();
+            proptest::prop_assert!(nhs_number(&text).is_some());
+            digits[pos] = (digits[pos] + delta) % 10;
+            let typo: String = digits.iter().map(|d| char::from_digit(*d, 10).unwrap()).collect();
+            proptest::prop_assert!(nhs_number(&typo).is_none(), "{} accepted", typo);
+        }
+
+        /// A normalised postcode normalises to itself, whatever spacing and case it was typed in.
+        #[test]
+        fn postcode_normalising_is_stable(out in "[A-Z]{1,2}[0-9]{1,2}", inward in "[0-9][ABDEFGHJLNPQRSTUWXYZ]{2}", lower in proptest::bool::ANY) {
+            let typed = if lower { format!("{out}{inward}").to_lowercase() } else { format!(" {out}  {inward} ") };
+            let norm = postcode(&typed).unwrap();
+            proptest::prop_assert_eq!(postcode(&norm), Some(norm.clone()));
+            proptest::prop_assert_eq!(norm, format!("{out} {inward}"));
+        }
+    }
 }
