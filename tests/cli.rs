@@ -27,7 +27,7 @@ fn init_demo_data_call_and_errors() {
     let db = dir.path().join("cli.sqlite3");
     let o = cli(&db, &["init"]);
     assert!(o.status.success());
-    assert_eq!(json(&o)["schema_version"], 1);
+    assert_eq!(json(&o)["schema_version"], carers_desk::db::schema_version());
     assert!(db.exists());
 
     let o = cli(&db, &["demo-data", "--carers", "50", "--seed", "9"]);

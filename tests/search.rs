@@ -143,3 +143,37 @@ fn home_counts_match_the_data_and_their_filters() {
         .count() as i64;
     assert_eq!(count("caring_for_several"), several);
 }
+
+#[test]
+fn beyond_500_matches_the_register_says_more_and_shows_the_newest() {
+    let d = desk();
+    call(&d, "demo_data_load", json!({"carers": 520, "seed": 4}));
+    // Browsing: true name order, count capped.
+    let browse = call(&d, "carer_search", json!({"limit": 20}));
+    assert_eq!(
+        (browse["total"].clone(), browse["more"].clone(), browse["order"].clone()),
+        (json!(500), json!(true), json!("name"))
+    );
+    let keys: Vec<(String, String)> = browse["results"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|c| (c["last_name"].as_str().unwrap().to_lowercase(), c["first_name"].as_str().unwrap().to_lowercase()))
+        .collect();
+    let mut sorted = keys.clone();
+    sorted.sort();
+    assert_eq!(keys, sorted);
+    // Every reference starts with "c": all 520 match, so the newest are shown, newest first.
+    let all = call(&d, "carer_search", json!({"query": "c", "limit": 5}));
+    assert_eq!(all["more"], true);
+    assert_eq!(all["order"], "newest");
+    let ids: Vec<i64> = all["results"].as_array().unwrap().iter().map(|c| c["id"].as_i64().unwrap()).collect();
+    assert_eq!(ids, [520, 519, 518, 517, 516]);
+    assert!(all["summary"].as_str().unwrap().starts_with("more than 500 carers match"));
+    // A precise search is exact and in name order.
+    let one = call(&d, "carer_search", json!({"query": "C-000007"}));
+    assert_eq!(
+        (one["total"].clone(), one["more"].clone(), one["summary"].clone()),
+        (json!(1), json!(false), json!("1 carer found"))
+    );
+}

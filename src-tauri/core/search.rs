@@ -30,11 +30,22 @@ pub struct SearchArgs {
     pub limit: Option<u32>,
 }
 
+/// Beyond this many matches the register says "more than 500" instead of counting, and a
+/// search shows the most recently added matches: keeping every keystroke fast with 100,000
+/// carers (docs/benchmarks.md).
+pub const EXACT_UP_TO: usize = 500;
+
 #[derive(Debug, Serialize, schemars::JsonSchema)]
 pub struct SearchResult {
     pub results: Vec<CarerSummary>,
-    /// How many carers match in all (results may be fewer: see `limit`).
+    /// How many carers match, exactly when `more` is false; when `more` is true, more than this.
     pub total: i64,
+    pub more: bool,
+    /// `name` (by last name, then first name) or `newest` (most recently added first, when
+    /// more than [`EXACT_UP_TO`] carers match typed words).
+    pub order: &'static str,
+    /// One sentence for the results' live region, e.g. "3 carers found".
+    pub summary: String,
 }
 
 /// The latest date of birth of someone who is at least `years` old on `today`:
@@ -43,14 +54,40 @@ pub fn latest_birth_for_age(today: NaiveDate, years: u32) -> NaiveDate {
     today.checked_sub_months(chrono::Months::new(years * 12)).expect("date within range")
 }
 
-/// Turns what was typed into an FTS5 query: each word a quoted prefix term.
+/// Turns what was typed into an FTS5 query: each word a quoted prefix term. The start of a
+/// postcode (`rm10 7`) or a reference (`c-0042`) becomes one prefix term on the compact form
+/// the index also holds (`rm107`, `c0042`), which is both exact and fast.
 pub fn fts_query(typed: &str) -> Option<String> {
+    if let Some(compact) = compact_code(typed) {
+        return Some(format!("\"{compact}\"*"));
+    }
     let terms: Vec<String> = typed
         .split(|c: char| !c.is_alphanumeric())
         .filter(|w| !w.is_empty())
         .map(|w| format!("\"{}\"*", w.to_lowercase()))
         .collect();
     (!terms.is_empty()).then(|| terms.join(" "))
+}
+
+/// `rm10 7` → `rm107`; `C-0042` → `c0042`; anything else → `None`.
+fn compact_code(typed: &str) -> Option<String> {
+    let compact: String = typed.chars().filter(|c| !c.is_whitespace() && *c != '-').collect::<String>().to_lowercase();
+    let b = compact.as_bytes();
+    let reference = b.len() >= 2 && b[0] == b'c' && b[1..].iter().all(u8::is_ascii_digit);
+    // A whole outward code followed by the start of the inward code (which begins with a digit).
+    let has_space = typed.trim().contains(' ');
+    let postcode = has_space && {
+        let words: Vec<&str> = typed.split_whitespace().collect();
+        words.len() == 2
+            && (2..=4).contains(&words[0].len())
+            && words[0].chars().next().is_some_and(|c| c.is_ascii_alphabetic())
+            && words[0].chars().all(|c| c.is_ascii_alphanumeric())
+            && words[0].chars().any(|c| c.is_ascii_digit())
+            && words[1].len() <= 3
+            && words[1].chars().next().is_some_and(|c| c.is_ascii_digit())
+            && words[1].chars().all(|c| c.is_ascii_alphanumeric())
+    };
+    (reference || postcode).then_some(compact)
 }
 
 /// SQL condition on `c.date_of_birth` for a category, with its parameters.
@@ -83,15 +120,14 @@ pub fn search(ctx: &mut Ctx<'_>, args: SearchArgs) -> Result<SearchResult> {
         }
     };
     c.finish()?;
-    let limit = args.limit.unwrap_or(50).clamp(1, 500);
+    let limit = args.limit.unwrap_or(50).clamp(1, 500) as usize;
 
-    let mut from = String::from("carers c");
     let mut conds: Vec<String> = Vec::new();
     let mut params: Vec<String> = Vec::new();
-    if let Some(q) = fts_query(&args.query) {
-        from = "carer_search s JOIN carers c ON c.id = s.rowid".into();
+    let fts = fts_query(&args.query);
+    if let Some(q) = &fts {
         conds.push("carer_search MATCH ?".into());
-        params.push(q);
+        params.push(q.clone());
     }
     if let Some(st) = status {
         conds.push("c.status = ?".into());
@@ -107,19 +143,53 @@ pub fn search(ctx: &mut Ctx<'_>, args: SearchArgs) -> Result<SearchResult> {
         params.push(school.into());
     }
     let where_ = if conds.is_empty() { String::new() } else { format!("WHERE {}", conds.join(" AND ")) };
+    let summaries = |sql: &str| -> Result<Vec<CarerSummary>> {
+        let mut stmt = ctx.tx.prepare_cached(sql)?;
+        let rows = stmt
+            .query_map(rusqlite::params_from_iter(params.iter()), |r| carers::summary_from_row(r, today, &settings))?;
+        Ok(rows.collect::<rusqlite::Result<_>>()?)
+    };
+    let cols = carers::SUMMARY_COLUMNS;
+    let cap = EXACT_UP_TO + 1;
 
-    let total: i64 = ctx
-        .tx
-        .prepare_cached(&format!("SELECT count(*) FROM {from} {where_}"))?
-        .query_row(rusqlite::params_from_iter(params.iter()), |r| r.get(0))?;
-    let mut stmt = ctx.tx.prepare_cached(&format!(
-        "SELECT {} FROM {from} {where_}
-         ORDER BY c.last_name COLLATE NOCASE, c.first_name COLLATE NOCASE, c.id LIMIT {limit}",
-        carers::SUMMARY_COLUMNS
-    ))?;
-    let rows =
-        stmt.query_map(rusqlite::params_from_iter(params.iter()), |r| carers::summary_from_row(r, today, &settings))?;
-    Ok(SearchResult { results: rows.collect::<rusqlite::Result<_>>()?, total })
+    let (results, found, order) = if fts.is_some() {
+        // Matches come from the index newest first and stop at the cap, so a one-letter search
+        // costs no more than a precise one.
+        let mut rows = summaries(&format!(
+            "SELECT {cols} FROM carer_search s JOIN carers c ON c.id = s.rowid {where_} ORDER BY s.rowid DESC LIMIT {cap}"
+        ))?;
+        let found = rows.len();
+        let order = if found <= EXACT_UP_TO {
+            rows.sort_by_cached_key(|c| (c.last_name.to_lowercase(), c.first_name.to_lowercase(), c.id));
+            "name"
+        } else {
+            "newest"
+        };
+        rows.truncate(limit);
+        (rows, found, order)
+    } else {
+        let rows = summaries(&format!(
+            "SELECT {cols} FROM carers c {where_} ORDER BY c.last_name COLLATE NOCASE, c.first_name COLLATE NOCASE, c.id LIMIT {limit}"
+        ))?;
+        let found: i64 = ctx
+            .tx
+            .prepare_cached(&format!("SELECT count(*) FROM (SELECT 1 FROM carers c {where_} LIMIT {cap})"))?
+            .query_row(rusqlite::params_from_iter(params.iter()), |r| r.get(0))?;
+        (rows, found as usize, "name")
+    };
+    let more = found > EXACT_UP_TO;
+    let total = found.min(EXACT_UP_TO);
+    let summary = match (found, more, order) {
+        (0, _, _) => "no carers found".to_string(),
+        (1, _, _) => "1 carer found".to_string(),
+        (n, false, _) => format!("{n} carers found"),
+        (_, true, "newest") => format!(
+            "more than {EXACT_UP_TO} carers match: the {} added most recently are shown; keep typing to narrow the search",
+            results.len()
+        ),
+        (_, true, _) => format!("more than {EXACT_UP_TO} carers: the first {} by name are shown", results.len()),
+    };
+    Ok(SearchResult { results, total: total as i64, more, order, summary })
 }
 
 /// One figure on the home screen, with the register filter that lists its carers.
@@ -205,7 +275,12 @@ mod tests {
     fn typed_words_become_prefix_terms() {
         assert_eq!(fts_query("  Smi  jo "), Some("\"smi\"* \"jo\"*".into()));
         assert_eq!(fts_query("O'Bri"), Some("\"o\"* \"bri\"*".into()));
-        assert_eq!(fts_query("C-000123"), Some("\"c\"* \"000123\"*".into()));
+        assert_eq!(fts_query("C-000123"), Some("\"c000123\"*".into()));
+        assert_eq!(fts_query("c-0"), Some("\"c0\"*".into()));
+        assert_eq!(fts_query("RM10 7"), Some("\"rm107\"*".into()));
+        assert_eq!(fts_query("sw1a 1a"), Some("\"sw1a1a\"*".into()));
+        assert_eq!(fts_query("grace 7"), Some("\"grace\"* \"7\"*".into()));
+        assert_eq!(fts_query("c"), Some("\"c\"*".into()));
         assert_eq!(fts_query("\"*()"), None);
     }
 }
