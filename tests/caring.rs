@@ -63,6 +63,18 @@ fn bad_person_and_link_fields_are_named_with_their_path() {
         }),
     );
     assert_eq!(e.field.as_deref(), Some("person.approximate_age"));
+    let e = call_err(
+        &d,
+        "carer_add_cared_for",
+        json!({
+            "carer_id": id,
+            "person": {"first_name": "Ada", "approximate_age": "about eighty"},
+            "link": {"relationship": "parent", "hours_band": "h50_plus"},
+        }),
+    );
+    assert_eq!(e.code, "validation");
+    assert_eq!(e.field.as_deref(), Some("person.approximate_age"));
+    assert_eq!(e.message, "enter the approximate age as a whole number from 0 to 120");
 }
 
 #[test]
@@ -74,6 +86,7 @@ fn whole_family_two_carers_one_cared_for_person() {
     let ada = rec["caring"][0]["person"]["id"].as_i64().unwrap();
     let found = call(&d, "cared_for_search", json!({"query": "ada oka"}));
     assert_eq!(found[0]["id"], ada);
+    assert_eq!(found[0]["carer_names"], json!(["Mary Okafor"]), "who already cares for them, to tell people apart");
     call(
         &d,
         "caring_link_create",
@@ -91,6 +104,9 @@ fn whole_family_two_carers_one_cared_for_person() {
     assert_eq!(names, ["Mary", "Tunde"]);
     assert_eq!(family["carers"][1]["carer"]["category"], "young_carer");
     assert_eq!(family["carers"][1]["link"]["relationship_label"], "Grandparent");
+    // From either carer's record, the person shows everyone who cares for them.
+    let sons = call(&d, "carer_get", json!({"id": son}));
+    assert_eq!(sons["caring"][0]["person"]["carer_names"], json!(["Mary Okafor", "Tunde Okafor"]));
 }
 
 #[test]

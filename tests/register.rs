@@ -149,6 +149,7 @@ fn close_needs_a_reason_and_reopen_clears_it() {
     let closed = call(&d, "carer_close", json!({"id": id, "reason": "moved_away", "date": "20/11/2026"}));
     assert_eq!(closed["status"], "closed");
     assert_eq!(closed["closed_reason"], "moved_away");
+    assert_eq!(closed["closed_reason_label"], "Moved away");
     assert_eq!(closed["closed_date"], "2026-11-20");
     assert_eq!(
         call_err(&d, "carer_close", json!({"id": id, "reason": "moved_away", "date": "20/11/2026"})).code,

@@ -177,3 +177,12 @@ fn beyond_500_matches_the_register_says_more_and_shows_the_newest() {
         (json!(1), json!(false), json!("1 carer found"))
     );
 }
+
+#[test]
+fn a_whole_date_finds_carers_born_that_day() {
+    let d = seeded();
+    for q in ["05/05/2012", "5/5/2012", "2012-05-05"] {
+        assert_eq!(names(&call(&d, "carer_search", json!({"query": q}))), ["Zoë Adeyemi"], "{q}");
+    }
+    assert_eq!(call(&d, "carer_search", json!({"query": "06/05/2012"}))["total"], 0);
+}

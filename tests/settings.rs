@@ -16,7 +16,10 @@ fn defaults_then_update() {
     let s = call(&d, "settings_get", json!({}));
     assert_eq!((s["first_review_weeks"].as_i64(), s["review_interval_months"].as_i64()), (Some(8), Some(12)));
     assert_eq!((s["young_adult_min_age"].as_i64(), s["young_adult_max_age"].as_i64()), (Some(18), Some(25)));
-    let s = call(&d, "settings_update", settings(16, 24));
+    let mut typed = settings(16, 24);
+    typed["first_review_weeks"] = json!(" 6 ");
+    let s = call(&d, "settings_update", typed);
+    assert_eq!(s["first_review_weeks"], 6, "numbers typed as text are accepted");
     assert_eq!(s["organisation_name"], "Riverside Carers");
     assert_eq!(call(&d, "home", json!({}))["organisation_name"], "Riverside Carers");
 }

@@ -305,6 +305,7 @@ pub struct CarerRecord {
     /// `open` or `closed`.
     pub status: String,
     pub closed_reason: Option<String>,
+    pub closed_reason_label: Option<String>,
     pub closed_date: Option<String>,
     pub closed_note: Option<String>,
     pub created_at: String,
@@ -394,6 +395,7 @@ pub fn load(conn: &Connection, id: i64, today: NaiveDate) -> Result<CarerRecord>
                 reference: r.get(1)?,
                 status: r.get(2)?,
                 closed_reason: r.get(3)?,
+                closed_reason_label: None,
                 closed_date: r.get(4)?,
                 closed_note: r.get(5)?,
                 created_at: r.get(6)?,
@@ -415,6 +417,8 @@ pub fn load(conn: &Connection, id: i64, today: NaiveDate) -> Result<CarerRecord>
     let cat = category(rec.age, &settings);
     rec.category = cat.code().into();
     rec.category_label = cat.label().into();
+    rec.closed_reason_label =
+        rec.closed_reason.as_deref().and_then(CloseReason::from_code).map(|r| r.label().to_string());
     rec.caring = caring::for_carer(conn, id, today)?;
     rec.cares_for_several = rec.caring.len() > 1;
     rec.notes = notes::list_for(conn, id)?;

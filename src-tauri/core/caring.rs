@@ -12,7 +12,7 @@ use crate::context::{Ctx, Touched};
 use crate::dates;
 use crate::error::{Error, Result};
 use crate::settings;
-use crate::validate::{Check, LONG_TEXT_MAX, NAME_MAX};
+use crate::validate::{Check, NumberInput, LONG_TEXT_MAX, NAME_MAX};
 
 /// A cared-for person's details as typed.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize, schemars::JsonSchema)]
@@ -22,8 +22,8 @@ pub struct CaredForInput {
     pub last_name: Option<String>,
     /// DD/MM/YYYY or YYYY-MM-DD; or give `approximate_age` instead.
     pub date_of_birth: Option<String>,
-    /// Age in years when the date of birth is not known.
-    pub approximate_age: Option<u32>,
+    /// Age in years when the date of birth is not known (0 to 120).
+    pub approximate_age: Option<NumberInput>,
     /// `condition` codes.
     pub conditions: Vec<String>,
     pub notes: Option<String>,
@@ -69,6 +69,9 @@ pub struct CaredForSummary {
     pub age: Option<u32>,
     pub age_is_approximate: bool,
     pub conditions: Vec<String>,
+    /// Everyone recorded as caring for this person ("first last"), so staff can tell people
+    /// apart when linking, and see the whole family from a carer's record.
+    pub carer_names: Vec<String>,
 }
 
 /// One person a carer cares for.
@@ -101,18 +104,15 @@ pub struct CaredForRecord {
 
 struct CheckedPerson {
     input: CaredForInput,
+    approximate_age: Option<u32>,
     conditions: Vec<Condition>,
 }
 
 fn check_person(c: &mut Check, p: &CaredForInput, today: NaiveDate) -> CheckedPerson {
     let dob = c.past_date("date_of_birth", "Date of birth", &p.date_of_birth, today);
-    if let Some(age) = p.approximate_age {
-        if age > carers::MAX_AGE {
-            c.fail("approximate_age", format!("enter an age from 0 to {}", carers::MAX_AGE));
-        }
-        if p.date_of_birth.as_deref().is_some_and(|s| !s.trim().is_empty()) {
-            c.fail("approximate_age", "give either a date of birth or an approximate age, not both");
-        }
+    let approximate_age = c.whole_number("approximate_age", "Approximate age", &p.approximate_age, 0..=carers::MAX_AGE);
+    if approximate_age.is_some() && p.date_of_birth.as_deref().is_some_and(|s| !s.trim().is_empty()) {
+        c.fail("approximate_age", "give either a date of birth or an approximate age, not both");
     }
     if let Some(age) = dob.and_then(|d| dates::age_on(d, today)) {
         if age > carers::MAX_AGE {
@@ -128,10 +128,11 @@ fn check_person(c: &mut Check, p: &CaredForInput, today: NaiveDate) -> CheckedPe
             first_name: Some(c.required("first_name", "First name", &p.first_name, NAME_MAX)),
             last_name: c.text("last_name", "Last name", &p.last_name, NAME_MAX),
             date_of_birth: dob.map(|d| d.to_string()),
-            approximate_age: if dob.is_some() { None } else { p.approximate_age },
+            approximate_age: if dob.is_some() { None } else { approximate_age.map(NumberInput::from) },
             conditions: conditions.iter().map(|c| c.code().to_string()).collect(),
             notes: c.text("notes", "Notes", &p.notes, LONG_TEXT_MAX),
         },
+        approximate_age: if dob.is_some() { None } else { approximate_age },
         conditions,
     }
 }
@@ -182,8 +183,8 @@ fn insert_person(ctx: &Ctx<'_>, p: &CheckedPerson) -> Result<i64> {
             p.input.first_name,
             p.input.last_name,
             p.input.date_of_birth,
-            p.input.approximate_age,
-            p.input.approximate_age.map(|_| ctx.today().to_string()),
+            p.approximate_age,
+            p.approximate_age.map(|_| ctx.today().to_string()),
             p.input.notes,
             now
         ],
@@ -292,6 +293,15 @@ fn person_age(dob: Option<&str>, approx: Option<u32>, recorded: Option<&str>, to
     }
 }
 
+fn carer_names_of(conn: &Connection, id: i64) -> rusqlite::Result<Vec<String>> {
+    let mut stmt = conn.prepare_cached(
+        "SELECT c.first_name || ' ' || c.last_name FROM caring_links l JOIN carers c ON c.id = l.carer_id
+         WHERE l.cared_for_id = ?1 ORDER BY c.last_name COLLATE NOCASE, c.first_name COLLATE NOCASE",
+    )?;
+    let names = stmt.query_map([id], |r| r.get(0))?.collect();
+    names
+}
+
 fn person_from_row(conn: &Connection, r: &Row<'_>, at: usize, today: NaiveDate) -> rusqlite::Result<CaredForSummary> {
     let id: i64 = r.get(at)?;
     let dob: Option<String> = r.get(at + 4)?;
@@ -306,6 +316,7 @@ fn person_from_row(conn: &Connection, r: &Row<'_>, at: usize, today: NaiveDate) 
         age,
         age_is_approximate: approximate,
         conditions: conditions_of(conn, id)?,
+        carer_names: carer_names_of(conn, id)?,
     })
 }
 
@@ -339,7 +350,7 @@ pub fn load(conn: &Connection, id: i64, today: NaiveDate) -> Result<CaredForReco
                         first_name: r.get(2)?,
                         last_name: r.get(3)?,
                         date_of_birth: dob,
-                        approximate_age: approx,
+                        approximate_age: approx.map(NumberInput::from),
                         conditions: vec![],
                         notes: r.get(7)?,
                     },
@@ -490,7 +501,7 @@ pub fn update(ctx: &mut Ctx<'_>, args: CaredForUpdateArgs) -> Result<CaredForRec
             p.input.first_name,
             p.input.last_name,
             p.input.date_of_birth,
-            p.input.approximate_age,
+            p.approximate_age,
             ctx.today().to_string(),
             p.input.notes,
             ctx.now(),

@@ -80,7 +80,7 @@ commands! {
     setup_choose: app::ChooseArgs => app::choose, true, Admin, "First run: start empty, or load demo data";
     demo_data_load: demo::LoadArgs => demo::load, true, Admin, "Add made-up carers for training or testing (deterministic per seed)";
     settings_get: settings::NoArgs => settings::get, false, App, "The organisation's settings";
-    settings_update: settings::Settings => settings::update, true, Admin, "Change the organisation's settings";
+    settings_update: settings::SettingsInput => settings::update, true, Admin, "Change the organisation's settings";
     home: settings::NoArgs => search::home, false, Records, "Home screen: counts and recently viewed carers";
     carer_search: search::SearchArgs => search::search, false, Records, "Search the register by name, preferred name, reference or postcode, with filters";
     carer_schools: settings::NoArgs => carers::schools, false, Records, "Schools recorded on carers, for the register's filter";

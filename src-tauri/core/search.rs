@@ -18,7 +18,8 @@ use crate::validate::Check;
 #[derive(Debug, Default, Deserialize, schemars::JsonSchema)]
 #[serde(default, deny_unknown_fields)]
 pub struct SearchArgs {
-    /// Words from a name, preferred name, reference or postcode; partial words match.
+    /// Words from a name, preferred name, reference or postcode (partial words match), or a
+    /// whole date of birth such as 27/03/1984.
     pub query: String,
     /// A `category` code.
     pub category: Option<String>,
@@ -124,7 +125,16 @@ pub fn search(ctx: &mut Ctx<'_>, args: SearchArgs) -> Result<SearchResult> {
 
     let mut conds: Vec<String> = Vec::new();
     let mut params: Vec<String> = Vec::new();
-    let fts = fts_query(&args.query);
+    // A whole date typed (27/03/1984) finds carers born that day.
+    let typed = args.query.trim();
+    let born = (typed.len() >= 8 && typed.chars().all(|c| c.is_ascii_digit() || "/-.".contains(c)))
+        .then(|| crate::dates::parse("query", typed).ok())
+        .flatten();
+    let fts = if born.is_some() { None } else { fts_query(&args.query) };
+    if let Some(d) = born {
+        conds.push("c.date_of_birth = ?".into());
+        params.push(d.to_string());
+    }
     if let Some(q) = &fts {
         conds.push("carer_search MATCH ?".into());
         params.push(q.clone());

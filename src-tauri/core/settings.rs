@@ -5,7 +5,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::context::Ctx;
 use crate::error::Result;
-use crate::validate::{self, Check, TEXT_MAX};
+use crate::validate::{self, Check, NumberInput, TEXT_MAX};
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct Settings {
@@ -70,14 +70,66 @@ pub fn get(ctx: &mut Ctx<'_>, _: NoArgs) -> Result<Settings> {
     load(ctx.tx)
 }
 
-fn checked(input: Settings) -> Result<Settings> {
+/// Settings as the form sends them: numbers may arrive as typed text.
+#[derive(Debug, Clone, Default, Deserialize, schemars::JsonSchema)]
+#[serde(default, deny_unknown_fields)]
+pub struct SettingsInput {
+    pub organisation_name: Option<String>,
+    pub address: Option<String>,
+    pub phone: Option<String>,
+    pub email: Option<String>,
+    /// 1 to 52.
+    pub first_review_weeks: Option<NumberInput>,
+    /// 1 to 36.
+    pub review_interval_months: Option<NumberInput>,
+    /// 16 to 25.
+    pub young_adult_min_age: Option<NumberInput>,
+    /// 18 to 30, not below the minimum.
+    pub young_adult_max_age: Option<NumberInput>,
+}
+
+fn checked(input: SettingsInput) -> Result<Settings> {
     let mut c = Check::new("");
+    let number = |c: &mut Check, field: &str, label: &str, v: &Option<NumberInput>, range| {
+        let n = c.whole_number(field, label, v, range);
+        if v.is_none() || matches!(v, Some(NumberInput::Text(t)) if t.trim().is_empty()) {
+            c.fail(field, format!("enter the {}", validate::lower_first(label)));
+        }
+        n.unwrap_or(0)
+    };
     let out = Settings {
         organisation_name: c.text("organisation_name", "Organisation name", &input.organisation_name, TEXT_MAX),
         address: c.text("address", "Address", &input.address, 500),
         phone: c.text("phone", "Phone", &input.phone, 40),
         email: c.text("email", "Email", &input.email, TEXT_MAX),
-        ..input
+        first_review_weeks: number(
+            &mut c,
+            "first_review_weeks",
+            "Weeks to the first review",
+            &input.first_review_weeks,
+            1..=52,
+        ),
+        review_interval_months: number(
+            &mut c,
+            "review_interval_months",
+            "Months between reviews",
+            &input.review_interval_months,
+            1..=36,
+        ),
+        young_adult_min_age: number(
+            &mut c,
+            "young_adult_min_age",
+            "Start of the young adult carer range",
+            &input.young_adult_min_age,
+            16..=25,
+        ),
+        young_adult_max_age: number(
+            &mut c,
+            "young_adult_max_age",
+            "End of the young adult carer range",
+            &input.young_adult_max_age,
+            18..=30,
+        ),
     };
     if let Some(p) = &out.phone {
         if !validate::phone(p) {
@@ -89,25 +141,14 @@ fn checked(input: Settings) -> Result<Settings> {
             c.fail("email", "enter an email address like name@example.org");
         }
     }
-    if !(1..=52).contains(&out.first_review_weeks) {
-        c.fail("first_review_weeks", "the first review must be between 1 and 52 weeks after a plan starts");
-    }
-    if !(1..=36).contains(&out.review_interval_months) {
-        c.fail("review_interval_months", "reviews must be between 1 and 36 months apart");
-    }
-    if !(16..=25).contains(&out.young_adult_min_age) {
-        c.fail("young_adult_min_age", "the young adult carer range must start between 16 and 25");
-    }
-    if !(18..=30).contains(&out.young_adult_max_age) {
-        c.fail("young_adult_max_age", "the young adult carer range must end between 18 and 30");
-    } else if out.young_adult_max_age < out.young_adult_min_age {
+    if out.young_adult_max_age != 0 && out.young_adult_max_age < out.young_adult_min_age {
         c.fail("young_adult_max_age", "the end of the young adult carer range must not be before its start");
     }
     c.finish()?;
     Ok(out)
 }
 
-pub fn update(ctx: &mut Ctx<'_>, input: Settings) -> Result<Settings> {
+pub fn update(ctx: &mut Ctx<'_>, input: SettingsInput) -> Result<Settings> {
     let s = checked(input)?;
     ctx.tx.execute(
         "UPDATE settings SET organisation_name = ?1, address = ?2, phone = ?3, email = ?4,

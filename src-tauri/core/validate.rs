@@ -14,6 +14,21 @@ pub const TEXT_MAX: usize = 200;
 /// Longest long text (notes).
 pub const LONG_TEXT_MAX: usize = 20_000;
 
+/// A whole number as a form sends it: a JSON number, or the text typed into the box. Text that
+/// is not a number is a validation error naming the field, like any other typing mistake.
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize, schemars::JsonSchema)]
+#[serde(untagged)]
+pub enum NumberInput {
+    Number(i64),
+    Text(String),
+}
+
+impl From<u32> for NumberInput {
+    fn from(n: u32) -> Self {
+        NumberInput::Number(n.into())
+    }
+}
+
 /// Collects every problem in one set of arguments.
 pub struct Check {
     prefix: String,
@@ -101,6 +116,36 @@ impl Check {
             return None;
         }
         Some(date)
+    }
+
+    /// An optional whole number in `range`; blank text is `None`.
+    pub fn whole_number(
+        &mut self,
+        field: &str,
+        label: &str,
+        value: &Option<NumberInput>,
+        range: std::ops::RangeInclusive<u32>,
+    ) -> Option<u32> {
+        let n = match value.as_ref()? {
+            NumberInput::Number(n) => Some(*n),
+            NumberInput::Text(t) if t.trim().is_empty() => return None,
+            NumberInput::Text(t) => t.trim().parse::<i64>().ok(),
+        };
+        match n {
+            Some(n) if n >= *range.start() as i64 && n <= *range.end() as i64 => Some(n as u32),
+            _ => {
+                self.fail(
+                    field,
+                    format!(
+                        "enter the {} as a whole number from {} to {}",
+                        lower_first(label),
+                        range.start(),
+                        range.end()
+                    ),
+                );
+                None
+            }
+        }
     }
 
     /// An optional choice from a fixed list.
