@@ -1,0 +1,148 @@
+//! Carers Desk desktop window: a thin Tauri 2 shell over the `carers_desk` core.
+//!
+//! The window (ui/) talks to the core through exactly one Tauri command, [`call`], which
+//! forwards `{ command, args }` to `carers_desk::Desk::call` (see docs/commands.md).
+//!
+//! Command line:
+//! - `--db PATH` (or `--db=PATH`): the database file. Otherwise the environment variable
+//!   `CARERS_DESK_DB`, otherwise `carers-desk.sqlite3` in the platform's app data folder.
+//! - `--demo-data`: if the database has no carers yet, fill it with demo data at start-up.
+
+// Without this a console window opens alongside the app on Windows release builds.
+#![cfg_attr(not(debug_assertions), windows_subsystem = "windows")]
+
+use std::path::PathBuf;
+use std::sync::OnceLock;
+
+use carers_desk::{ApiError, Context, Desk};
+use serde_json::{json, Value};
+use tauri::Manager;
+
+/// Environment variable naming the database file (used when `--db` is not given).
+const DB_ENV: &str = "CARERS_DESK_DB";
+/// File name of the database in the app data folder.
+const DB_FILE: &str = "carers-desk.sqlite3";
+
+/// The opened core, or the reason it could not be opened. Filled once at setup; while it is
+/// an error, every call returns that error so the window can show it.
+#[derive(Default)]
+struct DeskState(OnceLock<Result<Desk, ApiError>>);
+
+impl DeskState {
+    fn desk(&self) -> Result<&Desk, ApiError> {
+        match self.0.get() {
+            Some(Ok(desk)) => Ok(desk),
+            Some(Err(error)) => Err(error.clone()),
+            None => Err(api_error("storage", "the database is not open yet: wait a moment and try again")),
+        }
+    }
+}
+
+/// Options taken from the command line.
+#[derive(Debug, Default)]
+struct Options {
+    db: Option<PathBuf>,
+    demo_data: bool,
+}
+
+impl Options {
+    /// Reads `--db PATH`, `--db=PATH` and `--demo-data`; other arguments are ignored.
+    fn parse(args: impl IntoIterator<Item = String>) -> Options {
+        let mut options = Options::default();
+        let mut args = args.into_iter();
+        while let Some(arg) = args.next() {
+            if arg == "--db" {
+                options.db = args.next().map(PathBuf::from);
+            } else if let Some(path) = arg.strip_prefix("--db=") {
+                options.db = Some(PathBuf::from(path));
+            } else if arg == "--demo-data" {
+                options.demo_data = true;
+            }
+        }
+        options
+    }
+}
+
+fn api_error(code: &str, message: impl Into<String>) -> ApiError {
+    let message = message.into();
+    ApiError { code: code.to_string(), message, field: None, errors: Vec::new() }
+}
+
+fn today_context() -> Context {
+    Context::desktop(chrono::Local::now().date_naive())
+}
+
+/// The only command the window calls: runs one core command (docs/commands.md). It runs on a
+/// blocking worker thread of Tauri's tokio runtime, never on the window's main thread, so a
+/// long command (loading demo data) cannot freeze the window; the core's lock keeps calls in
+/// order.
+#[tauri::command]
+async fn call(app: tauri::AppHandle, command: String, args: Value) -> Result<Value, ApiError> {
+    tauri::async_runtime::spawn_blocking(move || {
+        app.state::<DeskState>().desk()?.call(&today_context(), &command, args)
+    })
+    .await
+    .map_err(|e| api_error("storage", format!("the command stopped unexpectedly ({e}): try again")))?
+}
+
+/// Where the database lives: `--db`, else `CARERS_DESK_DB`, else the app data folder.
+fn database_path(app: &tauri::App, options: &Options) -> Result<PathBuf, ApiError> {
+    if let Some(path) = &options.db {
+        return Ok(path.clone());
+    }
+    if let Some(path) = std::env::var_os(DB_ENV).filter(|p| !p.is_empty()) {
+        return Ok(PathBuf::from(path));
+    }
+    let dir = app.path().app_data_dir().map_err(|e| {
+        api_error("database_location", format!("cannot find the app data folder ({e}): start the app with --db PATH"))
+    })?;
+    std::fs::create_dir_all(&dir).map_err(|e| {
+        api_error(
+            "database_location",
+            format!("cannot create the folder {} ({e}): start the app with --db PATH", dir.display()),
+        )
+    })?;
+    Ok(dir.join(DB_FILE))
+}
+
+/// Loads demo data if the database has no carers yet.
+fn load_demo_data_if_empty(desk: &Desk) -> Result<(), ApiError> {
+    let ctx = today_context();
+    let status = desk.call(&ctx, "setup_status", json!({}))?;
+    if status.get("carers").and_then(Value::as_u64) == Some(0) {
+        let created = desk.call(&ctx, "setup_choose", json!({ "choice": "demo" }))?;
+        eprintln!("carers-desk: demo data loaded: {created}");
+    }
+    Ok(())
+}
+
+fn open_desk(app: &tauri::App, options: &Options) -> Result<Desk, ApiError> {
+    let path = database_path(app, options)?;
+    eprintln!("carers-desk: database {}", path.display());
+    let desk = Desk::open(&path)?;
+    if options.demo_data {
+        if let Err(error) = load_demo_data_if_empty(&desk) {
+            // The register itself is fine; the window opens without demo data.
+            eprintln!("carers-desk: could not load demo data: {}: {}", error.code, error.message);
+        }
+    }
+    Ok(desk)
+}
+
+fn main() {
+    let options = Options::parse(std::env::args().skip(1));
+    tauri::Builder::default()
+        .manage(DeskState::default())
+        .invoke_handler(tauri::generate_handler![call])
+        .setup(move |app| {
+            let opened = open_desk(app, &options);
+            if let Err(error) = &opened {
+                eprintln!("carers-desk: cannot open the database: {}: {}", error.code, error.message);
+            }
+            // Set once, here; nothing else writes it.
+            let _ = app.state::<DeskState>().0.set(opened);
+            Ok(())
+        })
+        .run(tauri::generate_context!())
+        .expect("error while running Carers Desk");
+}
