@@ -1,0 +1,92 @@
+// The only module that talks to the core. Every command goes through the single Tauri command
+// `call` with { command, args } (see docs/commands.md). Results resolve; failures reject with
+// the core's error object { code, message, field, errors }.
+
+const NO_TAURI = {
+  code: 'no_window',
+  message: 'Carers Desk must be opened from its desktop app: this page was opened in a web browser, so it cannot reach the register',
+  field: null,
+  errors: [],
+};
+
+/** True when the page runs inside the Carers Desk window. */
+export function hasCore() {
+  return Boolean(window.__TAURI__ && window.__TAURI__.core && typeof window.__TAURI__.core.invoke === 'function');
+}
+
+/** Show, once, why nothing works when the page is opened outside the app. */
+function sayNoCore() {
+  const notice = document.getElementById('app-notice');
+  if (!notice || !notice.hidden) return;
+  notice.textContent = 'This page was opened in a web browser, not in the Carers Desk app, so it cannot reach the register. Open Carers Desk from its desktop shortcut instead.';
+  notice.hidden = false;
+}
+
+/** Normalise whatever the shell rejected with into { code, message, field, errors }. */
+function toError(raw) {
+  if (raw && typeof raw === 'object' && typeof raw.code === 'string') {
+    return {
+      code: raw.code,
+      message: String(raw.message ?? ''),
+      field: raw.field ?? null,
+      errors: Array.isArray(raw.errors) ? raw.errors : [],
+    };
+  }
+  let message = typeof raw === 'string' ? raw : (raw && raw.message) || 'something went wrong';
+  return { code: 'window', message: `the window could not reach the core (${message}): close Carers Desk and open it again`, field: null, errors: [] };
+}
+
+/** Run one core command. */
+export async function call(command, args = {}) {
+  if (!hasCore()) {
+    sayNoCore();
+    throw { ...NO_TAURI };
+  }
+  try {
+    return await window.__TAURI__.core.invoke('call', { command, args });
+  } catch (raw) {
+    throw toError(raw);
+  }
+}
+
+// Choice lists do not change while the app runs: ask once.
+let optionsPromise = null;
+
+/** Every choice list: { listName: [{ code, label }] }. */
+export function options() {
+  if (!optionsPromise) {
+    optionsPromise = call('options').catch((err) => { optionsPromise = null; throw err; });
+  }
+  return optionsPromise;
+}
+
+/** The label for a code in a list, or the code itself if it is not known. */
+export function labelFor(opts, list, code) {
+  if (code === null || code === undefined || code === '') return '';
+  const found = (opts?.[list] || []).find((o) => o.code === code);
+  return found ? found.label : String(code);
+}
+
+// Named wrappers, so views read as what they do.
+export const appInfo = () => call('app_info');
+export const setupStatus = () => call('setup_status');
+export const setupChoose = (args) => call('setup_choose', args);
+export const settingsGet = () => call('settings_get');
+export const settingsUpdate = (settings) => call('settings_update', settings);
+export const home = () => call('home');
+export const carerSearch = (args) => call('carer_search', args);
+export const carerSchools = () => call('carer_schools');
+export const carerGet = (id) => call('carer_get', { id });
+export const carerCreate = (input) => call('carer_create', input);
+export const carerUpdate = (id, input) => call('carer_update', { id, ...input });
+export const carerClose = (args) => call('carer_close', args);
+export const carerReopen = (id) => call('carer_reopen', { id });
+export const carerAddCaredFor = (args) => call('carer_add_cared_for', args);
+export const caringLinkCreate = (args) => call('caring_link_create', args);
+export const caringLinkUpdate = (id, link) => call('caring_link_update', { id, link });
+export const caringLinkRemove = (id) => call('caring_link_remove', { id });
+export const caredForGet = (id) => call('cared_for_get', { id });
+export const caredForUpdate = (id, input) => call('cared_for_update', { id, ...input });
+export const caredForSearch = (args) => call('cared_for_search', args);
+export const noteAdd = (args) => call('note_add', args);
+export const noteList = (carerId) => call('note_list', { carer_id: carerId });

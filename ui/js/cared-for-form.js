@@ -1,0 +1,27 @@
+// Change a cared-for person's details (#/cared-for/:id/edit).
+
+import * as api from './api.js';
+import { h, append } from './dom.js';
+import { navigate, setTitle } from './app.js';
+import { fields, section, read, onSubmit, formButtons } from './forms.js';
+import { PERSON_FIELDS } from './cared-for-fields.js';
+import { personFullName } from './cared-for.js';
+
+export async function render(main, { id }) {
+  const [opts, person] = await Promise.all([api.options(), api.caredForGet(id)]);
+  const name = personFullName(person);
+  setTitle(`Edit ${name}`);
+  const form = h('form', { id: 'cared-for-edit-form', class: 'form', novalidate: true },
+    section('About them', fields(PERSON_FIELDS, person, opts)),
+    formButtons('Save changes', { cancelHref: `#/cared-for/${id}` }),
+  );
+  onSubmit(form, async () => {
+    await api.caredForUpdate(id, read(form, PERSON_FIELDS));
+    navigate(`/cared-for/${id}`, { flash: 'Saved' });
+  });
+  append(main, 
+    h('p', { class: 'back' }, h('a', { href: `#/cared-for/${id}` }, `Back to ${name}`)),
+    h('h1', { class: 'page-title' }, `Change ${name}’s details`),
+    form,
+  );
+}

@@ -1,0 +1,61 @@
+// A cared-for person (#/cared-for/:id): who they are, and everyone who cares for them
+// (the whole-family view), each linking to the carer's record.
+
+import * as api from './api.js';
+import { h, append } from './dom.js';
+import { setTitle } from './app.js';
+import { formatDate } from './format.js';
+import { detailsList, shownValue } from './details.js';
+import { PERSON_FIELDS, LINK_FIELDS, spec } from './cared-for-fields.js';
+import { ageText } from './caring.js';
+import { personName, categoryBadge, statusLabel } from './search.js';
+
+export function personFullName(p) {
+  return [p.first_name, p.last_name].filter(Boolean).join(' ');
+}
+
+
+export async function render(main, { id }) {
+  const [opts, person] = await Promise.all([api.options(), api.caredForGet(id)]);
+  const name = personFullName(person);
+  setTitle(name);
+  const carers = person.carers || [];
+  const age = ageText(person);
+
+  append(main, 
+    h('h1', { class: 'page-title', id: 'cared-for-name' }, name),
+    h('p', { class: 'record-head__facts' },
+      person.reference ? h('span', { class: 'record-head__ref' }, person.reference) : null,
+      h('span', null, 'Cared-for person'),
+      age ? h('span', null, age) : null),
+    h('div', { class: 'button-row' }, h('a', { class: 'button', href: `#/cared-for/${id}/edit`, id: 'edit-cared-for' }, 'Edit details')),
+    h('div', { class: 'record-columns' },
+      h('div', { class: 'record-columns__side' },
+        h('section', { class: 'details-section', 'aria-labelledby': 'cf-details-title' },
+          h('h2', { class: 'details-section__title', id: 'cf-details-title' }, 'Details'),
+          detailsList(PERSON_FIELDS, person, opts) || h('p', { class: 'muted' }, 'Nothing recorded.'))),
+      h('div', { class: 'record-columns__main' },
+        h('section', { class: 'record-section', 'aria-labelledby': 'cared-for-by-title', id: 'cared-for-by' },
+          h('h2', { class: 'section-title', id: 'cared-for-by-title' }, 'Cared for by'),
+          carers.length
+            ? h('ul', { class: 'caring__list' }, carers.map(({ link, carer }) => h('li', { class: 'caring__item' },
+              h('h3', { class: 'caring__name' }, h('a', { href: `#/carers/${carer.id}` }, personName(carer))),
+              h('p', { class: 'record-head__facts' },
+                carer.reference ? h('span', null, carer.reference) : null,
+                categoryBadge(carer),
+                carer.age !== null && carer.age !== undefined ? h('span', null, `Age ${carer.age}`) : null,
+                carer.status === 'closed' ? statusLabel('closed') : null),
+              h('dl', { class: 'details details--compact' },
+                row('Relationship', link.relationship_label || shownValue(spec(LINK_FIELDS, 'relationship'), link.relationship, opts)),
+                row('Lives with them', link.lives_together === undefined ? '' : link.lives_together ? 'Yes' : 'No'),
+                row('Hours of care a week', link.hours_band_label || shownValue(spec(LINK_FIELDS, 'hours_band'), link.hours_band, opts)),
+                row('Kinds of care', shownValue(spec(LINK_FIELDS, 'care_kinds'), link.care_kinds, opts)),
+                row('Caring since', formatDate(link.since))))))
+            : h('p', { class: 'muted' }, 'No carer is linked to this person now.')))),
+  );
+}
+
+function row(label, value) {
+  if (!value) return null;
+  return h('div', { class: 'details__row' }, h('dt', null, label), h('dd', null, value));
+}

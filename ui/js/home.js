@@ -1,0 +1,64 @@
+// Home: find a carer fast, see the register's counts, go back to someone recently viewed.
+
+import * as api from './api.js';
+import { h, append } from './dom.js';
+import { carerSearchBox, personName, categoryBadge } from './search.js';
+
+/** Where a count's carers are listed: the register with the count's filter, if it has one. */
+function countHref(c) {
+  if (!c.category && !c.status) return null;
+  const q = new URLSearchParams();
+  if (c.category) q.set('category', c.category);
+  if (c.status && c.status !== 'open') q.set('status', c.status);
+  const qs = q.toString();
+  return `#/carers${qs ? `?${qs}` : ''}`;
+}
+
+function countItem(c) {
+  const href = countHref(c);
+  const n = Number(c.count).toLocaleString('en-GB');
+  return h('div', { class: 'counts__item', dataset: { count: c.code } },
+    h('dt', null, href ? h('a', { href }, c.label) : c.label),
+    h('dd', null, n));
+}
+
+export async function render(main) {
+  const data = await api.home();
+  const search = carerSearchBox({
+    id: 'home-search',
+    resultsId: 'home-results',
+    label: 'Find a carer',
+    hint: 'Search by name, reference, postcode or date of birth',
+    limit: 10,
+  });
+  search.input.dataset.autofocus = 'true';
+
+  const counts = Array.isArray(data.counts) ? data.counts : [];
+  const recent = data.recently_viewed || [];
+
+  append(main, 
+    h('div', { class: 'page-head' },
+      h('h1', { class: 'page-title' }, 'Carers register'),
+      h('a', { class: 'button button--large', href: '#/carers/new', id: 'home-new-carer' }, 'Add a carer'),
+    ),
+    search.element,
+    h('div', { class: 'home-grid' },
+      h('section', { class: 'panel', 'aria-labelledby': 'counts-title' },
+        h('h2', { class: 'panel__title', id: 'counts-title' }, 'The register today'),
+        counts.length
+          ? h('dl', { class: 'counts', id: 'home-counts' }, counts.map(countItem))
+          : h('p', null, 'No counts yet.'),
+        h('p', null, h('a', { href: '#/carers' }, 'See all carers')),
+      ),
+      h('section', { class: 'panel', 'aria-labelledby': 'recent-title' },
+        h('h2', { class: 'panel__title', id: 'recent-title' }, 'Recently viewed'),
+        recent.length
+          ? h('ul', { class: 'recent', id: 'recently-viewed' }, recent.map((c) => h('li', { class: 'recent__item' },
+            h('a', { href: `#/carers/${c.id}` }, personName(c)),
+            h('span', { class: 'recent__meta' }, c.reference, ' ', categoryBadge(c)))))
+          : h('p', { class: 'muted' }, 'Records you open will be listed here.'),
+      ),
+    ),
+  );
+  return () => search.destroy();
+}

@@ -1,0 +1,34 @@
+// The register: search every carer, filter by category, status and school.
+// The search and filters are kept in the address (#/carers?q=...), so Back returns to them.
+
+import { h, append } from './dom.js';
+import { replaceQuery } from './app.js';
+import { carerSearchBox } from './search.js';
+
+export async function render(main, { query }) {
+  const search = carerSearchBox({
+    id: 'search',
+    resultsId: 'search-results',
+    label: 'Search carers',
+    hint: 'Search by name, reference, postcode or date of birth',
+    filters: true,
+    listWhenEmpty: true,
+    limit: 100,
+    initial: {
+      q: query.get('q') || '',
+      category: query.get('category') || '',
+      status: query.get('status') || 'open',
+      school: query.get('school') || '',
+    },
+    onChange: (s) => replaceQuery({ q: s.q.trim(), category: s.category, status: s.status === 'open' ? '' : s.status, school: s.school }),
+  });
+  search.input.dataset.autofocus = 'true';
+  append(main, 
+    h('div', { class: 'page-head' },
+      h('h1', { class: 'page-title' }, 'Carers'),
+      h('a', { class: 'button', href: '#/carers/new' }, 'Add a carer'),
+    ),
+    search.element,
+  );
+  return () => search.destroy();
+}

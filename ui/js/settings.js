@@ -1,0 +1,52 @@
+// Settings (#/settings): the organisation, review timings, the young adult carer age range,
+// and where the data is kept.
+
+import * as api from './api.js';
+import { h, append, focusElement } from './dom.js';
+import { showOrganisation, flash } from './app.js';
+import { fields, section, read, onSubmit, formButtons } from './forms.js';
+
+const ORGANISATION = [
+  { name: 'organisation_name', label: 'Organisation name', width: 'long', hint: 'Shown at the top of every page' },
+  { name: 'address', label: 'Address (optional)', type: 'textarea', rows: 3 },
+  { name: 'phone', label: 'Phone (optional)', type: 'tel', width: 'medium' },
+  { name: 'email', label: 'Email (optional)', type: 'email', width: 'long' },
+];
+
+const REVIEWS = [
+  { name: 'first_review_weeks', label: 'First review after (weeks)', type: 'number', width: 'short', hint: 'Weeks after a support plan starts, from 1 to 52' },
+  { name: 'review_interval_months', label: 'Then review every (months)', type: 'number', width: 'short', hint: 'From 1 to 36' },
+];
+
+const AGES = [
+  { name: 'young_adult_min_age', label: 'From age', type: 'number', width: 'short', hint: 'From 16 to 25' },
+  { name: 'young_adult_max_age', label: 'To age', type: 'number', width: 'short', hint: 'From 18 to 30' },
+];
+
+const ALL = [...ORGANISATION, ...REVIEWS, ...AGES];
+
+export async function render(main) {
+  const [settings, info] = await Promise.all([api.settingsGet(), api.appInfo().catch(() => null)]);
+  const form = h('form', { id: 'settings-form', class: 'form', novalidate: true },
+    section('Your organisation', fields(ORGANISATION, settings, {})),
+    section('Reviews', fields(REVIEWS, settings, {}), { hint: 'When reviews of a carer’s support plan fall due.' }),
+    section('Young adult carers', h('div', { class: 'form__row' }, fields(AGES, settings, {})),
+      { hint: 'The age range your service counts as young adult carers. Carers in this range are shown as young adult carers.' }),
+    formButtons('Save settings', { submitId: 'save-settings' }),
+  );
+  onSubmit(form, async () => {
+    const saved = await api.settingsUpdate({ ...settings, ...read(form, ALL) });
+    showOrganisation(saved.organisation_name);
+    flash('Saved');
+    focusElement(main.querySelector('h1'));
+  });
+  append(main, 
+    h('h1', { class: 'page-title' }, 'Settings'),
+    form,
+    h('section', { class: 'panel panel--quiet', 'aria-labelledby': 'data-title' },
+      h('h2', { class: 'panel__title', id: 'data-title' }, 'Where your data is kept'),
+      h('p', null, 'The register is kept in this file on this computer. Include it in your backups.'),
+      h('p', { class: 'path', id: 'database-path' }, info ? info.database_path : 'Not known'),
+      info ? h('p', { class: 'muted small' }, `Carers Desk version ${info.version}`) : null),
+  );
+}
