@@ -1,0 +1,573 @@
+//! End-to-end harness: drives the real Carers Desk window (the debug app binary) through
+//! `tauri-driver` and WebKitWebDriver, with [fantoccini] as the WebDriver client.
+//!
+//! # Running
+//!
+//! ```text
+//! cargo build -p carers-desk-app                  # the binary under test
+//! .ci/deps                                        # tauri-driver into .tools/bin (once)
+//! xvfb-run -a cargo test -p carers-desk-e2e       # needs an X display
+//! ```
+//!
+//! `.ci/test` does all of this.
+//!
+//! # Writing a test
+//!
+//! ```no_run
+//! use carers_desk_e2e::App;
+//!
+//! // In tests/e2e/journey.rs this is an `#[tokio::test] async fn`.
+//! async fn journey() {
+//!     let app = App::launch().await; // or App::launch_with(&["--demo-data"])
+//!     app.wait_for_text("h1", "Welcome to Carers Desk").await;
+//!     app.click("#start-empty").await;
+//!     app.fill("#carer-form [name=first_name]", "Amira").await;
+//!     app.select("#carer-form [name=gender]", "female").await;
+//!     let status = app.invoke("setup_status", serde_json::json!({})).await.unwrap();
+//!     assert_eq!(status["first_run"], false);
+//!     app.screenshot("record-page").await; // tests/e2e/screenshots/record-page.png
+//!     app.close().await;
+//! }
+//! ```
+//!
+//! Every launch gets a fresh temporary folder holding the database
+//! ([`App::db_path`]), the XDG data/cache/config folders of the app and WebKit, and the
+//! `tauri-driver` log ([`App::log`]: the app's own stderr goes there too).
+//!
+//! The helpers panic with a message naming the selector (and, on a timeout, what was
+//! expected), which is what a test wants; use [`App::client`] directly for anything else.
+//! Each `wait_*` helper polls for at most [`App::timeout`] (15 s by default).
+//!
+//! Always finish with [`App::close`]. If a test panics first, dropping the [`App`] stops
+//! `tauri-driver`, WebKitWebDriver and the app, and prints the end of the driver log.
+//!
+//! Environment: `DISPLAY` must be set (run under `xvfb-run -a`). `CARERS_DESK_APP` overrides
+//! the app binary (default `<target dir>/debug/carers-desk`, target dir from
+//! `CARGO_TARGET_DIR` or `<workspace>/target`); `TAURI_DRIVER` overrides `tauri-driver`
+//! (default: on `PATH`, else `<workspace>/.tools/bin`); `WEBKIT_WEBDRIVER` overrides
+//! WebKitWebDriver (default: on `PATH`, else `/usr/bin/WebKitWebDriver`).
+
+use std::fs::File;
+use std::net::{SocketAddr, TcpListener, TcpStream};
+use std::path::{Path, PathBuf};
+use std::process::{Child, Command, Stdio};
+use std::time::{Duration, Instant};
+
+use fantoccini::elements::Element;
+use fantoccini::{Client, ClientBuilder, Locator};
+use serde_json::{json, Value};
+
+pub use fantoccini;
+
+/// How long [`App::launch`] waits for the window to open (WebDriver session creation).
+pub const SESSION_TIMEOUT: Duration = Duration::from_secs(60);
+/// Default for [`App::timeout`].
+pub const DEFAULT_TIMEOUT: Duration = Duration::from_secs(15);
+/// How long [`App::launch`] waits for tauri-driver and WebKitWebDriver to listen.
+const DRIVER_START_TIMEOUT: Duration = Duration::from_secs(20);
+
+/// A running Carers Desk window under WebDriver control.
+pub struct App {
+    /// The WebDriver session (the window). Use it for anything the helpers don't cover.
+    pub client: Client,
+    /// The longest any `wait_*` helper (and the helpers built on them) polls for.
+    pub timeout: Duration,
+    driver: Option<Child>,
+    log: PathBuf,
+    db: PathBuf,
+    // Last: removed after everything else is dropped.
+    dir: tempfile::TempDir,
+}
+
+impl App {
+    /// Starts tauri-driver and opens the app window on a fresh, empty database.
+    ///
+    /// Panics with an explanation if something is missing (`DISPLAY`, the app binary,
+    /// tauri-driver, WebKitWebDriver) or the window does not open within [`SESSION_TIMEOUT`].
+    pub async fn launch() -> App {
+        App::launch_with(&[]).await
+    }
+
+    /// Like [`App::launch`], passing `args` to the app, e.g. `&["--demo-data"]`.
+    pub async fn launch_with(args: &[&str]) -> App {
+        if std::env::var_os("DISPLAY").is_none_or(|d| d.is_empty()) {
+            panic!(
+                "DISPLAY is not set: the end-to-end tests open a real window; \
+                 run them under xvfb-run -a (e.g. `xvfb-run -a cargo test -p carers-desk-e2e`)"
+            );
+        }
+        let application = app_binary();
+        let tauri_driver = tauri_driver_binary();
+        let webkit_driver = webkit_webdriver_binary();
+
+        let dir =
+            tempfile::Builder::new().prefix("carers-desk-e2e-").tempdir().expect("cannot create a temporary folder");
+        let db = dir.path().join("carers-desk.sqlite3");
+        let log = dir.path().join("tauri-driver.log");
+        let (port, native_port) = free_ports();
+
+        let driver = spawn_driver(&tauri_driver, &webkit_driver, port, native_port, dir.path(), &db, &log);
+        // The guard stops tauri-driver if anything below panics.
+        let mut guard = StartGuard { driver: Some(driver), log: log.clone() };
+        guard.wait_listening(port, native_port).await;
+        let client = guard.new_session(port, &application, args).await;
+        let app = App { client, timeout: DEFAULT_TIMEOUT, driver: guard.driver.take(), log, db, dir };
+        app.started().await
+    }
+
+    async fn started(self) -> App {
+        // The session opens once the page has loaded; wait for the document to be ready so
+        // the first helper call sees the app's own markup.
+        let deadline = Instant::now() + self.timeout;
+        loop {
+            let state = self.client.execute("return document.readyState", vec![]).await;
+            if matches!(&state, Ok(Value::String(s)) if s == "complete") {
+                break;
+            }
+            if Instant::now() > deadline {
+                // Dropping `self` prints the end of the driver log.
+                panic!("the app page did not finish loading within {:?} (last state {state:?})", self.timeout);
+            }
+            tokio::time::sleep(Duration::from_millis(100)).await;
+        }
+        self
+    }
+
+    /// The database file the app was started with (`CARERS_DESK_DB`); it is in a temporary
+    /// folder removed when the [`App`] is closed or dropped.
+    pub fn db_path(&self) -> &Path {
+        &self.db
+    }
+
+    /// The temporary folder of this launch (database, XDG folders, driver log).
+    pub fn temp_dir(&self) -> &Path {
+        self.dir.path()
+    }
+
+    /// Everything tauri-driver, WebKitWebDriver and the app wrote to stdout/stderr so far.
+    pub fn log(&self) -> String {
+        std::fs::read_to_string(&self.log).unwrap_or_default()
+    }
+
+    /// Waits until an element matches the CSS selector `css`, and returns it.
+    pub async fn wait_for(&self, css: &str) -> Element {
+        match self
+            .client
+            .wait()
+            .at_most(self.timeout)
+            .every(Duration::from_millis(100))
+            .for_element(Locator::Css(css))
+            .await
+        {
+            Ok(element) => element,
+            Err(e) => panic!(
+                "wait_for({css:?}): no such element after {:?}: {e}\npage text:\n{}",
+                self.timeout,
+                self.body_text().await
+            ),
+        }
+    }
+
+    /// Waits until an element matching `css` has text containing `text`; returns the
+    /// element's whole text.
+    pub async fn wait_for_text(&self, css: &str, text: &str) -> String {
+        let deadline = Instant::now() + self.timeout;
+        let mut last = String::new();
+        loop {
+            if let Ok(elements) = self.client.find_all(Locator::Css(css)).await {
+                for element in elements {
+                    if let Ok(t) = element.text().await {
+                        if t.contains(text) {
+                            return t;
+                        }
+                        last = t;
+                    }
+                }
+            }
+            if Instant::now() > deadline {
+                panic!(
+                    "wait_for_text({css:?}, {text:?}): not found after {:?}; last text {last:?}\n\
+                     page text:\n{}",
+                    self.timeout,
+                    self.body_text().await
+                );
+            }
+            tokio::time::sleep(Duration::from_millis(100)).await;
+        }
+    }
+
+    /// Waits until no element matches `css` (e.g. a dialog closed, a spinner went away).
+    pub async fn wait_gone(&self, css: &str) {
+        let deadline = Instant::now() + self.timeout;
+        loop {
+            match self.client.find_all(Locator::Css(css)).await {
+                Ok(found) if found.is_empty() => return,
+                _ if Instant::now() > deadline => {
+                    panic!("wait_gone({css:?}): still present after {:?}", self.timeout)
+                }
+                _ => tokio::time::sleep(Duration::from_millis(100)).await,
+            }
+        }
+    }
+
+    /// Whether an element matches `css` right now (no waiting).
+    pub async fn exists(&self, css: &str) -> bool {
+        self.client.find_all(Locator::Css(css)).await.is_ok_and(|found| !found.is_empty())
+    }
+
+    /// Waits for `css`, then clicks it.
+    pub async fn click(&self, css: &str) {
+        let element = self.wait_for(css).await;
+        if let Err(e) = element.click().await {
+            panic!("click({css:?}): {e}");
+        }
+    }
+
+    /// Waits for the input/textarea `css`, clears it, then types `text`.
+    pub async fn fill(&self, css: &str, text: &str) {
+        let element = self.wait_for(css).await;
+        if let Err(e) = element.clear().await {
+            panic!("fill({css:?}): cannot clear: {e}");
+        }
+        if !text.is_empty() {
+            if let Err(e) = element.send_keys(text).await {
+                panic!("fill({css:?}, {text:?}): cannot type: {e}");
+            }
+        }
+    }
+
+    /// Waits for the `<select>` `css`, then chooses the option whose `value` is `value`
+    /// (for choice lists that is the code, e.g. `"h20_34"`).
+    pub async fn select(&self, css: &str, value: &str) {
+        let element = self.wait_for(css).await;
+        if let Err(e) = element.select_by_value(value).await {
+            panic!("select({css:?}, {value:?}): {e}");
+        }
+    }
+
+    /// Waits for `css`, then returns its rendered text.
+    pub async fn text(&self, css: &str) -> String {
+        let element = self.wait_for(css).await;
+        match element.text().await {
+            Ok(text) => text,
+            Err(e) => panic!("text({css:?}): {e}"),
+        }
+    }
+
+    /// Waits for the input/select/textarea `css`, then returns its current value.
+    pub async fn value(&self, css: &str) -> String {
+        let element = self.wait_for(css).await;
+        match element.prop("value").await {
+            Ok(value) => value.unwrap_or_default(),
+            Err(e) => panic!("value({css:?}): {e}"),
+        }
+    }
+
+    /// The document title.
+    pub async fn title(&self) -> String {
+        self.client.title().await.unwrap_or_else(|e| panic!("title: {e}"))
+    }
+
+    /// The text of the whole page (`document.body.innerText`), or "" if unavailable.
+    pub async fn body_text(&self) -> String {
+        match self.client.execute("return document.body ? document.body.innerText : ''", vec![]).await {
+            Ok(Value::String(text)) => text,
+            _ => String::new(),
+        }
+    }
+
+    /// Calls a core command directly through the window's IPC, as `ui/js/api.js` does
+    /// (`invoke("call", { command, args })`), e.g. to set up data for a test.
+    /// Returns `Ok(result)` or `Err(ApiError as JSON)`.
+    pub async fn invoke(&self, command: &str, args: Value) -> Result<Value, Value> {
+        const SCRIPT: &str = r#"
+            const [command, args, done] = arguments;
+            window.__TAURI__.core.invoke("call", { command, args })
+                .then((value) => done({ ok: value }), (error) => done({ err: error }));
+        "#;
+        let reply = self
+            .client
+            .execute_async(SCRIPT, vec![json!(command), args])
+            .await
+            .unwrap_or_else(|e| panic!("invoke({command:?}): {e}"));
+        match reply {
+            Value::Object(mut map) => match (map.remove("ok"), map.remove("err")) {
+                (_, Some(err)) => Err(err),
+                (Some(ok), None) => Ok(ok),
+                (None, None) => Ok(Value::Null),
+            },
+            other => panic!("invoke({command:?}): unexpected reply {other}"),
+        }
+    }
+
+    /// Saves a PNG of the window to `tests/e2e/screenshots/<name>.png` and returns its path.
+    /// Waits for the page to be loaded and two animation frames first, so the picture shows
+    /// the current state rather than a stale frame.
+    pub async fn screenshot(&self, name: &str) -> PathBuf {
+        self.settle().await;
+        let png = self.client.screenshot().await.unwrap_or_else(|e| panic!("screenshot({name:?}): {e}"));
+        let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("screenshots");
+        std::fs::create_dir_all(&dir).unwrap_or_else(|e| panic!("cannot create {}: {e}", dir.display()));
+        let path = dir.join(format!("{name}.png"));
+        std::fs::write(&path, png).unwrap_or_else(|e| panic!("cannot write {}: {e}", path.display()));
+        path
+    }
+
+    /// Waits (bounded) for `document.readyState == "complete"` and two animation frames.
+    pub async fn settle(&self) {
+        const SCRIPT: &str = r#"
+            const done = arguments[arguments.length - 1];
+            const frames = () => requestAnimationFrame(() => requestAnimationFrame(() => done(true)));
+            setTimeout(() => done(false), 2000);
+            if (document.readyState === "complete") frames();
+            else window.addEventListener("load", frames, { once: true });
+        "#;
+        let _ = tokio::time::timeout(Duration::from_secs(5), self.client.execute_async(SCRIPT, vec![])).await;
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+
+    /// Ends the WebDriver session (closing the window), then stops tauri-driver (SIGTERM,
+    /// which also stops WebKitWebDriver) and waits for it. The temporary folder is removed.
+    pub async fn close(mut self) {
+        let client = self.client.clone();
+        if let Err(e) = tokio::time::timeout(Duration::from_secs(20), client.close()).await {
+            eprintln!("carers-desk-e2e: ending the WebDriver session timed out: {e}");
+        }
+        self.stop_driver();
+    }
+
+    fn stop_driver(&mut self) {
+        if let Some(child) = self.driver.take() {
+            stop(child);
+        }
+    }
+
+    fn log_tail(&self) -> String {
+        log_tail(&self.log)
+    }
+}
+
+impl Drop for App {
+    fn drop(&mut self) {
+        if self.driver.is_some() {
+            if std::thread::panicking() {
+                eprintln!("{}", self.log_tail());
+            }
+            self.stop_driver();
+        }
+    }
+}
+
+/// Owns tauri-driver while starting, so a panic there still stops it.
+struct StartGuard {
+    driver: Option<Child>,
+    log: PathBuf,
+}
+
+impl Drop for StartGuard {
+    fn drop(&mut self) {
+        if let Some(child) = self.driver.take() {
+            stop(child);
+        }
+    }
+}
+
+impl StartGuard {
+    fn fail(&mut self, message: String) -> ! {
+        panic!("{message}\n{}", log_tail(&self.log));
+    }
+
+    /// Polls until tauri-driver and WebKitWebDriver both accept connections.
+    async fn wait_listening(&mut self, port: u16, native_port: u16) {
+        let deadline = Instant::now() + DRIVER_START_TIMEOUT;
+        for p in [port, native_port] {
+            let addr = SocketAddr::from(([127, 0, 0, 1], p));
+            loop {
+                if TcpStream::connect_timeout(&addr, Duration::from_millis(200)).is_ok() {
+                    break;
+                }
+                if let Some(Ok(Some(status))) = self.driver.as_mut().map(Child::try_wait) {
+                    self.fail(format!("tauri-driver exited early ({status})"));
+                }
+                if Instant::now() > deadline {
+                    self.fail(format!(
+                        "tauri-driver/WebKitWebDriver not listening on port {p} after {:?}",
+                        DRIVER_START_TIMEOUT
+                    ));
+                }
+                tokio::time::sleep(Duration::from_millis(50)).await;
+            }
+        }
+    }
+
+    async fn new_session(&mut self, port: u16, application: &Path, args: &[&str]) -> Client {
+        let capabilities = json!({
+            "tauri:options": { "application": application, "args": args },
+        });
+        let capabilities = match capabilities {
+            Value::Object(map) => map,
+            _ => unreachable!(),
+        };
+        let connector = hyper_util::client::legacy::connect::HttpConnector::new();
+        let mut builder = ClientBuilder::new(connector);
+        builder.capabilities(capabilities);
+        let url = format!("http://127.0.0.1:{port}");
+        match tokio::time::timeout(SESSION_TIMEOUT, builder.connect(&url)).await {
+            Ok(Ok(client)) => client,
+            Ok(Err(e)) => {
+                self.fail(format!("cannot open the app window ({}) through tauri-driver: {e}", application.display()))
+            }
+            Err(_) => {
+                self.fail(format!("the app window did not open within {SESSION_TIMEOUT:?} ({})", application.display()))
+            }
+        }
+    }
+}
+
+fn spawn_driver(
+    tauri_driver: &Path,
+    webkit_driver: &Path,
+    port: u16,
+    native_port: u16,
+    dir: &Path,
+    db: &Path,
+    log: &Path,
+) -> Child {
+    use std::os::unix::process::CommandExt;
+
+    let out = File::create(log).expect("cannot create the driver log");
+    let err = out.try_clone().expect("cannot create the driver log");
+    let mut command = Command::new(tauri_driver);
+    command
+        .arg("--port")
+        .arg(port.to_string())
+        .arg("--native-port")
+        .arg(native_port.to_string())
+        .arg("--native-driver")
+        .arg(webkit_driver)
+        .env("CARERS_DESK_DB", db)
+        .env("XDG_DATA_HOME", dir.join("data"))
+        .env("XDG_CACHE_HOME", dir.join("cache"))
+        .env("XDG_CONFIG_HOME", dir.join("config"))
+        // No accessibility bus (avoids a D-Bus wait and warnings on CI machines).
+        .env("NO_AT_BRIDGE", "1")
+        .current_dir(dir)
+        .stdin(Stdio::null())
+        .stdout(out)
+        .stderr(err)
+        // Own process group: WebKitWebDriver and the app join it, so `stop` can end them all.
+        .process_group(0);
+    // SAFETY: prctl is async-signal-safe; it only asks the kernel to send SIGTERM to
+    // tauri-driver if the test process dies (e.g. Ctrl-C), so nothing is left running.
+    unsafe {
+        command.pre_exec(|| {
+            libc::prctl(libc::PR_SET_PDEATHSIG, libc::SIGTERM);
+            Ok(())
+        });
+    }
+    for sub in ["data", "cache", "config"] {
+        std::fs::create_dir_all(dir.join(sub)).expect("cannot create the XDG folders");
+    }
+    command.spawn().unwrap_or_else(|e| panic!("cannot start {}: {e}", tauri_driver.display()))
+}
+
+/// SIGTERM to tauri-driver (it then stops WebKitWebDriver), wait for it (bounded), then
+/// SIGTERM whatever is left in its process group (the app, if the session was not closed).
+/// SIGKILL only as a last resort.
+fn stop(mut child: Child) {
+    let pid = child.id() as libc::pid_t;
+    // SAFETY: plain kill(2) calls on a process (group) we started.
+    unsafe { libc::kill(pid, libc::SIGTERM) };
+    let exited = wait_bounded(&mut child, Duration::from_secs(10));
+    unsafe { libc::kill(-pid, libc::SIGTERM) };
+    if !exited {
+        unsafe { libc::kill(-pid, libc::SIGKILL) };
+        let _ = child.wait();
+    }
+}
+
+fn wait_bounded(child: &mut Child, limit: Duration) -> bool {
+    let deadline = Instant::now() + limit;
+    loop {
+        match child.try_wait() {
+            Ok(Some(_)) | Err(_) => return true,
+            Ok(None) if Instant::now() > deadline => return false,
+            Ok(None) => std::thread::sleep(Duration::from_millis(20)),
+        }
+    }
+}
+
+fn log_tail(log: &Path) -> String {
+    let text = std::fs::read_to_string(log).unwrap_or_default();
+    let lines: Vec<&str> = text.lines().collect();
+    let tail = lines[lines.len().saturating_sub(40)..].join("\n");
+    format!("---- last lines of the driver log ({}) ----\n{tail}\n---- end of driver log ----", log.display())
+}
+
+/// Two distinct free local ports (both held open while asking, so they differ).
+fn free_ports() -> (u16, u16) {
+    let bind = || TcpListener::bind("127.0.0.1:0").expect("cannot find a free local port");
+    let (a, b) = (bind(), bind());
+    let port = |l: &TcpListener| l.local_addr().expect("local port").port();
+    (port(&a), port(&b))
+}
+
+/// The workspace root (two levels above this crate).
+pub fn workspace_root() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).ancestors().nth(2).expect("workspace root").to_path_buf()
+}
+
+/// The app binary under test: `CARERS_DESK_APP`, else `<target dir>/debug/carers-desk`.
+/// Panics with what to do if it is not built.
+pub fn app_binary() -> PathBuf {
+    let path = match std::env::var_os("CARERS_DESK_APP") {
+        Some(path) => PathBuf::from(path),
+        None => {
+            let target = match std::env::var_os("CARGO_TARGET_DIR") {
+                Some(dir) => workspace_root().join(dir), // join keeps an absolute dir as is
+                None => workspace_root().join("target"),
+            };
+            target.join("debug").join("carers-desk")
+        }
+    };
+    if !path.is_file() {
+        panic!("the app binary {} is not built: run `cargo build -p carers-desk-app` first", path.display());
+    }
+    path
+}
+
+/// `TAURI_DRIVER`, else `tauri-driver` on `PATH`, else `<workspace>/.tools/bin/tauri-driver`.
+pub fn tauri_driver_binary() -> PathBuf {
+    if let Some(path) = std::env::var_os("TAURI_DRIVER") {
+        return PathBuf::from(path);
+    }
+    find_on_path("tauri-driver")
+        .or_else(|| {
+            let local = workspace_root().join(".tools/bin/tauri-driver");
+            local.is_file().then_some(local)
+        })
+        .unwrap_or_else(|| {
+            panic!(
+                "tauri-driver not found on PATH or in .tools/bin: run `.ci/deps` \
+                 (or `cargo install tauri-driver --version '^2' --locked --root .tools`)"
+            )
+        })
+}
+
+/// `WEBKIT_WEBDRIVER`, else `WebKitWebDriver` on `PATH`, else `/usr/bin/WebKitWebDriver`.
+pub fn webkit_webdriver_binary() -> PathBuf {
+    if let Some(path) = std::env::var_os("WEBKIT_WEBDRIVER") {
+        return PathBuf::from(path);
+    }
+    find_on_path("WebKitWebDriver")
+        .or_else(|| {
+            let usual = PathBuf::from("/usr/bin/WebKitWebDriver");
+            usual.is_file().then_some(usual)
+        })
+        .unwrap_or_else(|| panic!("WebKitWebDriver not found: install webkit2gtk-driver (`.ci/deps` does)"))
+}
+
+fn find_on_path(name: &str) -> Option<PathBuf> {
+    let path = std::env::var_os("PATH")?;
+    std::env::split_paths(&path).map(|dir| dir.join(name)).find(|candidate| candidate.is_file())
+}
