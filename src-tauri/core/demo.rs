@@ -438,7 +438,12 @@ pub fn generate(ctx: &Ctx<'_>, n: u32, seed: u64) -> Result<DemoCounts> {
                 }
             };
             let since = date_between(&mut rng, dob.max(today - Days::new(15 * 365)), today);
-            let hours = *pick(&mut rng, HoursBand::ALL);
+            // Children's caring is usually counted in fewer hours; the youngest fewest of all.
+            let hours = match real_age {
+                0..=11 => *pick(&mut rng, &[HoursBand::UpTo9, HoursBand::UpTo9, HoursBand::From10To19][..]),
+                12..=17 => *pick(&mut rng, &HoursBand::ALL[..3]),
+                _ => *pick(&mut rng, HoursBand::ALL),
+            };
             link_stmt.execute(rusqlite::params![
                 carer_id,
                 person_id,

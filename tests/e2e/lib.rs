@@ -215,11 +215,20 @@ impl App {
         self.client.find_all(Locator::Css(css)).await.is_ok_and(|found| !found.is_empty())
     }
 
-    /// Waits for `css`, then clicks it.
+    /// Waits for `css`, then clicks it. If the page re-draws the element between finding and
+    /// clicking it (search results do, on every keystroke's answer), finds it again and retries
+    /// until the timeout.
     pub async fn click(&self, css: &str) {
-        let element = self.wait_for(css).await;
-        if let Err(e) = element.click().await {
-            panic!("click({css:?}): {e}");
+        let deadline = Instant::now() + self.timeout;
+        loop {
+            let element = self.wait_for(css).await;
+            match element.click().await {
+                Ok(()) => return,
+                Err(e) if is_stale(&e) && Instant::now() < deadline => {
+                    tokio::time::sleep(Duration::from_millis(100)).await;
+                }
+                Err(e) => panic!("click({css:?}): {e}"),
+            }
         }
     }
 
@@ -513,6 +522,19 @@ fn free_ports() -> (u16, u16) {
 }
 
 /// The workspace root (two levels above this crate).
+/// Whether a WebDriver error means the element was replaced in the page (so finding it again
+/// is the right response), rather than a real failure.
+fn is_stale(e: &fantoccini::error::CmdError) -> bool {
+    use fantoccini::error::{CmdError, ErrorStatus};
+    match e {
+        CmdError::Standard(w) => {
+            matches!(w.error, ErrorStatus::StaleElementReference | ErrorStatus::NoSuchElement)
+                || w.message.contains("was not found")
+        }
+        _ => false,
+    }
+}
+
 pub fn workspace_root() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).ancestors().nth(2).expect("workspace root").to_path_buf()
 }
