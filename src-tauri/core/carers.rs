@@ -174,13 +174,13 @@ pub fn check(input: &CarerInput, today: NaiveDate) -> Result<CarerInput> {
     let mut c = Check::new("");
     let iso = |d: Option<NaiveDate>| d.map(|d| d.to_string());
 
-    let dob = match input.date_of_birth.as_deref().map(str::trim).filter(|s| !s.is_empty()) {
-        None => {
-            c.fail("date_of_birth", "enter the date of birth, for example 27/03/1984");
-            None
-        }
-        Some(_) => c.past_date("date_of_birth", "Date of birth", &input.date_of_birth, today),
-    };
+    let dob = c.required_past_date(
+        "date_of_birth",
+        "Date of birth",
+        &input.date_of_birth,
+        today,
+        "enter the date of birth, for example 27/03/1984",
+    );
     let age = dob.and_then(|d| dates::age_on(d, today));
     if let Some(a) = age {
         if a > MAX_AGE {
@@ -516,19 +516,14 @@ pub fn close(ctx: &mut Ctx<'_>, args: CloseArgs) -> Result<CarerRecord> {
         ));
     }
     let mut c = Check::new("");
-    let reason = match args.reason.as_deref().map(str::trim).filter(|s| !s.is_empty()) {
-        None => {
-            c.fail("reason", "choose why the record is being closed");
-            None
-        }
-        Some(_) => c.choice("reason", &args.reason, CloseReason::parse),
-    };
-    let date = if args.date.as_deref().map(str::trim).unwrap_or("").is_empty() {
-        c.fail("date", "enter the date the record was closed, for example 01/11/2026");
-        None
-    } else {
-        c.past_date("date", "Date closed", &args.date, ctx.today())
-    };
+    let reason = c.required_choice("reason", &args.reason, CloseReason::parse, "choose why the record is being closed");
+    let date = c.required_past_date(
+        "date",
+        "Date closed",
+        &args.date,
+        ctx.today(),
+        "enter the date the record was closed, for example 01/11/2026",
+    );
     let note = c.text("note", "Note", &args.note, LONG_TEXT_MAX);
     if reason == Some(CloseReason::Other) && note.is_none() {
         c.fail("note", "say why the record is being closed");

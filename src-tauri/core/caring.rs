@@ -12,7 +12,7 @@ use crate::context::{Ctx, Touched};
 use crate::dates;
 use crate::error::{Error, Result};
 use crate::settings;
-use crate::validate::{Check, NumberInput, LONG_TEXT_MAX, NAME_MAX};
+use crate::validate::{blank, Check, NumberInput, LONG_TEXT_MAX, NAME_MAX};
 
 /// A cared-for person's details as typed.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize, schemars::JsonSchema)]
@@ -111,7 +111,7 @@ struct CheckedPerson {
 fn check_person(c: &mut Check, p: &CaredForInput, today: NaiveDate) -> CheckedPerson {
     let dob = c.past_date("date_of_birth", "Date of birth", &p.date_of_birth, today);
     let approximate_age = c.whole_number("approximate_age", "Approximate age", &p.approximate_age, 0..=carers::MAX_AGE);
-    if approximate_age.is_some() && p.date_of_birth.as_deref().is_some_and(|s| !s.trim().is_empty()) {
+    if approximate_age.is_some() && !blank(&p.date_of_birth) {
         c.fail("approximate_age", "give either a date of birth or an approximate age, not both");
     }
     if let Some(age) = dob.and_then(|d| dates::age_on(d, today)) {
@@ -146,16 +146,19 @@ struct CheckedLink {
 }
 
 fn check_link(c: &mut Check, l: &LinkInput, today: NaiveDate) -> CheckedLink {
-    let required = |c: &mut Check, field: &str, v: &Option<String>, msg: &str| {
-        if v.as_deref().map(str::trim).unwrap_or("").is_empty() {
-            c.fail(field, msg);
-        }
-    };
-    required(c, "relationship", &l.relationship, "choose who the cared-for person is to the carer");
-    required(c, "hours_band", &l.hours_band, "choose about how many hours of care a week");
     CheckedLink {
-        relationship: c.choice("relationship", &l.relationship, Relationship::parse),
-        hours_band: c.choice("hours_band", &l.hours_band, HoursBand::parse),
+        relationship: c.required_choice(
+            "relationship",
+            &l.relationship,
+            Relationship::parse,
+            "choose who the cared-for person is to the carer",
+        ),
+        hours_band: c.required_choice(
+            "hours_band",
+            &l.hours_band,
+            HoursBand::parse,
+            "choose about how many hours of care a week",
+        ),
         kinds: c.choices("care_kinds", &l.care_kinds, CareKind::parse),
         since: c.past_date("since", "Caring since", &l.since, today),
         lives_together: l.lives_together,

@@ -65,14 +65,14 @@ pub fn list_for(conn: &Connection, carer_id: i64) -> Result<Vec<Note>> {
 pub fn add(ctx: &mut Ctx<'_>, args: AddArgs) -> Result<Note> {
     crate::carers::ensure_exists(ctx.tx, args.carer_id)?;
     let mut c = Check::new("");
-    if args.date.as_deref().map(str::trim).unwrap_or("").is_empty() {
-        c.fail("date", "enter the date of the contact, for example 23/11/2026");
-    }
-    let date = c.past_date("date", "Date", &args.date, ctx.today());
-    if args.kind.as_deref().map(str::trim).unwrap_or("").is_empty() {
-        c.fail("kind", "choose what kind of contact this was");
-    }
-    let kind = c.choice("kind", &args.kind, NoteKind::parse);
+    let date = c.required_past_date(
+        "date",
+        "Date",
+        &args.date,
+        ctx.today(),
+        "enter the date of the contact, for example 23/11/2026",
+    );
+    let kind = c.required_choice("kind", &args.kind, NoteKind::parse, "choose what kind of contact this was");
     let text = c.required("text", "Note", &args.text, LONG_TEXT_MAX);
     let author = c.text("author", "Author", &args.author, NAME_MAX).unwrap_or_else(|| ctx.actor().name.clone());
     c.finish()?;

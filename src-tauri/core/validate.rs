@@ -148,6 +148,37 @@ impl Check {
         }
     }
 
+    /// A required date, not in the future; `missing` says what to type when it is blank.
+    pub fn required_past_date(
+        &mut self,
+        field: &str,
+        label: &str,
+        value: &Option<String>,
+        today: NaiveDate,
+        missing: &str,
+    ) -> Option<NaiveDate> {
+        if blank(value) {
+            self.fail(field, missing);
+            return None;
+        }
+        self.past_date(field, label, value, today)
+    }
+
+    /// A required choice; `missing` says what to choose when it is blank.
+    pub fn required_choice<T>(
+        &mut self,
+        field: &str,
+        value: &Option<String>,
+        parse: fn(&str, &str) -> Result<T>,
+        missing: &str,
+    ) -> Option<T> {
+        if blank(value) {
+            self.fail(field, missing);
+            return None;
+        }
+        self.choice(field, value, parse)
+    }
+
     /// An optional choice from a fixed list.
     pub fn choice<T>(&mut self, field: &str, value: &Option<String>, parse: fn(&str, &str) -> Result<T>) -> Option<T> {
         let code = value.as_deref().map(str::trim).filter(|v| !v.is_empty())?;
@@ -181,6 +212,11 @@ impl Check {
             Err(Error::Validation(self.errors))
         }
     }
+}
+
+/// Nothing typed (absent, empty or only spaces).
+pub fn blank(value: &Option<String>) -> bool {
+    value.as_deref().is_none_or(|v| v.trim().is_empty())
 }
 
 /// "Date of birth" → "date of birth", but "GP practice" and "NHS number" keep their capitals.
