@@ -8,13 +8,16 @@
 pub mod app;
 pub mod carers;
 pub mod caring;
+#[macro_use]
 pub mod choices;
 pub mod commands;
 pub mod context;
 pub mod dates;
 pub mod db;
 pub mod demo;
+pub mod eligibility;
 pub mod error;
+pub mod instruments;
 pub mod location;
 pub mod notes;
 pub mod search;
