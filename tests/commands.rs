@@ -54,3 +54,16 @@ fn a_database_on_a_network_share_is_refused() {
     assert_eq!(e.code, "database_location");
     assert!(e.message.contains("network share"), "{}", e.message);
 }
+
+#[test]
+fn a_bulk_load_leaves_the_write_ahead_log_empty() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("bulk.sqlite3");
+    let d = carers_desk::Desk::open(&path).unwrap();
+    call(&d, "demo_data_load", json!({"carers": 300, "seed": 2}));
+    let wal = std::fs::metadata(dir.path().join("bulk.sqlite3-wal")).map(|m| m.len()).unwrap_or(0);
+    assert_eq!(wal, 0, "the demo data was checkpointed into the database");
+    // A single save afterwards writes to the log as usual.
+    create(&d, "Ann", "Ward", "1970-01-01");
+    assert!(std::fs::metadata(dir.path().join("bulk.sqlite3-wal")).unwrap().len() > 0);
+}

@@ -100,6 +100,10 @@ commands! {
     note_list: notes::ListArgs => notes::list, false, Records, "A carer's case notes, newest first";
 }
 
+/// Commands that write many rows at once. After one commits, the write-ahead log is
+/// checkpointed and truncated, so the saves that follow do not pay for it (docs/benchmarks.md).
+pub const BULK: &[&str] = &["demo_data_load", "setup_choose"];
+
 pub fn find(name: &str) -> Result<&'static Command> {
     COMMANDS.iter().find(|c| c.name == name).ok_or_else(|| Error::UnknownCommand(name.to_string()))
 }

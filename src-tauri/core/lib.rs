@@ -61,7 +61,8 @@ impl Desk {
     ///    for a lock), decoding arguments with errors that name the argument;
     /// 4. records the person records it touched ([`context::record`]) in the same transaction;
     /// 5. commits (durable: WAL with synchronous=FULL) before returning; on any error,
-    ///    rolls back, so a failed command changes nothing.
+    ///    rolls back, so a failed command changes nothing;
+    /// 6. after a bulk command ([`commands::BULK`]), checkpoints the write-ahead log.
     pub fn call(&self, ctx: &Context, command: &str, args: serde_json::Value) -> Result<serde_json::Value, ApiError> {
         let cmd = commands::find(command)?;
         context::authorize(ctx, cmd.name, cmd.access)?;
@@ -73,6 +74,11 @@ impl Desk {
         context::record(&run)?;
         drop(run);
         tx.commit().map_err(Error::from)?;
+        if commands::BULK.contains(&cmd.name) {
+            // Best effort: the data is already committed; a checkpoint that cannot finish now
+            // (another reader) simply happens later.
+            let _ = conn.execute_batch("PRAGMA wal_checkpoint(TRUNCATE)");
+        }
         Ok(out)
     }
 
