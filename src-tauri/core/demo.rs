@@ -225,6 +225,18 @@ fn code<T: Copy>(rng: &mut ChaCha8Rng, all: &[T], f: fn(T) -> &'static str) -> O
     Some(f(*pick(rng, all)).to_string())
 }
 
+/// Who someone of `person_age` is to a carer of `carer_age` in the same family.
+fn relationship_by_age(carer_age: i64, person_age: i64) -> Relationship {
+    match person_age - carer_age {
+        45.. => Relationship::Grandparent,
+        16..=44 => Relationship::Parent,
+        -10..=10 => Relationship::Sibling,
+        ..=-45 => Relationship::Grandchild,
+        -44..=-16 => Relationship::Child,
+        _ => Relationship::OtherRelative,
+    }
+}
+
 #[derive(Debug, Default, Serialize, schemars::JsonSchema)]
 pub struct DemoCounts {
     pub carers_created: u64,
@@ -255,7 +267,9 @@ pub fn generate(ctx: &Ctx<'_>, n: u32, seed: u64) -> Result<DemoCounts> {
         "INSERT INTO notes (carer_id, date, kind, author, text, created_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
     )?;
     // The last household's cared-for person, so some carers share one (the whole family).
-    let mut household: Option<(i64, String)> = None;
+    // (id, surname, age) of the last cared-for person: a carer who shares them is family and
+    // takes their surname; the relationship follows from the ages.
+    let mut household: Option<(i64, String, i64)> = None;
 
     for _ in 0..n {
         // Ages 8-90, weighted towards working age and older carers as services see them.
@@ -272,7 +286,7 @@ pub fn generate(ctx: &Ctx<'_>, n: u32, seed: u64) -> Result<DemoCounts> {
         let first = *pick(&mut rng, if female { FIRST_F } else { FIRST_M });
         let share_household = household.is_some() && rng.random_bool(0.08);
         let last = match (&household, share_household) {
-            (Some((_, surname)), true) => surname.clone(),
+            (Some((_, surname, _)), true) => surname.clone(),
             _ => pick(&mut rng, LAST).to_string(),
         };
         let (pc, town) = postcode(&mut rng);
@@ -375,7 +389,7 @@ pub fn generate(ctx: &Ctx<'_>, n: u32, seed: u64) -> Result<DemoCounts> {
         };
         for i in 0..links {
             let (person_id, relationship) = match (&household, share_household && i == 0) {
-                (Some((pid, _)), true) => (*pid, if young { Relationship::Parent } else { Relationship::Child }),
+                (Some((pid, _, p_age)), true) => (*pid, relationship_by_age(real_age as i64, *p_age)),
                 _ => {
                     let relationship = if young {
                         *pick(&mut rng, &[Relationship::Parent, Relationship::Sibling, Relationship::Grandparent][..])
@@ -393,6 +407,7 @@ pub fn generate(ctx: &Ctx<'_>, n: u32, seed: u64) -> Result<DemoCounts> {
                             rng.random_range(2..(real_age as i64 - 14).max(3))
                         }
                         Relationship::Sibling => (real_age as i64 + rng.random_range(-6..7)).max(1),
+                        Relationship::SpousePartner => (real_age as i64 + rng.random_range(-8..9)).max(18),
                         _ => rng.random_range(18..95),
                     };
                     let known_dob = rng.random_bool(0.8);
@@ -433,7 +448,7 @@ pub fn generate(ctx: &Ctx<'_>, n: u32, seed: u64) -> Result<DemoCounts> {
                         cond_stmt.execute(rusqlite::params![pid, condition])?;
                     }
                     counts.cared_for_created += 1;
-                    household = Some((pid, last.clone()));
+                    household = Some((pid, p_last.clone(), p_age));
                     (pid, relationship)
                 }
             };
