@@ -215,6 +215,26 @@ impl App {
         self.client.find_all(Locator::Css(css)).await.is_ok_and(|found| !found.is_empty())
     }
 
+    /// Runs axe-core on the page as it is now, with the WCAG 2.0, 2.1 and 2.2 level A and AA
+    /// rules, and returns the violations (axe's JSON: `id`, `impact`, `help`, `nodes[].target`,
+    /// `nodes[].failureSummary`). axe is injected through WebDriver: it is not in the app.
+    pub async fn accessibility_violations(&self) -> Vec<Value> {
+        const AXE: &str = include_str!("vendor/axe-core/axe.min.js");
+        if let Err(e) = self.client.execute(&format!("{AXE}\nreturn typeof axe;"), vec![]).await {
+            panic!("could not inject axe-core: {e}");
+        }
+        let run = r#"
+            const done = arguments[arguments.length - 1];
+            axe.run(document, { runOnly: { type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'wcag22aa'] } })
+              .then((r) => done(JSON.stringify(r.violations)))
+              .catch((e) => done(JSON.stringify([{ id: 'axe-error', help: String(e), nodes: [] }])));
+        "#;
+        match self.client.execute_async(run, vec![]).await {
+            Ok(Value::String(json)) => serde_json::from_str(&json).expect("axe returns JSON"),
+            other => panic!("axe-core did not run: {other:?}"),
+        }
+    }
+
     /// Waits for `css`, then clicks it. If the page re-draws the element between finding and
     /// clicking it (search results do, on every keystroke's answer), finds it again and retries
     /// until the timeout.

@@ -32,10 +32,11 @@ export function carerSearchBox({ id, resultsId, label, hint, filters = false, in
   const hintId = hint ? `${id}-hint` : null;
   const input = h('input', {
     id, name: 'query', type: 'search', class: 'input input--search', autocomplete: 'off', spellcheck: 'false',
-    value: state.q, 'aria-describedby': hintId, 'aria-controls': resultsId,
+    value: state.q, 'aria-describedby': hintId, 'aria-controls': `${resultsId}-area`,
   });
   const count = h('p', { class: 'search__count', id: `${id}-count`, role: 'status', 'aria-live': 'polite', 'aria-atomic': 'true' });
-  const results = h('div', { class: 'search__results' });
+  // Always in the page (the table inside comes and goes), so aria-controls points at something.
+  const results = h('div', { class: 'search__results', id: `${resultsId}-area` });
   const filterBox = filters ? h('div', { class: 'search__filters' }) : null;
 
   const element = h('div', { class: 'search' },
