@@ -65,11 +65,8 @@ fn demo_data_is_the_same_for_the_same_seed_and_differs_for_another() {
     let dump = |name: &str, seed: &str| {
         let db = dir.path().join(name);
         assert!(cli(&db, &["demo-data", "--carers", "40", "--seed", seed]).status.success());
-        let mut v = json(&cli(&db, &["call", "carer_search", r#"{"limit": 500}"#]));
-        // created/updated times differ between runs; everything else must not.
-        v["results"].as_array_mut().unwrap().iter_mut().for_each(|c| {
-            c.as_object_mut().unwrap();
-        });
+        // Summaries, links and note texts carry no timestamps, so whole values can be compared.
+        let v = json(&cli(&db, &["call", "carer_search", r#"{"limit": 500}"#]));
         let first = json(&cli(&db, &["call", "carer_get", r#"{"id": 1}"#]));
         (
             v,
