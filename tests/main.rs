@@ -3,6 +3,7 @@
 
 mod util;
 
+mod assessments;
 mod caring;
 mod cli;
 mod commands;

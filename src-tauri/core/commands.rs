@@ -11,7 +11,7 @@ use serde_json::Value;
 
 use crate::context::{Access, Ctx};
 use crate::error::{Error, Result};
-use crate::{app, carers, caring as cf, demo, notes, search, settings};
+use crate::{app, assessments as asm, carers, caring as cf, demo, notes, search, settings};
 
 /// One command.
 pub struct Command {
@@ -98,6 +98,14 @@ commands! {
     cared_for_search: cf::SearchArgs => cf::search, false, Records, "Find cared-for people by name or reference";
     note_add: notes::AddArgs => notes::add, true, Records, "Add a case note to a carer's timeline";
     note_list: notes::ListArgs => notes::list, false, Records, "A carer's case notes, newest first";
+    assessment_forms: settings::NoArgs => asm::forms_list, false, Records, "The assessment forms (sections and questions per type), their lists and questionnaires";
+    assessment_start: asm::StartArgs => asm::start, true, Records, "Start a draft assessment for a carer (warns when the type does not fit their age)";
+    assessment_get: carers::IdArgs => asm::get, false, Records, "An assessment: answers, needs, determination or scores, versions; a draft's live preview";
+    assessment_save: asm::SaveArgs => asm::save, true, Records, "Save a draft's answers (partial; merged into what is stored) and needs";
+    assessment_complete: carers::IdArgs => asm::complete, true, Records, "Complete a draft: every required answer given; stores the determination and scores, and locks it";
+    assessment_new_version: carers::IdArgs => asm::new_version, true, Records, "Start a new draft version of a completed assessment (the old one stays readable)";
+    assessment_list: asm::CarerArgs => asm::list, false, Records, "A carer's assessment history, newest first";
+    assessment_score_history: asm::CarerArgs => asm::score_history, false, Records, "A young carer's questionnaire scores over time, for the chart";
 }
 
 /// Commands that write many rows at once. After one commits, the write-ahead log is

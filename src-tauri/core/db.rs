@@ -13,8 +13,11 @@ use rusqlite_migration::{Migrations, M};
 use crate::error::{Error, Result};
 
 /// The schema, oldest first. Append only.
-const MIGRATIONS: &[&str] =
-    &[include_str!("migrations/0001_register.sql"), include_str!("migrations/0002_search_speed.sql")];
+const MIGRATIONS: &[&str] = &[
+    include_str!("migrations/0001_register.sql"),
+    include_str!("migrations/0002_search_speed.sql"),
+    include_str!("migrations/0003_assessments.sql"),
+];
 
 fn migrations() -> Migrations<'static> {
     Migrations::new(MIGRATIONS.iter().map(|sql| M::up(sql)).collect())

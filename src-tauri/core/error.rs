@@ -30,6 +30,10 @@ pub enum Error {
     NotFound { what: &'static str },
     #[error("{0}")]
     Conflict(String),
+    /// The command would do something unusual; it runs if called again with `field` set to
+    /// `true` (for example `confirm_age_warning`). `code` says which warning it is.
+    #[error("{message}")]
+    NeedsConfirmation { code: &'static str, field: &'static str, message: String },
     #[error("there is no command called '{0}': run `carers-desk-cli commands` for the list")]
     UnknownCommand(String),
     #[error("{0}")]
@@ -63,7 +67,8 @@ impl Error {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, schemars::JsonSchema)]
 pub struct ApiError {
     /// `validation`, `invalid_arguments`, `not_found`, `conflict`, `unknown_command`,
-    /// `not_permitted`, `database_location`, `storage`.
+    /// `not_permitted`, `database_location`, `storage`, or a warning to confirm
+    /// (`age_warning`).
     pub code: String,
     pub message: String,
     /// The JSON path of the argument at fault, if one is.
@@ -91,6 +96,7 @@ impl From<Error> for ApiError {
             Error::InvalidArguments { field, .. } => ("invalid_arguments", field, vec![]),
             Error::NotFound { .. } => ("not_found", None, vec![]),
             Error::Conflict(_) => ("conflict", None, vec![]),
+            Error::NeedsConfirmation { code, field, .. } => (code, Some(field.to_string()), vec![]),
             Error::UnknownCommand(_) => ("unknown_command", None, vec![]),
             Error::NotPermitted(_) => ("not_permitted", None, vec![]),
             Error::DatabaseLocation(_) => ("database_location", None, vec![]),

@@ -10,6 +10,7 @@ pub mod carers;
 pub mod caring;
 #[macro_use]
 pub mod choices;
+pub mod assessments;
 pub mod commands;
 pub mod context;
 pub mod dates;

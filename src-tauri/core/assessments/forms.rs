@@ -1,0 +1,690 @@
+//! The assessment forms as data: one JSON definition per type in `assessment_forms/`
+//! (sections of questions, each with a code, label, kind and whether it is required to
+//! complete), embedded in the program and checked when first used. The window renders them;
+//! this module checks answers against them, says what is still missing, and evaluates the
+//! answers (the reg 3 determination for an adult carer, questionnaire scores for a young carer).
+//!
+//! Answers are a JSON object keyed by question code. By kind:
+//!
+//! | kind | answer |
+//! | --- | --- |
+//! | `text`, `long_text` | a string (trimmed; blank is no answer) |
+//! | `yes_no` | `true` / `false` |
+//! | `choice` | one of the question's `choices` codes |
+//! | `multi_choice` | a list of `choices` codes |
+//! | `date` | `DD/MM/YYYY` or `YYYY-MM-DD`, not in the future; stored as `YYYY-MM-DD` |
+//! | `number` | a whole number (or the text typed) from `min` to `max` |
+//! | `outcomes` | `{ <eligibility_outcome code>: { achieved, reasons: [unable_reason code], note } }` |
+//! | `wellbeing` | `{ <wellbeing_area code>: { impact: wellbeing_impact code, note } }` |
+//! | `instrument` | `{ "<item number>": <answer code on the instrument's scale> }` |
+//!
+//! `null` is no answer.
+
+use std::collections::{BTreeMap, BTreeSet};
+use std::sync::OnceLock;
+
+use serde::{Deserialize, Serialize};
+use serde_json::{Map, Value};
+
+use crate::choices::Choice;
+use crate::eligibility::{self, Determination, EligibilityInput, Outcome, OutcomeAnswer, UnableReason, WellbeingArea};
+use crate::error::{Error, FieldError, Result};
+use crate::instruments::{self, Score};
+use crate::validate::{Check, NumberInput, LONG_TEXT_MAX, TEXT_MAX};
+
+choice_list!(
+    /// The three kinds of assessment.
+    AssessmentType, "assessment_type" {
+    Adult = "adult": "Adult carer's assessment",
+    YoungCarer = "young_carer": "Young carer's needs assessment",
+    ParentCarer = "parent_carer": "Parent carer's needs assessment",
+});
+
+choice_list!(
+    /// How much caring affects one area of wellbeing.
+    WellbeingImpact, "wellbeing_impact" {
+    NoImpact = "none": "No impact",
+    SomeImpact = "some": "Some impact",
+    Significant = "significant": "Significant impact",
+});
+
+/// What kind of answer a question takes (see the module documentation).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum Kind {
+    Text,
+    LongText,
+    YesNo,
+    Choice,
+    MultiChoice,
+    Date,
+    Number,
+    Outcomes,
+    Wellbeing,
+    Instrument,
+}
+
+/// One answer a `choice` or `multi_choice` question offers.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct FormChoice {
+    pub code: String,
+    pub label: String,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize, schemars::JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct Question {
+    /// Unique in its form; the key of the answer.
+    pub code: String,
+    pub label: String,
+    pub kind: Kind,
+    /// Must be answered before the assessment can be completed.
+    #[serde(default)]
+    pub required: bool,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub help: Option<String>,
+    /// For `choice`/`multi_choice`: the answers offered (filled in from `list` when given).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub choices: Vec<FormChoice>,
+    /// For `choice`/`multi_choice`: the name of a list in `options` to offer.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub list: Option<String>,
+    /// For `instrument`: the instrument's code (the question's code is the same).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub instrument: Option<String>,
+    /// For `number`: the range (default 0 to 10000).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub min: Option<u32>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub max: Option<u32>,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize, schemars::JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct Section {
+    pub code: String,
+    pub title: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub help: Option<String>,
+    pub questions: Vec<Question>,
+}
+
+/// One assessment type's form.
+#[derive(Debug, Clone, Serialize, Deserialize, schemars::JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct Form {
+    /// An `assessment_type` code.
+    #[serde(rename = "type")]
+    pub kind: String,
+    pub title: String,
+    /// The law the assessment is made under.
+    pub law: String,
+    pub about: String,
+    pub sections: Vec<Section>,
+}
+
+impl Form {
+    pub fn questions(&self) -> impl Iterator<Item = &Question> {
+        self.sections.iter().flat_map(|s| s.questions.iter())
+    }
+
+    pub fn question(&self, code: &str) -> Option<&Question> {
+        self.questions().find(|q| q.code == code)
+    }
+}
+
+const SHIPPED: &[(&str, &str)] = &[
+    ("assessment_forms/adult.json", include_str!("../assessment_forms/adult.json")),
+    ("assessment_forms/young_carer.json", include_str!("../assessment_forms/young_carer.json")),
+    ("assessment_forms/parent_carer.json", include_str!("../assessment_forms/parent_carer.json")),
+];
+
+/// The questions the eligibility rule reads from an adult carer's assessment, and their kinds.
+const ELIGIBILITY_QUESTIONS: &[(&str, Kind)] = &[
+    (eligibility::FIELD_NECESSARY_CARE, Kind::YesNo),
+    (eligibility::FIELD_HEALTH, Kind::YesNo),
+    ("outcomes", Kind::Outcomes),
+    (eligibility::FIELD_IMPACT, Kind::YesNo),
+    ("impact_reasoning", Kind::LongText),
+    ("wellbeing", Kind::Wellbeing),
+];
+
+/// The shipped forms, checked, in the order of [`AssessmentType::ALL`].
+pub fn builtin() -> &'static [Form] {
+    static FORMS: OnceLock<Vec<Form>> = OnceLock::new();
+    FORMS.get_or_init(|| {
+        SHIPPED
+            .iter()
+            .map(|(file, json)| parse(json).unwrap_or_else(|e| panic!("the shipped {file} is not valid: {e:?}")))
+            .collect()
+    })
+}
+
+/// The form for one type.
+pub fn form(t: AssessmentType) -> &'static Form {
+    builtin().iter().find(|f| f.kind == t.code()).expect("every type has a shipped form")
+}
+
+/// Reads a form definition, fills in `choices` from `list`, and checks it is consistent:
+/// a known type, section and question codes unique, choices given for choice questions, known
+/// instruments, and (for the adult form) the questions the eligibility rule reads.
+pub fn parse(json: &str) -> Result<Form> {
+    let de = &mut serde_json::Deserializer::from_str(json);
+    let mut form: Form = serde_path_to_error::deserialize(de).map_err(|e| {
+        let path = e.path().to_string();
+        let inner = e.into_inner().to_string();
+        Error::InvalidArguments {
+            message: format!("the assessment form could not be read at '{path}' ({inner}): correct the file"),
+            field: (path != ".").then_some(path),
+        }
+    })?;
+    let lists = crate::choices::all_options();
+    let mut c = Check::new("");
+    let t = c.absorb(AssessmentType::parse("type", &form.kind));
+    let mut sections = BTreeSet::new();
+    let mut codes = BTreeSet::new();
+    for (si, s) in form.sections.iter_mut().enumerate() {
+        if !sections.insert(s.code.clone()) {
+            c.fail(&format!("sections[{si}].code"), format!("the section code '{}' is used twice", s.code));
+        }
+        for (qi, q) in s.questions.iter_mut().enumerate() {
+            let at = |f: &str| format!("sections[{si}].questions[{qi}].{f}");
+            if q.code.trim().is_empty() || !codes.insert(q.code.clone()) {
+                c.fail(&at("code"), format!("the question code '{}' is blank or used twice", q.code));
+            }
+            if let Some(list) = &q.list {
+                match lists.get(list).and_then(|l| serde_json::from_value::<Vec<FormChoice>>(l.clone()).ok()) {
+                    Some(choices) if q.choices.is_empty() => q.choices = choices,
+                    Some(_) => c.fail(&at("list"), "give either a list or choices, not both"),
+                    None => c.fail(&at("list"), format!("there is no list called '{list}'")),
+                }
+            }
+            let choice_codes: BTreeSet<&str> = q.choices.iter().map(|c| c.code.as_str()).collect();
+            match q.kind {
+                Kind::Choice | Kind::MultiChoice if q.choices.len() < 2 || choice_codes.len() != q.choices.len() => {
+                    c.fail(&at("choices"), "give at least two choices, each with its own code")
+                }
+                Kind::Instrument => match q.instrument.as_deref().map(instruments::find) {
+                    Some(Some(def)) if def.code == q.code => {}
+                    _ => c.fail(
+                        &at("instrument"),
+                        "name a shipped instrument, and give the question the instrument's code",
+                    ),
+                },
+                Kind::Number if q.min.unwrap_or(0) > q.max.unwrap_or(NUMBER_MAX) => {
+                    c.fail(&at("min"), "the lowest number is above the highest")
+                }
+                _ => {}
+            }
+        }
+    }
+    if t == Some(AssessmentType::Adult) {
+        for (code, kind) in ELIGIBILITY_QUESTIONS {
+            if form.question(code).map(|q| q.kind) != Some(*kind) {
+                c.fail(
+                    "sections",
+                    format!("the adult form needs the question '{code}' ({kind:?}) for the eligibility rule"),
+                );
+            }
+        }
+    }
+    c.finish()?;
+    Ok(form)
+}
+
+const NUMBER_MAX: u32 = 10_000;
+
+fn kind_message(kind: Kind) -> &'static str {
+    match kind {
+        Kind::Text | Kind::LongText | Kind::Date => "answer with text",
+        Kind::YesNo => "answer yes (true) or no (false)",
+        Kind::Choice => "answer with the code of one of the choices",
+        Kind::MultiChoice => "answer with a list of choice codes",
+        Kind::Number => "answer with a whole number",
+        Kind::Outcomes => "answer with an object of outcomes, each { achieved, reasons, note }",
+        Kind::Wellbeing => "answer with an object of wellbeing areas, each { impact, note }",
+        Kind::Instrument => "answer with an object of question numbers and answer codes",
+    }
+}
+
+/// One area of wellbeing, as stored.
+#[derive(Debug, Default, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+struct WellbeingAnswer {
+    impact: Option<String>,
+    note: Option<String>,
+}
+
+/// Folds `patch` into `stored`: a question sent replaces its answer, `null` clears it, a
+/// question not sent keeps its answer. For `outcomes`, `wellbeing` and `instrument` questions
+/// the same applies one level down (per outcome, per area, per item), so a form can send one
+/// part at a time.
+pub fn merge(form: &Form, stored: &mut Map<String, Value>, patch: Map<String, Value>) {
+    for (code, value) in patch {
+        let composite =
+            matches!(form.question(&code).map(|q| q.kind), Some(Kind::Outcomes | Kind::Wellbeing | Kind::Instrument));
+        match (value, stored.get_mut(&code)) {
+            (Value::Null, _) => {
+                stored.remove(&code);
+            }
+            (Value::Object(parts), Some(Value::Object(old))) if composite => {
+                for (k, v) in parts {
+                    if v.is_null() {
+                        old.remove(&k);
+                    } else {
+                        old.insert(k, v);
+                    }
+                }
+            }
+            (value, _) => {
+                stored.insert(code, value);
+            }
+        }
+    }
+}
+
+/// Checks answers against the form, naming each problem by its path (`answers.hours_band`,
+/// `answers.outcomes.nutrition.reasons`, `answers.maca_yc18.7`), and returns them normalised
+/// (trimmed, dates as `YYYY-MM-DD`, blank answers removed). Only what is there is checked:
+/// a draft may be partial.
+pub fn check_answers(
+    form: &Form,
+    answers: &Map<String, Value>,
+    today: chrono::NaiveDate,
+) -> Result<Map<String, Value>> {
+    let mut c = Check::new("answers");
+    let mut out = Map::new();
+    for (code, value) in answers {
+        let Some(q) = form.question(code) else {
+            c.fail(
+                code,
+                format!(
+                    "there is no question '{code}' in the {}: check the codes with assessment_forms",
+                    form.title.to_lowercase()
+                ),
+            );
+            continue;
+        };
+        if value.is_null() {
+            continue;
+        }
+        if let Some(v) = check_one(&mut c, q, value, today) {
+            out.insert(code.clone(), v);
+        }
+    }
+    c.finish()?;
+    Ok(out)
+}
+
+fn check_one(c: &mut Check, q: &Question, value: &Value, today: chrono::NaiveDate) -> Option<Value> {
+    let code = q.code.as_str();
+    let wrong = |c: &mut Check| {
+        c.fail(code, kind_message(q.kind));
+        None
+    };
+    match (q.kind, value) {
+        (Kind::Text | Kind::LongText, Value::String(s)) => {
+            let max = if q.kind == Kind::Text { TEXT_MAX } else { LONG_TEXT_MAX };
+            c.text(code, "answer", &Some(s.clone()), max).map(Value::String)
+        }
+        (Kind::YesNo, Value::Bool(b)) => Some(Value::Bool(*b)),
+        (Kind::Choice, Value::String(s)) => {
+            let s = s.trim();
+            if s.is_empty() {
+                return None;
+            }
+            if q.choices.iter().any(|ch| ch.code == s) {
+                Some(Value::String(s.to_string()))
+            } else {
+                c.fail(code, format!("choose one of {} ('{s}' is not one of them)", codes(&q.choices)));
+                None
+            }
+        }
+        (Kind::MultiChoice, Value::Array(items)) => {
+            let mut chosen = BTreeSet::new();
+            for item in items {
+                match item.as_str().map(str::trim) {
+                    Some(s) if q.choices.iter().any(|ch| ch.code == s) => {
+                        chosen.insert(s.to_string());
+                    }
+                    Some("") => {}
+                    _ => c.fail(code, format!("choose from {} ({item} is not one of them)", codes(&q.choices))),
+                }
+            }
+            // In the form's order.
+            let list: Vec<Value> = q
+                .choices
+                .iter()
+                .filter(|ch| chosen.contains(&ch.code))
+                .map(|ch| Value::String(ch.code.clone()))
+                .collect();
+            (!list.is_empty()).then_some(Value::Array(list))
+        }
+        (Kind::Date, Value::String(s)) => {
+            c.past_date(code, "date", &Some(s.clone()), today).map(|d| Value::String(d.to_string()))
+        }
+        (Kind::Number, Value::Number(_) | Value::String(_)) => {
+            let n = match value {
+                Value::Number(n) => NumberInput::Number(n.as_i64().unwrap_or(-1)),
+                other => NumberInput::Text(other.as_str().unwrap_or_default().to_string()),
+            };
+            let range = q.min.unwrap_or(0)..=q.max.unwrap_or(NUMBER_MAX);
+            c.whole_number(code, "answer", &Some(n), range).map(Value::from)
+        }
+        (Kind::Outcomes, Value::Object(map)) => Some(Value::Object(check_outcomes(c, code, map))),
+        (Kind::Wellbeing, Value::Object(map)) => Some(Value::Object(check_wellbeing(c, code, map))),
+        (Kind::Instrument, Value::Object(map)) => {
+            let def = instruments::find(q.instrument.as_deref().unwrap_or(code)).expect("checked when loaded");
+            let items = check_instrument(c, code, map)?;
+            if let Err(Error::Validation(errors)) = instruments::score(def, &items) {
+                // The engine names items `answers.<n>`; here they are `answers.<code>.<n>`.
+                for e in errors {
+                    let n = e.field.strip_prefix("answers.").unwrap_or(&e.field).to_string();
+                    c.fail(&format!("{code}.{n}"), e.message);
+                }
+                return None;
+            }
+            let out: Map<String, Value> = items.into_iter().map(|(n, a)| (n.to_string(), Value::String(a))).collect();
+            Some(Value::Object(out))
+        }
+        _ => wrong(c),
+    }
+}
+
+fn codes(choices: &[FormChoice]) -> String {
+    choices.iter().map(|c| c.code.as_str()).collect::<Vec<_>>().join(", ")
+}
+
+fn check_outcomes(c: &mut Check, code: &str, map: &Map<String, Value>) -> Map<String, Value> {
+    let mut out = Map::new();
+    for (key, v) in map {
+        let at = |f: &str| format!("{code}.{key}{f}");
+        if Outcome::from_code(key).is_none() {
+            c.fail(
+                &at(""),
+                format!(
+                    "'{key}' is not one of the outcomes in the regulations: use one of {}",
+                    Outcome::ALL.iter().map(|o| o.code()).collect::<Vec<_>>().join(", ")
+                ),
+            );
+            continue;
+        }
+        if v.is_null() {
+            continue;
+        }
+        let a: OutcomeAnswer = match serde_json::from_value(v.clone()) {
+            Ok(a) => a,
+            Err(e) => {
+                c.fail(&at(""), format!("answer with {{ achieved: true/false, reasons: [...], note }} ({e})"));
+                continue;
+            }
+        };
+        let mut reasons = Vec::new();
+        for r in &a.reasons {
+            match UnableReason::from_code(r.trim()) {
+                Some(reason) if !reasons.contains(&reason) => reasons.push(reason),
+                Some(_) => {}
+                None => c.fail(
+                    &at(".reasons"),
+                    format!(
+                        "choose why the carer cannot achieve this from {} ('{}' is not one of them)",
+                        UnableReason::ALL.iter().map(|r| r.code()).collect::<Vec<_>>().join(", "),
+                        r.trim()
+                    ),
+                ),
+            }
+        }
+        reasons.sort_by_key(|r| UnableReason::ALL.iter().position(|x| x == r));
+        let note = c.text(&at(".note"), "note", &a.note, LONG_TEXT_MAX);
+        if a.achieved.is_none() && reasons.is_empty() && note.is_none() {
+            continue;
+        }
+        let reasons: Vec<&str> = reasons.iter().map(|r| r.code()).collect();
+        out.insert(key.clone(), serde_json::json!({ "achieved": a.achieved, "reasons": reasons, "note": note }));
+    }
+    out
+}
+
+fn check_wellbeing(c: &mut Check, code: &str, map: &Map<String, Value>) -> Map<String, Value> {
+    let mut out = Map::new();
+    for (key, v) in map {
+        let at = |f: &str| format!("{code}.{key}{f}");
+        if WellbeingArea::from_code(key).is_none() {
+            c.fail(
+                &at(""),
+                format!(
+                    "'{key}' is not one of the areas of wellbeing in the Care Act: use one of {}",
+                    WellbeingArea::ALL.iter().map(|o| o.code()).collect::<Vec<_>>().join(", ")
+                ),
+            );
+            continue;
+        }
+        if v.is_null() {
+            continue;
+        }
+        let a: WellbeingAnswer = match serde_json::from_value(v.clone()) {
+            Ok(a) => a,
+            Err(e) => {
+                c.fail(&at(""), format!("answer with {{ impact, note }} ({e})"));
+                continue;
+            }
+        };
+        let impact = c.choice(&at(".impact"), &a.impact, WellbeingImpact::parse);
+        let note = c.text(&at(".note"), "note", &a.note, LONG_TEXT_MAX);
+        if impact.is_none() && note.is_none() {
+            continue;
+        }
+        out.insert(key.clone(), serde_json::json!({ "impact": impact, "note": note }));
+    }
+    out
+}
+
+fn check_instrument(c: &mut Check, code: &str, map: &Map<String, Value>) -> Option<BTreeMap<u32, String>> {
+    let before = c.errors.len();
+    let mut items = BTreeMap::new();
+    for (key, v) in map {
+        let Ok(n) = key.trim().parse::<u32>() else {
+            c.fail(&format!("{code}.{key}"), format!("'{key}' is not a question number: use 1, 2, 3 ..."));
+            continue;
+        };
+        match v {
+            Value::Null => {}
+            Value::String(s) if s.trim().is_empty() => {}
+            Value::String(s) => {
+                items.insert(n, s.trim().to_string());
+            }
+            _ => c.fail(&format!("{code}.{key}"), "answer with the code of one of the answers on the scale"),
+        }
+    }
+    (c.errors.len() == before).then_some(items)
+}
+
+/// The answers to one instrument question, as the scoring engine takes them.
+fn instrument_answers(answers: &Map<String, Value>, code: &str) -> BTreeMap<u32, String> {
+    answers
+        .get(code)
+        .and_then(Value::as_object)
+        .map(|m| m.iter().filter_map(|(k, v)| Some((k.parse::<u32>().ok()?, v.as_str()?.to_string()))).collect())
+        .unwrap_or_default()
+}
+
+/// Every required answer still missing, each named by its path: a whole question
+/// (`answers.carer_outcomes`), one outcome (`answers.outcomes.nutrition.achieved`), one area
+/// (`answers.wellbeing.dignity.impact`) or one questionnaire item (`answers.maca_yc18.7`).
+pub fn missing(form: &Form, answers: &Map<String, Value>) -> Vec<FieldError> {
+    let mut out = Vec::new();
+    for q in form.questions().filter(|q| q.required) {
+        let answer = answers.get(&q.code);
+        match q.kind {
+            Kind::Outcomes => {
+                for o in Outcome::ALL {
+                    let achieved = answer.and_then(|a| a.get(o.code())).and_then(|a| a.get("achieved"));
+                    if !achieved.is_some_and(Value::is_boolean) {
+                        out.push(FieldError::new(
+                            format!("answers.{}.{}.achieved", q.code, o.code()),
+                            format!("answer whether the carer can achieve the outcome '{}'", o.label()),
+                        ));
+                    }
+                }
+            }
+            Kind::Wellbeing => {
+                for a in WellbeingArea::ALL {
+                    let impact = answer.and_then(|v| v.get(a.code())).and_then(|v| v.get("impact"));
+                    if !impact.is_some_and(Value::is_string) {
+                        out.push(FieldError::new(
+                            format!("answers.{}.{}.impact", q.code, a.code()),
+                            format!("say how much caring affects '{}'", a.label()),
+                        ));
+                    }
+                }
+            }
+            Kind::Instrument => {
+                let items = instrument_answers(answers, &q.code);
+                let def = instruments::find(q.instrument.as_deref().unwrap_or(&q.code)).expect("checked when loaded");
+                for item in def.items.iter().filter(|i| !items.contains_key(&i.number)) {
+                    out.push(FieldError::new(
+                        format!("answers.{}.{}", q.code, item.number),
+                        format!("answer question {} of {}", item.number, def.name),
+                    ));
+                }
+            }
+            _ if answer.is_none() => out.push(FieldError::new(
+                format!("answers.{}", q.code),
+                format!("answer '{}' before completing the assessment", q.label),
+            )),
+            _ => {}
+        }
+    }
+    out
+}
+
+/// What the answers amount to so far.
+#[derive(Debug, Clone, Default, Serialize, schemars::JsonSchema)]
+pub struct Evaluation {
+    /// Adult carer's assessment: the reg 3 determination of the answers (`null` while an
+    /// outcome answer is inconsistent, see `problems`).
+    pub determination: Option<Determination>,
+    /// Young carer's assessment: each questionnaire's score, keyed by instrument code.
+    pub scores: Option<BTreeMap<String, Score>>,
+    /// Answers that are allowed in a draft but must be put right before completing (for
+    /// example an outcome marked "not achieved" without a reason yet).
+    pub problems: Vec<FieldError>,
+}
+
+/// The answers the eligibility rule reads, from an adult carer's assessment's answers. The
+/// wellbeing areas affected are those with some or significant impact.
+pub fn eligibility_input(answers: &Map<String, Value>) -> EligibilityInput {
+    let yes_no = |code: &str| answers.get(code).and_then(Value::as_bool);
+    EligibilityInput {
+        needs_from_necessary_care: yes_no(eligibility::FIELD_NECESSARY_CARE),
+        health_deteriorating_or_at_risk: yes_no(eligibility::FIELD_HEALTH),
+        outcomes: answers.get("outcomes").and_then(|v| serde_json::from_value(v.clone()).ok()).unwrap_or_default(),
+        significant_impact_on_wellbeing: yes_no(eligibility::FIELD_IMPACT),
+        impact_reasoning: answers.get("impact_reasoning").and_then(Value::as_str).map(str::to_string),
+        wellbeing_areas_affected: WellbeingArea::ALL
+            .iter()
+            .filter(|a| {
+                let impact = answers.get("wellbeing").and_then(|w| w.get(a.code())).and_then(|w| w.get("impact"));
+                matches!(impact.and_then(Value::as_str), Some("some" | "significant"))
+            })
+            .map(|a| a.code().to_string())
+            .collect(),
+    }
+}
+
+/// Evaluates checked answers: the determination (adult) and questionnaire scores (any
+/// instrument questions).
+pub fn evaluate(t: AssessmentType, answers: &Map<String, Value>) -> Evaluation {
+    let mut ev = Evaluation::default();
+    if t == AssessmentType::Adult {
+        match eligibility::determine(&eligibility_input(answers)) {
+            Ok(d) => ev.determination = Some(d),
+            Err(Error::Validation(errors)) => {
+                ev.problems =
+                    errors.into_iter().map(|e| FieldError::new(format!("answers.{}", e.field), e.message)).collect();
+            }
+            Err(other) => ev.problems.push(FieldError::new("answers", other.to_string())),
+        }
+    }
+    let mut scores = BTreeMap::new();
+    for q in form(t).questions().filter(|q| q.kind == Kind::Instrument) {
+        let def = instruments::find(q.instrument.as_deref().unwrap_or(&q.code)).expect("checked when loaded");
+        if let Ok(s) = instruments::score(def, &instrument_answers(answers, &q.code)) {
+            scores.insert(q.code.clone(), s);
+        }
+    }
+    if !scores.is_empty() {
+        ev.scores = Some(scores);
+    }
+    ev
+}
+
+/// The lists the forms refer to, for the window.
+pub fn lists() -> Map<String, Value> {
+    let mut m = eligibility::options();
+    m.insert(WellbeingImpact::LIST.into(), serde_json::to_value(WellbeingImpact::choices()).expect("serialises"));
+    m.insert(AssessmentType::LIST.into(), serde_json::to_value(AssessmentType::choices()).expect("serialises"));
+    m
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_shipped_forms_are_valid_and_cover_every_type() {
+        for &t in AssessmentType::ALL {
+            let f = form(t);
+            assert!(f.questions().any(|q| q.required), "{t:?}");
+        }
+        let hours = form(AssessmentType::Adult).question("hours_band").unwrap();
+        assert_eq!(hours.choices.len(), 5, "filled in from the hours_band list");
+        assert!(form(AssessmentType::YoungCarer).question("panoc_yc20").is_some());
+    }
+
+    #[test]
+    fn an_inconsistent_form_is_refused_naming_the_problem() {
+        let table = [
+            (
+                r#"{"type":"adult","title":"t","law":"l","about":"a","sections":[]}"#,
+                "sections",
+                "needs_from_necessary_care",
+            ),
+            (r#"{"type":"robot","title":"t","law":"l","about":"a","sections":[]}"#, "type", "assessment type"),
+            (
+                r#"{"type":"parent_carer","title":"t","law":"l","about":"a","sections":[{"code":"s","title":"S","questions":[
+                    {"code":"a","label":"A","kind":"text"},{"code":"a","label":"B","kind":"text"}]}]}"#,
+                "sections[0].questions[1].code",
+                "used twice",
+            ),
+            (
+                r#"{"type":"parent_carer","title":"t","law":"l","about":"a","sections":[{"code":"s","title":"S","questions":[
+                    {"code":"a","label":"A","kind":"choice","choices":[{"code":"x","label":"X"}]}]}]}"#,
+                "sections[0].questions[0].choices",
+                "at least two",
+            ),
+            (
+                r#"{"type":"parent_carer","title":"t","law":"l","about":"a","sections":[{"code":"s","title":"S","questions":[
+                    {"code":"q","label":"A","kind":"instrument","instrument":"nope"}]}]}"#,
+                "sections[0].questions[0].instrument",
+                "shipped instrument",
+            ),
+            (
+                r#"{"type":"parent_carer","title":"t","law":"l","about":"a","sections":[{"code":"s","title":"S","questions":[
+                    {"code":"q","label":"A","kind":"choice","list":"no_such_list"}]}]}"#,
+                "sections[0].questions[0].list",
+                "no list",
+            ),
+        ];
+        for (json, field, words) in table {
+            match parse(json) {
+                Err(Error::Validation(es)) => {
+                    let e = es.iter().find(|e| e.field == field).unwrap_or_else(|| panic!("{field} not in {es:?}"));
+                    assert!(e.message.contains(words), "{}", e.message);
+                }
+                other => panic!("{json}: expected a validation error, got {other:?}"),
+            }
+        }
+    }
+}
