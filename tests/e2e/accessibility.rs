@@ -87,6 +87,101 @@ async fn every_screen_meets_wcag_2_2_aa_as_far_as_axe_can_tell() {
     app.wait_for("#error-summary").await;
     assert_accessible(&app, "carer form with errors", &mut failures).await;
 
+    // Assessments: an adult draft with its live determination, the same completed, and a young
+    // carer's draft with scores and the safeguarding prompt; then the record with the history
+    // and the score chart.
+    let adult = app
+        .invoke("carer_create", json!({ "first_name": "Axe", "last_name": "Adult", "date_of_birth": "01/02/1970" }))
+        .await
+        .expect("carer");
+    let a = app.invoke("assessment_start", json!({ "carer_id": adult["id"], "type": "adult" })).await.expect("start");
+    let outcomes: serde_json::Map<String, Value> = [
+        "child_care",
+        "care_for_others",
+        "habitable_home",
+        "nutrition",
+        "relationships",
+        "work_education_volunteering",
+        "community_facilities",
+        "recreation",
+    ]
+    .iter()
+    .map(|o| {
+        (
+            o.to_string(),
+            if *o == "nutrition" {
+                json!({ "achieved": false, "reasons": ["needs_assistance"] })
+            } else {
+                json!({ "achieved": true })
+            },
+        )
+    })
+    .collect();
+    let wellbeing: serde_json::Map<String, Value> = [
+        "dignity",
+        "health",
+        "protection",
+        "control",
+        "work_education_recreation",
+        "social_economic",
+        "relationships",
+        "accommodation",
+        "contribution",
+    ]
+    .iter()
+    .map(|w| (w.to_string(), json!({ "impact": if *w == "health" { "significant" } else { "none" } })))
+    .collect();
+    let answers = json!({
+        "cared_for_who": "Husband", "care_provided": "Personal care", "hours_band": "h50_plus",
+        "able_to_continue": true, "willing_to_continue": true, "working_well": "Family help",
+        "wellbeing": wellbeing, "outcomes": outcomes, "needs_from_necessary_care": true,
+        "health_deteriorating_or_at_risk": false, "significant_impact_on_wellbeing": true,
+        "impact_reasoning": "Exhausted", "carer_outcomes": "I want sleep", "involved": ["carer"],
+        "consent_to_assessment": true,
+    });
+    app.invoke("assessment_save", json!({ "id": a["id"], "answers": answers })).await.expect("save");
+    go(&app, &format!("/assessments/{}", a["id"])).await;
+    app.wait_for_text("#determination-result", "Eligible").await;
+    assert_accessible(&app, "adult assessment draft", &mut failures).await;
+    app.invoke("assessment_complete", json!({ "id": a["id"] })).await.expect("complete");
+    go(&app, "/").await;
+    go(&app, &format!("/assessments/{}", a["id"])).await;
+    app.wait_for("#assessment-completed").await;
+    assert_accessible(&app, "adult assessment completed", &mut failures).await;
+
+    let young = app
+        .invoke("carer_create", json!({ "first_name": "Axe", "last_name": "Young", "date_of_birth": "01/02/2013" }))
+        .await
+        .expect("carer");
+    let y =
+        app.invoke("assessment_start", json!({ "carer_id": young["id"], "type": "young_carer" })).await.expect("start");
+    let maca: serde_json::Map<String, Value> = (1..=18)
+        .map(|i| (i.to_string(), json!(if i % 3 == 0 { "a_lot_of_the_time" } else { "some_of_the_time" })))
+        .collect();
+    let panoc: serde_json::Map<String, Value> = (1..=20)
+        .map(|i| (i.to_string(), json!(if i % 2 == 0 && i != 16 { "never" } else { "some_of_the_time" })))
+        .collect();
+    let yanswers = json!({
+        "cared_for_who": "Mum", "care_nature": "Shopping", "care_amount": "Daily", "family_reliance": "a_lot",
+        "impact_wellbeing": "Tired", "impact_education": "Late", "impact_development": "Little time",
+        "tasks_excessive_or_inappropriate": false, "tasks_reasons": "None", "caring_appropriate": true,
+        "own_words": "It is fine", "involved": ["young_carer"], "maca_yc18": maca, "panoc_yc20": panoc,
+    });
+    app.invoke("assessment_save", json!({ "id": y["id"], "answers": yanswers })).await.expect("save");
+    go(&app, &format!("/assessments/{}", y["id"])).await;
+    app.wait_for("#safeguarding-alert").await;
+    assert_accessible(&app, "young carer assessment draft", &mut failures).await;
+    app.screenshot("assessment-young-carer-draft").await;
+    app.invoke("assessment_complete", json!({ "id": y["id"] })).await.expect("complete");
+    go(&app, &format!("/assessments/{}", y["id"])).await;
+    app.wait_for("#assessment-completed").await;
+    assert_accessible(&app, "young carer assessment completed", &mut failures).await;
+    go(&app, &format!("/carers/{}", young["id"])).await;
+    app.wait_for(".score-history").await;
+    assert_accessible(&app, "carer record with assessments and score chart", &mut failures).await;
+    app.client.execute("document.querySelector('.score-history').scrollIntoView()", vec![]).await.expect("scroll");
+    app.screenshot("assessment-score-chart").await;
+
     // Settings.
     app.click("#nav-settings").await;
     app.wait_for("main form").await;

@@ -36,7 +36,7 @@
 //!
 //! The helpers panic with a message naming the selector (and, on a timeout, what was
 //! expected), which is what a test wants; use [`App::client`] directly for anything else.
-//! Each `wait_*` helper polls for at most [`App::timeout`] (15 s by default).
+//! Each `wait_*` helper polls for at most [`App::timeout`] (30 s by default: CI machines can be slow).
 //!
 //! Always finish with [`App::close`]. If a test panics first, dropping the [`App`] stops
 //! `tauri-driver`, WebKitWebDriver and the app, and prints the end of the driver log.
@@ -62,7 +62,7 @@ pub use fantoccini;
 /// How long [`App::launch`] waits for the window to open (WebDriver session creation).
 pub const SESSION_TIMEOUT: Duration = Duration::from_secs(60);
 /// Default for [`App::timeout`].
-pub const DEFAULT_TIMEOUT: Duration = Duration::from_secs(15);
+pub const DEFAULT_TIMEOUT: Duration = Duration::from_secs(30);
 /// How long [`App::launch`] waits for tauri-driver and WebKitWebDriver to listen.
 const DRIVER_START_TIMEOUT: Duration = Duration::from_secs(20);
 

@@ -90,3 +90,20 @@ export const caredForUpdate = (id, input) => call('cared_for_update', { id, ...i
 export const caredForSearch = (args) => call('cared_for_search', args);
 export const noteAdd = (args) => call('note_add', args);
 export const noteList = (carerId) => call('note_list', { carer_id: carerId });
+
+// Assessments. The forms are data that does not change while the app runs: ask once.
+let formsPromise = null;
+/** { forms: [Form], lists, instruments } (see docs/commands.md, "Assessments"). */
+export function assessmentForms() {
+  if (!formsPromise) {
+    formsPromise = call('assessment_forms').catch((err) => { formsPromise = null; throw err; });
+  }
+  return formsPromise;
+}
+export const assessmentStart = (args) => call('assessment_start', args);
+export const assessmentGet = (id) => call('assessment_get', { id });
+export const assessmentSave = (args) => call('assessment_save', args);
+export const assessmentComplete = (id) => call('assessment_complete', { id });
+export const assessmentNewVersion = (id) => call('assessment_new_version', { id });
+export const assessmentList = (carerId) => call('assessment_list', { carer_id: carerId });
+export const assessmentScoreHistory = (carerId) => call('assessment_score_history', { carer_id: carerId });

@@ -14,6 +14,7 @@ const routes = [
   { pattern: /^\/carers\/(\d+)\/edit$/, keys: ['id'], view: () => import('./carer-form.js'), nav: 'carers', title: 'Edit carer' },
   { pattern: /^\/cared-for\/(\d+)$/, keys: ['id'], view: () => import('./cared-for.js'), nav: 'carers', title: 'Cared-for person' },
   { pattern: /^\/cared-for\/(\d+)\/edit$/, keys: ['id'], view: () => import('./cared-for-form.js'), nav: 'carers', title: 'Edit cared-for person' },
+  { pattern: /^\/assessments\/(\d+)$/, keys: ['id'], view: () => import('./assessment.js'), nav: 'carers', title: 'Assessment' },
   { pattern: /^\/settings$/, view: () => import('./settings.js'), nav: 'settings', title: 'Settings' },
 ];
 

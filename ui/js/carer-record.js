@@ -10,6 +10,7 @@ import { CARER_SECTIONS, SHARE_LEGEND } from './carer-fields.js';
 import { caringSection } from './caring.js';
 import { notesSection } from './notes.js';
 import { categoryBadge } from './search.js';
+import { assessmentsSection } from './assessment-section.js';
 
 const CLOSE_FIELDS = [
   { name: 'reason', label: 'Why is the record being closed?', type: 'choice', list: 'close_reason', blank: 'Choose a reason' },
@@ -30,6 +31,7 @@ export async function render(main, { id }) {
     onChange: (r) => { record = r; drawHead(); },
   });
   const notes = notesSection({ carerId: id, notes: record.notes, opts });
+  const assessments = assessmentsSection({ getRecord: () => record });
 
   append(main, 
     h('p', { class: 'back' }, h('a', { href: registerHref() }, 'Back to carers')),
@@ -37,7 +39,7 @@ export async function render(main, { id }) {
       head,
       h('div', { class: 'record-columns' },
         h('div', { class: 'record-columns__side' }, detailsBox),
-        h('div', { class: 'record-columns__main' }, caring, notes),
+        h('div', { class: 'record-columns__main' }, caring, assessments.element, notes),
       ),
     ),
   );
@@ -109,6 +111,7 @@ export async function render(main, { id }) {
       dialog.close();
       drawHead();
       caring.refresh();
+      assessments.refresh();
       flash('Record closed');
       focusElement(document.getElementById('record-name'));
     }, { busyLabel: 'Closing…' });
@@ -127,6 +130,7 @@ export async function render(main, { id }) {
       record = await api.carerReopen(id);
       drawHead();
       caring.refresh();
+      assessments.refresh();
       flash('Record reopened');
       focusElement(document.getElementById('record-name'));
     } catch (err) {

@@ -1,0 +1,156 @@
+//! Issue 3's end-to-end test: an adult carer's assessment completed in the window, with the
+//! eligibility determination and its explanation seen live and then stored and locked; and a
+//! young carer's draft that is autosaved as it is answered, still there after the app is closed
+//! and opened again on the same database. A screenshot of the completed assessment is saved as
+//! `screenshots/assessment-completed.png` (and the draft editor as `assessment-draft.png`).
+
+use carers_desk_e2e::App;
+use serde_json::{json, Value};
+
+async fn go(app: &App, route: &str) {
+    let url = app.client.current_url().await.expect("the window has a URL");
+    let base = url.as_str().split('#').next().unwrap_or_default().to_string();
+    app.client.goto(&format!("{base}#{route}")).await.expect("navigate");
+}
+
+async fn js(app: &App, script: &str) -> Value {
+    app.client.execute(script, vec![]).await.unwrap_or_else(|e| panic!("{script}: {e}"))
+}
+
+async fn checked(app: &App, id: &str) -> bool {
+    js(app, &format!("return document.getElementById('{id}')?.checked === true")).await == Value::Bool(true)
+}
+
+async fn current_assessment_id(app: &App) -> i64 {
+    let url = app.client.current_url().await.expect("url");
+    let hash = url.fragment().unwrap_or_default().to_string();
+    hash.trim_start_matches("/assessments/").parse().unwrap_or_else(|_| panic!("not on an assessment: {hash}"))
+}
+
+const OUTCOMES: [&str; 8] = [
+    "child_care",
+    "care_for_others",
+    "habitable_home",
+    "nutrition",
+    "relationships",
+    "work_education_volunteering",
+    "community_facilities",
+    "recreation",
+];
+const AREAS: [&str; 9] = [
+    "dignity",
+    "health",
+    "protection",
+    "control",
+    "work_education_recreation",
+    "social_economic",
+    "relationships",
+    "accommodation",
+    "contribution",
+];
+
+#[tokio::test]
+async fn an_adult_assessment_is_completed_and_a_young_carer_draft_survives_a_restart() {
+    let dir = tempfile::tempdir().expect("a folder for the database");
+    let db = dir.path().join("assessment.sqlite3");
+    let db_arg = db.to_str().expect("a UTF-8 path");
+
+    let app = App::launch_with(&["--db", db_arg]).await;
+    app.wait_for_text("h1", "Welcome to Carers Desk").await;
+    app.click("#start-empty").await;
+    app.wait_for("#home-search").await;
+
+    let carer = app
+        .invoke(
+            "carer_create",
+            json!({ "first_name": "Bernadette", "last_name": "Okafor", "date_of_birth": "12/06/1968" }),
+        )
+        .await
+        .expect("a carer");
+    let carer_id = carer["id"].as_i64().expect("id");
+    go(&app, &format!("/carers/{carer_id}")).await;
+    app.wait_for_text("#record-name", "Bernadette Okafor").await;
+    app.wait_for_text("#assessments", "No assessments yet").await;
+
+    // Start an adult carer's assessment by clicking.
+    app.click("#start-adult").await;
+    app.wait_for("#assessment-form").await;
+    app.wait_for_text("#determination-result", "Cannot decide yet").await;
+
+    // The caring role, continuing, what works.
+    app.fill("[name='answers.cared_for_who']", "Her husband, who has Parkinson's").await;
+    app.fill("[name='answers.care_provided']", "Personal care, medication, nights").await;
+    app.select("[name='answers.hours_band']", "h50_plus").await;
+    app.click("#answers-able_to_continue-true").await;
+    app.click("#answers-willing_to_continue-true").await;
+    app.fill("[name='answers.working_well']", "Her daughter visits on Sundays").await;
+    // Wellbeing: health significantly affected, the rest not.
+    for area in AREAS {
+        let impact = if area == "health" { "significant" } else { "none" };
+        app.click(&format!("#answers-wellbeing-{area}-impact-{impact}")).await;
+    }
+    // Outcomes: every one achieved except nutrition, with its reason.
+    for outcome in OUTCOMES {
+        let achieved = if outcome == "nutrition" { "false" } else { "true" };
+        app.click(&format!("#answers-outcomes-{outcome}-achieved-{achieved}")).await;
+    }
+    app.click("#answers-outcomes-nutrition-reasons-needs_assistance").await;
+    // The eligibility questions.
+    app.click("#answers-needs_from_necessary_care-true").await;
+    app.click("#answers-health_deteriorating_or_at_risk-false").await;
+    app.click("#answers-significant_impact_on_wellbeing-true").await;
+    app.fill("[name='answers.impact_reasoning']", "She is not eating properly and is exhausted").await;
+    app.fill("[name='answers.carer_outcomes']", "I want a proper night's sleep twice a week").await;
+    app.click("#answers-involved-carer").await;
+    app.click("#answers-consent_to_assessment-true").await;
+
+    app.wait_for_text("#save-status", "Saved").await;
+    let result = app.text("#determination-result").await;
+    assert_eq!(result.trim(), "Eligible", "the live determination");
+    let explanation = app.text("#determination-explanation").await;
+    assert!(
+        explanation.contains("managing and maintaining nutrition"),
+        "the explanation names the outcome not achieved: {explanation}"
+    );
+    app.wait_for_text("#preview", "can be completed").await;
+    app.screenshot("assessment-draft").await;
+
+    // Complete it: locked, with the stored determination.
+    app.click("#complete-assessment").await;
+    app.wait_for("#assessment-completed").await;
+    app.wait_for_text("#assessment-status", "Completed").await;
+    assert_eq!(app.text("#determination-result").await.trim(), "Eligible");
+    assert!(app.text("#determination-explanation").await.contains("managing and maintaining nutrition"));
+    assert!(!app.exists("#assessment-form").await, "a completed assessment is not editable");
+    assert!(app.exists("#new-version").await, "a new version can be started");
+    app.screenshot("assessment-completed").await;
+
+    // The record lists it.
+    go(&app, &format!("/carers/{carer_id}")).await;
+    app.wait_for_text("#assessment-history", "Eligible").await;
+
+    // A young carer's needs assessment for an adult: the age warning, then continue anyway.
+    app.click("#start-young_carer").await;
+    app.wait_for_text("dialog.dialog", "Continue anyway").await;
+    app.click("dialog.dialog button[value=yes]").await;
+    app.wait_for("#assessment-form").await;
+    let draft_id = current_assessment_id(&app).await;
+    app.click("#answers-maca_yc18-1-a_lot_of_the_time").await;
+    app.click("#answers-maca_yc18-2-some_of_the_time").await;
+    app.click("#answers-panoc_yc20-3-never").await;
+    app.fill("[name='answers.own_words']", "I help Mum every morning before school").await;
+    app.wait_for_text("#save-status", "Saved").await;
+    app.close().await;
+
+    // Open the app again on the same file: the draft is there as it was left.
+    let app = App::launch_with(&["--db", db_arg]).await;
+    app.wait_for("#home-search").await;
+    go(&app, &format!("/assessments/{draft_id}")).await;
+    app.wait_for("#assessment-form").await;
+    assert!(checked(&app, "answers-maca_yc18-1-a_lot_of_the_time").await, "MACA item 1 kept");
+    assert!(checked(&app, "answers-maca_yc18-2-some_of_the_time").await, "MACA item 2 kept");
+    assert!(checked(&app, "answers-panoc_yc20-3-never").await, "PANOC item 3 kept");
+    assert_eq!(app.value("[name='answers.own_words']").await, "I help Mum every morning before school");
+    app.wait_for_text("#preview", "2 of 18 answered").await;
+    app.close().await;
+}
