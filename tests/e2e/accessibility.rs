@@ -139,10 +139,20 @@ async fn every_screen_meets_wcag_2_2_aa_as_far_as_axe_can_tell() {
         "impact_reasoning": "Exhausted", "carer_outcomes": "I want sleep", "involved": ["carer"],
         "consent_to_assessment": true,
     });
-    app.invoke("assessment_save", json!({ "id": a["id"], "answers": answers })).await.expect("save");
+    let needs = json!([
+        { "description": "Help with meals", "outcome": "nutrition", "wellbeing_area": "health" },
+        { "description": "A break once a week" },
+    ]);
+    app.invoke("assessment_save", json!({ "id": a["id"], "answers": answers, "needs": needs })).await.expect("save");
     go(&app, &format!("/assessments/{}", a["id"])).await;
     app.wait_for_text("#determination-result", "Eligible").await;
     assert_accessible(&app, "adult assessment draft", &mut failures).await;
+    // The needs editor with a need just added (blank) and the helper's message.
+    app.click("#add-need").await;
+    app.wait_for("[name='needs[2].description']").await;
+    app.click("#add-needs-from-outcomes").await;
+    app.wait_for_text("#needs-status", "already has a need").await;
+    assert_accessible(&app, "adult assessment draft, needs editor", &mut failures).await;
     app.invoke("assessment_complete", json!({ "id": a["id"] })).await.expect("complete");
     go(&app, "/").await;
     go(&app, &format!("/assessments/{}", a["id"])).await;

@@ -76,6 +76,25 @@ async fn an_adult_assessment_is_completed_and_a_young_carer_draft_survives_a_res
     app.click("#start-adult").await;
     app.wait_for("#assessment-form").await;
     app.wait_for_text("#determination-result", "Cannot decide yet").await;
+    let adult_id = current_assessment_id(&app).await;
+
+    // Completing too early: the error summary, focused, with a link per missing answer; nothing
+    // is completed.
+    app.click("#complete-assessment").await;
+    app.wait_for("#error-summary").await;
+    let summary = app.text("#error-summary").await;
+    assert!(summary.contains("There is a problem"), "{summary}");
+    assert!(summary.contains("Who the carer cares for"), "names a missing answer: {summary}");
+    assert!(summary.contains("What care they give"), "names a missing answer: {summary}");
+    assert!(app.exists("#error-summary a[href='#answers-cared_for_who']").await, "links to the missing answer");
+    assert_eq!(
+        js(&app, "return document.activeElement && document.activeElement.id").await,
+        json!("error-summary"),
+        "focus moves to the summary"
+    );
+    let still = app.invoke("assessment_get", json!({ "id": adult_id })).await.expect("get");
+    assert_eq!(still["status"], "draft", "nothing completed");
+    assert!(app.exists("#assessment-form").await);
 
     // The caring role, continuing, what works.
     app.fill("[name='answers.cared_for_who']", "Her husband, who has Parkinson's").await;
@@ -104,7 +123,29 @@ async fn an_adult_assessment_is_completed_and_a_young_carer_draft_survives_a_res
     app.click("#answers-involved-carer").await;
     app.click("#answers-consent_to_assessment-true").await;
 
+    // Needs identified: one typed with its outcome chosen, saved with the answers.
+    app.click("#add-need").await;
+    app.wait_for("[name='needs[0].description']").await;
+    assert_eq!(
+        js(&app, "return document.activeElement && document.activeElement.name").await,
+        json!("needs[0].description"),
+        "a new need's description has focus"
+    );
+    app.fill("[name='needs[0].description']", "Help with meals three evenings a week").await;
+    app.select("[name='needs[0].outcome']", "nutrition").await;
+    assert!(app.exists("#remove-need-1").await, "each need can be removed");
+    // The helper adds nothing for nutrition: a need for it is listed already.
+    app.click("#add-needs-from-outcomes").await;
+    app.wait_for_text("#needs-status", "already has a need").await;
+    assert!(!app.exists("[name='needs[1].description']").await, "no duplicate need");
+    js(&app, "document.getElementById('section-needs').scrollIntoView({ block: 'center' }); return true").await;
+    app.screenshot("assessment-needs").await;
+
     app.wait_for_text("#save-status", "Saved").await;
+    let saved = app.invoke("assessment_get", json!({ "id": adult_id })).await.expect("get");
+    assert_eq!(saved["needs"].as_array().map(Vec::len), Some(1), "the need is saved: {}", saved["needs"]);
+    assert_eq!(saved["needs"][0]["description"], "Help with meals three evenings a week");
+    assert_eq!(saved["needs"][0]["outcome"], "nutrition");
     let result = app.text("#determination-result").await;
     assert_eq!(result.trim(), "Eligible", "the live determination");
     let explanation = app.text("#determination-explanation").await;
@@ -123,11 +164,63 @@ async fn an_adult_assessment_is_completed_and_a_young_carer_draft_survives_a_res
     assert!(app.text("#determination-explanation").await.contains("managing and maintaining nutrition"));
     assert!(!app.exists("#assessment-form").await, "a completed assessment is not editable");
     assert!(app.exists("#new-version").await, "a new version can be started");
+    let needs = app.text("#needs-done").await;
+    assert!(needs.contains("Help with meals three evenings a week"), "the need is listed: {needs}");
+    assert!(needs.contains("Managing and maintaining nutrition"), "with its outcome: {needs}");
     app.screenshot("assessment-completed").await;
+    js(&app, "document.getElementById('needs-done').scrollIntoView({ block: 'center' }); return true").await;
+    app.screenshot("assessment-completed-needs").await;
+
+    // A new version: a draft, version 2, with the earlier answers and need.
+    app.click("#new-version").await;
+    app.wait_for("#assessment-form").await;
+    app.wait_for_text(".record-head__facts", "Version 2").await;
+    let v2_id = current_assessment_id(&app).await;
+    assert_ne!(v2_id, adult_id, "a new assessment");
+    assert_eq!(app.text("#assessment-status").await.trim(), "Draft");
+    assert_eq!(app.value("[name='answers.cared_for_who']").await, "Her husband, who has Parkinson's");
+    assert!(checked(&app, "answers-outcomes-nutrition-achieved-false").await, "outcome answers copied");
+    assert_eq!(app.value("[name='needs[0].description']").await, "Help with meals three evenings a week");
+    assert_eq!(app.value("[name='needs[0].outcome']").await, "nutrition");
+    let versions = app.text("nav.versions").await;
+    assert!(versions.contains("Version 1 (completed"), "{versions}");
+    assert!(versions.contains("Version 2 (draft)"), "{versions}");
+
+    // In the new version: a need with an area but no description is refused by the core, and
+    // the message shows beside that description; typing one saves it.
+    app.click("#add-need").await;
+    app.select("[name='needs[1].wellbeing_area']", "health").await;
+    app.wait_for_text("[data-field='needs[1].description'] .field-error", "description").await;
+    app.wait_for_text("#save-status", "Not saved").await;
+    app.fill("[name='needs[1].description']", "Time for her own health appointments").await;
+    app.wait_for_text("#save-status", "Saved").await;
+    assert!(!app.exists(".field-error").await, "the message goes once saved");
+    let v2 = app.invoke("assessment_get", json!({ "id": v2_id })).await.expect("get");
+    assert_eq!(v2["needs"][1]["wellbeing_area"], "health", "{}", v2["needs"]);
+    // Removing the first need, then the helper adds it again from the outcome answered "No".
+    app.click("#remove-need-1").await;
+    app.wait_for_text("#needs-status", "removed").await;
+    assert_eq!(app.value("[name='needs[0].description']").await, "Time for her own health appointments");
+    app.click("#add-needs-from-outcomes").await;
+    app.wait_for_text("#needs-status", "1 need added").await;
+    assert_eq!(
+        app.value("[name='needs[1].description']").await,
+        "Managing and maintaining nutrition: unable without assistance"
+    );
+    assert_eq!(app.value("[name='needs[1].outcome']").await, "nutrition");
+    app.wait_for_text("#save-status", "Saved").await;
+    let v2 = app.invoke("assessment_get", json!({ "id": v2_id })).await.expect("get");
+    assert_eq!(v2["needs"].as_array().map(Vec::len), Some(2), "{}", v2["needs"]);
+    assert_eq!(v2["needs"][1]["outcome"], "nutrition");
 
     // The record lists it.
     go(&app, &format!("/carers/{carer_id}")).await;
     app.wait_for_text("#assessment-history", "Eligible").await;
+    let history = app.text("#assessment-history").await;
+    assert!(history.contains("Completed (replaced by a newer version)"), "version 1 in the history: {history}");
+    assert!(history.contains("Draft"), "version 2 in the history: {history}");
+    let rows = js(&app, "return document.querySelectorAll('#assessment-history tbody tr').length").await;
+    assert_eq!(rows, json!(2), "both versions listed");
 
     // A young carer's needs assessment for an adult: the age warning, then continue anyway.
     app.click("#start-young_carer").await;

@@ -10,6 +10,7 @@ import { displayName, formatDate, sentence } from './format.js';
 import { showErrors, clearErrors, fieldWrapper, DATE_HINT } from './forms.js';
 import { question, changedAnswer, mergeAnswers, sectionProgress, answerText, labelOf } from './assessment-fields.js';
 import { determinationBlock, scoresBlock, flagsOf, safeguardingAlert } from './assessment-results.js';
+import { needsEditor, needsReadOnly, pageField } from './assessment-needs.js';
 
 const SAVE_DELAY = 600;
 
@@ -63,7 +64,16 @@ function draftEditor(main, head, first, form, ctx, questions) {
   let timer = null;
   let saving = null; // the save in flight
   let failed = false;
+  let lastError = null; // the core's answer to the last failed save
+  let needsDirty = false; // the needs list changed since the last save
   let alertShown = '';
+  const outcomesQ = form.sections.flatMap((sec) => sec.questions).find((q) => q.kind === 'outcomes');
+  const needsEd = needsEditor({
+    needs: first.needs,
+    ctx,
+    getOutcomes: outcomesQ ? () => answers[outcomesQ.code] : null,
+    onChange: () => { needsDirty = true; drawProgress(); setStatus('Saving…', 'pending'); schedule(SAVE_DELAY); },
+  });
 
   const status = h('p', { class: 'save-status', id: 'save-status', role: 'status', 'aria-live': 'polite' });
   const progress = h('nav', { class: 'section-nav', 'aria-labelledby': 'section-nav-title' });
@@ -79,6 +89,7 @@ function draftEditor(main, head, first, form, ctx, questions) {
       h('legend', { class: 'fieldset__legend' }, h('h2', { class: 'fieldset__heading' }, sec.title)),
       sec.help ? h('p', { class: 'hint' }, sec.help) : null,
       sec.questions.map((q) => question(q, answers[q.code], ctx)))),
+    needsEd.element,
     h('div', { class: 'complete-box' },
       h('h2', null, 'Complete the assessment'),
       h('p', null, 'Completing locks the assessment and stores its result. Later changes are made in a new version, and this one stays readable.'),
@@ -106,7 +117,10 @@ function draftEditor(main, head, first, form, ctx, questions) {
   function onEdit(event) {
     const el = event.target;
     if (!el.name) return;
-    if (el.name === 'assessed_on') {
+    if (el.name.startsWith('needs[')) {
+      needsDirty = true;
+      if (event.type === 'change') drawProgress();
+    } else if (el.name === 'assessed_on') {
       pendingAssessedOn = el.value.trim() === '' ? null : el.value.trim();
     } else {
       const change = changedAnswer(formEl, el.name, questions);
@@ -140,31 +154,45 @@ function draftEditor(main, head, first, form, ctx, questions) {
     clearTimeout(timer);
     timer = null;
     if (saving) { await saving.catch(() => {}); }
-    if (!Object.keys(pending).length && pendingAssessedOn === undefined) return;
+    if (!Object.keys(pending).length && pendingAssessedOn === undefined && !needsDirty) return;
     const args = { id: assessment.id };
     if (Object.keys(pending).length) args.answers = pending;
     if (pendingAssessedOn !== undefined) args.assessed_on = pendingAssessedOn;
+    let needRows = null;
+    if (needsDirty) {
+      const read = needsEd.read();
+      args.needs = read.needs;
+      needRows = read.rows;
+      needsDirty = false;
+    }
     const sent = pending;
     pending = {};
     pendingAssessedOn = undefined;
     saving = (async () => {
       try {
         assessment = await api.assessmentSave(args);
-        if (failed) { clearErrors(formEl); failed = false; }
+        if (failed) { clearErrors(formEl); failed = false; lastError = null; }
         if (!timer && !Object.keys(pending).length) setStatus('Saved', 'saved');
         drawPreview();
       } catch (err) {
         failed = true;
+        // Errors about needs name them as sent: point them at the rows on the page.
+        if (needRows) {
+          err = { ...err, field: pageField(err.field, needRows), errors: err.errors?.map((e) => ({ ...e, field: pageField(e.field, needRows) })) };
+        }
+        lastError = err;
         // Nothing was saved: keep what was sent (unless newer), but leave out what the core
         // refused, so the rest still saves; show the problem beside its field.
         const refused = new Set((err.errors?.length ? err.errors : [err]).map((e) => topCode(e.field)).filter(Boolean));
         const retry = {};
         for (const [k, v] of Object.entries(sent)) if (!refused.has(k) && !(k in pending)) retry[k] = v;
         if (args.assessed_on !== undefined && !refused.has('assessed_on') && pendingAssessedOn === undefined) pendingAssessedOn = args.assessed_on;
+        // The needs list goes again if something else was refused; if it was, the next edit sends it.
+        if (args.needs && !refused.has('needs')) needsDirty = true;
         pending = mergeAnswers(retry, pending, questions);
         setStatus(`Not saved: ${sentence(err.message)}`, 'error');
         showFieldErrorsQuietly(err);
-        if (Object.keys(pending).length || pendingAssessedOn !== undefined) schedule(SAVE_DELAY);
+        if (Object.keys(pending).length || pendingAssessedOn !== undefined || needsDirty) schedule(SAVE_DELAY);
       }
     })();
     try { await saving; } finally { saving = null; }
@@ -173,6 +201,7 @@ function draftEditor(main, head, first, form, ctx, questions) {
   function topCode(field) {
     if (!field) return null;
     if (field === 'assessed_on') return 'assessed_on';
+    if (/^needs\b/.test(field)) return 'needs';
     const m = /^answers\.([^.]+)/.exec(field);
     return m ? m[1] : null;
   }
@@ -207,6 +236,8 @@ function draftEditor(main, head, first, form, ctx, questions) {
     button.textContent = 'Completing…';
     try {
       await save();
+      // What the core refused is not saved: put it right before completing.
+      if (failed && lastError) throw lastError;
       clearErrors(document);
       const done = await api.assessmentComplete(assessment.id);
       navigate(`/assessments/${done.id}`, { flash: 'Assessment completed' });
@@ -244,7 +275,14 @@ function draftEditor(main, head, first, form, ctx, questions) {
         }, sec.title),
         ' ',
         h('span', { class: 'section-nav__count' }, `${answered} of ${total}`, h('span', { class: 'visually-hidden' }, ' answered')));
-    })));
+    }),
+    h('li', { class: 'section-nav__item' },
+      h('a', {
+        href: '#section-needs',
+        onclick: (event) => { event.preventDefault(); const target = document.getElementById('section-needs'); target.scrollIntoView({ block: 'start' }); focusElement(target.querySelector('legend h2') || target); },
+      }, 'Needs identified'),
+      ' ',
+      h('span', { class: 'section-nav__count' }, `${needsEd.count()} listed`))));
   }
 
   function drawPreview() {
@@ -322,9 +360,7 @@ function completedView(a, form, ctx, carer) {
       form.sections.map((sec) => h('section', { class: 'details-section', 'aria-labelledby': `done-${sec.code}` },
         h('h2', { class: 'details-section__title', id: `done-${sec.code}` }, sec.title),
         sec.questions.map((q) => readOnly(q, a.answers?.[q.code], ctx)))),
-      a.needs?.length ? h('section', { class: 'details-section', 'aria-labelledby': 'done-needs' },
-        h('h2', { class: 'details-section__title', id: 'done-needs' }, 'Needs identified'),
-        h('ul', null, a.needs.map((n) => h('li', null, n.description, n.outcome_label || n.wellbeing_area_label ? ` (${n.outcome_label || n.wellbeing_area_label})` : '')))) : null),
+      needsReadOnly(a.needs)),
     h('aside', { class: 'assessment-layout__side preview', tabindex: '0', 'aria-labelledby': 'result-title' },
       h('h2', { class: 'preview__title', id: 'result-title' }, 'Result'),
       safeguardingAlert(flags),
