@@ -7,27 +7,14 @@ use serde_json::{json, Value};
 
 use crate::util::*;
 
-const OUTCOMES: [&str; 8] = [
-    "child_care",
-    "care_for_others",
-    "habitable_home",
-    "nutrition",
-    "relationships",
-    "work_education_volunteering",
-    "community_facilities",
-    "recreation",
-];
-const AREAS: [&str; 9] = [
-    "dignity",
-    "health",
-    "protection",
-    "control",
-    "work_education_recreation",
-    "social_economic",
-    "relationships",
-    "accommodation",
-    "contribution",
-];
+/// The eight reg 3(2)(b) outcomes and the nine wellbeing areas, as the core lists them.
+fn outcomes() -> Vec<&'static str> {
+    eligibility::Outcome::ALL.iter().map(|o| o.code()).collect()
+}
+
+fn areas() -> Vec<&'static str> {
+    eligibility::WellbeingArea::ALL.iter().map(|a| a.code()).collect()
+}
 
 fn start(d: &carers_desk::Desk, carer_id: i64, kind: &str) -> Value {
     call(d, "assessment_start", json!({"carer_id": carer_id, "type": kind}))
@@ -57,16 +44,16 @@ fn adult_rest() -> Value {
 }
 
 fn all_achieved() -> Value {
-    Value::Object(OUTCOMES.iter().map(|o| (o.to_string(), json!({"achieved": true}))).collect())
+    Value::Object(outcomes().iter().map(|o| (o.to_string(), json!({"achieved": true}))).collect())
 }
 
 fn wellbeing(impact: &str) -> Value {
-    Value::Object(AREAS.iter().map(|a| (a.to_string(), json!({"impact": impact}))).collect())
+    Value::Object(areas().iter().map(|a| (a.to_string(), json!({"impact": impact}))).collect())
 }
 
 /// The rule's input built by hand from the same answers, to compare with what is stored.
 fn rule_input(answers: &Value) -> EligibilityInput {
-    let affected: Vec<&str> = AREAS
+    let affected: Vec<&str> = areas()
         .iter()
         .copied()
         .filter(|a| matches!(answers["wellbeing"][a]["impact"].as_str(), Some("some" | "significant")))

@@ -95,42 +95,33 @@ async fn every_screen_meets_wcag_2_2_aa_as_far_as_axe_can_tell() {
         .await
         .expect("carer");
     let a = app.invoke("assessment_start", json!({ "carer_id": adult["id"], "type": "adult" })).await.expect("start");
-    let outcomes: serde_json::Map<String, Value> = [
-        "child_care",
-        "care_for_others",
-        "habitable_home",
-        "nutrition",
-        "relationships",
-        "work_education_volunteering",
-        "community_facilities",
-        "recreation",
-    ]
-    .iter()
-    .map(|o| {
-        (
-            o.to_string(),
-            if *o == "nutrition" {
-                json!({ "achieved": false, "reasons": ["needs_assistance"] })
-            } else {
-                json!({ "achieved": true })
-            },
-        )
-    })
-    .collect();
-    let wellbeing: serde_json::Map<String, Value> = [
-        "dignity",
-        "health",
-        "protection",
-        "control",
-        "work_education_recreation",
-        "social_economic",
-        "relationships",
-        "accommodation",
-        "contribution",
-    ]
-    .iter()
-    .map(|w| (w.to_string(), json!({ "impact": if *w == "health" { "significant" } else { "none" } })))
-    .collect();
+    // The core's own lists of outcomes and wellbeing areas.
+    let forms = app.invoke("assessment_forms", json!({})).await.expect("the assessment forms");
+    let codes = |list: &str| -> Vec<String> {
+        forms["lists"][list]
+            .as_array()
+            .unwrap_or_else(|| panic!("no list {list}"))
+            .iter()
+            .map(|c| c["code"].as_str().expect("a code").to_string())
+            .collect()
+    };
+    let outcomes: serde_json::Map<String, Value> = codes("eligibility_outcome")
+        .iter()
+        .map(|o| {
+            (
+                o.to_string(),
+                if *o == "nutrition" {
+                    json!({ "achieved": false, "reasons": ["needs_assistance"] })
+                } else {
+                    json!({ "achieved": true })
+                },
+            )
+        })
+        .collect();
+    let wellbeing: serde_json::Map<String, Value> = codes("wellbeing_area")
+        .iter()
+        .map(|w| (w.to_string(), json!({ "impact": if *w == "health" { "significant" } else { "none" } })))
+        .collect();
     let answers = json!({
         "cared_for_who": "Husband", "care_provided": "Personal care", "hours_band": "h50_plus",
         "able_to_continue": true, "willing_to_continue": true, "working_well": "Family help",
