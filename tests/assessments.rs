@@ -297,7 +297,7 @@ fn invalid_answers_are_named_by_path_and_nothing_is_saved() {
             &adult,
             json!({"answers": {"outcomes": {"flying": {"achieved": true}}}}),
             "answers.outcomes.flying",
-            "not one of the outcomes",
+            "use one of the outcomes in the regulations",
         ),
         (
             &adult,
@@ -338,7 +338,7 @@ fn invalid_answers_are_named_by_path_and_nothing_is_saved() {
             "choose one of the answers for question 7",
         ),
         (&young, json!({"answers": {"maca_yc18": {"19": "never"}}}), "answers.maca_yc18.19", "no question 19"),
-        (&young, json!({"answers": {"panoc_yc20": {"x": "never"}}}), "answers.panoc_yc20.x", "not a question number"),
+        (&young, json!({"answers": {"panoc_yc20": {"x": "never"}}}), "answers.panoc_yc20.x", "use a question number"),
         (&young, json!({"answers": {"panoc_yc20": {"3": 2}}}), "answers.panoc_yc20.3", "code of one of the answers"),
         (&young, json!({"answers": {"outcomes": {}}}), "answers.outcomes", "no question"),
         (
@@ -590,4 +590,21 @@ fn an_assessment_can_be_filled_and_completed_from_the_command_line() {
         run(&["call", "assessment_start", &json!({"carer_id": carer["id"], "type": "young_carer"}).to_string()], None);
     assert_eq!(code, 1);
     assert_eq!((e["code"].as_str(), e["field"].as_str()), (Some("age_warning"), Some("confirm_age_warning")));
+}
+
+#[test]
+fn every_message_for_bad_answers_starts_lower_case_and_says_what_to_do() {
+    let d = desk();
+    let id = create(&d, "Lena", "Ashworth", "1970-01-01");
+    let a = start(&d, id, "adult");
+    let e = call_err(
+        &d,
+        "assessment_save",
+        json!({"id": a["id"], "answers": {"outcomes": {"sleep": {"achieved": true}}, "wellbeing": {"mood": {"impact": "none"}}}}),
+    );
+    assert!(!e.errors.is_empty());
+    for f in &e.errors {
+        let first = f.message.chars().next().unwrap();
+        assert!(first.is_lowercase(), "{}: {}", f.field, f.message);
+    }
 }

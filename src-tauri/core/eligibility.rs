@@ -252,7 +252,7 @@ fn check(input: &EligibilityInput) -> Result<Checked> {
             c.fail(
                 &format!("outcomes.{key}"),
                 format!(
-                    "'{key}' is not one of the outcomes in the regulations: use one of {}",
+                    "use one of the outcomes in the regulations ('{key}' is not one): {}",
                     Outcome::ALL.iter().map(|o| o.code()).collect::<Vec<_>>().join(", ")
                 ),
             );
@@ -832,7 +832,7 @@ mod tests {
         };
         assert_eq!(errors.len(), 6, "{errors:?}");
         assert!(at("outcomes.sleep")
-            .starts_with("'sleep' is not one of the outcomes in the regulations: use one of child_care"));
+            .starts_with("use one of the outcomes in the regulations ('sleep' is not one): child_care"));
         assert_eq!(
             at("outcomes.nutrition.reasons"),
             "choose why the carer cannot achieve this from the listed reasons ('takes_significantly_longer' is not one of them)"

@@ -404,7 +404,7 @@ fn check_outcomes(c: &mut Check, code: &str, map: &Map<String, Value>) -> Map<St
             c.fail(
                 &at(""),
                 format!(
-                    "'{key}' is not one of the outcomes in the regulations: use one of {}",
+                    "use one of the outcomes in the regulations ('{key}' is not one): {}",
                     Outcome::ALL.iter().map(|o| o.code()).collect::<Vec<_>>().join(", ")
                 ),
             );
@@ -454,7 +454,7 @@ fn check_wellbeing(c: &mut Check, code: &str, map: &Map<String, Value>) -> Map<S
             c.fail(
                 &at(""),
                 format!(
-                    "'{key}' is not one of the areas of wellbeing in the Care Act: use one of {}",
+                    "use one of the areas of wellbeing in the Care Act ('{key}' is not one): {}",
                     WellbeingArea::ALL.iter().map(|o| o.code()).collect::<Vec<_>>().join(", ")
                 ),
             );
@@ -485,7 +485,7 @@ fn check_instrument(c: &mut Check, code: &str, map: &Map<String, Value>) -> Opti
     let mut items = BTreeMap::new();
     for (key, v) in map {
         let Ok(n) = key.trim().parse::<u32>() else {
-            c.fail(&format!("{code}.{key}"), format!("'{key}' is not a question number: use 1, 2, 3 ..."));
+            c.fail(&format!("{code}.{key}"), format!("use a question number such as 1, 2, 3 ('{key}' is not one)"));
             continue;
         };
         match v {
