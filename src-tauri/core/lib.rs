@@ -11,6 +11,7 @@ pub mod caring;
 #[macro_use]
 pub mod choices;
 pub mod assessments;
+pub mod catalogue;
 pub mod commands;
 pub mod context;
 pub mod dates;
@@ -21,6 +22,7 @@ pub mod error;
 pub mod instruments;
 pub mod location;
 pub mod notes;
+pub mod reviews;
 pub mod search;
 pub mod settings;
 pub mod validate;
