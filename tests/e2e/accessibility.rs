@@ -96,16 +96,9 @@ async fn every_screen_meets_wcag_2_2_aa_as_far_as_axe_can_tell() {
         .expect("carer");
     let a = app.invoke("assessment_start", json!({ "carer_id": adult["id"], "type": "adult" })).await.expect("start");
     // The core's own lists of outcomes and wellbeing areas.
-    let forms = app.invoke("assessment_forms", json!({})).await.expect("the assessment forms");
-    let codes = |list: &str| -> Vec<String> {
-        forms["lists"][list]
-            .as_array()
-            .unwrap_or_else(|| panic!("no list {list}"))
-            .iter()
-            .map(|c| c["code"].as_str().expect("a code").to_string())
-            .collect()
-    };
-    let outcomes: serde_json::Map<String, Value> = codes("eligibility_outcome")
+    let outcomes: serde_json::Map<String, Value> = app
+        .assessment_list_codes("eligibility_outcome")
+        .await
         .iter()
         .map(|o| {
             (
@@ -118,7 +111,9 @@ async fn every_screen_meets_wcag_2_2_aa_as_far_as_axe_can_tell() {
             )
         })
         .collect();
-    let wellbeing: serde_json::Map<String, Value> = codes("wellbeing_area")
+    let wellbeing: serde_json::Map<String, Value> = app
+        .assessment_list_codes("wellbeing_area")
+        .await
         .iter()
         .map(|w| (w.to_string(), json!({ "impact": if *w == "health" { "significant" } else { "none" } })))
         .collect();

@@ -27,17 +27,6 @@ async fn current_assessment_id(app: &App) -> i64 {
     hash.trim_start_matches("/assessments/").parse().unwrap_or_else(|_| panic!("not on an assessment: {hash}"))
 }
 
-/// The codes of one of the core's assessment lists (`eligibility_outcome`, `wellbeing_area`).
-async fn list_codes(app: &App, list: &str) -> Vec<String> {
-    let forms = app.invoke("assessment_forms", json!({})).await.expect("the assessment forms");
-    forms["lists"][list]
-        .as_array()
-        .unwrap_or_else(|| panic!("no list {list}"))
-        .iter()
-        .map(|c| c["code"].as_str().expect("a code").to_string())
-        .collect()
-}
-
 #[tokio::test]
 async fn an_adult_assessment_is_completed_and_a_young_carer_draft_survives_a_restart() {
     let dir = tempfile::tempdir().expect("a folder for the database");
@@ -93,12 +82,12 @@ async fn an_adult_assessment_is_completed_and_a_young_carer_draft_survives_a_res
     app.click("#answers-willing_to_continue-true").await;
     app.fill("[name='answers.working_well']", "Her daughter visits on Sundays").await;
     // Wellbeing: health significantly affected, the rest not.
-    for area in list_codes(&app, "wellbeing_area").await {
+    for area in app.assessment_list_codes("wellbeing_area").await {
         let impact = if area == "health" { "significant" } else { "none" };
         app.click(&format!("#answers-wellbeing-{area}-impact-{impact}")).await;
     }
     // Outcomes: every one achieved except nutrition, with its reason.
-    for outcome in list_codes(&app, "eligibility_outcome").await {
+    for outcome in app.assessment_list_codes("eligibility_outcome").await {
         let achieved = if outcome == "nutrition" { "false" } else { "true" };
         app.click(&format!("#answers-outcomes-{outcome}-achieved-{achieved}")).await;
     }

@@ -215,6 +215,18 @@ impl App {
         self.client.find_all(Locator::Css(css)).await.is_ok_and(|found| !found.is_empty())
     }
 
+    /// The codes of one of the core's assessment lists (`eligibility_outcome`,
+    /// `wellbeing_area`, ...), from `assessment_forms`, so tests never keep their own copy.
+    pub async fn assessment_list_codes(&self, list: &str) -> Vec<String> {
+        let forms = self.invoke("assessment_forms", json!({})).await.expect("the assessment forms");
+        forms["lists"][list]
+            .as_array()
+            .unwrap_or_else(|| panic!("no assessment list {list}"))
+            .iter()
+            .map(|c| c["code"].as_str().expect("a code").to_string())
+            .collect()
+    }
+
     /// Runs axe-core on the page as it is now, with the WCAG 2.0, 2.1 and 2.2 level A and AA
     /// rules, and returns the violations (axe's JSON: `id`, `impact`, `help`, `nodes[].target`,
     /// `nodes[].failureSummary`). axe is injected through WebDriver: it is not in the app.
