@@ -29,7 +29,9 @@ pub fn info(ctx: &mut Ctx<'_>, _: NoArgs) -> Result<AppInfo> {
 }
 
 pub fn options(_: &mut Ctx<'_>, _: NoArgs) -> Result<serde_json::Map<String, serde_json::Value>> {
-    Ok(crate::choices::all_options())
+    let mut all = crate::choices::all_options();
+    all.extend(crate::plans::options());
+    Ok(all)
 }
 
 #[derive(Debug, Serialize, schemars::JsonSchema)]

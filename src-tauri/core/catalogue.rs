@@ -102,13 +102,24 @@ struct RawCatalogue {
     items: Vec<RawItem>,
 }
 
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Clone, Deserialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
-struct RawItem {
-    code: String,
-    label: String,
-    group: String,
-    suits: String,
+pub struct RawItem {
+    /// Blank for a new entry: a code is made from the label.
+    #[serde(default)]
+    pub code: String,
+    pub label: String,
+    /// A `support_group` code.
+    pub group: String,
+    /// A `suits` code.
+    pub suits: String,
+    /// `false` retires the entry: it stays on the actions that use it but is no longer offered.
+    #[serde(default = "yes")]
+    pub active: bool,
+}
+
+fn yes() -> bool {
+    true
 }
 
 const SHIPPED: &str = include_str!("support_catalogue.json");
@@ -146,14 +157,19 @@ pub fn parse(json: &str) -> Result<Catalogue> {
         }
     })?;
 
+    check_items(&raw.items)
+}
+
+/// Checks a catalogue's entries (see [`parse`]).
+fn check_items(raw_items: &[RawItem]) -> Result<Catalogue> {
     let mut c = Check::new("");
-    if raw.items.is_empty() {
+    if raw_items.is_empty() {
         c.fail("items", "list at least one kind of support in the catalogue");
     }
     let mut codes: BTreeMap<&str, usize> = BTreeMap::new();
     let mut labels: BTreeMap<String, usize> = BTreeMap::new();
-    let mut items = Vec::with_capacity(raw.items.len());
-    for (i, r) in raw.items.iter().enumerate() {
+    let mut items = Vec::with_capacity(raw_items.len());
+    for (i, r) in raw_items.iter().enumerate() {
         let at = |f: &str| format!("items[{i}].{f}");
         let code = r.code.trim();
         if code.is_empty() {
@@ -213,6 +229,139 @@ pub fn parse(json: &str) -> Result<Catalogue> {
     }
     c.finish()?;
     Ok(Catalogue { items })
+}
+
+// ---------------------------------------------------------------------------------------------
+// The organisation's catalogue, stored in the database.
+
+/// One entry as stored, for the window.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, schemars::JsonSchema)]
+pub struct StoredItem {
+    pub code: String,
+    pub label: String,
+    pub group: String,
+    pub group_label: String,
+    pub suits: String,
+    pub suits_label: String,
+    /// Retired entries stay on the actions that use them but are not offered for new ones.
+    pub active: bool,
+}
+
+/// What `support_catalogue` returns.
+#[derive(Debug, Clone, Serialize, schemars::JsonSchema)]
+pub struct CatalogueOut {
+    pub items: Vec<StoredItem>,
+    pub groups: Vec<Choice>,
+    pub suits: Vec<Choice>,
+}
+
+/// Arguments of `support_catalogue_save`: the whole list, in the order to show it.
+#[derive(Debug, Deserialize, schemars::JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct SaveArgs {
+    pub items: Vec<RawItem>,
+}
+
+/// Fills the table from the shipped catalogue the first time (an empty table has never been
+/// seeded: entries are retired, never deleted).
+pub fn seed(conn: &rusqlite::Connection) -> Result<()> {
+    let n: i64 = conn.query_row("SELECT count(*) FROM support_catalogue", [], |r| r.get(0))?;
+    if n > 0 {
+        return Ok(());
+    }
+    let mut stmt = conn.prepare(
+        "INSERT INTO support_catalogue (code, label, support_group, suits, position, active) VALUES (?1, ?2, ?3, ?4, ?5, 1)",
+    )?;
+    for (i, item) in builtin().items.iter().enumerate() {
+        stmt.execute(rusqlite::params![item.code, item.label, item.group.code(), item.suits.code(), i as i64 + 1])?;
+    }
+    Ok(())
+}
+
+/// Every stored entry, in the organisation's order.
+pub fn stored(conn: &rusqlite::Connection) -> Result<Vec<StoredItem>> {
+    let mut stmt = conn.prepare_cached(
+        "SELECT code, label, support_group, suits, active FROM support_catalogue ORDER BY position, code",
+    )?;
+    let rows = stmt.query_map([], |r| {
+        let group: String = r.get(2)?;
+        let suits: String = r.get(3)?;
+        Ok(StoredItem {
+            code: r.get(0)?,
+            label: r.get(1)?,
+            group_label: SupportGroup::from_code(&group).map(|g| g.label().to_string()).unwrap_or_else(|| group.clone()),
+            group,
+            suits_label: Suits::from_code(&suits).map(|s| s.label().to_string()).unwrap_or_else(|| suits.clone()),
+            suits,
+            active: r.get(4)?,
+        })
+    })?;
+    Ok(rows.collect::<rusqlite::Result<_>>()?)
+}
+
+/// The codes an action may use (retired ones included: they stay on old actions).
+pub fn codes(conn: &rusqlite::Connection) -> Result<std::collections::BTreeSet<String>> {
+    Ok(stored(conn)?.into_iter().map(|i| i.code).collect())
+}
+
+pub fn get(ctx: &mut crate::context::Ctx<'_>, _: crate::settings::NoArgs) -> Result<CatalogueOut> {
+    Ok(CatalogueOut { items: stored(ctx.tx)?, groups: SupportGroup::choices(), suits: Suits::choices() })
+}
+
+/// A code for a new entry, from its label: `Carers' café` → `carers_cafe`, made unique.
+fn code_from_label(label: &str, taken: &std::collections::BTreeSet<String>) -> String {
+    let mut base: String = label
+        .to_lowercase()
+        .chars()
+        .map(|c| if c.is_ascii_alphanumeric() { c } else { '_' })
+        .collect::<String>()
+        .split('_')
+        .filter(|p| !p.is_empty())
+        .collect::<Vec<_>>()
+        .join("_");
+    if !base.chars().next().is_some_and(|c| c.is_ascii_lowercase()) {
+        base = format!("support_{base}").trim_end_matches('_').to_string();
+    }
+    let mut code = base.clone();
+    let mut n = 2;
+    while taken.contains(&code) {
+        code = format!("{base}_{n}");
+        n += 1;
+    }
+    code
+}
+
+/// Replaces the organisation's catalogue: entries may be added (blank code), renamed,
+/// regrouped, reordered and retired; none may be removed (actions keep their codes).
+pub fn save(ctx: &mut crate::context::Ctx<'_>, args: SaveArgs) -> Result<CatalogueOut> {
+    let before = codes(ctx.tx)?;
+    let mut taken = before.clone();
+    let mut items = args.items;
+    for item in &mut items {
+        if item.code.trim().is_empty() && !item.label.trim().is_empty() {
+            item.code = code_from_label(item.label.trim(), &taken);
+        }
+        taken.insert(item.code.trim().to_string());
+    }
+    let checked = check_items(&items)?;
+    let sent: std::collections::BTreeSet<&str> = items.iter().map(|i| i.code.trim()).collect();
+    if let Some(missing) = before.iter().find(|c| !sent.contains(c.as_str())) {
+        return Err(Error::field(
+            "items",
+            format!("'{missing}' cannot be removed because plans may use it: retire it instead (untick \"offered\")"),
+        ));
+    }
+    let mut stmt = ctx.tx.prepare(
+        "INSERT INTO support_catalogue (code, label, support_group, suits, position, active)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6)
+         ON CONFLICT (code) DO UPDATE SET label = excluded.label, support_group = excluded.support_group,
+             suits = excluded.suits, position = excluded.position, active = excluded.active",
+    )?;
+    for (i, (item, raw)) in checked.items.iter().zip(&items).enumerate() {
+        stmt.execute(rusqlite::params![item.code, item.label, item.group.code(), item.suits.code(), i as i64 + 1, raw.active])?;
+    }
+    drop(stmt);
+    get(ctx, crate::settings::NoArgs {})
 }
 
 fn known<'a>(codes: impl Iterator<Item = &'a str>) -> String {

@@ -11,7 +11,8 @@ use serde_json::Value;
 
 use crate::context::{Access, Ctx};
 use crate::error::{Error, Result};
-use crate::{app, assessments as asm, carers, caring as cf, demo, notes, search, settings};
+use crate::plans::{self, lists as due, review as rv};
+use crate::{app, assessments as asm, carers, catalogue, caring as cf, demo, notes, search, settings};
 
 /// One command.
 pub struct Command {
@@ -106,6 +107,23 @@ commands! {
     assessment_new_version: carers::IdArgs => asm::new_version, true, Records, "Start a new draft version of a completed assessment (the old one stays readable)";
     assessment_list: asm::CarerArgs => asm::list, false, Records, "A carer's assessment history, newest first";
     assessment_score_history: asm::CarerArgs => asm::score_history, false, Records, "A young carer's questionnaire scores over time, for the chart";
+    support_catalogue: settings::NoArgs => catalogue::get, false, App, "The organisation's support catalogue (what plan actions are chosen from)";
+    support_catalogue_save: catalogue::SaveArgs => catalogue::save, true, Admin, "Change the support catalogue: add, rename, regroup, reorder or retire entries";
+    plan_create: plans::CreateArgs => plans::create, true, Records, "Make a draft support plan from a completed assessment, or a light-touch plan without one";
+    plan_get: carers::IdArgs => plans::get, false, Records, "A support plan version: needs, outcomes, actions, money, contingency plan, reviews, versions";
+    plan_list: plans::CarerArgs => plans::list, false, Records, "A carer's support plans (the newest version of each), newest first";
+    plan_save: plans::SaveArgs => plans::save, true, Records, "Save a draft plan (fields not sent keep their value; lists sent replace the list)";
+    plan_agree: carers::IdArgs => plans::agree, true, Records, "Agree a draft plan with the carer: checks everything s25 needs, locks it and sets the next review date";
+    plan_new_version: carers::IdArgs => plans::new_version, true, Records, "Start a draft new version of an agreed plan (the agreed one stays in force until the new one is agreed)";
+    plan_discard: carers::IdArgs => plans::discard, true, Records, "Delete a draft plan or draft version that was never agreed";
+    plan_end: plans::EndArgs => plans::end, true, Records, "End an agreed plan, with the reason";
+    plan_action_update: plans::ActionUpdateArgs => plans::action_update, true, Records, "Record progress on an agreed plan's action (status and notes)";
+    plan_review_start: rv::StartArgs => rv::start, true, Records, "Start a planned or unplanned review of an agreed plan (makes a draft updated plan)";
+    plan_review_get: carers::IdArgs => rv::get, false, Records, "A review: progress on outcomes and actions, changes, next review date, what is missing";
+    plan_review_save: rv::SaveArgs => rv::save, true, Records, "Save a draft review (fields not sent keep their value)";
+    plan_review_complete: carers::IdArgs => rv::complete, true, Records, "Complete a review: agrees the updated plan and sets the next review date";
+    plan_review_cancel: carers::IdArgs => rv::cancel, true, Records, "Cancel a draft review: the plan is agreed again as it was";
+    plans_due: settings::NoArgs => due::due, false, Records, "Reviews due in the next 14 days, reviews overdue and actions overdue";
 }
 
 /// Commands that write many rows at once. After one commits, the write-ahead log is

@@ -17,6 +17,7 @@ const MIGRATIONS: &[&str] = &[
     include_str!("migrations/0001_register.sql"),
     include_str!("migrations/0002_search_speed.sql"),
     include_str!("migrations/0003_assessments.sql"),
+    include_str!("migrations/0004_support_plans.sql"),
 ];
 
 fn migrations() -> Migrations<'static> {
@@ -64,6 +65,7 @@ fn configure(conn: &mut Connection) -> Result<()> {
     // 32 MiB of page cache: the register's hot pages stay in memory for search-as-you-type.
     conn.pragma_update(None, "cache_size", -32_768)?;
     migrations().to_latest(conn)?;
+    crate::catalogue::seed(conn)?;
     // Keeps the query planner's statistics fresh (cheap; SQLite's advice for long-lived connections).
     conn.execute_batch("PRAGMA optimize = 0x10002")?;
     Ok(())

@@ -218,6 +218,8 @@ pub struct Home {
     pub organisation_name: Option<String>,
     pub counts: Vec<Count>,
     pub recently_viewed: Vec<CarerSummary>,
+    /// Support plan work: reviews due soon and overdue, actions overdue.
+    pub plans: crate::plans::lists::DueCounts,
 }
 
 /// The home screen: counts, and the carers this person looked at last.
@@ -258,7 +260,8 @@ pub fn home(ctx: &mut Ctx<'_>, _: NoArgs) -> Result<Home> {
     let recent = stmt
         .query_map([&ctx.context.actor.id], |r| carers::summary_from_row(r, today, &settings))?
         .collect::<rusqlite::Result<_>>()?;
-    Ok(Home { organisation_name: settings.organisation_name.clone(), counts, recently_viewed: recent })
+    let plans = crate::plans::lists::counts(ctx.tx, today)?;
+    Ok(Home { organisation_name: settings.organisation_name.clone(), counts, recently_viewed: recent, plans })
 }
 
 #[cfg(test)]

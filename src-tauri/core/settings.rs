@@ -166,5 +166,7 @@ pub fn update(ctx: &mut Ctx<'_>, input: SettingsInput) -> Result<Settings> {
             s.young_adult_max_age
         ],
     )?;
-    load(ctx.tx)
+    let saved = load(ctx.tx)?;
+    crate::plans::recompute_review_dues(ctx.tx, &saved)?;
+    Ok(saved)
 }
