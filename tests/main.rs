@@ -7,6 +7,7 @@ mod assessments;
 mod caring;
 mod cli;
 mod commands;
+mod pdf;
 mod register;
 mod search;
 mod settings;

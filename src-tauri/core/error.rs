@@ -46,6 +46,8 @@ pub enum Error {
     Migration(#[from] rusqlite_migration::Error),
     #[error("{0}")]
     Io(#[from] std::io::Error),
+    #[error("the document could not be produced ({0}): try again, and if it keeps happening report it")]
+    Pdf(String),
 }
 
 fn summary(errors: &[FieldError]) -> String {
@@ -67,7 +69,7 @@ impl Error {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, schemars::JsonSchema)]
 pub struct ApiError {
     /// `validation`, `invalid_arguments`, `not_found`, `conflict`, `unknown_command`,
-    /// `not_permitted`, `database_location`, `storage`, or a warning to confirm
+    /// `not_permitted`, `database_location`, `storage`, `pdf`, or a warning to confirm
     /// (`age_warning`).
     pub code: String,
     pub message: String,
@@ -101,6 +103,7 @@ impl From<Error> for ApiError {
             Error::NotPermitted(_) => ("not_permitted", None, vec![]),
             Error::DatabaseLocation(_) => ("database_location", None, vec![]),
             Error::Storage(_) | Error::Migration(_) | Error::Io(_) => ("storage", None, vec![]),
+            Error::Pdf(_) => ("pdf", None, vec![]),
         };
         ApiError { code: code.to_string(), message, field, errors }
     }

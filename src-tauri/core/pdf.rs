@@ -1,0 +1,208 @@
+//! The PDF document engine: a document is a [`DocumentInfo`] and a list of [`Block`]s, and
+//! [`render`] turns them into the bytes of an A4 PDF.
+//!
+//! The engine lays everything out itself (see `pdf/layout.rs`) and uses printpdf only to draw
+//! text at positions, lines and filled rectangles, and to embed and subset the fonts. Text is
+//! measured with the fonts' own advance widths. Layout happens first and drawing second, so
+//! every page can say "Page N of M".
+//!
+//! Fonts: Atkinson Hyperlegible Next, falling back per character to Noto Sans (see
+//! `pdf/fonts.rs` and `docs/printing.md`). Latin (including Vietnamese), Greek and Cyrillic are
+//! covered; scripts that need shaping (Arabic, Devanagari, Bengali, ...) and CJK are not:
+//! [`unprintable`] lists such characters so a caller can warn, and they print as U+FFFD.
+//!
+//! The engine reads no clock: the creation date is [`DocumentInfo::created`].
+
+mod fonts;
+mod layout;
+
+use std::collections::BTreeMap;
+
+use chrono::{Datelike, Timelike};
+use printpdf::{
+    Color, Greyscale, Line, LinePoint, Mm, Op, PaintMode, PdfDocument, PdfFontHandle, PdfPage, PdfSaveOptions, Point,
+    Pt, Rect, TextItem,
+};
+
+pub use fonts::unprintable;
+
+use crate::error::{Error, Result};
+use layout::{Item, PAGE_H};
+
+/// What the document is, for the PDF metadata and the top of page 1.
+#[derive(Debug, Clone, PartialEq)]
+pub struct DocumentInfo {
+    /// The PDF metadata title; also printed as the document title on page 1.
+    pub title: String,
+    /// The PDF metadata author: the organisation's name.
+    pub author: String,
+    /// The PDF metadata subject, if any.
+    pub subject: Option<String>,
+    /// The creation date written to the metadata (passed in: the engine reads no clock).
+    /// Written as UTC.
+    pub created: chrono::NaiveDateTime,
+    /// The organisation's name then its contact lines, printed at the top of page 1.
+    pub organisation: Vec<String>,
+    /// Short text in every page's header, e.g. "Support plan – Jane Doe (C-000123)".
+    pub running_header: String,
+}
+
+/// A table column: its title (in the header row, repeated on every page) and its width as a
+/// relative weight (the weights of all columns share the text width).
+#[derive(Debug, Clone, PartialEq)]
+pub struct Column {
+    pub title: String,
+    pub width: f32,
+}
+
+impl Column {
+    pub fn new(title: impl Into<String>, width: f32) -> Column {
+        Column { title: title.into(), width }
+    }
+}
+
+/// One piece of a document, laid out top to bottom.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Block {
+    /// A section heading (bold, larger). Kept with the first line or row of the next block:
+    /// never left alone at the bottom of a page.
+    Heading(String),
+    /// A smaller heading, also kept with what follows.
+    Subheading(String),
+    /// Text wrapped to the text width; `"\n"` starts a new line and a blank line leaves a
+    /// paragraph gap. May break across pages between lines.
+    Paragraph(String),
+    /// Label/value pairs in two columns (label bold, 35% of the width), values wrapped. A pair
+    /// never splits across pages (unless it is taller than a page).
+    Fields(Vec<(String, String)>),
+    /// A table with a shaded header row and thin borders. Cells wrap within their column; a
+    /// row is as tall as its tallest cell and never splits across pages, and the header row is
+    /// repeated at the top of every page the table continues on. The one exception: a single
+    /// row taller than a whole page is split at line boundaries. A row with fewer cells than
+    /// columns has empty cells; extra cells are ignored.
+    Table { columns: Vec<Column>, rows: Vec<Vec<String>> },
+    /// A bulleted list; each item wraps with a hanging indent.
+    Bullets(Vec<String>),
+    /// One signature line per role ("Carer", "Support worker"): the role, then "Signed",
+    /// "Name" and "Date" with lines to write on. The whole block is kept on one page.
+    Signatures(Vec<String>),
+    /// Vertical space in millimetres (to the end of the page at most).
+    Spacer(f32),
+    /// Starts a new page (nothing if the current page is still empty).
+    PageBreak,
+}
+
+/// Renders a document to the bytes of a PDF: A4 portrait, 18 mm margins, the organisation and
+/// title on page 1, the running header and "Confidential" / "Page N of M" on every page, fonts
+/// embedded and subset, and metadata (title, author, subject, creation date, producer
+/// "Carers Desk").
+pub fn render(info: &DocumentInfo, blocks: &[Block]) -> Result<Vec<u8>> {
+    let fonts = fonts::fonts()?;
+    let pages = layout::layout(fonts, info, blocks);
+
+    let mut doc = PdfDocument::new(&info.title);
+    let ids: BTreeMap<fonts::Face, printpdf::FontId> =
+        fonts::Face::ALL.iter().map(|&face| (face, doc.add_font(fonts.parsed(face)))).collect();
+
+    let pdf_pages = pages
+        .iter()
+        .map(|page| {
+            let mut ops = Vec::new();
+            for item in &page.items {
+                draw(&mut ops, fonts, &ids, item);
+            }
+            PdfPage::new(Mm(210.0), Mm(297.0), ops)
+        })
+        .collect();
+    doc.with_pages(pdf_pages);
+
+    let created = pdf_date(info.created);
+    let meta = &mut doc.metadata.info;
+    meta.document_title = info.title.clone();
+    meta.author = info.author.clone();
+    meta.subject = info.subject.clone().unwrap_or_default();
+    meta.creator = "Carers Desk".into();
+    meta.producer = "Carers Desk".into();
+    meta.creation_date = created;
+    meta.modification_date = created;
+    meta.metadata_date = created;
+
+    let options = PdfSaveOptions { subset_fonts: true, ..PdfSaveOptions::default() };
+    let bytes = doc.save(&options, &mut Vec::new());
+    if !bytes.starts_with(b"%PDF-") {
+        return Err(Error::Pdf("the PDF writer produced no document".into()));
+    }
+    Ok(bytes)
+}
+
+fn pdf_date(t: chrono::NaiveDateTime) -> printpdf::DateTime {
+    printpdf::DateTime {
+        date: printpdf::Date { year: t.year(), month: t.month() as u8, day: t.day() as u8 },
+        time: printpdf::Time {
+            hour: t.hour() as u8,
+            minute: t.minute() as u8,
+            second: t.second().min(59) as u8,
+            millisecond: 0,
+        },
+        offset: printpdf::Offset { hours: 0, minutes: 0, seconds: 0, milliseconds: 0 },
+    }
+}
+
+fn grey(level: f32) -> Color {
+    Color::Greyscale(Greyscale::new(level, None))
+}
+
+fn point(x: f32, y: f32) -> Point {
+    Point { x: Pt(x), y: Pt(PAGE_H - y) }
+}
+
+/// Appends the operations that draw one laid-out item (flipping `y` to PDF's bottom-up).
+fn draw(ops: &mut Vec<Op>, fonts: &fonts::Fonts, ids: &BTreeMap<fonts::Face, printpdf::FontId>, item: &Item) {
+    match item {
+        Item::Text { x, y, size, bold, grey: level, text } => {
+            let mut x = *x;
+            for (face, run) in fonts.runs(text, *bold) {
+                let width = fonts.width(&run, *bold, *size);
+                ops.push(Op::StartTextSection);
+                ops.push(Op::SetFont { font: PdfFontHandle::External(ids[&face].clone()), size: Pt(*size) });
+                ops.push(Op::SetFillColor { col: grey(*level) });
+                ops.push(Op::SetTextCursor { pos: point(x, *y) });
+                ops.push(Op::ShowText { items: vec![TextItem::Text(run)] });
+                ops.push(Op::EndTextSection);
+                x += width;
+            }
+        }
+        Item::Line { x1, y1, x2, y2, width, grey: level } => {
+            ops.push(Op::SetOutlineColor { col: grey(*level) });
+            ops.push(Op::SetOutlineThickness { pt: Pt(*width) });
+            let points =
+                vec![LinePoint { p: point(*x1, *y1), bezier: false }, LinePoint { p: point(*x2, *y2), bezier: false }];
+            ops.push(Op::DrawLine { line: Line { points, is_closed: false } });
+        }
+        Item::Fill { x, y, w, h, grey: level } => {
+            ops.push(Op::SetFillColor { col: grey(*level) });
+            let mut rect = Rect::from_xywh(Pt(*x), Pt(PAGE_H - y - h), Pt(*w), Pt(*h));
+            rect.mode = Some(PaintMode::Fill);
+            ops.push(Op::DrawRectangle { rectangle: rect });
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn render_produces_a_pdf() {
+        let info = DocumentInfo {
+            title: "Support plan".into(),
+            author: "Test Carers Centre".into(),
+            subject: Some("Support plan".into()),
+            created: chrono::NaiveDate::from_ymd_opt(2025, 3, 4).unwrap().and_hms_opt(10, 30, 0).unwrap(),
+            organisation: vec!["Test Carers Centre".into()],
+            running_header: "Support plan – Jane Doe".into(),
+        };
+        let bytes = render(&info, &[Block::Paragraph("Hello Олена".into())]).unwrap();
+        assert!(bytes.starts_with(b"%PDF-"));
+    }
+}
