@@ -132,6 +132,10 @@ fn open_desk(app: &tauri::App, options: &Options) -> Result<Desk, ApiError> {
 fn main() {
     let options = Options::parse(std::env::args().skip(1));
     tauri::Builder::default()
+        // Printing a plan: the save dialog (where the PDF goes) and the system viewer (to open
+        // it). The window may use only what src-tauri/capabilities/default.json grants.
+        .plugin(tauri_plugin_dialog::init())
+        .plugin(tauri_plugin_opener::init())
         .manage(DeskState::default())
         .invoke_handler(tauri::generate_handler![call])
         .setup(move |app| {

@@ -1,9 +1,10 @@
 //! WCAG 2.2 AA, checked by axe-core on every screen of the real window: first run, home, the
 //! register with results, a carer's record, the carer form (empty and showing errors), the
-//! cared-for page and settings. Any violation fails the test and is printed with the
-//! elements at fault. (axe checks what a machine can: labels, names, roles, contrast, focus
-//! order hints. Keyboard use is covered by the journeys; a person with a screen reader should
-//! still try it.)
+//! cared-for page, assessments, support plans (draft, with errors, agreed, ending, a review,
+//! the updated plan of a review, the work list) and settings. Any violation fails the test
+//! and is printed with the elements at fault. (axe checks what a machine can: labels, names,
+//! roles, contrast, focus order hints. Keyboard use is covered by the journeys; a person with
+//! a screen reader should still try it.)
 
 use carers_desk_e2e::App;
 use serde_json::{json, Value};
@@ -177,6 +178,60 @@ async fn every_screen_meets_wcag_2_2_aa_as_far_as_axe_can_tell() {
     assert_accessible(&app, "carer record with assessments and score chart", &mut failures).await;
     app.client.execute("document.querySelector('.score-history').scrollIntoView()", vec![]).await.expect("scroll");
     app.screenshot("assessment-score-chart").await;
+
+    // Support plans: a draft made from the completed adult assessment (needs, determination),
+    // the carer record listing it, a light-touch plan agreed (the readable view with action
+    // progress), a review of it, the updated plan draft inside the review, and the work list.
+    let draft =
+        app.invoke("plan_create", json!({ "carer_id": adult["id"], "assessment_id": a["id"] })).await.expect("plan");
+    go(&app, &format!("/plans/{}", draft["id"])).await;
+    app.wait_for("#plan-form").await;
+    app.wait_for("#plan-determination").await;
+    assert_accessible(&app, "support plan draft", &mut failures).await;
+    app.click("#agree-plan").await;
+    app.wait_for("#error-summary").await;
+    assert_accessible(&app, "support plan draft with errors", &mut failures).await;
+    let today = chrono::Local::now().date_naive().format("%d/%m/%Y").to_string();
+    let light = app.invoke("plan_create", json!({ "carer_id": adult["id"], "light_touch": true })).await.expect("plan");
+    app.invoke(
+        "plan_save",
+        json!({
+            "id": light["id"], "outcomes": ["Know where to get help"], "advice_given": "Carers' groups",
+            "actions": [{ "description": "Send the leaflet", "who": "Worker" }],
+            "start_date": today, "agreed_on": today, "agreement_method": "in_person", "worker_name": "Sam",
+            "contingency": { "if_cannot_care": "Sister", "contacts": [{ "name": "Ruth", "relationship": "Sister", "phone": "01234 567890" }] },
+        }),
+    )
+    .await
+    .expect("save");
+    app.invoke("plan_agree", json!({ "id": light["id"] })).await.expect("agree");
+    go(&app, &format!("/carers/{}", adult["id"])).await;
+    app.wait_for("#plan-list table").await;
+    assert_accessible(&app, "carer record with support plans", &mut failures).await;
+    go(&app, &format!("/plans/{}", light["id"])).await;
+    app.wait_for("#plan-view").await;
+    assert_accessible(&app, "support plan agreed", &mut failures).await;
+    app.click("#end-plan").await;
+    app.wait_for("#end-dialog").await;
+    assert_accessible(&app, "support plan, end dialog", &mut failures).await;
+    app.client
+        .execute("document.querySelector('#end-dialog .button--secondary').click()", vec![])
+        .await
+        .expect("close");
+    let review =
+        app.invoke("plan_review_start", json!({ "plan_id": light["id"], "planned": true })).await.expect("review");
+    go(&app, &format!("/reviews/{}", review["id"])).await;
+    app.wait_for("#review-form").await;
+    assert_accessible(&app, "review", &mut failures).await;
+    app.click("#complete-review").await;
+    app.wait_for("#error-summary").await;
+    assert_accessible(&app, "review with errors", &mut failures).await;
+    go(&app, &format!("/plans/{}", review["new_plan_id"])).await;
+    app.wait_for("#back-to-review").await;
+    assert_accessible(&app, "updated plan inside a review", &mut failures).await;
+    go(&app, "/plan-work").await;
+    app.wait_for("#reviews-due-soon").await;
+    assert_accessible(&app, "support plan work list", &mut failures).await;
 
     // Settings.
     app.click("#nav-settings").await;

@@ -107,3 +107,69 @@ export const assessmentComplete = (id) => call('assessment_complete', { id });
 export const assessmentNewVersion = (id) => call('assessment_new_version', { id });
 export const assessmentList = (carerId) => call('assessment_list', { carer_id: carerId });
 export const assessmentScoreHistory = (carerId) => call('assessment_score_history', { carer_id: carerId });
+
+// Support plans and their reviews (docs/commands.md, "Support plans").
+export const supportCatalogue = () => call('support_catalogue');
+export const supportCatalogueSave = (items) => call('support_catalogue_save', { items });
+export const planCreate = (args) => call('plan_create', args);
+export const planGet = (id) => call('plan_get', { id });
+export const planList = (carerId) => call('plan_list', { carer_id: carerId });
+export const planSave = (args) => call('plan_save', args);
+export const planAgree = (id) => call('plan_agree', { id });
+export const planNewVersion = (id) => call('plan_new_version', { id });
+export const planDiscard = (id) => call('plan_discard', { id });
+export const planEnd = (args) => call('plan_end', args);
+export const planActionUpdate = (args) => call('plan_action_update', args);
+export const planReviewStart = (args) => call('plan_review_start', args);
+export const planReviewGet = (id) => call('plan_review_get', { id });
+export const planReviewSave = (args) => call('plan_review_save', args);
+export const planReviewComplete = (id) => call('plan_review_complete', { id });
+export const planReviewCancel = (id) => call('plan_review_cancel', { id });
+export const plansDue = () => call('plans_due');
+
+/** Normalise a plugin's failure (a string or an Error) into the core's error shape. */
+function pluginError(what, raw) {
+  const message = typeof raw === 'string' ? raw : (raw && raw.message) || 'something went wrong';
+  return { code: 'window', message: `${what} (${message})`, field: null, errors: [] };
+}
+
+/**
+ * Print part of a plan ('plan' or 'contingency') to a PDF: the system's save dialog asks where
+ * (suggesting `suggestedName`), the core writes the PDF, and the system viewer opens it.
+ * Resolves null when the dialog is cancelled, else { path, pages, unprintable, opened } where
+ * `opened` is false if the viewer could not be started (the file is saved all the same).
+ */
+export async function printPlan(id, part, suggestedName) {
+  if (!hasCore()) {
+    sayNoCore();
+    throw { ...NO_TAURI };
+  }
+  const dialog = window.__TAURI__.dialog;
+  const opener = window.__TAURI__.opener;
+  if (!dialog || typeof dialog.save !== 'function') {
+    throw pluginError('the save dialog is not available in this window', 'dialog plugin missing');
+  }
+  let path;
+  try {
+    path = await dialog.save({
+      title: 'Save the PDF',
+      defaultPath: suggestedName,
+      filters: [{ name: 'PDF document', extensions: ['pdf'] }],
+    });
+  } catch (raw) {
+    throw pluginError('the save dialog could not be opened', raw);
+  }
+  if (!path) return null; // cancelled
+  if (!/\.pdf$/i.test(path)) path = `${path}.pdf`;
+  const result = await call('plan_print', { id, part, path });
+  let opened = false;
+  if (opener && typeof opener.openPath === 'function') {
+    try {
+      await opener.openPath(result.path || path);
+      opened = true;
+    } catch {
+      opened = false;
+    }
+  }
+  return { ...result, path: result.path || path, opened };
+}

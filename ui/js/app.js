@@ -15,6 +15,9 @@ const routes = [
   { pattern: /^\/cared-for\/(\d+)$/, keys: ['id'], view: () => import('./cared-for.js'), nav: 'carers', title: 'Cared-for person' },
   { pattern: /^\/cared-for\/(\d+)\/edit$/, keys: ['id'], view: () => import('./cared-for-form.js'), nav: 'carers', title: 'Edit cared-for person' },
   { pattern: /^\/assessments\/(\d+)$/, keys: ['id'], view: () => import('./assessment.js'), nav: 'carers', title: 'Assessment' },
+  { pattern: /^\/plans\/(\d+)$/, keys: ['id'], view: () => import('./plan.js'), nav: 'carers', title: 'Support plan' },
+  { pattern: /^\/reviews\/(\d+)$/, keys: ['id'], view: () => import('./review.js'), nav: 'carers', title: 'Review of a support plan' },
+  { pattern: /^\/plan-work$/, view: () => import('./plan-work.js'), nav: 'home', title: 'Support plan work' },
   { pattern: /^\/settings$/, view: () => import('./settings.js'), nav: 'settings', title: 'Settings' },
 ];
 

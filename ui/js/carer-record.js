@@ -11,6 +11,7 @@ import { caringSection } from './caring.js';
 import { notesSection } from './notes.js';
 import { categoryBadge } from './search.js';
 import { assessmentsSection } from './assessment-section.js';
+import { plansSection } from './plan-section.js';
 
 const CLOSE_FIELDS = [
   { name: 'reason', label: 'Why is the record being closed?', type: 'choice', list: 'close_reason', blank: 'Choose a reason' },
@@ -32,6 +33,7 @@ export async function render(main, { id }) {
   });
   const notes = notesSection({ carerId: id, notes: record.notes, opts });
   const assessments = assessmentsSection({ getRecord: () => record });
+  const plans = plansSection({ getRecord: () => record });
 
   append(main, 
     h('p', { class: 'back' }, h('a', { href: registerHref() }, 'Back to carers')),
@@ -39,7 +41,7 @@ export async function render(main, { id }) {
       head,
       h('div', { class: 'record-columns' },
         h('div', { class: 'record-columns__side' }, detailsBox),
-        h('div', { class: 'record-columns__main' }, caring, assessments.element, notes),
+        h('div', { class: 'record-columns__main' }, caring, assessments.element, plans.element, notes),
       ),
     ),
   );
@@ -112,6 +114,7 @@ export async function render(main, { id }) {
       drawHead();
       caring.refresh();
       assessments.refresh();
+      plans.refresh();
       flash('Record closed');
       focusElement(document.getElementById('record-name'));
     }, { busyLabel: 'Closing…' });
@@ -131,6 +134,7 @@ export async function render(main, { id }) {
       drawHead();
       caring.refresh();
       assessments.refresh();
+      plans.refresh();
       flash('Record reopened');
       focusElement(document.getElementById('record-name'));
     } catch (err) {

@@ -35,6 +35,10 @@ export async function render(main) {
 
   const counts = Array.isArray(data.counts) ? data.counts : [];
   const recent = data.recently_viewed || [];
+  const plans = data.plans || { reviews_due_soon: 0, reviews_overdue: 0, actions_overdue: 0 };
+  const planCount = (code, label, n, list) => h('div', { class: ['counts__item', n > 0 && code !== 'reviews_due_soon' ? 'counts__item--alert' : null], dataset: { count: code } },
+    h('dt', null, h('a', { href: `#/plan-work?list=${list}`, id: `home-${code.replace(/_/g, '-')}` }, label)),
+    h('dd', null, Number(n).toLocaleString('en-GB')));
 
   append(main, 
     h('div', { class: 'page-head' },
@@ -49,6 +53,14 @@ export async function render(main) {
           ? h('dl', { class: 'counts', id: 'home-counts' }, counts.map(countItem))
           : h('p', null, 'No counts yet.'),
         h('p', null, h('a', { href: '#/carers' }, 'See all carers')),
+      ),
+      h('section', { class: 'panel', 'aria-labelledby': 'plans-work-title' },
+        h('h2', { class: 'panel__title', id: 'plans-work-title' }, 'Support plans'),
+        h('dl', { class: 'counts', id: 'home-plan-counts' },
+          planCount('reviews_due_soon', 'Reviews due in the next 14 days', plans.reviews_due_soon, 'reviews-due-soon'),
+          planCount('reviews_overdue', 'Reviews overdue', plans.reviews_overdue, 'reviews-overdue'),
+          planCount('actions_overdue', 'Actions overdue', plans.actions_overdue, 'actions-overdue')),
+        h('p', null, h('a', { href: '#/plan-work', id: 'home-plan-work' }, 'See all support plan work')),
       ),
       h('section', { class: 'panel', 'aria-labelledby': 'recent-title' },
         h('h2', { class: 'panel__title', id: 'recent-title' }, 'Recently viewed'),

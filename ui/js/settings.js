@@ -5,6 +5,7 @@ import * as api from './api.js';
 import { h, append, focusElement } from './dom.js';
 import { showOrganisation, flash } from './app.js';
 import { fields, section, read, onSubmit, formButtons } from './forms.js';
+import { catalogueSection } from './settings-catalogue.js';
 
 const ORGANISATION = [
   { name: 'organisation_name', label: 'Organisation name', width: 'long', hint: 'Shown at the top of every page' },
@@ -26,7 +27,7 @@ const AGES = [
 const ALL = [...ORGANISATION, ...REVIEWS, ...AGES];
 
 export async function render(main) {
-  const [settings, info] = await Promise.all([api.settingsGet(), api.appInfo().catch(() => null)]);
+  const [settings, info, catalogue] = await Promise.all([api.settingsGet(), api.appInfo().catch(() => null), api.supportCatalogue()]);
   const form = h('form', { id: 'settings-form', class: 'form', novalidate: true },
     section('Your organisation', fields(ORGANISATION, settings, {})),
     section('Reviews', fields(REVIEWS, settings, {}), { hint: 'When reviews of a carer’s support plan fall due.' }),
@@ -43,6 +44,7 @@ export async function render(main) {
   append(main, 
     h('h1', { class: 'page-title' }, 'Settings'),
     form,
+    catalogueSection(catalogue),
     h('section', { class: 'panel panel--quiet', 'aria-labelledby': 'data-title' },
       h('h2', { class: 'panel__title', id: 'data-title' }, 'Where your data is kept'),
       h('p', null, 'The register is kept in this file on this computer. Include it in your backups.'),
