@@ -5,7 +5,7 @@ use std::process::{Command, Output};
 
 use serde_json::Value;
 
-fn cli(db: &Path, args: &[&str]) -> Output {
+pub(crate) fn cli(db: &Path, args: &[&str]) -> Output {
     Command::new(env!("CARGO_BIN_EXE_carers-desk-cli"))
         .arg("--db")
         .arg(db)
@@ -16,7 +16,7 @@ fn cli(db: &Path, args: &[&str]) -> Output {
         .expect("the CLI runs")
 }
 
-fn json(o: &Output) -> Value {
+pub(crate) fn json(o: &Output) -> Value {
     serde_json::from_slice(&o.stdout)
         .unwrap_or_else(|e| panic!("not JSON ({e}): {}", String::from_utf8_lossy(&o.stdout)))
 }

@@ -8,6 +8,7 @@ mod caring;
 mod cli;
 mod commands;
 mod pdf;
+mod plans;
 mod register;
 mod search;
 mod settings;

@@ -6,7 +6,7 @@ use std::process::Command;
 
 use carers_desk::pdf::{render, unprintable, Block, Column, DocumentInfo};
 
-fn tool(name: &str, args: &[&str]) -> String {
+pub(crate) fn tool(name: &str, args: &[&str]) -> String {
     let out = Command::new(name).args(args).output().unwrap_or_else(|e| {
         panic!("`{name}` could not be run ({e}): run `.ci/deps` to install poppler-utils and qpdf")
     });
@@ -147,15 +147,15 @@ fn render_to_file(name: &str, info: &DocumentInfo, blocks: &[Block]) -> Rendered
     Rendered { _dir: dir, path }
 }
 
-fn s(p: &Path) -> &str {
+pub(crate) fn s(p: &Path) -> &str {
     p.to_str().unwrap()
 }
 
-fn pdfinfo(p: &Path) -> String {
+pub(crate) fn pdfinfo(p: &Path) -> String {
     tool("pdfinfo", &["-isodates", s(p)])
 }
 
-fn field<'a>(info: &'a str, name: &str) -> &'a str {
+pub(crate) fn field<'a>(info: &'a str, name: &str) -> &'a str {
     info.lines()
         .find_map(|l| l.strip_prefix(&format!("{name}:")))
         .unwrap_or_else(|| panic!("pdfinfo has no {name}: {info}"))
@@ -163,7 +163,7 @@ fn field<'a>(info: &'a str, name: &str) -> &'a str {
 }
 
 /// The text of each page (pdftotext separates pages with a form feed).
-fn pages_text(p: &Path) -> Vec<String> {
+pub(crate) fn pages_text(p: &Path) -> Vec<String> {
     let text = tool("pdftotext", &["-layout", s(p), "-"]);
     let mut pages: Vec<String> = text.split('\u{c}').map(str::to_string).collect();
     if pages.last().is_some_and(|l| l.trim().is_empty()) {
@@ -191,6 +191,12 @@ fn check_common(p: &Path, expected_title: &str) -> usize {
         assert!(page.contains("Support plan – Олена Шевченко (C-000123)"), "page {} has no running header", i + 1);
     }
 
+    assert_fonts_embedded_and_subset(p);
+    pages
+}
+
+/// Every font in the PDF is embedded, subset and mapped to Unicode (so text extracts).
+pub(crate) fn assert_fonts_embedded_and_subset(p: &Path) {
     let fonts = tool("pdffonts", &[s(p)]);
     let rows: Vec<&str> = fonts.lines().skip(2).collect();
     assert!(!rows.is_empty(), "{fonts}");
@@ -201,7 +207,6 @@ fn check_common(p: &Path, expected_title: &str) -> usize {
         assert_eq!(&cols[n - 5..n - 2], &["yes", "yes", "yes"], "font not embedded, subset and mapped: {row}");
         assert!(cols[0].contains('+'), "subset font names carry a tag: {row}");
     }
-    pages
 }
 
 #[test]

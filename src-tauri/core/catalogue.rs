@@ -289,7 +289,9 @@ pub fn stored(conn: &rusqlite::Connection) -> Result<Vec<StoredItem>> {
         Ok(StoredItem {
             code: r.get(0)?,
             label: r.get(1)?,
-            group_label: SupportGroup::from_code(&group).map(|g| g.label().to_string()).unwrap_or_else(|| group.clone()),
+            group_label: SupportGroup::from_code(&group)
+                .map(|g| g.label().to_string())
+                .unwrap_or_else(|| group.clone()),
             group,
             suits_label: Suits::from_code(&suits).map(|s| s.label().to_string()).unwrap_or_else(|| suits.clone()),
             suits,
@@ -358,7 +360,14 @@ pub fn save(ctx: &mut crate::context::Ctx<'_>, args: SaveArgs) -> Result<Catalog
              suits = excluded.suits, position = excluded.position, active = excluded.active",
     )?;
     for (i, (item, raw)) in checked.items.iter().zip(&items).enumerate() {
-        stmt.execute(rusqlite::params![item.code, item.label, item.group.code(), item.suits.code(), i as i64 + 1, raw.active])?;
+        stmt.execute(rusqlite::params![
+            item.code,
+            item.label,
+            item.group.code(),
+            item.suits.code(),
+            i as i64 + 1,
+            raw.active
+        ])?;
     }
     drop(stmt);
     get(ctx, crate::settings::NoArgs {})

@@ -12,7 +12,7 @@ use serde_json::Value;
 use crate::context::{Access, Ctx};
 use crate::error::{Error, Result};
 use crate::plans::{self, lists as due, review as rv};
-use crate::{app, assessments as asm, carers, catalogue, caring as cf, demo, notes, search, settings};
+use crate::{app, assessments as asm, carers, caring as cf, catalogue, demo, notes, search, settings};
 
 /// One command.
 pub struct Command {
@@ -123,6 +123,7 @@ commands! {
     plan_review_save: rv::SaveArgs => rv::save, true, Records, "Save a draft review (fields not sent keep their value)";
     plan_review_complete: carers::IdArgs => rv::complete, true, Records, "Complete a review: agrees the updated plan and sets the next review date";
     plan_review_cancel: carers::IdArgs => rv::cancel, true, Records, "Cancel a draft review: the plan is agreed again as it was";
+    plan_print: plans::print::PrintArgs => plans::print::print, false, Records, "Print a plan version, or its contingency plan alone, to an A4 PDF file";
     plans_due: settings::NoArgs => due::due, false, Records, "Reviews due in the next 14 days, reviews overdue and actions overdue";
 }
 

@@ -23,6 +23,7 @@ pub mod instruments;
 pub mod location;
 pub mod notes;
 pub mod pdf;
+pub mod plans;
 pub mod reviews;
 pub mod search;
 pub mod settings;

@@ -97,6 +97,18 @@ pub enum Block {
 /// embedded and subset, and metadata (title, author, subject, creation date, producer
 /// "Carers Desk").
 pub fn render(info: &DocumentInfo, blocks: &[Block]) -> Result<Vec<u8>> {
+    Ok(render_counted(info, blocks)?.bytes)
+}
+
+/// A rendered PDF and how many pages it has.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Rendered {
+    pub bytes: Vec<u8>,
+    pub pages: usize,
+}
+
+/// [`render`], also saying how many pages the document took.
+pub fn render_counted(info: &DocumentInfo, blocks: &[Block]) -> Result<Rendered> {
     let fonts = fonts::fonts()?;
     let pages = layout::layout(fonts, info, blocks);
 
@@ -132,7 +144,7 @@ pub fn render(info: &DocumentInfo, blocks: &[Block]) -> Result<Vec<u8>> {
     if !bytes.starts_with(b"%PDF-") {
         return Err(Error::Pdf("the PDF writer produced no document".into()));
     }
-    Ok(bytes)
+    Ok(Rendered { bytes, pages: pages.len() })
 }
 
 fn pdf_date(t: chrono::NaiveDateTime) -> printpdf::DateTime {

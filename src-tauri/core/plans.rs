@@ -20,6 +20,7 @@
 //! indexed query.
 
 pub mod lists;
+pub mod print;
 pub mod review;
 
 use std::collections::BTreeSet;
@@ -294,6 +295,18 @@ pub struct Plan {
     pub updated_by: String,
 }
 
+impl Plan {
+    /// The personal budget in pence.
+    pub fn personal_budget_pence(&self) -> Option<i64> {
+        self.personal_budget.as_ref().and_then(|t| parse_money("", "", &MoneyInput::Text(t.clone())).ok().flatten())
+    }
+
+    /// The direct payment's amount in pence.
+    pub fn dp_amount_pence(&self) -> Option<i64> {
+        self.dp_amount.as_ref().and_then(|t| parse_money("", "", &MoneyInput::Text(t.clone())).ok().flatten())
+    }
+}
+
 /// A line of a carer's list of plans.
 #[derive(Debug, Clone, PartialEq, Serialize, schemars::JsonSchema)]
 pub struct PlanSummary {
@@ -438,7 +451,10 @@ pub fn parse_money(field: &str, label: &str, value: &MoneyInput) -> Result<Optio
     }
     let pounds: i64 = pounds.parse().map_err(|_| bad())?;
     if pounds > 10_000_000 {
-        return Err(Error::field(field, format!("check the {}: it is more than £10,000,000", validate::lower_first(label))));
+        return Err(Error::field(
+            field,
+            format!("check the {}: it is more than £10,000,000", validate::lower_first(label)),
+        ));
     }
     Ok(Some(pounds * 100 + pence.parse::<i64>().map_err(|_| bad())?))
 }
@@ -453,7 +469,7 @@ pub fn money_uk(pence: i64) -> String {
     let whole = (pence / 100).to_string();
     let mut grouped = String::new();
     for (i, ch) in whole.chars().enumerate() {
-        if i > 0 && (whole.len() - i) % 3 == 0 {
+        if i > 0 && (whole.len() - i).is_multiple_of(3) {
             grouped.push(',');
         }
         grouped.push(ch);
@@ -710,11 +726,10 @@ fn load_without_missing(conn: &Connection, id: i64, today: NaiveDate) -> Result<
         .flatten();
     p.next_id = conn.query_row("SELECT id FROM support_plans WHERE previous_id = ?1", [id], |r| r.get(0)).optional()?;
     if let Some(aid) = p.assessment_id {
-        let (reference, kind, assessed_on): (String, AssessmentType, Option<String>) = conn.query_row(
-            "SELECT reference, type, assessed_on FROM assessments WHERE id = ?1",
-            [aid],
-            |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)),
-        )?;
+        let (reference, kind, assessed_on): (String, AssessmentType, Option<String>) =
+            conn.query_row("SELECT reference, type, assessed_on FROM assessments WHERE id = ?1", [aid], |r| {
+                Ok((r.get(0)?, r.get(1)?, r.get(2)?))
+            })?;
         p.assessment_reference = Some(reference);
         p.assessment_type_label = Some(kind.label().to_string());
         p.assessed_on = assessed_on;
@@ -731,7 +746,8 @@ fn load_without_missing(conn: &Connection, id: i64, today: NaiveDate) -> Result<
     if let Some(next) = p.next_id {
         let in_review: bool =
             conn.query_row("SELECT EXISTS (SELECT 1 FROM plan_reviews WHERE new_plan_id = ?1)", [next], |r| r.get(0))?;
-        let next_status: String = conn.query_row("SELECT status FROM support_plans WHERE id = ?1", [next], |r| r.get(0))?;
+        let next_status: String =
+            conn.query_row("SELECT status FROM support_plans WHERE id = ?1", [next], |r| r.get(0))?;
         if !in_review && next_status == "draft" {
             p.draft_version_id = Some(next);
         }
@@ -756,7 +772,9 @@ fn own_outcomes(a: &assessments::Assessment) -> Vec<String> {
     ["carer_outcomes", "own_words", "wishes", "parent_outcomes"]
         .iter()
         .filter_map(|code| answer_text(a, code))
-        .flat_map(|t| t.lines().map(|l| l.trim().trim_start_matches(['-', '•', '*']).trim().to_string()).collect::<Vec<_>>())
+        .flat_map(|t| {
+            t.lines().map(|l| l.trim().trim_start_matches(['-', '•', '*']).trim().to_string()).collect::<Vec<_>>()
+        })
         .filter(|l| !l.is_empty())
         .collect()
 }
@@ -1083,8 +1101,15 @@ fn check_content(input: &SaveArgs, support_codes: &BTreeSet<String>, today: Naiv
                 description: c.required(&at("description"), "description of the need", &n.description, LONG_TEXT_MAX),
                 outcome: c.choice(&at("outcome"), &n.outcome, Outcome::parse),
                 area: c.choice(&at("wellbeing_area"), &n.wellbeing_area, WellbeingArea::parse),
-                eligibility: c.choice(&at("eligibility"), &n.eligibility, NeedEligibility::parse).unwrap_or(NeedEligibility::NotApplicable),
-                eligibility_note: c.text(&at("eligibility_note"), "Note on eligibility", &n.eligibility_note, LONG_TEXT_MAX),
+                eligibility: c
+                    .choice(&at("eligibility"), &n.eligibility, NeedEligibility::parse)
+                    .unwrap_or(NeedEligibility::NotApplicable),
+                eligibility_note: c.text(
+                    &at("eligibility_note"),
+                    "Note on eligibility",
+                    &n.eligibility_note,
+                    LONG_TEXT_MAX,
+                ),
                 will_meet: c.choice(&at("will_meet"), &n.will_meet, WillMeet::parse),
                 how_met: c.text(&at("how_met"), "How the need will be met", &n.how_met, LONG_TEXT_MAX),
             }
@@ -1115,7 +1140,10 @@ fn check_content(input: &SaveArgs, support_codes: &BTreeSet<String>, today: Naiv
             let support = a.support.as_deref().map(str::trim).filter(|s| !s.is_empty()).map(str::to_string);
             if let Some(code) = &support {
                 if !support_codes.contains(code) {
-                    c.fail(&at("support"), format!("choose a support from the catalogue ('{code}' is not one of them)"));
+                    c.fail(
+                        &at("support"),
+                        format!("choose a support from the catalogue ('{code}' is not one of them)"),
+                    );
                 }
             }
             let need_position = a.need_position.filter(|&p| p > 0);
@@ -1147,7 +1175,10 @@ fn check_content(input: &SaveArgs, support_codes: &BTreeSet<String>, today: Naiv
     dp_needs.dedup();
     for &p in &dp_needs {
         if p == 0 || p as usize > needs.len() {
-            c.fail("dp_needs", format!("choose the needs the direct payment covers from the plan's needs (there is no need {p})"));
+            c.fail(
+                "dp_needs",
+                format!("choose the needs the direct payment covers from the plan's needs (there is no need {p})"),
+            );
         }
     }
     let dp_frequency = c.choice("dp_frequency", &input.dp_frequency, DpFrequency::parse);
@@ -1157,7 +1188,12 @@ fn check_content(input: &SaveArgs, support_codes: &BTreeSet<String>, today: Naiv
         .contacts
         .iter()
         .enumerate()
-        .filter(|(_, k)| !(validate::blank(&k.name) && validate::blank(&k.phone) && validate::blank(&k.relationship) && validate::blank(&k.notes)))
+        .filter(|(_, k)| {
+            !(validate::blank(&k.name)
+                && validate::blank(&k.phone)
+                && validate::blank(&k.relationship)
+                && validate::blank(&k.notes))
+        })
         .map(|(i, k)| {
             let at = |f: &str| format!("contingency.contacts[{i}].{f}");
             let phone = c.text(&at("phone"), "Phone", &k.phone, TEXT_MAX);
@@ -1176,7 +1212,11 @@ fn check_content(input: &SaveArgs, support_codes: &BTreeSet<String>, today: Naiv
         .collect();
     let mut long = |field: &str, label: &str, v: &Option<String>| c.text(field, label, v, LONG_TEXT_MAX);
     let contingency = Contingency {
-        if_cannot_care: long("contingency.if_cannot_care", "What happens if the carer cannot care", &cont.if_cannot_care),
+        if_cannot_care: long(
+            "contingency.if_cannot_care",
+            "What happens if the carer cannot care",
+            &cont.if_cannot_care,
+        ),
         contacts,
         essential_needs: long("contingency.essential_needs", "Essential needs", &cont.essential_needs),
         medication: long("contingency.medication", "Medication", &cont.medication),
@@ -1226,7 +1266,10 @@ fn agreement_check(p: &Plan, _settings: &Settings, today: NaiveDate) -> Result<(
     }
     if p.light_touch {
         if p.advice_given.is_none() {
-            c.fail("advice_given", "enter the information and advice given: a light-touch plan is information and advice");
+            c.fail(
+                "advice_given",
+                "enter the information and advice given: a light-touch plan is information and advice",
+            );
         }
     } else {
         if p.needs.is_empty() {
@@ -1320,12 +1363,25 @@ fn write_content(ctx: &Ctx<'_>, p: &Plan, content: &Content) -> Result<()> {
             "INSERT INTO plan_needs (plan_id, position, description, outcome, wellbeing_area, eligibility,
                  eligibility_note, will_meet, how_met)
              VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)",
-            params![p.id, i as i64 + 1, n.description, n.outcome, n.area, n.eligibility, n.eligibility_note, n.will_meet, n.how_met],
+            params![
+                p.id,
+                i as i64 + 1,
+                n.description,
+                n.outcome,
+                n.area,
+                n.eligibility,
+                n.eligibility_note,
+                n.will_meet,
+                n.how_met
+            ],
         )?;
     }
     ctx.tx.execute("DELETE FROM plan_outcomes WHERE plan_id = ?1", [p.id])?;
     for (i, o) in content.outcomes.iter().enumerate() {
-        ctx.tx.execute("INSERT INTO plan_outcomes (plan_id, position, text) VALUES (?1, ?2, ?3)", params![p.id, i as i64 + 1, o])?;
+        ctx.tx.execute(
+            "INSERT INTO plan_outcomes (plan_id, position, text) VALUES (?1, ?2, ?3)",
+            params![p.id, i as i64 + 1, o],
+        )?;
     }
     // Actions keep their key (and, when unchanged, their last-updated stamp).
     let before: std::collections::BTreeMap<i64, PlanAction> = p.actions.iter().map(|a| (a.key, a.clone())).collect();
@@ -1356,7 +1412,20 @@ fn write_content(ctx: &Ctx<'_>, p: &Plan, content: &Content) -> Result<()> {
             "INSERT INTO plan_actions (plan_id, position, action_key, support, description, who, due_on, status,
                  notes, need_position, updated_at, updated_by)
              VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12)",
-            params![p.id, i as i64 + 1, key, a.support, a.description, a.who, iso(a.due_on), a.status, a.notes, a.need_position, at, who],
+            params![
+                p.id,
+                i as i64 + 1,
+                key,
+                a.support,
+                a.description,
+                a.who,
+                iso(a.due_on),
+                a.status,
+                a.notes,
+                a.need_position,
+                at,
+                who
+            ],
         )?;
     }
     Ok(())
@@ -1512,12 +1581,16 @@ fn current_agreed(conn: &Connection, id: i64, today: NaiveDate, doing: &str) -> 
         "agreed" => {}
         "draft" => return Err(Error::Conflict(format!("agree the plan before {doing}"))),
         "under_review" => {
-            return Err(Error::Conflict("a review of this plan is in progress: complete or cancel it first".to_string()))
+            return Err(Error::Conflict(
+                "a review of this plan is in progress: complete or cancel it first".to_string(),
+            ))
         }
         "ended" => return Err(Error::Conflict(format!("this plan has ended: it cannot be {doing}"))),
         _ => {
             let current = p.versions.iter().rev().find(|v| v.status != "draft").map(|v| v.version).unwrap_or(p.version);
-            return Err(Error::Conflict(format!("this version has been replaced: open the current version ({current})")));
+            return Err(Error::Conflict(format!(
+                "this version has been replaced: open the current version ({current})"
+            )));
         }
     }
     if let Some(d) = p.draft_version_id {
@@ -1555,14 +1628,18 @@ pub fn end(ctx: &mut Ctx<'_>, args: EndArgs) -> Result<Plan> {
     match p.status.as_str() {
         "agreed" => {}
         "under_review" => {
-            return Err(Error::Conflict("a review of this plan is in progress: complete or cancel it before ending the plan".to_string()))
+            return Err(Error::Conflict(
+                "a review of this plan is in progress: complete or cancel it before ending the plan".to_string(),
+            ))
         }
         "draft" => return Err(Error::Conflict("this plan was never agreed: discard the draft instead".to_string())),
         "ended" => return Err(Error::Conflict("this plan has already ended".to_string())),
         _ => return Err(Error::Conflict("this version has been replaced: end the current version".to_string())),
     }
     if p.draft_version_id.is_some() {
-        return Err(Error::Conflict("a draft new version of this plan is waiting: discard it before ending the plan".to_string()));
+        return Err(Error::Conflict(
+            "a draft new version of this plan is waiting: discard it before ending the plan".to_string(),
+        ));
     }
     let mut c = Check::new("");
     let reason = c.required_choice("reason", &args.reason, PlanEndReason::parse, "choose why the plan is ending");
@@ -1599,9 +1676,13 @@ pub fn action_update(ctx: &mut Ctx<'_>, args: ActionUpdateArgs) -> Result<Plan> 
         .ok_or(Error::NotFound { what: "that action" })?;
     match status.as_str() {
         "agreed" => {}
-        "draft" => return Err(Error::Conflict("this plan is a draft: change the action in the plan itself".to_string())),
+        "draft" => {
+            return Err(Error::Conflict("this plan is a draft: change the action in the plan itself".to_string()))
+        }
         "under_review" => {
-            return Err(Error::Conflict("a review of this plan is in progress: record the action's progress in the review".to_string()))
+            return Err(Error::Conflict(
+                "a review of this plan is in progress: record the action's progress in the review".to_string(),
+            ))
         }
         _ => return Err(Error::Conflict("this plan is no longer current: its actions cannot change".to_string())),
     }
@@ -1634,7 +1715,7 @@ mod tests {
             assert_eq!(e.field.as_deref(), Some("f"), "{bad}");
             assert!(e.message.starts_with("enter the amount in pounds, £0 or more"), "{bad}: {}", e.message);
         }
-        assert_eq!(parse_money("f", "Amount", &MoneyInput::Number(-1.0)).unwrap_err().to_string().contains("£0 or more"), true);
+        assert!(parse_money("f", "Amount", &MoneyInput::Number(-1.0)).unwrap_err().to_string().contains("£0 or more"));
         assert_eq!(parse_money("f", "Amount", &MoneyInput::Number(99.99)).unwrap(), Some(9999));
     }
 

@@ -5,6 +5,7 @@
 //! carers-desk-cli --db carers.sqlite3 demo-data --carers 5000 --seed 7
 //! carers-desk-cli commands
 //! carers-desk-cli --db carers.sqlite3 call carer_search '{"query": "smi"}'
+//! carers-desk-cli --db carers.sqlite3 print plan 12 --out plan.pdf [--contingency]
 //! ```
 //!
 //! `call` prints the JSON result (exit 0) or the JSON error `{code, message, field, errors}`
@@ -47,11 +48,30 @@ enum Cmd {
     },
     /// List every command with its arguments (JSON Schema), as JSON.
     Commands,
+    /// Print a document to PDF.
+    Print {
+        #[command(subcommand)]
+        what: PrintWhat,
+    },
     /// Run one command with JSON arguments ('-' reads them from standard input).
     Call {
         command: String,
         #[arg(default_value = "{}")]
         args: String,
+    },
+}
+
+#[derive(Subcommand)]
+enum PrintWhat {
+    /// A support plan version (its id, as `plan_get` takes), or its contingency plan alone.
+    Plan {
+        id: i64,
+        /// The PDF file to write.
+        #[arg(long)]
+        out: PathBuf,
+        /// Print only the contingency (emergency) plan.
+        #[arg(long)]
+        contingency: bool,
     },
 }
 
@@ -98,6 +118,11 @@ fn main() -> ExitCode {
         Cmd::DemoData { carers, seed } => {
             desk.call(&ctx, "demo_data_load", serde_json::json!({ "carers": carers, "seed": seed }))
         }
+        Cmd::Print { what: PrintWhat::Plan { id, out, contingency } } => desk.call(
+            &ctx,
+            "plan_print",
+            serde_json::json!({ "id": id, "part": if contingency { "contingency" } else { "plan" }, "path": out }),
+        ),
         Cmd::Call { command, args } => {
             let text = if args == "-" {
                 let mut s = String::new();

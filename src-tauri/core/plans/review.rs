@@ -15,8 +15,8 @@ use serde::{Deserialize, Serialize};
 
 use super::{ActionStatus, Plan};
 use crate::carers::IdArgs;
-use crate::context::{Ctx, Touched};
 use crate::choices::Choice;
+use crate::context::{Ctx, Touched};
 use crate::dates;
 use crate::error::{Error, FieldError, Result};
 use crate::reviews;
@@ -174,7 +174,8 @@ pub struct SaveArgs {
     pub next_review_due: Option<String>,
 }
 
-const COLUMNS: &str = "r.id, r.plan_id, p.reference, p.version, r.new_plan_id, p.carer_id, r.status, r.planned, r.reason,
+const COLUMNS: &str =
+    "r.id, r.plan_id, p.reference, p.version, r.new_plan_id, p.carer_id, r.status, r.planned, r.reason,
     r.review_date, r.outcome_progress, r.action_progress, r.caring_changes, r.new_assessment_needed,
     r.new_assessment_note, r.next_review_due, r.created_at, r.created_by, r.updated_at, r.updated_by,
     r.completed_at, r.completed_by, c.first_name, c.last_name";
