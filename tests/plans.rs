@@ -633,3 +633,20 @@ fn a_long_plan_prints_to_a4_over_several_pages_with_every_page_marked() {
     assert_eq!(o.status.code(), Some(1));
     assert_eq!(crate::cli::json(&o)["code"], "not_found");
 }
+
+#[test]
+fn demo_data_has_agreed_plans_some_reviewed_and_some_work_due() {
+    let desk = desk();
+    let counts = call(&desk, "demo_data_load", json!({"carers": 300, "seed": 7}));
+    let made = counts["plans_created"].as_u64().unwrap();
+    assert!((50..=120).contains(&made), "{made}");
+    let lists = call(&desk, "plans_due", json!({}));
+    let home = call(&desk, "home", json!({}));
+    assert_eq!(home["plans"]["reviews_overdue"], lists["overdue_count"]);
+    assert_eq!(home["plans"]["actions_overdue"], lists["actions_overdue_count"]);
+    assert!(lists["overdue_count"].as_u64().unwrap() > 0, "something to show on the home screen");
+    assert!(lists["overdue_count"].as_u64().unwrap() < made / 3, "but most plans are reviewed on time");
+    assert!(home["recently_viewed"].as_array().unwrap().is_empty(), "made-up plans are not 'recently viewed'");
+    let reviewed = call(&desk, "plan_get", json!({"id": lists["overdue"][0]["plan_id"]}));
+    assert_eq!(reviewed["status"], "agreed");
+}

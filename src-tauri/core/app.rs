@@ -74,7 +74,11 @@ pub fn choose(ctx: &mut Ctx<'_>, args: ChooseArgs) -> Result<DemoCounts> {
             if carers > 0 {
                 return Err(Error::Conflict("demo data is only added to an empty register".into()));
             }
-            demo::generate(ctx, args.carers.unwrap_or(FIRST_RUN_DEMO_CARERS).clamp(1, 100_000), args.seed.unwrap_or(1))?
+            demo::generate_with_plans(
+                ctx,
+                args.carers.unwrap_or(FIRST_RUN_DEMO_CARERS).clamp(1, 100_000),
+                args.seed.unwrap_or(1),
+            )?
         }
         other => {
             return Err(Error::field("choice", format!("choose \"empty\" or \"demo\" ('{other}' is not a choice)")));

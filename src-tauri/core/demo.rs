@@ -242,6 +242,7 @@ pub struct DemoCounts {
     pub carers_created: u64,
     pub cared_for_created: u64,
     pub notes_created: u64,
+    pub plans_created: u64,
 }
 
 /// Adds `n` made-up carers (with cared-for people, links and notes) from `seed`.
@@ -511,5 +512,132 @@ pub fn load(ctx: &mut Ctx<'_>, args: LoadArgs) -> Result<DemoCounts> {
     if !(1..=1_000_000).contains(&args.carers) {
         return Err(Error::field("carers", "choose between 1 and 1,000,000 carers"));
     }
-    generate(ctx, args.carers, args.seed)
+    generate_with_plans(ctx, args.carers, args.seed)
+}
+
+/// [`generate`], then agreed support plans for some of the new carers ([`plans`]).
+pub fn generate_with_plans(ctx: &mut Ctx<'_>, n: u32, seed: u64) -> Result<DemoCounts> {
+    let before: i64 = ctx.tx.query_row("SELECT COALESCE(MAX(id), 0) FROM carers", [], |r| r.get(0))?;
+    let mut counts = generate(ctx, n, seed)?;
+    counts.plans_created = plans(ctx, before, seed)?;
+    Ok(counts)
+}
+
+/// At most this many demo support plans per load (they go through the plan commands' own
+/// checks, so a big load for benchmarks stays quick).
+const DEMO_PLANS_MAX: usize = 120;
+
+const DEMO_ACTIONS: &[(&str, &str, &str)] = &[
+    ("benefits_check", "Carer's Allowance and benefits check", "Welfare rights adviser"),
+    ("short_breaks", "Four hours of sitting service a week so I can go swimming", "Sitting service"),
+    ("gp_registration_health_check", "Register as a carer with the GP and book a health check", "Carer"),
+    ("emergency_plan", "Write down the emergency plan and share it with my sister", "Support worker"),
+    ("peer_support_group", "Try the Tuesday carers' group", "Carer"),
+    ("counselling", "Referral for six counselling sessions", "Support worker"),
+];
+
+/// Agreed support plans for about one in three of the open adult carers just added, started
+/// between 14 months and 2 weeks ago, so the home screen has reviews due, reviews overdue and
+/// actions overdue to show.
+fn plans(ctx: &mut Ctx<'_>, after_id: i64, seed: u64) -> Result<u64> {
+    use crate::plans::{self, ActionInput, CreateArgs, SaveArgs};
+    let today = ctx.today();
+    let adult = crate::search::latest_birth_for_age(today, 18).format("%Y-%m-%d").to_string();
+    let ids: Vec<i64> = ctx
+        .tx
+        .prepare("SELECT id FROM carers WHERE id > ?1 AND status = 'open' AND date_of_birth <= ?2 ORDER BY id")?
+        .query_map(rusqlite::params![after_id, adult], |r| r.get(0))?
+        .collect::<rusqlite::Result<_>>()?;
+    let mut rng = ChaCha8Rng::seed_from_u64(seed ^ 0x5eed_91a5);
+    let mut made = 0;
+    for id in ids.into_iter().step_by(3).take(DEMO_PLANS_MAX) {
+        let start = today - Days::new(rng.random_range(14..430));
+        let iso = |d: NaiveDate| d.format("%Y-%m-%d").to_string();
+        let plan = plans::create(ctx, CreateArgs { carer_id: id, assessment_id: None, light_touch: true })?;
+        let actions = (0..rng.random_range(1..4))
+            .map(|_| {
+                let (support, what, who) = *pick(&mut rng, DEMO_ACTIONS);
+                let due = start + Days::new(rng.random_range(14..120));
+                let status = if due < today && rng.random_bool(0.85) { "done" } else { "planned" };
+                ActionInput {
+                    support: Some(support.to_string()),
+                    description: Some(what.to_string()),
+                    who: Some(who.to_string()),
+                    due_on: Some(iso(due)),
+                    status: Some(status.to_string()),
+                    ..ActionInput::default()
+                }
+            })
+            .collect();
+        plans::save(
+            ctx,
+            SaveArgs {
+                id: plan.id,
+                start_date: Some(iso(start)),
+                advice_given: Some(
+                    "Information about Carer's Allowance, the local carers' café and the council's carers' breaks scheme."
+                        .to_string(),
+                ),
+                outcomes: Some(vec!["I want to know where to turn if things get harder".to_string()]),
+                actions: Some(actions),
+                agreed_on: Some(iso(start)),
+                agreement_method: Some(pick(&mut rng, &["in_person", "phone"][..]).to_string()),
+                worker_name: Some("Demo Worker".to_string()),
+                ..SaveArgs::default()
+            },
+        )?;
+        let agreed = plans::agree(ctx, crate::carers::IdArgs { id: plan.id })?;
+        made += 1;
+        // Most plans past their first review date have had it; one in eight is overdue.
+        let first_due = crate::reviews::first_review_due(start, &crate::settings::load(ctx.tx)?);
+        let reviewed_on = first_due + Days::new(rng.random_range(0..10));
+        if reviewed_on < today && !rng.random_bool(0.125) {
+            demo_review(ctx, &agreed, reviewed_on, &mut rng)?;
+        }
+    }
+    // Made-up plans are not "recently viewed" by anyone.
+    ctx.touched.clear();
+    Ok(made)
+}
+
+/// A completed planned review of a demo plan on `date`: every outcome partly achieved, every
+/// action's status kept, the updated plan agreed the same day.
+fn demo_review(ctx: &mut Ctx<'_>, plan: &crate::plans::Plan, date: NaiveDate, rng: &mut ChaCha8Rng) -> Result<()> {
+    use crate::plans::review::{self, ActionInput, OutcomeInput, SaveArgs, StartArgs};
+    let iso = date.format("%Y-%m-%d").to_string();
+    let r = review::start(ctx, StartArgs { plan_id: plan.id, planned: true, reason: None })?;
+    review::save(
+        ctx,
+        SaveArgs {
+            id: r.id,
+            review_date: Some(iso.clone()),
+            outcomes: Some(
+                r.outcomes
+                    .iter()
+                    .map(|o| OutcomeInput {
+                        position: o.position,
+                        progress: Some("partly_achieved".into()),
+                        note: None,
+                    })
+                    .collect(),
+            ),
+            actions: Some(
+                r.actions.iter().map(|a| ActionInput { key: a.key, status: a.status.clone(), note: None }).collect(),
+            ),
+            caring_changes: Some(pick(rng, &["No change", "Caring a little more at weekends"][..]).to_string()),
+            new_assessment_needed: Some(false),
+            ..SaveArgs::default()
+        },
+    )?;
+    crate::plans::save(
+        ctx,
+        crate::plans::SaveArgs {
+            id: r.new_plan_id,
+            agreed_on: Some(iso),
+            agreement_method: Some("phone".to_string()),
+            ..crate::plans::SaveArgs::default()
+        },
+    )?;
+    review::complete(ctx, crate::carers::IdArgs { id: r.id })?;
+    Ok(())
 }
