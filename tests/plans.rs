@@ -27,38 +27,18 @@ fn err_on(desk: &carers_desk::Desk, day: &str, command: &str, args: Value) -> ca
 
 /// A completed adult assessment with two needs, the carer eligible.
 fn completed_assessment(desk: &carers_desk::Desk, carer: i64) -> Value {
+    use crate::assessments::{adult_rest, all_achieved, wellbeing};
     let a = call(desk, "assessment_start", json!({"carer_id": carer, "type": "adult"}));
-    let outcomes: serde_json::Map<String, Value> = carers_desk::eligibility::Outcome::ALL
-        .iter()
-        .map(|o| (o.code().to_string(), json!({"achieved": true})))
-        .collect();
-    let mut outcomes = Value::Object(outcomes);
-    outcomes["recreation"] = json!({"achieved": false, "reasons": ["needs_assistance"]});
-    let wellbeing: serde_json::Map<String, Value> = carers_desk::eligibility::WellbeingArea::ALL
-        .iter()
-        .map(|w| (w.code().to_string(), json!({"impact": "some"})))
-        .collect();
+    let mut answers = adult_rest();
+    answers["outcomes"] = all_achieved();
+    answers["outcomes"]["recreation"] = json!({"achieved": false, "reasons": ["needs_assistance"]});
+    answers["wellbeing"] = wellbeing("some");
+    answers["carer_outcomes"] = json!("I want a night's sleep each week\n- I want to keep my job");
+    answers["involved_names"] = json!("Dr Patel (GP)");
     call(
         desk,
         "assessment_save",
-        json!({"id": a["id"], "answers": {
-            "cared_for_who": "My mum, who has dementia",
-            "care_provided": "Personal care, meals, medication, nights",
-            "hours_band": "h50_plus",
-            "able_to_continue": true,
-            "willing_to_continue": true,
-            "working_well": "My sister visits on Sundays",
-            "needs_from_necessary_care": true,
-            "health_deteriorating_or_at_risk": true,
-            "significant_impact_on_wellbeing": true,
-            "impact_reasoning": "Broken sleep every night for a year",
-            "carer_outcomes": "I want a night's sleep each week\n- I want to keep my job",
-            "involved": ["carer", "cared_for"],
-            "involved_names": "Dr Patel (GP)",
-            "consent_to_assessment": true,
-            "outcomes": outcomes,
-            "wellbeing": Value::Object(wellbeing),
-        }, "needs": [
+        json!({"id": a["id"], "answers": answers, "needs": [
             {"description": "A regular break from caring at night", "outcome": "recreation", "wellbeing_area": "health"},
             {"description": "Help to stay in work", "wellbeing_area": "work_education_recreation"},
         ]}),
