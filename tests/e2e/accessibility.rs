@@ -188,6 +188,8 @@ async fn every_screen_meets_wcag_2_2_aa_as_far_as_axe_can_tell() {
     app.wait_for("#plan-form").await;
     app.wait_for("#plan-determination").await;
     assert_accessible(&app, "support plan draft", &mut failures).await;
+    app.click("#plan-parts a[href='#plan-needs']").await;
+    app.screenshot("plan-draft-from-assessment").await;
     app.click("#agree-plan").await;
     app.wait_for("#error-summary").await;
     assert_accessible(&app, "support plan draft with errors", &mut failures).await;

@@ -11,7 +11,7 @@ import { formatDate, sentence } from './format.js';
 import { showErrors, clearErrors } from './forms.js';
 import {
   textField, selectField, radioField, checkboxesField, checkboxField, part, listEditor, YES_NO,
-  readText, readChoice, readYesNo, readTicked, readChecked, mapErrors, showQuietErrors, saveStatus, topKey, nearestWrapper,
+  readText, readChoice, readYesNo, readTicked, readChecked, mapErrors, showQuietErrors, saveStatus, topKey, nearestWrapper, jumpNav,
 } from './plan-fields.js';
 import { planView, planHead } from './plan-view.js';
 
@@ -83,8 +83,8 @@ function draftEditor(main, first, ctx, review) {
       return h('div', { class: 'plan-row' },
         textField(p('description'), 'What is the need?', n.description, { long: true, rows: 2 }),
         h('div', { class: 'form__row' },
-          selectField(p('outcome'), 'Related outcome (optional)', lists.eligibility_outcome || [], n.outcome, { blank: 'None' }),
-          selectField(p('wellbeing_area'), 'Related wellbeing area (optional)', lists.wellbeing_area || [], n.wellbeing_area, { blank: 'None' })),
+          selectField(p('outcome'), 'Related outcome (optional)', capitalised(lists.eligibility_outcome), n.outcome, { blank: 'None' }),
+          selectField(p('wellbeing_area'), 'Related wellbeing area (optional)', capitalised(lists.wellbeing_area), n.wellbeing_area, { blank: 'None' })),
         h('div', { class: 'form__row' },
           selectField(p('eligibility'), 'Eligibility', opts.need_eligibility || [], n.eligibility, { blank: null })),
         textField(p('eligibility_note'), 'Note about eligibility (optional)', n.eligibility_note, { long: true, rows: 2 }),
@@ -258,7 +258,11 @@ function draftEditor(main, first, ctx, review) {
     agreeBox);
 
   append(main, planHead(plan, ctx, review),
-    h('div', { class: 'assessment-top' }, h('div', { class: 'assessment-top__nav' }), status.element),
+    h('div', { class: 'assessment-top' }, h('div', { class: 'assessment-top__nav' }, jumpNav('plan-parts', 'Parts of the plan', [
+      { id: 'plan-needs', title: 'Needs' }, { id: 'plan-outcomes', title: 'Outcomes' }, { id: 'plan-actions', title: 'Actions' },
+      { id: 'plan-money', title: 'Money' }, { id: 'plan-advice', title: 'Advice and information' }, { id: 'plan-involved', title: 'Who was involved' },
+      { id: 'plan-contingency', title: 'Contingency plan' }, { id: 'plan-agreement', title: 'Agreement' },
+    ])), status.element),
     h('div', { class: 'assessment-layout' },
       h('div', { class: 'assessment-layout__form' }, formEl),
       h('aside', { class: 'assessment-layout__side preview', tabindex: '0', 'aria-labelledby': 'missing-title' },
@@ -420,6 +424,11 @@ function draftEditor(main, first, ctx, review) {
     window.removeEventListener('pagehide', flushNow);
     flushNow();
   };
+}
+
+/** A list's labels as sentences (the assessment lists are lower case, to sit inside sentences). */
+function capitalised(list) {
+  return (list || []).map((o) => ({ ...o, label: sentence(o.label) }));
 }
 
 function short(text) {

@@ -11,7 +11,7 @@ import { formatDate, sentence } from './format.js';
 import { showErrors, clearErrors } from './forms.js';
 import {
   textField, selectField, radioField, part, YES_NO, readText, readChoice, readYesNo, mapErrors, showQuietErrors,
-  saveStatus, nearestWrapper, row,
+  saveStatus, nearestWrapper, row, jumpNav,
 } from './plan-fields.js';
 
 const SAVE_DELAY = 600;
@@ -114,7 +114,11 @@ function editor(main, head, first, opts) {
         h('button', { type: 'button', class: 'button button--warning', id: 'cancel-review', onclick: cancel }, 'Cancel review'))));
 
   append(main, head,
-    h('div', { class: 'assessment-top' }, h('div', { class: 'assessment-top__nav' }), status.element),
+    h('div', { class: 'assessment-top' }, h('div', { class: 'assessment-top__nav' }, jumpNav('review-parts', 'Parts of the review', [
+      { id: 'review-about', title: 'The review' }, { id: 'review-outcomes', title: 'Outcomes' }, { id: 'review-actions', title: 'Actions' },
+      { id: 'review-changes', title: 'Changes' }, { id: 'review-assessment', title: 'New assessment' }, { id: 'review-next', title: 'Next review' },
+      { id: 'review-plan', title: 'The updated plan' },
+    ])), status.element),
     h('div', { class: 'assessment-layout' },
       h('div', { class: 'assessment-layout__form' }, formEl),
       h('aside', { class: 'assessment-layout__side preview', tabindex: '0', 'aria-labelledby': 'review-missing-title' },
@@ -187,7 +191,7 @@ function editor(main, head, first, opts) {
     replace(missingBox, missing.length
       ? [own.length ? h('ul', { class: 'plan-missing', id: 'review-missing-list' }, own.map((m) => h('li', null, fieldLink(m)))) : null,
         inPlan.length ? [h('h3', { class: 'plan-sub' }, 'In the updated plan'),
-          h('ul', { class: 'plan-missing' }, inPlan.map((m) => h('li', null, sentence(m.message)))),
+          h('ul', { class: 'plan-missing' }, inPlan.map((m) => h('li', null, sentence(withoutPrefix(m.message))))),
           h('p', null, h('a', { href: `#/plans/${review.new_plan_id}` }, 'Open the updated plan to put these right'))] : null]
       : h('p', { class: 'preview__ready', id: 'review-ready' }, 'Everything needed is there: the review can be completed.'));
   }
@@ -216,7 +220,7 @@ function editor(main, head, first, opts) {
     showErrors(formEl, mapped);
     replace(planErrors, inPlan.length ? h('div', { class: 'notice notice--error', id: 'updated-plan-problems' },
       h('p', { class: 'notice__title' }, 'The updated plan is not ready to be agreed'),
-      h('ul', null, inPlan.map((e) => h('li', null, sentence(e.message)))),
+      h('ul', null, inPlan.map((e) => h('li', null, sentence(withoutPrefix(e.message))))),
       h('p', null, h('a', { href: `#/plans/${review.new_plan_id}` }, 'Open the updated plan to put these right'))) : null);
   }
 
@@ -268,4 +272,9 @@ function editor(main, head, first, opts) {
     window.removeEventListener('pagehide', flushNow);
     flushNow();
   };
+}
+
+/** The core starts the updated plan's messages with "in the updated plan:"; under a heading saying so, leave it out. */
+function withoutPrefix(message) {
+  return String(message || '').replace(/^in the updated plan:\s*/i, '');
 }
