@@ -111,6 +111,8 @@ async fn a_light_touch_plan_is_made_agreed_and_reviewed_in_the_window() {
     // The record lists it with the review date.
     go(&app, &format!("/carers/{carer_id}")).await;
     app.wait_for_text("#plan-list", &first_review).await;
+    js(&app, "document.getElementById('support-plans').scrollIntoView()").await;
+    app.screenshot("plan-record-section").await;
     app.click(&format!("#plan-list tr[data-plan-id='{plan_id}'] a")).await;
     app.wait_for("#start-review").await;
 
@@ -157,6 +159,12 @@ async fn a_light_touch_plan_is_made_agreed_and_reviewed_in_the_window() {
     assert_eq!(app.text("#plan-review-due-date").await, after_review, "next review a year after the review");
     app.wait_for_text("#plan-reviews", &format!("Planned review on {today_uk}")).await;
     app.wait_for_text("#plan-versions", "Version 1").await;
+    app.click("#plan-reviews a").await;
+    app.wait_for("#review-view").await;
+    app.wait_for_text("#review-view", "Partly achieved").await;
+    app.screenshot("plan-review-completed").await;
+    app.client.back().await.expect("back");
+    app.wait_for("#plan-view").await;
     let old = app.invoke("plan_get", json!({ "id": plan_id })).await.expect("old version");
     assert_eq!(old["status"], "superseded");
     app.screenshot("plan-reviewed").await;
@@ -189,6 +197,7 @@ async fn a_light_touch_plan_is_made_agreed_and_reviewed_in_the_window() {
     app.wait_for_text("[data-count='reviews_overdue'] dd", "1").await;
     app.wait_for_text("[data-count='reviews_due_soon'] dd", "1").await;
     app.wait_for_text("[data-count='actions_overdue'] dd", "2").await;
+    app.screenshot("plan-home").await;
     app.click("#home-reviews-overdue").await;
     app.wait_for_text("#reviews-overdue", "Tomasz Nowak").await;
     app.wait_for_text("#reviews-due-soon", "Ifeoma Bello").await;
@@ -328,6 +337,8 @@ async fn an_agreed_plan_is_printed_progressed_reviewed_unplanned_versioned_and_e
     app.select(&format!("[name='items[{i}].suits']"), "all").await;
     app.click("#save-catalogue").await;
     app.wait_for_text("#flash", "Support catalogue saved").await;
+    js(&app, "document.getElementById('support-catalogue').scrollIntoView()").await;
+    app.screenshot("plan-settings-catalogue").await;
     let catalogue = app.invoke("support_catalogue", json!({})).await.expect("catalogue");
     assert!(catalogue["items"].as_array().expect("items").iter().any(|x| x["label"] == "Peer support by phone"));
 

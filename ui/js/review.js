@@ -45,7 +45,7 @@ function readOnly(r) {
         row('Planned', r.planned ? 'Yes' : `No: ${r.reason_label || ''}`),
         row('Changes in the caring situation', r.caring_changes),
         row('New assessment needed', r.new_assessment_needed === true ? 'Yes' : r.new_assessment_needed === false ? 'No' : null),
-        row('Why', r.new_assessment_note),
+        r.new_assessment_needed === true ? row('Why', r.new_assessment_note) : null,
         row('Next review due', formatDate(r.next_review_due)),
         r.status === 'completed' ? row('Updated plan', h('a', { href: `#/plans/${r.new_plan_id}` }, 'The plan agreed at this review')) : null)),
     h('section', { class: 'details-section', 'aria-labelledby': 'rv-outcomes' },

@@ -26,7 +26,7 @@ export function catalogueSection(first) {
           textField(p('label'), `Entry ${i + 1}: name`, item.label, { width: 'long' }),
           selectField(p('group'), `Entry ${i + 1}: group`, catalogue.groups || [], item.group, { blank: 'Choose a group', width: 'medium' }),
           selectField(p('suits'), `Entry ${i + 1}: who it suits`, catalogue.suits || [], item.suits, { blank: 'Choose', width: 'medium' }),
-          checkboxField(p('active'), 'Offered', item.active !== false)));
+          checkboxField(p('active'), ['Offered', h('span', { class: 'visually-hidden' }, ` (entry ${i + 1})`)], item.active !== false)));
     }));
   }
 
