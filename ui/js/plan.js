@@ -351,6 +351,8 @@ function draftEditor(main, first, ctx, review) {
         rows.forEach((li, i) => { const el = li.querySelector('[data-key]'); if (el) el.dataset.key = String(plan.actions[i].key); });
       }
       if (!timer) status.set(lastError ? `Not saved: ${sentence(lastError.errors?.[0]?.message || lastError.message)}` : 'Saved', lastError ? 'error' : 'saved');
+      const start = document.getElementById('plan-start');
+      if (start) start.textContent = `Plan start: ${formatDate(plan.start_date) || 'not set'}`;
       drawMissing();
     })();
     try { await saving; } finally { saving = null; }
