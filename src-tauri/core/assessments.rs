@@ -14,7 +14,6 @@ pub mod forms;
 
 use std::collections::BTreeMap;
 
-use chrono::NaiveDate;
 use rusqlite::{params, Connection, OptionalExtension};
 use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value};
@@ -353,10 +352,7 @@ pub fn start(ctx: &mut Ctx<'_>, args: StartArgs) -> Result<Assessment> {
             "this carer's record is closed: reopen it before starting an assessment".to_string(),
         ));
     }
-    let age = NaiveDate::parse_from_str(&dob, "%Y-%m-%d")
-        .ok()
-        .and_then(|d| crate::dates::age_on(d, ctx.today()))
-        .unwrap_or(0);
+    let age = crate::carers::age_from_iso(&dob, ctx.today());
     let warning = age_warning(kind, preferred.as_deref().unwrap_or(&first), age);
     if let Some(message) = &warning {
         if !args.confirm_age_warning {

@@ -376,8 +376,9 @@ pub fn summary_from_row_at(
     })
 }
 
-fn age_from_iso(dob: &str, today: NaiveDate) -> u32 {
-    NaiveDate::parse_from_str(dob, "%Y-%m-%d").ok().and_then(|d| dates::age_on(d, today)).unwrap_or(0)
+/// Age on `today` from a stored date of birth (0 if it cannot be read).
+pub(crate) fn age_from_iso(dob: &str, today: NaiveDate) -> u32 {
+    dates::from_iso(dob).and_then(|d| dates::age_on(d, today)).unwrap_or(0)
 }
 
 /// Loads a carer's whole record.

@@ -283,13 +283,12 @@ fn conditions_of(conn: &Connection, id: i64) -> rusqlite::Result<Vec<String>> {
 
 /// Age today from a date of birth, or an approximate age carried forward from when it was recorded.
 fn person_age(dob: Option<&str>, approx: Option<u32>, recorded: Option<&str>, today: NaiveDate) -> (Option<u32>, bool) {
-    let parse = |s: &str| NaiveDate::parse_from_str(s, "%Y-%m-%d").ok();
-    if let Some(d) = dob.and_then(parse) {
+    if let Some(d) = dob.and_then(dates::from_iso) {
         return (dates::age_on(d, today), false);
     }
     match approx {
         Some(a) => {
-            let since = recorded.and_then(parse).and_then(|r| dates::age_on(r, today)).unwrap_or(0);
+            let since = recorded.and_then(dates::from_iso).and_then(|r| dates::age_on(r, today)).unwrap_or(0);
             (Some(a + since), true)
         }
         None => (None, false),

@@ -13,6 +13,16 @@ pub struct Choice {
     pub label: &'static str,
 }
 
+/// The `options` entries of these lists: list name → `[{code, label}]`, for the window's
+/// selects.
+macro_rules! choice_lists {
+    ($($t:ty),+ $(,)?) => {{
+        let mut m = serde_json::Map::new();
+        $( m.insert(<$t>::LIST.to_string(), serde_json::to_value(<$t>::choices()).expect("choices serialise")); )+
+        m
+    }};
+}
+
 macro_rules! choice_list {
     ($(#[$doc:meta])* $name:ident, $list:literal { $($variant:ident = $code:literal : $label:literal),+ $(,)? }) => {
         $(#[$doc])*
@@ -243,11 +253,7 @@ choice_list!(
 
 /// Every list, by name, for the window's selects and checkbox groups.
 pub fn all_options() -> serde_json::Map<String, serde_json::Value> {
-    let mut m = serde_json::Map::new();
-    macro_rules! add {
-        ($($t:ty),+) => { $( m.insert(<$t>::LIST.to_string(), serde_json::to_value(<$t>::choices()).expect("choices serialise")); )+ };
-    }
-    add!(
+    choice_lists!(
         Gender,
         Ethnicity,
         ContactMethod,
@@ -262,8 +268,7 @@ pub fn all_options() -> serde_json::Map<String, serde_json::Value> {
         NoteKind,
         Category,
         Status
-    );
-    m
+    )
 }
 
 #[cfg(test)]

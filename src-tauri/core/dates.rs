@@ -36,6 +36,16 @@ pub fn add_months(date: NaiveDate, months: u32) -> NaiveDate {
     date.checked_add_months(Months::new(months)).expect("date within chrono's range")
 }
 
+/// A date as stored: `YYYY-MM-DD`.
+pub fn iso(date: NaiveDate) -> String {
+    date.format("%Y-%m-%d").to_string()
+}
+
+/// A stored `YYYY-MM-DD` date; `None` for anything else.
+pub fn from_iso(text: &str) -> Option<NaiveDate> {
+    NaiveDate::parse_from_str(text, "%Y-%m-%d").ok()
+}
+
 /// The date shown to people: DD/MM/YYYY.
 pub fn uk(date: NaiveDate) -> String {
     date.format("%d/%m/%Y").to_string()

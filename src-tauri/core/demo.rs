@@ -542,7 +542,7 @@ const DEMO_ACTIONS: &[(&str, &str, &str)] = &[
 fn plans(ctx: &mut Ctx<'_>, after_id: i64, seed: u64) -> Result<u64> {
     use crate::plans::{self, ActionInput, CreateArgs, SaveArgs};
     let today = ctx.today();
-    let adult = crate::search::latest_birth_for_age(today, 18).format("%Y-%m-%d").to_string();
+    let adult = crate::dates::iso(latest_birth_for_age(today, 18));
     let ids: Vec<i64> = ctx
         .tx
         .prepare("SELECT id FROM carers WHERE id > ?1 AND status = 'open' AND date_of_birth <= ?2 ORDER BY id")?
@@ -552,7 +552,6 @@ fn plans(ctx: &mut Ctx<'_>, after_id: i64, seed: u64) -> Result<u64> {
     let mut made = 0;
     for id in ids.into_iter().step_by(3).take(DEMO_PLANS_MAX) {
         let start = today - Days::new(rng.random_range(14..430));
-        let iso = |d: NaiveDate| d.format("%Y-%m-%d").to_string();
         let plan = plans::create(ctx, CreateArgs { carer_id: id, assessment_id: None, light_touch: true })?;
         let actions = (0..rng.random_range(1..4))
             .map(|_| {
@@ -563,7 +562,7 @@ fn plans(ctx: &mut Ctx<'_>, after_id: i64, seed: u64) -> Result<u64> {
                     support: Some(support.to_string()),
                     description: Some(what.to_string()),
                     who: Some(who.to_string()),
-                    due_on: Some(iso(due)),
+                    due_on: Some(crate::dates::iso(due)),
                     status: Some(status.to_string()),
                     ..ActionInput::default()
                 }
@@ -573,14 +572,14 @@ fn plans(ctx: &mut Ctx<'_>, after_id: i64, seed: u64) -> Result<u64> {
             ctx,
             SaveArgs {
                 id: plan.id,
-                start_date: Some(iso(start)),
+                start_date: Some(crate::dates::iso(start)),
                 advice_given: Some(
                     "Information about Carer's Allowance, the local carers' café and the council's carers' breaks scheme."
                         .to_string(),
                 ),
                 outcomes: Some(vec!["I want to know where to turn if things get harder".to_string()]),
                 actions: Some(actions),
-                agreed_on: Some(iso(start)),
+                agreed_on: Some(crate::dates::iso(start)),
                 agreement_method: Some(pick(&mut rng, &["in_person", "phone"][..]).to_string()),
                 worker_name: Some("Demo Worker".to_string()),
                 ..SaveArgs::default()
@@ -604,7 +603,7 @@ fn plans(ctx: &mut Ctx<'_>, after_id: i64, seed: u64) -> Result<u64> {
 /// action's status kept, the updated plan agreed the same day.
 fn demo_review(ctx: &mut Ctx<'_>, plan: &crate::plans::Plan, date: NaiveDate, rng: &mut ChaCha8Rng) -> Result<()> {
     use crate::plans::review::{self, ActionInput, OutcomeInput, SaveArgs, StartArgs};
-    let iso = date.format("%Y-%m-%d").to_string();
+    let iso = crate::dates::iso(date);
     let r = review::start(ctx, StartArgs { plan_id: plan.id, planned: true, reason: None })?;
     review::save(
         ctx,

@@ -534,11 +534,7 @@ fn capitalise(s: &str) -> String {
 
 /// Every list in this module, by name, in the form of [`crate::choices::all_options`].
 pub fn options() -> serde_json::Map<String, serde_json::Value> {
-    let mut m = serde_json::Map::new();
-    m.insert(Outcome::LIST.into(), serde_json::to_value(Outcome::choices()).expect("choices serialise"));
-    m.insert(UnableReason::LIST.into(), serde_json::to_value(UnableReason::choices()).expect("choices serialise"));
-    m.insert(WellbeingArea::LIST.into(), serde_json::to_value(WellbeingArea::choices()).expect("choices serialise"));
-    m
+    choice_lists!(Outcome, UnableReason, WellbeingArea)
 }
 
 #[cfg(test)]

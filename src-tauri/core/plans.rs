@@ -113,11 +113,7 @@ choice_list!(
 
 /// Labels the window and the PDF show for a plan's lists.
 pub fn options() -> serde_json::Map<String, serde_json::Value> {
-    let mut m = serde_json::Map::new();
-    macro_rules! add {
-        ($($t:ty),+) => { $( m.insert(<$t>::LIST.to_string(), serde_json::to_value(<$t>::choices()).expect("choices serialise")); )+ };
-    }
-    add!(
+    choice_lists!(
         PlanStatus,
         NeedEligibility,
         WillMeet,
@@ -127,8 +123,7 @@ pub fn options() -> serde_json::Map<String, serde_json::Value> {
         PlanEndReason,
         review::OutcomeProgress,
         review::UnplannedReason
-    );
-    m
+    )
 }
 
 /// A need in the plan.
@@ -553,11 +548,7 @@ fn from_row(r: &rusqlite::Row<'_>, today: NaiveDate) -> rusqlite::Result<Plan> {
             copies_held_by: r.get(28)?,
         },
         cared_for: vec![],
-        review_status: review_due
-            .as_deref()
-            .filter(|_| live)
-            .and_then(|d| NaiveDate::parse_from_str(d, "%Y-%m-%d").ok())
-            .map(|d| reviews::review_status(d, today)),
+        review_status: review_status_of(review_due.as_deref().filter(|_| live), today),
         review_due: review_due.filter(|_| live),
         ended_on: r.get(30)?,
         end_reason: end_reason.map(|e| e.code().to_string()),
@@ -623,7 +614,7 @@ fn outcomes_of(conn: &Connection, id: i64) -> Result<Vec<String>> {
 /// Whether an action with this status and date is overdue on `today`.
 pub fn action_overdue(status: ActionStatus, due_on: Option<&str>, today: NaiveDate) -> bool {
     matches!(status, ActionStatus::Planned | ActionStatus::InProgress)
-        && due_on.and_then(|d| NaiveDate::parse_from_str(d, "%Y-%m-%d").ok()).is_some_and(|d| d < today)
+        && due_on.and_then(dates::from_iso).is_some_and(|d| d < today)
 }
 
 fn actions_of(conn: &Connection, id: i64, today: NaiveDate) -> Result<Vec<PlanAction>> {
@@ -696,12 +687,31 @@ fn versions_of(conn: &Connection, reference: &str) -> Result<Vec<VersionSummary>
     Ok(rows.collect::<rusqlite::Result<_>>()?)
 }
 
+/// Whether and how a live plan's review stands on `today`, from its stored due date.
+fn review_status_of(due: Option<&str>, today: NaiveDate) -> Option<ReviewStatus> {
+    due.and_then(dates::from_iso).map(|d| reviews::review_status(d, today))
+}
+
+/// When the plan (version 1 of the line `reference`) started: reviews count from it.
+fn plan_started(conn: &Connection, reference: &str) -> Result<Option<NaiveDate>> {
+    Ok(conn
+        .query_row("SELECT start_date FROM support_plans WHERE reference = ?1 AND version = 1", [reference], |r| {
+            r.get::<_, Option<NaiveDate>>(0)
+        })
+        .optional()?
+        .flatten())
+}
+
+/// The review whose updated plan this draft is, if it is one.
+fn review_making(conn: &Connection, plan_id: i64) -> Result<Option<i64>> {
+    Ok(conn.query_row("SELECT id FROM plan_reviews WHERE new_plan_id = ?1", [plan_id], |r| r.get(0)).optional()?)
+}
+
 /// The whole plan version.
 pub fn load(conn: &Connection, id: i64, today: NaiveDate) -> Result<Plan> {
     let mut p = load_without_missing(conn, id, today)?;
     if p.status == "draft" {
-        let settings = settings::load(conn)?;
-        p.missing = match agreement_check(&p, &settings, today) {
+        p.missing = match agreement_check(&p, today) {
             Ok(()) => vec![],
             Err(Error::Validation(es)) => es,
             Err(e) => return Err(e),
@@ -718,12 +728,7 @@ fn load_without_missing(conn: &Connection, id: i64, today: NaiveDate) -> Result<
     p.actions = actions_of(conn, id, today)?;
     p.cared_for = cared_for_of(conn, p.carer_id)?;
     p.versions = versions_of(conn, &p.reference)?;
-    p.plan_started = conn
-        .query_row("SELECT start_date FROM support_plans WHERE reference = ?1 AND version = 1", [&p.reference], |r| {
-            r.get(0)
-        })
-        .optional()?
-        .flatten();
+    p.plan_started = iso(plan_started(conn, &p.reference)?);
     p.next_id = conn.query_row("SELECT id FROM support_plans WHERE previous_id = ?1", [id], |r| r.get(0)).optional()?;
     if let Some(aid) = p.assessment_id {
         let (reference, kind, assessed_on): (String, AssessmentType, Option<String>) =
@@ -744,8 +749,7 @@ fn load_without_missing(conn: &Connection, id: i64, today: NaiveDate) -> Result<
         )
         .optional()?;
     if let Some(next) = p.next_id {
-        let in_review: bool =
-            conn.query_row("SELECT EXISTS (SELECT 1 FROM plan_reviews WHERE new_plan_id = ?1)", [next], |r| r.get(0))?;
+        let in_review = review_making(conn, next)?.is_some();
         let next_status: String =
             conn.query_row("SELECT status FROM support_plans WHERE id = ?1", [next], |r| r.get(0))?;
         if !in_review && next_status == "draft" {
@@ -914,10 +918,7 @@ pub fn list(ctx: &mut Ctx<'_>, args: CarerArgs) -> Result<Vec<PlanSummary>> {
             status_label: status.label().to_string(),
             light_touch: r.get(4)?,
             start_date: r.get(5)?,
-            review_status: due
-                .as_deref()
-                .and_then(|d| NaiveDate::parse_from_str(d, "%Y-%m-%d").ok())
-                .map(|d| reviews::review_status(d, today)),
+            review_status: review_status_of(due.as_deref(), today),
             review_due: due,
             actions: r.get(7)?,
             actions_open: r.get(8)?,
@@ -971,7 +972,7 @@ struct CheckedAction {
 }
 
 fn iso(d: Option<NaiveDate>) -> Option<String> {
-    d.map(|d| d.format("%Y-%m-%d").to_string())
+    d.map(dates::iso)
 }
 
 fn money_text(pounds: &Option<String>) -> Option<MoneyInput> {
@@ -1248,12 +1249,12 @@ fn check_content(input: &SaveArgs, support_codes: &BTreeSet<String>, today: Naiv
 }
 
 /// Everything a plan needs before it is agreed (s25), as field errors.
-fn agreement_check(p: &Plan, _settings: &Settings, today: NaiveDate) -> Result<()> {
+fn agreement_check(p: &Plan, today: NaiveDate) -> Result<()> {
     let mut c = Check::new("");
     if p.start_date.is_none() {
         c.fail("start_date", "enter the date the plan starts");
     }
-    match p.agreed_on.as_deref().and_then(|d| NaiveDate::parse_from_str(d, "%Y-%m-%d").ok()) {
+    match p.agreed_on.as_deref().and_then(dates::from_iso) {
         None => c.fail("agreed_on", "enter the date the carer agreed the plan"),
         Some(d) if d > today => c.fail("agreed_on", "the date the carer agreed cannot be in the future"),
         Some(_) => {}
@@ -1470,13 +1471,7 @@ fn completed_reviews(conn: &Connection, reference: &str) -> Result<Vec<(reviews:
 /// When the line's next review is due: the date the latest review set, or the settings' rule
 /// from the plan's start and the reviews held.
 pub fn line_review_due(conn: &Connection, reference: &str, settings: &Settings) -> Result<Option<NaiveDate>> {
-    let start: Option<NaiveDate> = conn
-        .query_row("SELECT start_date FROM support_plans WHERE reference = ?1 AND version = 1", [reference], |r| {
-            r.get(0)
-        })
-        .optional()?
-        .flatten();
-    let Some(start) = start else { return Ok(None) };
+    let Some(start) = plan_started(conn, reference)? else { return Ok(None) };
     let held = completed_reviews(conn, reference)?;
     let list: Vec<reviews::Review> = held.iter().map(|(r, _)| *r).collect();
     let latest = reviews::latest_review(&list).copied();
@@ -1500,8 +1495,8 @@ pub fn recompute_review_dues(conn: &Connection, settings: &Settings) -> Result<u
 /// Makes a checked draft the agreed version: the version it replaces (if any) is superseded,
 /// and the next review date is set.
 fn make_agreed(ctx: &Ctx<'_>, p: &Plan) -> Result<()> {
+    agreement_check(p, ctx.today())?;
     let settings = settings::load(ctx.tx)?;
-    agreement_check(p, &settings, ctx.today())?;
     let now = ctx.now();
     let by = ctx.actor().name.clone();
     if let Some(prev) = p.previous_id {
@@ -1522,9 +1517,7 @@ fn make_agreed(ctx: &Ctx<'_>, p: &Plan) -> Result<()> {
 
 pub fn agree(ctx: &mut Ctx<'_>, args: IdArgs) -> Result<Plan> {
     let p = draft_of(ctx.tx, args.id, ctx.today())?;
-    let in_review: bool =
-        ctx.tx.query_row("SELECT EXISTS (SELECT 1 FROM plan_reviews WHERE new_plan_id = ?1)", [p.id], |r| r.get(0))?;
-    if in_review {
+    if review_making(ctx.tx, p.id)?.is_some() {
         return Err(Error::Conflict(
             "this is the updated plan of a review: complete the review to agree it".to_string(),
         ));
@@ -1613,9 +1606,7 @@ pub fn new_version(ctx: &mut Ctx<'_>, args: IdArgs) -> Result<Plan> {
 /// cancel the review instead).
 pub fn discard(ctx: &mut Ctx<'_>, args: IdArgs) -> Result<Plan> {
     let p = draft_of(ctx.tx, args.id, ctx.today())?;
-    let in_review: bool =
-        ctx.tx.query_row("SELECT EXISTS (SELECT 1 FROM plan_reviews WHERE new_plan_id = ?1)", [p.id], |r| r.get(0))?;
-    if in_review {
+    if review_making(ctx.tx, p.id)?.is_some() {
         return Err(Error::Conflict("this draft belongs to a review: cancel the review instead".to_string()));
     }
     ctx.tx.execute("DELETE FROM support_plans WHERE id = ?1", [p.id])?;
@@ -1643,7 +1634,7 @@ pub fn end(ctx: &mut Ctx<'_>, args: EndArgs) -> Result<Plan> {
     }
     let mut c = Check::new("");
     let reason = c.required_choice("reason", &args.reason, PlanEndReason::parse, "choose why the plan is ending");
-    let start = p.plan_started.as_deref().and_then(|d| NaiveDate::parse_from_str(d, "%Y-%m-%d").ok());
+    let start = p.plan_started.as_deref().and_then(dates::from_iso);
     let ended_on = match args.ended_on.as_deref().map(str::trim).filter(|s| !s.is_empty()) {
         None => Some(ctx.today()),
         Some(_) => date_from_start(&mut c, "ended_on", "date the plan ended", &args.ended_on, start),

@@ -8,6 +8,7 @@ use rusqlite::Connection;
 use serde::Serialize;
 
 use crate::context::Ctx;
+use crate::dates;
 use crate::error::Result;
 use crate::reviews::{self, DUE_SOON_DAYS};
 use crate::settings::NoArgs;
@@ -71,20 +72,31 @@ pub struct DueCounts {
     pub actions_overdue: i64,
 }
 
-const LIVE: &str = "p.status IN ('agreed', 'under_review') AND c.status = 'open'";
+/// The live plans of open carers; each list adds its condition on `?1` (today) and `?2`.
+const PLANS: &str = "FROM support_plans p JOIN carers c ON c.id = p.carer_id
+    WHERE p.status IN ('agreed', 'under_review') AND c.status = 'open'";
+/// Due today or within the window (`?2` is its last day).
+const DUE_SOON: &str = "p.review_due BETWEEN ?1 AND ?2";
+const OVERDUE: &str = "p.review_due < ?1";
+/// The open actions of the live plans of open carers, past their date.
+const ACTIONS_OVERDUE: &str = "FROM plan_actions a JOIN support_plans p ON p.id = a.plan_id
+    JOIN carers c ON c.id = p.carer_id LEFT JOIN support_catalogue s ON s.code = a.support
+    WHERE p.status IN ('agreed', 'under_review') AND c.status = 'open'
+      AND a.status IN ('planned', 'in_progress') AND a.due_on < ?1";
 
-fn iso(d: NaiveDate) -> String {
-    d.format("%Y-%m-%d").to_string()
+/// The arguments of the queries on `today`: today, and the window's last day.
+fn bounds(today: NaiveDate) -> [String; 2] {
+    let end = today.checked_add_days(Days::new(DUE_SOON_DAYS.into())).expect("date within range");
+    [dates::iso(today), dates::iso(end)]
 }
 
-fn plans(conn: &Connection, condition: &str, a: &str, b: &str, today: NaiveDate) -> Result<Vec<DuePlan>> {
+fn plans(conn: &Connection, condition: &str, args: &[String], today: NaiveDate) -> Result<Vec<DuePlan>> {
     let mut stmt = conn.prepare_cached(&format!(
         "SELECT p.id, p.reference, p.version, p.status, p.light_touch, p.carer_id, c.first_name, c.last_name,
                 c.reference, p.review_due
-         FROM support_plans p JOIN carers c ON c.id = p.carer_id
-         WHERE {LIVE} AND {condition} ORDER BY p.review_due, p.id"
+         {PLANS} AND {condition} ORDER BY p.review_due, p.id"
     ))?;
-    let rows = stmt.query_map([a, b], |r| {
+    let rows = stmt.query_map(rusqlite::params_from_iter(args), |r| {
         let first: String = r.get(6)?;
         let last: String = r.get(7)?;
         let due: NaiveDate = r.get(9)?;
@@ -97,7 +109,7 @@ fn plans(conn: &Connection, condition: &str, a: &str, b: &str, today: NaiveDate)
             carer_id: r.get(5)?,
             carer_name: format!("{first} {last}"),
             carer_reference: r.get(8)?,
-            review_due: iso(due),
+            review_due: dates::iso(due),
             days_until: reviews::days_until(due, today),
             days_overdue: reviews::days_overdue(due, today),
         })
@@ -105,25 +117,18 @@ fn plans(conn: &Connection, condition: &str, a: &str, b: &str, today: NaiveDate)
     Ok(rows.collect::<rusqlite::Result<_>>()?)
 }
 
-fn window_end(today: NaiveDate) -> NaiveDate {
-    today.checked_add_days(Days::new(DUE_SOON_DAYS.into())).expect("date within range")
-}
-
 /// The three lists on `today`.
 pub fn due_lists(conn: &Connection, today: NaiveDate) -> Result<DueLists> {
-    let t = iso(today);
-    let due_soon = plans(conn, "p.review_due BETWEEN ?1 AND ?2", &t, &iso(window_end(today)), today)?;
-    let overdue = plans(conn, "p.review_due < ?1 AND ?2 = ?2", &t, "", today)?;
+    let bounds = bounds(today);
+    let due_soon = plans(conn, DUE_SOON, &bounds, today)?;
+    let overdue = plans(conn, OVERDUE, &bounds[..1], today)?;
     let mut stmt = conn.prepare_cached(&format!(
         "SELECT a.id, p.id, p.reference, p.carer_id, c.first_name, c.last_name, c.reference, a.description, s.label,
                 a.who, a.due_on, a.status
-         FROM plan_actions a JOIN support_plans p ON p.id = a.plan_id JOIN carers c ON c.id = p.carer_id
-         LEFT JOIN support_catalogue s ON s.code = a.support
-         WHERE {LIVE} AND a.status IN ('planned', 'in_progress') AND a.due_on < ?1
-         ORDER BY a.due_on, a.id"
+         {ACTIONS_OVERDUE} ORDER BY a.due_on, a.id"
     ))?;
     let actions = stmt
-        .query_map([&t], |r| {
+        .query_map([&bounds[0]], |r| {
             let first: String = r.get(4)?;
             let last: String = r.get(5)?;
             let due: NaiveDate = r.get(10)?;
@@ -137,7 +142,7 @@ pub fn due_lists(conn: &Connection, today: NaiveDate) -> Result<DueLists> {
                 description: r.get(7)?,
                 support_label: r.get(8)?,
                 who: r.get(9)?,
-                due_on: iso(due),
+                due_on: dates::iso(due),
                 status: r.get(11)?,
                 days_overdue: reviews::days_overdue(due, today),
             })
@@ -154,23 +159,18 @@ pub fn due_lists(conn: &Connection, today: NaiveDate) -> Result<DueLists> {
     })
 }
 
-/// The home screen's counts on `today`.
+/// The home screen's counts on `today`: the same conditions as [`due_lists`], counted.
 pub fn counts(conn: &Connection, today: NaiveDate) -> Result<DueCounts> {
-    let t = iso(today);
-    let count = |sql: &str, b: &str| -> Result<i64> {
-        Ok(conn.prepare_cached(&format!("SELECT count(*) {sql}"))?.query_row([t.as_str(), b], |r| r.get(0))?)
+    let bounds = bounds(today);
+    let count = |from_where: &str, args: &[String]| -> Result<i64> {
+        Ok(conn
+            .prepare_cached(&format!("SELECT count(*) {from_where}"))?
+            .query_row(rusqlite::params_from_iter(args), |r| r.get(0))?)
     };
-    let plans = format!("FROM support_plans p JOIN carers c ON c.id = p.carer_id WHERE {LIVE}");
     Ok(DueCounts {
-        reviews_due_soon: count(&format!("{plans} AND p.review_due BETWEEN ?1 AND ?2"), &iso(window_end(today)))?,
-        reviews_overdue: count(&format!("{plans} AND p.review_due < ?1 AND ?2 = ?2"), "")?,
-        actions_overdue: count(
-            &format!(
-                "FROM plan_actions a JOIN support_plans p ON p.id = a.plan_id JOIN carers c ON c.id = p.carer_id
-                 WHERE {LIVE} AND a.status IN ('planned', 'in_progress') AND a.due_on < ?1 AND ?2 = ?2"
-            ),
-            "",
-        )?,
+        reviews_due_soon: count(&format!("{PLANS} AND {DUE_SOON}"), &bounds)?,
+        reviews_overdue: count(&format!("{PLANS} AND {OVERDUE}"), &bounds[..1])?,
+        actions_overdue: count(ACTIONS_OVERDUE, &bounds[..1])?,
     })
 }
 

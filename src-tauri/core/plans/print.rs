@@ -8,7 +8,6 @@
 
 use std::path::{Path, PathBuf};
 
-use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
 
 use super::{money_uk, DpFrequency, Plan};
@@ -54,10 +53,7 @@ pub struct Printed {
 }
 
 fn uk(iso: &Option<String>) -> String {
-    iso.as_deref()
-        .and_then(|d| NaiveDate::parse_from_str(d, "%Y-%m-%d").ok())
-        .map(dates::uk)
-        .unwrap_or_else(|| "Not recorded".to_string())
+    iso.as_deref().and_then(dates::from_iso).map(dates::uk).unwrap_or_else(|| "Not recorded".to_string())
 }
 
 fn or_none(text: &Option<String>) -> String {

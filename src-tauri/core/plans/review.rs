@@ -224,7 +224,7 @@ fn from_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<Review> {
 }
 
 fn date(s: &Option<String>) -> Option<NaiveDate> {
-    s.as_deref().and_then(|d| NaiveDate::parse_from_str(d, "%Y-%m-%d").ok())
+    s.as_deref().and_then(dates::from_iso)
 }
 
 /// The review with its computed dates and, for a draft, what is missing.
@@ -357,15 +357,6 @@ fn draft(conn: &Connection, id: i64, today: NaiveDate) -> Result<Review> {
     Ok(r)
 }
 
-fn plan_started(conn: &Connection, reference: &str) -> Result<Option<NaiveDate>> {
-    Ok(conn
-        .query_row("SELECT start_date FROM support_plans WHERE reference = ?1 AND version = 1", [reference], |r| {
-            r.get::<_, Option<NaiveDate>>(0)
-        })
-        .optional()?
-        .flatten())
-}
-
 pub fn save(ctx: &mut Ctx<'_>, args: SaveArgs) -> Result<Review> {
     let today = ctx.today();
     let mut r = draft(ctx.tx, args.id, today)?;
@@ -380,12 +371,12 @@ pub fn save(ctx: &mut Ctx<'_>, args: SaveArgs) -> Result<Review> {
         r.review_date = match text.trim() {
             "" => None,
             t => c.absorb(dates::parse("review_date", t)).and_then(|d| {
-                let start = plan_started(ctx.tx, &r.plan_reference).ok().flatten().unwrap_or(d);
+                let start = super::plan_started(ctx.tx, &r.plan_reference).ok().flatten().unwrap_or(d);
                 let path = c.path("review_date");
                 c.absorb(reviews::check_review_date(&path, start, d, today)).map(|_| d)
             }),
         }
-        .map(|d| d.format("%Y-%m-%d").to_string());
+        .map(dates::iso);
     }
     if let Some(list) = &args.outcomes {
         for (i, o) in list.iter().enumerate() {
@@ -427,7 +418,7 @@ pub fn save(ctx: &mut Ctx<'_>, args: SaveArgs) -> Result<Review> {
     if let Some(t) = &args.next_review_due {
         r.next_review_chosen = match t.trim() {
             "" => None,
-            t => c.absorb(dates::parse("next_review_due", t)).map(|d| d.format("%Y-%m-%d").to_string()),
+            t => c.absorb(dates::parse("next_review_due", t)).map(dates::iso),
         };
     }
     if let (Some(chosen), Some(reviewed)) = (date(&r.next_review_chosen), date(&r.review_date)) {
@@ -501,8 +492,7 @@ fn completion_check(conn: &Connection, r: &Review, today: NaiveDate) -> Result<(
     if plan.start_date.is_none() {
         plan.start_date = r.review_date.clone();
     }
-    let settings = settings::load(conn)?;
-    if let Err(Error::Validation(es)) = super::agreement_check(&plan, &settings, today) {
+    if let Err(Error::Validation(es)) = super::agreement_check(&plan, today) {
         for e in es {
             let message = e.message.clone();
             c.fail(&format!("plan.{}", e.field), format!("in the updated plan: {message}"));
