@@ -11,7 +11,7 @@ import { formatDate, sentence } from './format.js';
 import { showErrors, clearErrors } from './forms.js';
 import {
   textField, selectField, radioField, checkboxesField, checkboxField, part, listEditor, YES_NO,
-  readText, readChoice, readYesNo, readTicked, readChecked, mapErrors, showQuietErrors, saveStatus, topKey, nearestWrapper, jumpNav,
+  readText, readChoice, readYesNo, readTicked, readChecked, mapErrors, showQuietErrors, saveStatus, autosave, topKey, nearestWrapper, jumpNav,
 } from './plan-fields.js';
 import { planView, planHead } from './plan-view.js';
 
@@ -55,18 +55,11 @@ function supportChoices(catalogue, current) {
 function draftEditor(main, first, ctx, review) {
   const { opts, lists } = ctx;
   let plan = first;
-  let timer = null;
-  let saving = null;
-  let lastError = null;
   const status = saveStatus();
+  const saver = autosave(saveOnce, status, SAVE_DELAY);
+  const schedule = () => saver.schedule();
   let formEl = null; // the form, once built (the lists below read from it)
   const missingBox = h('div', { class: 'preview__body', id: 'plan-missing' });
-
-  const schedule = () => {
-    status.set('Saving…', 'pending');
-    clearTimeout(timer);
-    timer = setTimeout(() => { save(); }, SAVE_DELAY);
-  };
 
   // --- needs
   const needChoices = () => (formEl ? needs.readAll() : plan.needs).map((n, i) => ({ code: String(i + 1), label: `Need ${i + 1}${n.description ? `: ${short(n.description)}` : ''}` }));
@@ -323,39 +316,34 @@ function draftEditor(main, first, ctx, review) {
   formEl.addEventListener('input', onEdit);
   formEl.addEventListener('change', onEdit);
 
-  async function save() {
-    clearTimeout(timer);
-    timer = null;
-    if (saving) await saving.catch(() => {});
+  /** One save of the whole draft; resolves to the core's error, or null. */
+  async function saveOnce() {
     let args = readAll();
-    saving = (async () => {
-      try {
-        plan = await api.planSave(args);
-        lastError = null;
-        clearErrors(formEl);
-      } catch (err) {
-        lastError = err;
-        // Save the rest without what the core refused, so one mistake does not hold up the rest.
-        const refused = new Set((err.errors?.length ? err.errors : [err]).map((e) => topKey(e.field)).filter(Boolean));
-        const contingencyRefused = refused.has('contingency');
-        if (refused.size && !refused.has('id')) {
-          args = Object.fromEntries(Object.entries(args).filter(([k]) => !refused.has(k)));
-          if (contingencyRefused) delete args.contingency;
-          try { plan = await api.planSave(args); } catch { /* shown below */ }
-        }
-        showQuietErrors(formEl, mapErrors(formEl, err));
+    let error = null;
+    try {
+      plan = await api.planSave(args);
+      clearErrors(formEl);
+    } catch (err) {
+      error = err;
+      // Save the rest without what the core refused, so one mistake does not hold up the rest.
+      const refused = new Set((err.errors?.length ? err.errors : [err]).map((e) => topKey(e.field)).filter(Boolean));
+      const contingencyRefused = refused.has('contingency');
+      if (refused.size && !refused.has('id')) {
+        args = Object.fromEntries(Object.entries(args).filter(([k]) => !refused.has(k)));
+        if (contingencyRefused) delete args.contingency;
+        try { plan = await api.planSave(args); } catch { /* shown below */ }
       }
-      // New actions get their keys, so a review can follow them.
-      const rows = [...actions.list.children];
-      if (rows.length === plan.actions.length) {
-        rows.forEach((li, i) => { const el = li.querySelector('[data-key]'); if (el) el.dataset.key = String(plan.actions[i].key); });
-      }
-      if (!timer) status.set(lastError ? `Not saved: ${sentence(lastError.errors?.[0]?.message || lastError.message)}` : 'Saved', lastError ? 'error' : 'saved');
-      const start = document.getElementById('plan-start');
-      if (start) start.textContent = `Plan start: ${formatDate(plan.start_date) || 'not set'}`;
-      drawMissing();
-    })();
-    try { await saving; } finally { saving = null; }
+      showQuietErrors(formEl, mapErrors(formEl, err));
+    }
+    // New actions get their keys, so a review can follow them.
+    const rows = [...actions.list.children];
+    if (rows.length === plan.actions.length) {
+      rows.forEach((li, i) => { const el = li.querySelector('[data-key]'); if (el) el.dataset.key = String(plan.actions[i].key); });
+    }
+    const start = document.getElementById('plan-start');
+    if (start) start.textContent = `Plan start: ${formatDate(plan.start_date) || 'not set'}`;
+    drawMissing();
+    return error;
   }
 
   function drawMissing() {
@@ -386,8 +374,8 @@ function draftEditor(main, first, ctx, review) {
     button.disabled = true;
     button.textContent = 'Agreeing…';
     try {
-      await save();
-      if (lastError) throw lastError;
+      const error = await saver.now();
+      if (error) throw error;
       clearErrors(document);
       const agreed = await api.planAgree(plan.id);
       navigate(`/plans/${agreed.id}`, { flash: `Plan agreed. The first review is due on ${formatDate(agreed.review_due)}` });
@@ -408,8 +396,7 @@ function draftEditor(main, first, ctx, review) {
       danger: true,
     });
     if (!go) return;
-    clearTimeout(timer);
-    timer = null;
+    saver.cancel();
     try {
       await api.planDiscard(plan.id);
       navigate(plan.previous_id ? `/plans/${plan.previous_id}` : `/carers/${plan.carer_id}`, { flash: 'Draft discarded' });
@@ -418,14 +405,7 @@ function draftEditor(main, first, ctx, review) {
     }
   }
 
-  const flushNow = () => { if (timer) save(); };
-  window.addEventListener('beforeunload', flushNow);
-  window.addEventListener('pagehide', flushNow);
-  return () => {
-    window.removeEventListener('beforeunload', flushNow);
-    window.removeEventListener('pagehide', flushNow);
-    flushNow();
-  };
+  return saver.dispose;
 }
 
 /** A list's labels as sentences (the assessment lists are lower case, to sit inside sentences). */

@@ -11,7 +11,7 @@ import { formatDate, sentence } from './format.js';
 import { showErrors, clearErrors } from './forms.js';
 import {
   textField, selectField, radioField, part, YES_NO, readText, readChoice, readYesNo, mapErrors, showQuietErrors,
-  saveStatus, nearestWrapper, row, jumpNav,
+  saveStatus, autosave, nearestWrapper, row, jumpNav,
 } from './plan-fields.js';
 
 const SAVE_DELAY = 600;
@@ -58,10 +58,8 @@ function readOnly(r) {
 
 function editor(main, head, first, opts) {
   let review = first;
-  let timer = null;
-  let saving = null;
-  let lastError = null;
   const status = saveStatus();
+  const saver = autosave(saveOnce, status, SAVE_DELAY);
   const missingBox = h('div', { class: 'preview__body', id: 'review-missing' });
   const nextBox = h('p', { class: 'next-review', id: 'next-review-computed', role: 'status', 'aria-live': 'polite' });
   const planErrors = h('div', { id: 'updated-plan-errors' });
@@ -153,31 +151,23 @@ function editor(main, head, first, opts) {
     if (!event.target.name) return;
     reasonBox.hidden = readYesNo(formEl, 'planned') !== false;
     whyBox.hidden = readYesNo(formEl, 'new_assessment_needed') !== true;
-    status.set('Saving…', 'pending');
-    clearTimeout(timer);
-    timer = setTimeout(() => { save(); }, SAVE_DELAY);
+    saver.schedule();
   }
   formEl.addEventListener('input', onEdit);
   formEl.addEventListener('change', onEdit);
 
-  async function save() {
-    clearTimeout(timer);
-    timer = null;
-    if (saving) await saving.catch(() => {});
-    const args = readAll();
-    saving = (async () => {
-      try {
-        review = await api.planReviewSave(args);
-        lastError = null;
-        clearErrors(formEl);
-      } catch (err) {
-        lastError = err;
-        showQuietErrors(formEl, mapErrors(formEl, err));
-      }
-      if (!timer) status.set(lastError ? `Not saved: ${sentence(lastError.errors?.[0]?.message || lastError.message)}` : 'Saved', lastError ? 'error' : 'saved');
-      drawComputed();
-    })();
-    try { await saving; } finally { saving = null; }
+  /** One save of the whole review; resolves to the core's error, or null. */
+  async function saveOnce() {
+    let error = null;
+    try {
+      review = await api.planReviewSave(readAll());
+      clearErrors(formEl);
+    } catch (err) {
+      error = err;
+      showQuietErrors(formEl, mapErrors(formEl, err));
+    }
+    drawComputed();
+    return error;
   }
 
   function drawComputed() {
@@ -230,8 +220,8 @@ function editor(main, head, first, opts) {
     button.disabled = true;
     button.textContent = 'Completing…';
     try {
-      await save();
-      if (lastError) throw lastError;
+      const error = await saver.now();
+      if (error) throw error;
       clearErrors(document);
       replace(planErrors);
       const done = await api.planReviewComplete(review.id);
@@ -254,8 +244,7 @@ function editor(main, head, first, opts) {
       danger: true,
     });
     if (!go) return;
-    clearTimeout(timer);
-    timer = null;
+    saver.cancel();
     try {
       await api.planReviewCancel(review.id);
       navigate(`/plans/${review.plan_id}`, { flash: 'Review cancelled: the plan is as it was' });
@@ -264,14 +253,7 @@ function editor(main, head, first, opts) {
     }
   }
 
-  const flushNow = () => { if (timer) save(); };
-  window.addEventListener('beforeunload', flushNow);
-  window.addEventListener('pagehide', flushNow);
-  return () => {
-    window.removeEventListener('beforeunload', flushNow);
-    window.removeEventListener('pagehide', flushNow);
-    flushNow();
-  };
+  return saver.dispose;
 }
 
 /** The core starts the updated plan's messages with "in the updated plan:"; under a heading saying so, leave it out. */
