@@ -25,12 +25,6 @@ async fn assert_accessible(app: &App, screen: &str, failures: &mut Vec<String>) 
     }
 }
 
-async fn go(app: &App, route: &str) {
-    let url = app.client.current_url().await.expect("the window has a URL");
-    let base = url.as_str().split('#').next().unwrap_or_default().to_string();
-    app.client.goto(&format!("{base}#{route}")).await.expect("navigate");
-}
-
 #[tokio::test]
 async fn every_screen_meets_wcag_2_2_aa_as_far_as_axe_can_tell() {
     let mut failures = Vec::new();
@@ -64,7 +58,7 @@ async fn every_screen_meets_wcag_2_2_aa_as_far_as_axe_can_tell() {
         }
     }
     let rec = with_people.expect("a demo carer with people and notes");
-    go(&app, &format!("/carers/{}", rec["id"])).await;
+    app.go(&format!("/carers/{}", rec["id"])).await;
     app.wait_for("#carer-record").await;
     app.wait_for_text("#people-they-care-for", "Relationship").await;
     assert_accessible(&app, "carer record", &mut failures).await;
@@ -75,7 +69,7 @@ async fn every_screen_meets_wcag_2_2_aa_as_far_as_axe_can_tell() {
     assert_accessible(&app, "add a cared-for person", &mut failures).await;
 
     // The cared-for page.
-    go(&app, &format!("/cared-for/{}", rec["caring"][0]["person"]["id"])).await;
+    app.go(&format!("/cared-for/{}", rec["caring"][0]["person"]["id"])).await;
     app.wait_for_text("main", "Cared for by").await;
     assert_accessible(&app, "cared-for person", &mut failures).await;
 
@@ -131,7 +125,7 @@ async fn every_screen_meets_wcag_2_2_aa_as_far_as_axe_can_tell() {
         { "description": "A break once a week" },
     ]);
     app.invoke("assessment_save", json!({ "id": a["id"], "answers": answers, "needs": needs })).await.expect("save");
-    go(&app, &format!("/assessments/{}", a["id"])).await;
+    app.go(&format!("/assessments/{}", a["id"])).await;
     app.wait_for_text("#determination-result", "Eligible").await;
     assert_accessible(&app, "adult assessment draft", &mut failures).await;
     // The needs editor with a need just added (blank) and the helper's message.
@@ -141,8 +135,8 @@ async fn every_screen_meets_wcag_2_2_aa_as_far_as_axe_can_tell() {
     app.wait_for_text("#needs-status", "already has a need").await;
     assert_accessible(&app, "adult assessment draft, needs editor", &mut failures).await;
     app.invoke("assessment_complete", json!({ "id": a["id"] })).await.expect("complete");
-    go(&app, "/").await;
-    go(&app, &format!("/assessments/{}", a["id"])).await;
+    app.go("/").await;
+    app.go(&format!("/assessments/{}", a["id"])).await;
     app.wait_for("#assessment-completed").await;
     assert_accessible(&app, "adult assessment completed", &mut failures).await;
 
@@ -165,15 +159,15 @@ async fn every_screen_meets_wcag_2_2_aa_as_far_as_axe_can_tell() {
         "own_words": "It is fine", "involved": ["young_carer"], "maca_yc18": maca, "panoc_yc20": panoc,
     });
     app.invoke("assessment_save", json!({ "id": y["id"], "answers": yanswers })).await.expect("save");
-    go(&app, &format!("/assessments/{}", y["id"])).await;
+    app.go(&format!("/assessments/{}", y["id"])).await;
     app.wait_for("#safeguarding-alert").await;
     assert_accessible(&app, "young carer assessment draft", &mut failures).await;
     app.screenshot("assessment-young-carer-draft").await;
     app.invoke("assessment_complete", json!({ "id": y["id"] })).await.expect("complete");
-    go(&app, &format!("/assessments/{}", y["id"])).await;
+    app.go(&format!("/assessments/{}", y["id"])).await;
     app.wait_for("#assessment-completed").await;
     assert_accessible(&app, "young carer assessment completed", &mut failures).await;
-    go(&app, &format!("/carers/{}", young["id"])).await;
+    app.go(&format!("/carers/{}", young["id"])).await;
     app.wait_for(".score-history").await;
     assert_accessible(&app, "carer record with assessments and score chart", &mut failures).await;
     app.client.execute("document.querySelector('.score-history').scrollIntoView()", vec![]).await.expect("scroll");
@@ -184,7 +178,7 @@ async fn every_screen_meets_wcag_2_2_aa_as_far_as_axe_can_tell() {
     // progress), a review of it, the updated plan draft inside the review, and the work list.
     let draft =
         app.invoke("plan_create", json!({ "carer_id": adult["id"], "assessment_id": a["id"] })).await.expect("plan");
-    go(&app, &format!("/plans/{}", draft["id"])).await;
+    app.go(&format!("/plans/{}", draft["id"])).await;
     app.wait_for("#plan-form").await;
     app.wait_for("#plan-determination").await;
     assert_accessible(&app, "support plan draft", &mut failures).await;
@@ -207,10 +201,10 @@ async fn every_screen_meets_wcag_2_2_aa_as_far_as_axe_can_tell() {
     .await
     .expect("save");
     app.invoke("plan_agree", json!({ "id": light["id"] })).await.expect("agree");
-    go(&app, &format!("/carers/{}", adult["id"])).await;
+    app.go(&format!("/carers/{}", adult["id"])).await;
     app.wait_for("#plan-list table").await;
     assert_accessible(&app, "carer record with support plans", &mut failures).await;
-    go(&app, &format!("/plans/{}", light["id"])).await;
+    app.go(&format!("/plans/{}", light["id"])).await;
     app.wait_for("#plan-view").await;
     assert_accessible(&app, "support plan agreed", &mut failures).await;
     app.click("#end-plan").await;
@@ -222,16 +216,16 @@ async fn every_screen_meets_wcag_2_2_aa_as_far_as_axe_can_tell() {
         .expect("close");
     let review =
         app.invoke("plan_review_start", json!({ "plan_id": light["id"], "planned": true })).await.expect("review");
-    go(&app, &format!("/reviews/{}", review["id"])).await;
+    app.go(&format!("/reviews/{}", review["id"])).await;
     app.wait_for("#review-form").await;
     assert_accessible(&app, "review", &mut failures).await;
     app.click("#complete-review").await;
     app.wait_for("#error-summary").await;
     assert_accessible(&app, "review with errors", &mut failures).await;
-    go(&app, &format!("/plans/{}", review["new_plan_id"])).await;
+    app.go(&format!("/plans/{}", review["new_plan_id"])).await;
     app.wait_for("#back-to-review").await;
     assert_accessible(&app, "updated plan inside a review", &mut failures).await;
-    go(&app, "/plan-work").await;
+    app.go("/plan-work").await;
     app.wait_for("#reviews-due-soon").await;
     assert_accessible(&app, "support plan work list", &mut failures).await;
 

@@ -7,24 +7,8 @@
 use carers_desk_e2e::App;
 use serde_json::{json, Value};
 
-async fn go(app: &App, route: &str) {
-    let url = app.client.current_url().await.expect("the window has a URL");
-    let base = url.as_str().split('#').next().unwrap_or_default().to_string();
-    app.client.goto(&format!("{base}#{route}")).await.expect("navigate");
-}
-
-async fn js(app: &App, script: &str) -> Value {
-    app.client.execute(script, vec![]).await.unwrap_or_else(|e| panic!("{script}: {e}"))
-}
-
 async fn checked(app: &App, id: &str) -> bool {
-    js(app, &format!("return document.getElementById('{id}')?.checked === true")).await == Value::Bool(true)
-}
-
-async fn current_assessment_id(app: &App) -> i64 {
-    let url = app.client.current_url().await.expect("url");
-    let hash = url.fragment().unwrap_or_default().to_string();
-    hash.trim_start_matches("/assessments/").parse().unwrap_or_else(|_| panic!("not on an assessment: {hash}"))
+    app.js(&format!("return document.getElementById('{id}')?.checked === true")).await == Value::Bool(true)
 }
 
 #[tokio::test]
@@ -46,7 +30,7 @@ async fn an_adult_assessment_is_completed_and_a_young_carer_draft_survives_a_res
         .await
         .expect("a carer");
     let carer_id = carer["id"].as_i64().expect("id");
-    go(&app, &format!("/carers/{carer_id}")).await;
+    app.go(&format!("/carers/{carer_id}")).await;
     app.wait_for_text("#record-name", "Bernadette Okafor").await;
     app.wait_for_text("#assessments", "No assessments yet").await;
 
@@ -54,7 +38,7 @@ async fn an_adult_assessment_is_completed_and_a_young_carer_draft_survives_a_res
     app.click("#start-adult").await;
     app.wait_for("#assessment-form").await;
     app.wait_for_text("#determination-result", "Cannot decide yet").await;
-    let adult_id = current_assessment_id(&app).await;
+    let adult_id = app.route_id("/assessments/").await;
 
     // Completing too early: the error summary, focused, with a link per missing answer; nothing
     // is completed.
@@ -66,7 +50,7 @@ async fn an_adult_assessment_is_completed_and_a_young_carer_draft_survives_a_res
     assert!(summary.contains("What care they give"), "names a missing answer: {summary}");
     assert!(app.exists("#error-summary a[href='#answers-cared_for_who']").await, "links to the missing answer");
     assert_eq!(
-        js(&app, "return document.activeElement && document.activeElement.id").await,
+        app.js("return document.activeElement && document.activeElement.id").await,
         json!("error-summary"),
         "focus moves to the summary"
     );
@@ -105,7 +89,7 @@ async fn an_adult_assessment_is_completed_and_a_young_carer_draft_survives_a_res
     app.click("#add-need").await;
     app.wait_for("[name='needs[0].description']").await;
     assert_eq!(
-        js(&app, "return document.activeElement && document.activeElement.name").await,
+        app.js("return document.activeElement && document.activeElement.name").await,
         json!("needs[0].description"),
         "a new need's description has focus"
     );
@@ -116,7 +100,7 @@ async fn an_adult_assessment_is_completed_and_a_young_carer_draft_survives_a_res
     app.click("#add-needs-from-outcomes").await;
     app.wait_for_text("#needs-status", "already has a need").await;
     assert!(!app.exists("[name='needs[1].description']").await, "no duplicate need");
-    js(&app, "document.getElementById('section-needs').scrollIntoView({ block: 'center' }); return true").await;
+    app.js("document.getElementById('section-needs').scrollIntoView({ block: 'center' }); return true").await;
     app.screenshot("assessment-needs").await;
 
     app.wait_for_text("#save-status", "Saved").await;
@@ -146,14 +130,14 @@ async fn an_adult_assessment_is_completed_and_a_young_carer_draft_survives_a_res
     assert!(needs.contains("Help with meals three evenings a week"), "the need is listed: {needs}");
     assert!(needs.contains("Managing and maintaining nutrition"), "with its outcome: {needs}");
     app.screenshot("assessment-completed").await;
-    js(&app, "document.getElementById('needs-done').scrollIntoView({ block: 'center' }); return true").await;
+    app.js("document.getElementById('needs-done').scrollIntoView({ block: 'center' }); return true").await;
     app.screenshot("assessment-completed-needs").await;
 
     // A new version: a draft, version 2, with the earlier answers and need.
     app.click("#new-version").await;
     app.wait_for("#assessment-form").await;
     app.wait_for_text(".record-head__facts", "Version 2").await;
-    let v2_id = current_assessment_id(&app).await;
+    let v2_id = app.route_id("/assessments/").await;
     assert_ne!(v2_id, adult_id, "a new assessment");
     assert_eq!(app.text("#assessment-status").await.trim(), "Draft");
     assert_eq!(app.value("[name='answers.cared_for_who']").await, "Her husband, who has Parkinson's");
@@ -192,12 +176,12 @@ async fn an_adult_assessment_is_completed_and_a_young_carer_draft_survives_a_res
     assert_eq!(v2["needs"][1]["outcome"], "nutrition");
 
     // The record lists it.
-    go(&app, &format!("/carers/{carer_id}")).await;
+    app.go(&format!("/carers/{carer_id}")).await;
     app.wait_for_text("#assessment-history", "Eligible").await;
     let history = app.text("#assessment-history").await;
     assert!(history.contains("Completed (replaced by a newer version)"), "version 1 in the history: {history}");
     assert!(history.contains("Draft"), "version 2 in the history: {history}");
-    let rows = js(&app, "return document.querySelectorAll('#assessment-history tbody tr').length").await;
+    let rows = app.js("return document.querySelectorAll('#assessment-history tbody tr').length").await;
     assert_eq!(rows, json!(2), "both versions listed");
 
     // A young carer's needs assessment for an adult: the age warning, then continue anyway.
@@ -205,7 +189,7 @@ async fn an_adult_assessment_is_completed_and_a_young_carer_draft_survives_a_res
     app.wait_for_text("dialog.dialog", "Continue anyway").await;
     app.click("dialog.dialog button[value=yes]").await;
     app.wait_for("#assessment-form").await;
-    let draft_id = current_assessment_id(&app).await;
+    let draft_id = app.route_id("/assessments/").await;
     app.click("#answers-maca_yc18-1-a_lot_of_the_time").await;
     app.click("#answers-maca_yc18-2-some_of_the_time").await;
     app.click("#answers-panoc_yc20-3-never").await;
@@ -216,7 +200,7 @@ async fn an_adult_assessment_is_completed_and_a_young_carer_draft_survives_a_res
     // Open the app again on the same file: the draft is there as it was left.
     let app = App::launch_with(&["--db", db_arg]).await;
     app.wait_for("#home-search").await;
-    go(&app, &format!("/assessments/{draft_id}")).await;
+    app.go(&format!("/assessments/{draft_id}")).await;
     app.wait_for("#assessment-form").await;
     assert!(checked(&app, "answers-maca_yc18-1-a_lot_of_the_time").await, "MACA item 1 kept");
     assert!(checked(&app, "answers-maca_yc18-2-some_of_the_time").await, "MACA item 2 kept");

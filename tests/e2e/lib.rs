@@ -304,6 +304,25 @@ impl App {
         }
     }
 
+    /// Goes to a route of the window (`/plans/3`), as a link would.
+    pub async fn go(&self, route: &str) {
+        let url = self.client.current_url().await.expect("the window has a URL");
+        let base = url.as_str().split('#').next().unwrap_or_default().to_string();
+        self.client.goto(&format!("{base}#{route}")).await.expect("navigate");
+    }
+
+    /// Runs a script in the window and returns its result.
+    pub async fn js(&self, script: &str) -> Value {
+        self.client.execute(script, vec![]).await.unwrap_or_else(|e| panic!("{script}: {e}"))
+    }
+
+    /// The id at the end of the current route, which starts with `prefix` (`/plans/`).
+    pub async fn route_id(&self, prefix: &str) -> i64 {
+        let url = self.client.current_url().await.expect("url");
+        let hash = url.fragment().unwrap_or_default().to_string();
+        hash.trim_start_matches(prefix).parse().unwrap_or_else(|_| panic!("not on {prefix}: {hash}"))
+    }
+
     /// The document title.
     pub async fn title(&self) -> String {
         self.client.title().await.unwrap_or_else(|e| panic!("title: {e}"))

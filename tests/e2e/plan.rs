@@ -12,22 +12,6 @@ use carers_desk_e2e::App;
 use chrono::{Days, Local, Months};
 use serde_json::{json, Value};
 
-async fn go(app: &App, route: &str) {
-    let url = app.client.current_url().await.expect("the window has a URL");
-    let base = url.as_str().split('#').next().unwrap_or_default().to_string();
-    app.client.goto(&format!("{base}#{route}")).await.expect("navigate");
-}
-
-async fn js(app: &App, script: &str) -> Value {
-    app.client.execute(script, vec![]).await.unwrap_or_else(|e| panic!("{script}: {e}"))
-}
-
-async fn current_id(app: &App, prefix: &str) -> i64 {
-    let url = app.client.current_url().await.expect("url");
-    let hash = url.fragment().unwrap_or_default().to_string();
-    hash.trim_start_matches(prefix).parse().unwrap_or_else(|_| panic!("not on {prefix}: {hash}"))
-}
-
 #[tokio::test]
 async fn a_light_touch_plan_is_made_agreed_and_reviewed_in_the_window() {
     let today = Local::now().date_naive();
@@ -47,7 +31,7 @@ async fn a_light_touch_plan_is_made_agreed_and_reviewed_in_the_window() {
     let carer_id = carer["id"].as_i64().expect("id");
 
     // The record: no plans yet; make a light-touch one (there is no assessment).
-    go(&app, &format!("/carers/{carer_id}")).await;
+    app.go(&format!("/carers/{carer_id}")).await;
     app.wait_for_text("#support-plans", "No support plans yet").await;
     app.click("#make-plan").await;
     app.wait_for("#plan-chooser-form").await;
@@ -55,7 +39,7 @@ async fn a_light_touch_plan_is_made_agreed_and_reviewed_in_the_window() {
     app.click("#create-plan").await;
     app.wait_for("#plan-form").await;
     app.wait_for_text("#plan-status", "Draft").await;
-    let plan_id = current_id(&app, "/plans/").await;
+    let plan_id = app.route_id("/plans/").await;
 
     // Fill in what a light-touch plan needs, as a worker would.
     app.click("#add-outcome").await;
@@ -75,7 +59,7 @@ async fn a_light_touch_plan_is_made_agreed_and_reviewed_in_the_window() {
     app.fill("[name='contingency.if_cannot_care']", "Her sister Ruth comes to stay").await;
     app.fill("[name='start_date']", &today_uk).await;
     app.wait_for_text("#save-status", "Saved").await;
-    js(&app, "window.scrollTo(0, 0)").await;
+    app.js("window.scrollTo(0, 0)").await;
     app.screenshot("plan-draft").await;
 
     // Agreeing too early: the error summary, focused, and each message beside its field.
@@ -87,7 +71,7 @@ async fn a_light_touch_plan_is_made_agreed_and_reviewed_in_the_window() {
     assert!(summary.contains("Choose how the carer gave their agreement"), "{summary}");
     assert!(app.exists("#error-summary a[href='#agreed_on']").await, "the summary links to the field");
     app.wait_for_text("[data-field='agreed_on'] .field-error", "Enter the date the carer agreed the plan").await;
-    assert_eq!(js(&app, "return document.activeElement && document.activeElement.id").await, json!("error-summary"));
+    assert_eq!(app.js("return document.activeElement && document.activeElement.id").await, json!("error-summary"));
     let still = app.invoke("plan_get", json!({ "id": plan_id })).await.expect("plan");
     assert_eq!(still["status"], "draft", "nothing agreed");
     assert_eq!(still["outcomes"][0], "I want to know what help there is, so I can keep going", "autosaved");
@@ -109,9 +93,9 @@ async fn a_light_touch_plan_is_made_agreed_and_reviewed_in_the_window() {
     app.screenshot("plan-agreed").await;
 
     // The record lists it with the review date.
-    go(&app, &format!("/carers/{carer_id}")).await;
+    app.go(&format!("/carers/{carer_id}")).await;
     app.wait_for_text("#plan-list", &first_review).await;
-    js(&app, "document.getElementById('support-plans').scrollIntoView()").await;
+    app.js("document.getElementById('support-plans').scrollIntoView()").await;
     app.screenshot("plan-record-section").await;
     app.click(&format!("#plan-list tr[data-plan-id='{plan_id}'] a")).await;
     app.wait_for("#start-review").await;
@@ -119,7 +103,7 @@ async fn a_light_touch_plan_is_made_agreed_and_reviewed_in_the_window() {
     // Review it.
     app.click("#start-review").await;
     app.wait_for("#review-form").await;
-    let review_id = current_id(&app, "/reviews/").await;
+    let review_id = app.route_id("/reviews/").await;
     app.fill("[name='review_date']", &today_uk).await;
     app.click("#outcomes-0-progress-partly_achieved").await;
     app.fill("[name='outcomes[0].note']", "Goes to the Tuesday group now").await;
@@ -128,7 +112,7 @@ async fn a_light_touch_plan_is_made_agreed_and_reviewed_in_the_window() {
     app.click("#new_assessment_needed-false").await;
     app.wait_for_text("#save-status", "Saved").await;
     app.wait_for_text("#next-review-due", &after_review).await;
-    js(&app, "window.scrollTo(0, 0)").await;
+    app.js("window.scrollTo(0, 0)").await;
     app.screenshot("plan-review").await;
 
     // The updated plan still needs the carer's agreement: the review says so, with a link.
@@ -219,7 +203,7 @@ async fn stub_save_dialog(app: &App, answer: Value) {
          window.__TAURI__.opener.openPath = async (p) => {{ window.__opened = p; }};
          return true;"
     );
-    assert_eq!(js(app, &script).await, json!(true), "the plugins' JS can be stubbed");
+    assert_eq!(app.js(&script).await, json!(true), "the plugins' JS can be stubbed");
 }
 
 #[tokio::test]
@@ -247,7 +231,7 @@ async fn an_agreed_plan_is_printed_progressed_reviewed_unplanned_versioned_and_e
     .await
     .expect("save");
     app.invoke("plan_agree", json!({ "id": plan_id })).await.expect("agree");
-    go(&app, &format!("/plans/{plan_id}")).await;
+    app.go(&format!("/plans/{plan_id}")).await;
     app.wait_for("#plan-view").await;
 
     // Progress on an action between reviews.
@@ -269,8 +253,8 @@ async fn an_agreed_plan_is_printed_progressed_reviewed_unplanned_versioned_and_e
     app.wait_for_text("#print-saved", "Saved to").await;
     let bytes = std::fs::read(&pdf).expect("the PDF was written");
     assert!(bytes.starts_with(b"%PDF"), "a PDF file");
-    assert_eq!(js(&app, "return window.__askedSave.defaultPath").await, json!("SP-000001 support plan.pdf"));
-    assert_eq!(js(&app, "return window.__opened").await, json!(pdf.to_str().expect("UTF-8")));
+    assert_eq!(app.js("return window.__askedSave.defaultPath").await, json!("SP-000001 support plan.pdf"));
+    assert_eq!(app.js("return window.__opened").await, json!(pdf.to_str().expect("UTF-8")));
     // Cancelling the dialog does nothing.
     stub_save_dialog(&app, Value::Null).await;
     app.click("#print-contingency").await;
@@ -327,7 +311,7 @@ async fn an_agreed_plan_is_printed_progressed_reviewed_unplanned_versioned_and_e
     app.click("#nav-settings").await;
     app.wait_for("#catalogue-form").await;
     app.click("#add-catalogue-item").await;
-    let last = js(&app, "return document.querySelectorAll('#catalogue-list > li').length - 1").await;
+    let last = app.js("return document.querySelectorAll('#catalogue-list > li').length - 1").await;
     let i = last.as_i64().expect("an index");
     app.click("#save-catalogue").await;
     app.wait_for("#catalogue-form #error-summary").await;
@@ -337,7 +321,7 @@ async fn an_agreed_plan_is_printed_progressed_reviewed_unplanned_versioned_and_e
     app.select(&format!("[name='items[{i}].suits']"), "all").await;
     app.click("#save-catalogue").await;
     app.wait_for_text("#flash", "Support catalogue saved").await;
-    js(&app, "document.getElementById('support-catalogue').scrollIntoView()").await;
+    app.js("document.getElementById('support-catalogue').scrollIntoView()").await;
     app.screenshot("plan-settings-catalogue").await;
     let catalogue = app.invoke("support_catalogue", json!({})).await.expect("catalogue");
     assert!(catalogue["items"].as_array().expect("items").iter().any(|x| x["label"] == "Peer support by phone"));
