@@ -99,15 +99,15 @@ fn category_filter_moves_on_the_18th_birthday() {
 }
 
 #[test]
-fn school_filter_and_schools_list() {
+fn school_filter_lists_the_young_carers_linked_to_a_school() {
     let d = desk();
-    let mut a = carer("Ava", "Patel", "2013-01-01");
-    a["school"] = json!("Eastbury Primary School");
-    call(&d, "carer_create", a);
+    let ava = call(&d, "carer_create", carer("Ava", "Patel", "2013-01-01"));
     create(&d, "Ben", "Patel", "1980-01-01");
-    assert_eq!(call(&d, "carer_schools", json!({})), json!(["Eastbury Primary School"]));
-    let got = call(&d, "carer_search", json!({"query": "patel", "school": "Eastbury Primary School"}));
+    let school = call(&d, "school_save", json!({"name": "Eastbury Primary School"}));
+    call(&d, "school_link_save", json!({"carer_id": ava["id"], "school_id": school["id"], "year_group": "8"}));
+    let got = call(&d, "carer_search", json!({"query": "patel", "school_id": school["id"]}));
     assert_eq!(names(&got), ["Ava Patel"]);
+    assert_eq!(got["results"][0]["school"], "Eastbury Primary School");
 }
 
 #[test]

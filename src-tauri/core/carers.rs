@@ -18,7 +18,7 @@ use crate::validate::{self, Check, LONG_TEXT_MAX, NAME_MAX, TEXT_MAX};
 
 /// The oldest age we accept for a date of birth.
 pub const MAX_AGE: u32 = 120;
-/// The school field is for carers under this age.
+/// A carer is linked to a school only under this age (see `schools`).
 pub const SCHOOL_UNDER: u32 = 19;
 /// Under this age a carer is a young carer (Children and Families Act 2014).
 pub const ADULT_AGE: u32 = 18;
@@ -49,8 +49,6 @@ pub struct CarerInput {
     /// A `contact_method` code.
     pub preferred_contact: Option<String>,
     pub gp_practice: Option<String>,
-    /// For carers under 19 only.
-    pub school: Option<String>,
     /// Ten digits passing the Modulus 11 check.
     pub nhs_number: Option<String>,
     pub date_first_identified: Option<String>,
@@ -76,10 +74,10 @@ pub struct CarerInput {
 /// The stored columns, in the order of [`CarerInput::to_params`] and [`input_from_row`].
 const COLUMNS: &str = "title, first_name, last_name, preferred_name, date_of_birth, gender, ethnicity, \
     main_language, interpreter_needed, address_line1, address_line2, town, postcode, phone, email, \
-    preferred_contact, gp_practice, school, nhs_number, date_first_identified, referral_source, \
+    preferred_contact, gp_practice, nhs_number, date_first_identified, referral_source, \
     referrer_name, how_heard, consent_given, consent_date, consent_recorded_by, consent_share_gp, \
     consent_share_school, consent_share_adult_services, employment_status, disability, parent_carer";
-const COLUMN_COUNT: usize = 32;
+const COLUMN_COUNT: usize = 31;
 
 impl CarerInput {
     fn to_params(&self) -> [&dyn rusqlite::ToSql; COLUMN_COUNT] {
@@ -101,7 +99,6 @@ impl CarerInput {
             &self.email,
             &self.preferred_contact,
             &self.gp_practice,
-            &self.school,
             &self.nhs_number,
             &self.date_first_identified,
             &self.referral_source,
@@ -139,21 +136,20 @@ fn input_from_row(r: &Row<'_>, at: usize) -> rusqlite::Result<CarerInput> {
         email: r.get(at + 14)?,
         preferred_contact: r.get(at + 15)?,
         gp_practice: r.get(at + 16)?,
-        school: r.get(at + 17)?,
-        nhs_number: r.get(at + 18)?,
-        date_first_identified: r.get(at + 19)?,
-        referral_source: r.get(at + 20)?,
-        referrer_name: r.get(at + 21)?,
-        how_heard: r.get(at + 22)?,
-        consent_given: r.get(at + 23)?,
-        consent_date: r.get(at + 24)?,
-        consent_recorded_by: r.get(at + 25)?,
-        consent_share_gp: r.get(at + 26)?,
-        consent_share_school: r.get(at + 27)?,
-        consent_share_adult_services: r.get(at + 28)?,
-        employment_status: r.get(at + 29)?,
-        disability: r.get(at + 30)?,
-        parent_carer: r.get(at + 31)?,
+        nhs_number: r.get(at + 17)?,
+        date_first_identified: r.get(at + 18)?,
+        referral_source: r.get(at + 19)?,
+        referrer_name: r.get(at + 20)?,
+        how_heard: r.get(at + 21)?,
+        consent_given: r.get(at + 22)?,
+        consent_date: r.get(at + 23)?,
+        consent_recorded_by: r.get(at + 24)?,
+        consent_share_gp: r.get(at + 25)?,
+        consent_share_school: r.get(at + 26)?,
+        consent_share_adult_services: r.get(at + 27)?,
+        employment_status: r.get(at + 28)?,
+        disability: r.get(at + 29)?,
+        parent_carer: r.get(at + 30)?,
     })
 }
 
@@ -211,7 +207,6 @@ pub fn check(input: &CarerInput, today: NaiveDate) -> Result<CarerInput> {
             .choice("preferred_contact", &input.preferred_contact, ContactMethod::parse)
             .map(|v| v.code().into()),
         gp_practice: c.text("gp_practice", "GP practice", &input.gp_practice, TEXT_MAX),
-        school: c.text("school", "School", &input.school, TEXT_MAX),
         nhs_number: None,
         date_first_identified: iso(c.past_date(
             "date_first_identified",
@@ -265,14 +260,6 @@ pub fn check(input: &CarerInput, today: NaiveDate) -> Result<CarerInput> {
         }
     }
     if let Some(age) = age {
-        if out.school.is_some() && age >= SCHOOL_UNDER {
-            c.fail(
-                "school",
-                format!(
-                    "a school is recorded only for carers under {SCHOOL_UNDER}: clear it, or check the date of birth"
-                ),
-            );
-        }
         if out.parent_carer && age < ADULT_AGE {
             c.fail("parent_carer", "a parent carer is 18 or over: untick it, or check the date of birth");
         }
@@ -344,7 +331,8 @@ pub struct CarerSummary {
 
 /// Columns for [`summary_from_row`], prefixed with the carers table's alias `c`.
 pub const SUMMARY_COLUMNS: &str =
-    "c.id, c.reference, c.first_name, c.last_name, c.preferred_name, c.date_of_birth, c.status, c.postcode, c.school";
+    "c.id, c.reference, c.first_name, c.last_name, c.preferred_name, c.date_of_birth, c.status, c.postcode, \
+     (SELECT s.name FROM school_links l JOIN schools s ON s.id = l.school_id WHERE l.carer_id = c.id)";
 
 pub fn summary_from_row(r: &Row<'_>, today: NaiveDate, settings: &Settings) -> rusqlite::Result<CarerSummary> {
     summary_from_row_at(r, 0, today, settings)
@@ -556,14 +544,6 @@ pub fn reopen(ctx: &mut Ctx<'_>, args: IdArgs) -> Result<CarerRecord> {
     )?;
     ctx.touch(Touched::ChangedCarer(args.id));
     load(ctx.tx, args.id, ctx.today())
-}
-
-/// The schools recorded on carers, for the register's filter.
-pub fn schools(ctx: &mut Ctx<'_>, _: crate::settings::NoArgs) -> Result<Vec<String>> {
-    let mut stmt =
-        ctx.tx.prepare("SELECT DISTINCT school FROM carers WHERE school IS NOT NULL ORDER BY school COLLATE NOCASE")?;
-    let rows = stmt.query_map([], |r| r.get(0))?;
-    Ok(rows.collect::<rusqlite::Result<_>>()?)
 }
 
 #[cfg(test)]

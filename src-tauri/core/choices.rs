@@ -251,6 +251,56 @@ choice_list!(
     Closed = "closed": "Closed",
 });
 
+choice_list!(
+    /// A pupil's year group (England): Reception, then Years 1 to 13.
+    YearGroup, "year_group" {
+    Reception = "R": "Reception",
+    Y1 = "1": "Year 1",
+    Y2 = "2": "Year 2",
+    Y3 = "3": "Year 3",
+    Y4 = "4": "Year 4",
+    Y5 = "5": "Year 5",
+    Y6 = "6": "Year 6",
+    Y7 = "7": "Year 7",
+    Y8 = "8": "Year 8",
+    Y9 = "9": "Year 9",
+    Y10 = "10": "Year 10",
+    Y11 = "11": "Year 11",
+    Y12 = "12": "Year 12",
+    Y13 = "13": "Year 13",
+});
+
+choice_list!(
+    /// How a young carer was identified, for the DfE school census (since 2023).
+    CensusCode, "census_code" {
+    NotDeclared = "N": "N: not declared",
+    Parent = "P": "P: identified by parent",
+    School = "S": "S: identified by school",
+});
+
+choice_list!(
+    /// Adjustments a school agrees for a young carer.
+    AdjustmentKind, "adjustment_kind" {
+    Homework = "homework": "Homework deadline flexibility",
+    Phone = "phone": "Phone kept on to check on family",
+    Lateness = "lateness": "Understanding of lateness",
+    QuietSpace = "quiet_space": "Quiet space",
+    TimeOut = "time_out": "Time out",
+    TripsCosts = "trips_costs": "Help with trips and costs",
+    Other = "other": "Other",
+});
+
+choice_list!(
+    /// The transition to adulthood, in order (ages and months are settings).
+    Milestone, "milestone" {
+    Prepare = "prepare": "Preparing for adulthood",
+    Offer = "offer": "Transition assessment offered",
+    Assessment = "assessment": "Transition assessment completed",
+    Review = "review": "Transition review",
+    Handover = "handover": "Handover to the adult carers service",
+    YoungAdultEnd = "young_adult_end": "Young adult carer support ends",
+});
+
 /// Every list, by name, for the window's selects and checkbox groups.
 pub fn all_options() -> serde_json::Map<String, serde_json::Value> {
     choice_lists!(
@@ -267,7 +317,11 @@ pub fn all_options() -> serde_json::Map<String, serde_json::Value> {
         CareKind,
         NoteKind,
         Category,
-        Status
+        Status,
+        YearGroup,
+        CensusCode,
+        AdjustmentKind,
+        Milestone
     )
 }
 

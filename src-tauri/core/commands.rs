@@ -12,7 +12,8 @@ use serde_json::Value;
 use crate::context::{Access, Ctx};
 use crate::error::{Error, Result};
 use crate::plans::{self, lists as due, review as rv};
-use crate::{app, assessments as asm, carers, caring as cf, catalogue, demo, notes, search, settings};
+use crate::transition::{self as tr, view as trv};
+use crate::{app, assessments as asm, carers, caring as cf, catalogue, demo, notes, schools, search, settings};
 
 /// One command.
 pub struct Command {
@@ -84,7 +85,6 @@ commands! {
     settings_update: settings::SettingsInput => settings::update, true, Admin, "Change the organisation's settings";
     home: settings::NoArgs => search::home, false, Records, "Home screen: counts and recently viewed carers";
     carer_search: search::SearchArgs => search::search, false, Records, "Search the register by name, preferred name, reference or postcode, with filters";
-    carer_schools: settings::NoArgs => carers::schools, false, Records, "Schools recorded on carers, for the register's filter";
     carer_create: carers::CarerInput => carers::create, true, Records, "Add a carer to the register";
     carer_get: carers::IdArgs => carers::get, false, Records, "A carer's whole record, with the people they care for and case notes";
     carer_update: carers::UpdateArgs => carers::update, true, Records, "Change a carer's details";
@@ -125,6 +125,21 @@ commands! {
     plan_review_cancel: carers::IdArgs => rv::cancel, true, Records, "Cancel a draft review: the plan is agreed again as it was";
     plan_print: plans::print::PrintArgs => plans::print::print, false, Records, "Print a plan version, or its contingency plan alone, to an A4 PDF file";
     plans_due: settings::NoArgs => due::due, false, Records, "Reviews due in the next 14 days, reviews overdue and actions overdue";
+    school_list: settings::NoArgs => schools::list, false, School, "Schools, with their young carers and adjustments due for review (school staff: their own school)";
+    school_get: carers::IdArgs => schools::get, false, School, "A school and its young carers: year group, last contact, assessment status, adjustments";
+    school_save: schools::SchoolInput => schools::save, true, Records, "Add or change a school (name, URN, address, young carers lead)";
+    // PRINT school_print_summary: schools::print::PrintArgs => schools::print::print, false, School, "Print a school's one-page staff summary (names, year, tutor group, adjustments only) to PDF";
+    school_link_save: schools::LinkArgs => schools::link_save, true, Records, "Link a young carer (under 19) to their school: year group, tutor group, census code, staff contact";
+    school_link_remove: schools::CarerArgs => schools::link_remove, true, Records, "Remove a young carer's school link (their adjustments stay as history)";
+    adjustment_save: schools::AdjustmentArgs => schools::adjustment_save, true, School, "Add or change an adjustment the school agreed for a young carer";
+    adjustment_end: schools::EndArgs => schools::adjustment_end, true, School, "End an agreed adjustment (it stays in the history)";
+    young_carer_get: tr::CarerArgs => tr::get, false, Records, "A young carer's school link, adjustments, transition milestones, handover and card";
+    milestone_record: tr::MilestoneArgs => tr::milestone_record, true, Records, "Record a transition milestone as done (date and note)";
+    milestone_clear: tr::MilestoneArgs => tr::milestone_clear, true, Records, "Undo a transition milestone recorded as done";
+    handover_save: tr::HandoverArgs => tr::handover_save, true, Records, "Record the handover to the adult carers service (warns without a transition assessment)";
+    // PRINT handover_print: tr::print::PrintArgs => tr::print::print, false, Records, "Print the handover summary for the adult carers service to PDF (needs consent to share)";
+    young_carer_card_save: tr::CardArgs => tr::card_save, true, Records, "Record what the young carer card says: valid until, adjustments, emergency contact";
+    transitions: trv::TransitionsArgs => trv::transitions, false, Records, "Young carers turning 16, 17 and 18 in the next 6 or 12 months, and those past a milestone";
 }
 
 /// Commands that write many rows at once. After one commits, the write-ahead log is

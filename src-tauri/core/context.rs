@@ -25,6 +25,9 @@ pub enum Role {
     SupportWorker,
     /// Counts and reports only, no names.
     Reporting,
+    /// A school's pastoral staff: only the young carers linked to their own school (the
+    /// context's `school_scope`) and their agreed adjustments.
+    SchoolStaff,
 }
 
 /// The person (or script) making a call.
@@ -47,6 +50,9 @@ pub enum Access {
     Counts,
     /// Reads or changes people's records.
     Records,
+    /// Schools, their young carers and agreed adjustments: every school for staff of the
+    /// organisation, one school for school staff (checked again inside the command).
+    School,
     /// Organisation settings and bulk data loads.
     Admin,
 }
@@ -56,10 +62,12 @@ pub fn permits(role: Role, access: Access) -> bool {
     match (role, access) {
         (_, Access::App) => true,
         (Role::Administrator, _) => true,
-        (Role::SupportWorker, Access::Counts | Access::Records) => true,
+        (Role::SupportWorker, Access::Counts | Access::Records | Access::School) => true,
         (Role::SupportWorker, Access::Admin) => false,
         (Role::Reporting, Access::Counts) => true,
         (Role::Reporting, _) => false,
+        (Role::SchoolStaff, Access::School) => true,
+        (Role::SchoolStaff, _) => false,
     }
 }
 
@@ -68,6 +76,9 @@ pub fn permits(role: Role, access: Access) -> bool {
 pub struct Context {
     pub actor: Actor,
     pub today: NaiveDate,
+    /// School staff see one school only: its id. `None` for everyone else (the whole
+    /// organisation). Commands with [`Access::School`] filter and check by it.
+    pub school_scope: Option<i64>,
 }
 
 impl Context {
@@ -75,7 +86,11 @@ impl Context {
     /// from the local clock; the name is the operating-system user.
     pub fn desktop(today: NaiveDate) -> Context {
         let user = std::env::var("USER").or_else(|_| std::env::var("USERNAME")).unwrap_or_else(|_| "staff".to_string());
-        Context { actor: Actor { id: format!("local:{user}"), name: user, role: Role::Administrator }, today }
+        Context {
+            actor: Actor { id: format!("local:{user}"), name: user, role: Role::Administrator },
+            today,
+            school_scope: None,
+        }
     }
 
     /// A scripted call from `carers-desk-cli`.
@@ -88,6 +103,16 @@ impl Context {
     pub fn with_role(mut self, role: Role) -> Context {
         self.actor.role = role;
         self
+    }
+
+    /// A member of a school's staff, who sees only that school's young carers (staff accounts
+    /// arrive in part 6; the scope is already what every command checks).
+    pub fn school_staff(school_id: i64, name: &str, today: NaiveDate) -> Context {
+        Context {
+            actor: Actor { id: format!("school:{school_id}:{name}"), name: name.to_string(), role: Role::SchoolStaff },
+            today,
+            school_scope: Some(school_id),
+        }
     }
 }
 
@@ -125,10 +150,48 @@ impl<'a> Ctx<'a> {
     pub fn touch(&mut self, t: Touched) {
         self.touched.push(t);
     }
+
+    /// The school this caller is limited to, if any.
+    pub fn school_scope(&self) -> Option<i64> {
+        self.context.school_scope
+    }
+
+    /// Refuses a school outside the caller's scope.
+    pub fn check_school(&self, school_id: i64) -> Result<()> {
+        match self.school_scope() {
+            Some(own) if own != school_id => Err(Error::NotPermitted(OTHER_SCHOOL.into())),
+            _ => Ok(()),
+        }
+    }
+
+    /// Refuses a young carer who is not linked to the caller's school (school staff only).
+    pub fn check_pupil(&self, carer_id: i64) -> Result<()> {
+        let Some(own) = self.school_scope() else { return Ok(()) };
+        let linked: bool = self.tx.query_row(
+            "SELECT EXISTS (SELECT 1 FROM school_links l JOIN carers c ON c.id = l.carer_id
+                            WHERE l.carer_id = ?1 AND l.school_id = ?2 AND c.status = 'open')",
+            rusqlite::params![carer_id, own],
+            |r| r.get(0),
+        )?;
+        if linked {
+            Ok(())
+        } else {
+            Err(Error::NotPermitted(OTHER_SCHOOL.into()))
+        }
+    }
 }
+
+/// What school staff are told about a record outside their school (it says nothing about
+/// whether the record exists).
+pub const OTHER_SCHOOL: &str = "you can see only the young carers linked to your own school: ask the carers service";
 
 /// The checks before a command runs.
 pub fn authorize(ctx: &Context, command: &str, access: Access) -> Result<()> {
+    if ctx.actor.role == Role::SchoolStaff && ctx.school_scope.is_none() {
+        return Err(Error::NotPermitted(
+            "a school staff account must belong to a school: ask an administrator to set it".into(),
+        ));
+    }
     if permits(ctx.actor.role, access) {
         Ok(())
     } else {
@@ -162,12 +225,13 @@ mod tests {
         use Access::*;
         use Role::*;
         let table = [
-            (Administrator, [true, true, true, true]),
-            (SupportWorker, [true, true, true, false]),
-            (Reporting, [true, true, false, false]),
+            (Administrator, [true, true, true, true, true]),
+            (SupportWorker, [true, true, true, false, true]),
+            (Reporting, [true, true, false, false, false]),
+            (SchoolStaff, [true, false, false, false, true]),
         ];
         for (role, allowed) in table {
-            for (access, want) in [App, Counts, Records, Admin].into_iter().zip(allowed) {
+            for (access, want) in [App, Counts, Records, Admin, School].into_iter().zip(allowed) {
                 assert_eq!(permits(role, access), want, "{role:?} {access:?}");
             }
         }

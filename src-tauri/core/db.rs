@@ -7,7 +7,7 @@
 
 use std::path::Path;
 
-use rusqlite::Connection;
+use rusqlite::{Connection, OptionalExtension};
 use rusqlite_migration::{Migrations, M};
 
 use crate::error::{Error, Result};
@@ -18,6 +18,7 @@ const MIGRATIONS: &[&str] = &[
     include_str!("migrations/0002_search_speed.sql"),
     include_str!("migrations/0003_assessments.sql"),
     include_str!("migrations/0004_support_plans.sql"),
+    include_str!("migrations/0005_young_carers.sql"),
 ];
 
 fn migrations() -> Migrations<'static> {
@@ -61,10 +62,19 @@ fn configure(conn: &mut Connection) -> Result<()> {
         )));
     }
     conn.pragma_update(None, "synchronous", "FULL")?;
-    conn.pragma_update(None, "foreign_keys", "ON")?;
     // 32 MiB of page cache: the register's hot pages stay in memory for search-as-you-type.
     conn.pragma_update(None, "cache_size", -32_768)?;
+    // Migrations run with foreign keys off (SQLite's documented way to rebuild a table others
+    // refer to), then every reference is checked before foreign keys are turned on.
+    conn.pragma_update(None, "foreign_keys", "OFF")?;
     migrations().to_latest(conn)?;
+    let broken: Option<String> = conn.query_row("PRAGMA foreign_key_check", [], |r| r.get(0)).optional()?;
+    if let Some(table) = broken {
+        return Err(Error::DatabaseLocation(format!(
+            "the database has a broken link in the table {table} after updating it: restore the latest backup and report this"
+        )));
+    }
+    conn.pragma_update(None, "foreign_keys", "ON")?;
     crate::catalogue::seed(conn)?;
     // Keeps the query planner's statistics fresh (cheap; SQLite's advice for long-lived connections).
     conn.execute_batch("PRAGMA optimize = 0x10002")?;

@@ -216,6 +216,52 @@ fn nhs_number(rng: &mut ChaCha8Rng) -> String {
     }
 }
 
+/// Some young carers have adjustments their school agreed: a few overdue for review.
+fn demo_adjustments(
+    tx: &rusqlite::Transaction<'_>,
+    rng: &mut ChaCha8Rng,
+    carer_id: i64,
+    identified: NaiveDate,
+    today: NaiveDate,
+    now: &str,
+) -> Result<()> {
+    use crate::choices::AdjustmentKind;
+    const NOTES: &[&str] = &[
+        "Two extra days for homework when Mum has a bad week.",
+        "Phone on silent in the bag; may check messages at break.",
+        "Late marks not given if the young carer says they were caring.",
+        "May use the library office at lunchtime.",
+        "A time-out card for lessons.",
+        "School pays for trips; ask the young carers lead.",
+    ];
+    let kinds = [
+        AdjustmentKind::Homework,
+        AdjustmentKind::Phone,
+        AdjustmentKind::Lateness,
+        AdjustmentKind::QuietSpace,
+        AdjustmentKind::TimeOut,
+        AdjustmentKind::TripsCosts,
+    ];
+    let n = match rng.random_range(0..10) {
+        0..=3 => 0,
+        4..=6 => 1,
+        7..=8 => 2,
+        _ => 3,
+    };
+    let first = rng.random_range(0..kinds.len());
+    for i in 0..n {
+        let k = (first + i) % kinds.len();
+        let agreed = date_between(rng, identified.min(today), today);
+        let review = agreed + Days::new(rng.random_range(90..400));
+        tx.execute(
+            "INSERT INTO adjustments (carer_id, kind, note, agreed_on, review_on, created_at, created_by, updated_at, updated_by)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, 'Demo Worker', ?6, 'Demo Worker')",
+            rusqlite::params![carer_id, kinds[k], NOTES[k], crate::dates::iso(agreed), crate::dates::iso(review), now],
+        )?;
+    }
+    Ok(())
+}
+
 fn date_between(rng: &mut ChaCha8Rng, from: NaiveDate, to: NaiveDate) -> NaiveDate {
     let days = (to - from).num_days().max(0) as u64;
     from + Days::new(rng.random_range(0..=days))
@@ -330,7 +376,6 @@ pub fn generate(ctx: &Ctx<'_>, n: u32, seed: u64) -> Result<DemoCounts> {
                 ContactMethod::code,
             ),
             gp_practice: Some(pick(&mut rng, GPS).to_string()),
-            school: (real_age < 19).then(|| pick(&mut rng, SCHOOLS).to_string()),
             nhs_number: rng.random_bool(0.4).then(|| nhs_number(&mut rng)),
             date_first_identified: Some(identified.to_string()),
             referral_source: code(
@@ -382,6 +427,11 @@ pub fn generate(ctx: &Ctx<'_>, n: u32, seed: u64) -> Result<DemoCounts> {
         })?;
         let carer_id = carers::insert(tx, &details, by, &now)?;
         counts.carers_created += 1;
+        if real_age < carers::SCHOOL_UNDER {
+            let school: &str = *pick(&mut rng, SCHOOLS);
+            crate::schools::demo_link(tx, carer_id, school, dob, today, &now)?;
+            demo_adjustments(tx, &mut rng, carer_id, identified, today, &now)?;
+        }
 
         let links = match rng.random_range(0..10) {
             0..=6 => 1,

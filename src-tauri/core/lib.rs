@@ -25,8 +25,10 @@ pub mod notes;
 pub mod pdf;
 pub mod plans;
 pub mod reviews;
+pub mod schools;
 pub mod search;
 pub mod settings;
+pub mod transition;
 pub mod validate;
 
 use std::path::{Path, PathBuf};

@@ -25,8 +25,8 @@ pub struct SearchArgs {
     pub category: Option<String>,
     /// `open` (the default), `closed` or `all`.
     pub status: Option<String>,
-    /// A school name, exactly as recorded.
-    pub school: Option<String>,
+    /// Only young carers linked to this school (`school_list` ids).
+    pub school_id: Option<i64>,
     /// At most this many results (default 50, at most 500).
     pub limit: Option<u32>,
 }
@@ -148,9 +148,9 @@ pub fn search(ctx: &mut Ctx<'_>, args: SearchArgs) -> Result<SearchResult> {
         conds.push(cond);
         params.append(&mut p);
     }
-    if let Some(school) = args.school.as_deref().map(str::trim).filter(|s| !s.is_empty()) {
-        conds.push("c.school = ?".into());
-        params.push(school.into());
+    if let Some(school) = args.school_id {
+        conds.push("c.id IN (SELECT carer_id FROM school_links WHERE school_id = ?)".into());
+        params.push(school.to_string());
     }
     let where_ = if conds.is_empty() { String::new() } else { format!("WHERE {}", conds.join(" AND ")) };
     let summaries = |sql: &str| -> Result<Vec<CarerSummary>> {
@@ -220,6 +220,8 @@ pub struct Home {
     pub recently_viewed: Vec<CarerSummary>,
     /// Support plan work: reviews due soon and overdue, actions overdue.
     pub plans: crate::plans::lists::DueCounts,
+    /// Transitions: turning 18 in the next 6 months, past a milestone without it done.
+    pub transitions: crate::transition::view::HomeTransitions,
 }
 
 /// The home screen: counts, and the carers this person looked at last.
@@ -261,7 +263,14 @@ pub fn home(ctx: &mut Ctx<'_>, _: NoArgs) -> Result<Home> {
         .query_map([&ctx.context.actor.id], |r| carers::summary_from_row(r, today, &settings))?
         .collect::<rusqlite::Result<_>>()?;
     let plans = crate::plans::lists::counts(ctx.tx, today)?;
-    Ok(Home { organisation_name: settings.organisation_name.clone(), counts, recently_viewed: recent, plans })
+    let transitions = crate::transition::counts(ctx)?;
+    Ok(Home {
+        organisation_name: settings.organisation_name.clone(),
+        counts,
+        recently_viewed: recent,
+        plans,
+        transitions,
+    })
 }
 
 #[cfg(test)]

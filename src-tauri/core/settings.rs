@@ -20,6 +20,16 @@ pub struct Settings {
     /// Young adult carer age range, inclusive (no legal definition; services use 16-25 or 18-25).
     pub young_adult_min_age: u32,
     pub young_adult_max_age: u32,
+    /// Transition to adulthood (see `transition`): preparing from this age.
+    pub prepare_age: u32,
+    /// The transition assessment is offered from this age.
+    pub transition_offer_age: u32,
+    /// ... and completed before this many months of age (210 = 17 years 6 months).
+    pub transition_complete_months: u32,
+    /// The transition review is due at this many months of age.
+    pub transition_review_months: u32,
+    /// Handover to the adult carers service at this age.
+    pub handover_age: u32,
 }
 
 impl Default for Settings {
@@ -33,6 +43,11 @@ impl Default for Settings {
             review_interval_months: 12,
             young_adult_min_age: 18,
             young_adult_max_age: 25,
+            prepare_age: 14,
+            transition_offer_age: 16,
+            transition_complete_months: 210,
+            transition_review_months: 210,
+            handover_age: 18,
         }
     }
 }
@@ -41,7 +56,8 @@ pub fn load(conn: &Connection) -> Result<Settings> {
     let s = conn
         .query_row(
             "SELECT organisation_name, address, phone, email, first_review_weeks,
-                    review_interval_months, young_adult_min_age, young_adult_max_age
+                    review_interval_months, young_adult_min_age, young_adult_max_age, prepare_age,
+                    transition_offer_age, transition_complete_months, transition_review_months, handover_age
              FROM settings WHERE id = 1",
             [],
             |r| {
@@ -54,6 +70,11 @@ pub fn load(conn: &Connection) -> Result<Settings> {
                     review_interval_months: r.get(5)?,
                     young_adult_min_age: r.get(6)?,
                     young_adult_max_age: r.get(7)?,
+                    prepare_age: r.get(8)?,
+                    transition_offer_age: r.get(9)?,
+                    transition_complete_months: r.get(10)?,
+                    transition_review_months: r.get(11)?,
+                    handover_age: r.get(12)?,
                 })
             },
         )
@@ -86,6 +107,16 @@ pub struct SettingsInput {
     pub young_adult_min_age: Option<NumberInput>,
     /// 18 to 30, not below the minimum.
     pub young_adult_max_age: Option<NumberInput>,
+    /// 10 to 17, below the offer age.
+    pub prepare_age: Option<NumberInput>,
+    /// 13 to 17.
+    pub transition_offer_age: Option<NumberInput>,
+    /// Months of age, 168 to 216 (14 to 18 years), after the offer age.
+    pub transition_complete_months: Option<NumberInput>,
+    /// Months of age, 168 to 216, before the handover age.
+    pub transition_review_months: Option<NumberInput>,
+    /// 17 to 19.
+    pub handover_age: Option<NumberInput>,
 }
 
 fn checked(input: SettingsInput) -> Result<Settings> {
@@ -130,7 +161,50 @@ fn checked(input: SettingsInput) -> Result<Settings> {
             &input.young_adult_max_age,
             18..=30,
         ),
+        prepare_age: number(&mut c, "prepare_age", "Preparing for adulthood from age", &input.prepare_age, 10..=17),
+        transition_offer_age: number(
+            &mut c,
+            "transition_offer_age",
+            "Transition assessment offered from age",
+            &input.transition_offer_age,
+            13..=17,
+        ),
+        transition_complete_months: number(
+            &mut c,
+            "transition_complete_months",
+            "Transition assessment completed before (months of age)",
+            &input.transition_complete_months,
+            168..=216,
+        ),
+        transition_review_months: number(
+            &mut c,
+            "transition_review_months",
+            "Transition review at (months of age)",
+            &input.transition_review_months,
+            168..=216,
+        ),
+        handover_age: number(&mut c, "handover_age", "Handover to adult services at age", &input.handover_age, 17..=19),
     };
+    let ok = |v: u32| v != 0;
+    if ok(out.prepare_age) && ok(out.transition_offer_age) && out.prepare_age >= out.transition_offer_age {
+        c.fail("prepare_age", "preparing for adulthood must start before the transition assessment is offered");
+    }
+    if ok(out.transition_offer_age)
+        && ok(out.transition_complete_months)
+        && out.transition_complete_months <= out.transition_offer_age * 12
+    {
+        c.fail(
+            "transition_complete_months",
+            "the transition assessment must be due for completion after it is offered",
+        );
+    }
+    if ok(out.transition_review_months) && ok(out.handover_age) && out.transition_review_months >= out.handover_age * 12
+    {
+        c.fail("transition_review_months", "the transition review must come before the handover age");
+    }
+    if ok(out.handover_age) && ok(out.young_adult_max_age) && out.handover_age > out.young_adult_max_age {
+        c.fail("handover_age", "the handover age must not be after the end of the young adult carer range");
+    }
     if let Some(p) = &out.phone {
         if !validate::phone(p) {
             c.fail("phone", "enter a phone number with 10 to 15 digits, for example 020 7946 0018");
@@ -148,12 +222,24 @@ fn checked(input: SettingsInput) -> Result<Settings> {
     Ok(out)
 }
 
-pub fn update(ctx: &mut Ctx<'_>, input: SettingsInput) -> Result<Settings> {
+/// Changes the settings. The transition ages and months keep their stored value when not sent.
+pub fn update(ctx: &mut Ctx<'_>, mut input: SettingsInput) -> Result<Settings> {
+    let current = load(ctx.tx)?;
+    for (field, value) in [
+        (&mut input.prepare_age, current.prepare_age),
+        (&mut input.transition_offer_age, current.transition_offer_age),
+        (&mut input.transition_complete_months, current.transition_complete_months),
+        (&mut input.transition_review_months, current.transition_review_months),
+        (&mut input.handover_age, current.handover_age),
+    ] {
+        field.get_or_insert(NumberInput::Number(value.into()));
+    }
     let s = checked(input)?;
     ctx.tx.execute(
         "UPDATE settings SET organisation_name = ?1, address = ?2, phone = ?3, email = ?4,
              first_review_weeks = ?5, review_interval_months = ?6,
-             young_adult_min_age = ?7, young_adult_max_age = ?8
+             young_adult_min_age = ?7, young_adult_max_age = ?8, prepare_age = ?9, transition_offer_age = ?10,
+             transition_complete_months = ?11, transition_review_months = ?12, handover_age = ?13
          WHERE id = 1",
         params![
             s.organisation_name,
@@ -163,7 +249,12 @@ pub fn update(ctx: &mut Ctx<'_>, input: SettingsInput) -> Result<Settings> {
             s.first_review_weeks,
             s.review_interval_months,
             s.young_adult_min_age,
-            s.young_adult_max_age
+            s.young_adult_max_age,
+            s.prepare_age,
+            s.transition_offer_age,
+            s.transition_complete_months,
+            s.transition_review_months,
+            s.handover_age
         ],
     )?;
     let saved = load(ctx.tx)?;

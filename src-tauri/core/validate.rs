@@ -118,6 +118,13 @@ impl Check {
         Some(date)
     }
 
+    /// An optional date, past or future.
+    pub fn date(&mut self, field: &str, value: &Option<String>) -> Option<NaiveDate> {
+        let text = value.as_deref().map(str::trim).filter(|v| !v.is_empty())?;
+        let path = self.path(field);
+        self.absorb(crate::dates::parse(&path, text))
+    }
+
     /// An optional whole number in `range`; blank text is `None`.
     pub fn whole_number(
         &mut self,

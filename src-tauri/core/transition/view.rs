@@ -1,0 +1,199 @@
+//! The "Transitions" view: young carers turning 16, 17 and 18 soon, and those past a
+//! milestone without it done (oldest risk first), with the counts for the home screen.
+
+use chrono::NaiveDate;
+use serde::{Deserialize, Serialize};
+
+use super::{done_facts, milestones, Timeline};
+use crate::context::Ctx;
+use crate::dates::{self, add_months, anniversary};
+use crate::error::Result;
+use crate::search::latest_birth_for_age;
+use crate::settings;
+
+/// The ages the view lists carers turning.
+pub const TURNING: [u32; 3] = [16, 17, 18];
+
+#[derive(Debug, Deserialize, schemars::JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct TransitionsArgs {
+    /// 6 or 12 (default 12): how far ahead to look for birthdays.
+    #[serde(default)]
+    pub months: Option<u32>,
+}
+
+/// The milestone a carer is past without it done.
+#[derive(Debug, Clone, Serialize, schemars::JsonSchema)]
+pub struct MissedMilestone {
+    pub code: String,
+    pub label: String,
+    pub deadline: Option<String>,
+    pub status: String,
+    /// How many milestones in all are overdue.
+    pub overdue_count: u32,
+}
+
+/// One young carer in the view.
+#[derive(Debug, Clone, Serialize, schemars::JsonSchema)]
+pub struct Row {
+    pub carer_id: i64,
+    pub reference: String,
+    pub name: String,
+    pub date_of_birth: String,
+    pub age: u32,
+    /// Turning lists: the day they turn that age.
+    pub birthday: Option<String>,
+    pub school_name: Option<String>,
+    /// Past list: the earliest milestone overdue.
+    pub milestone: Option<MissedMilestone>,
+    /// `none`, `draft` or `completed`.
+    pub transition_assessment: String,
+}
+
+#[derive(Debug, Clone, Serialize, schemars::JsonSchema)]
+pub struct Turning {
+    pub age: u32,
+    pub carers: Vec<Row>,
+}
+
+#[derive(Debug, Clone, Default, Serialize, schemars::JsonSchema)]
+pub struct TransitionCounts {
+    pub turning_16: u32,
+    pub turning_17: u32,
+    pub turning_18: u32,
+    pub past_milestone: u32,
+}
+
+#[derive(Debug, Clone, Serialize, schemars::JsonSchema)]
+pub struct Transitions {
+    pub months: u32,
+    pub turning: Vec<Turning>,
+    pub past_milestone: Vec<Row>,
+    pub counts: TransitionCounts,
+}
+
+struct Candidate {
+    id: i64,
+    reference: String,
+    name: String,
+    dob: String,
+    school: Option<String>,
+    assessment: String,
+}
+
+fn candidates(ctx: &Ctx<'_>, t: &Timeline) -> Result<Vec<Candidate>> {
+    let today = ctx.today();
+    let youngest = latest_birth_for_age(today, TURNING[0].min(t.prepare_age) - 1);
+    let oldest_excluded = latest_birth_for_age(today, t.young_adult_max_age + 1);
+    let mut stmt = ctx.tx.prepare_cached(
+        "SELECT c.id, c.reference, c.first_name, c.last_name, c.preferred_name, c.date_of_birth,
+                (SELECT s.name FROM school_links l JOIN schools s ON s.id = l.school_id WHERE l.carer_id = c.id),
+                CASE WHEN EXISTS (SELECT 1 FROM assessments a WHERE a.carer_id = c.id AND a.type = 'transition'
+                                  AND a.status = 'completed') THEN 'completed'
+                     WHEN EXISTS (SELECT 1 FROM assessments a WHERE a.carer_id = c.id AND a.type = 'transition')
+                          THEN 'draft'
+                     ELSE 'none' END
+         FROM carers c
+         WHERE c.status = 'open' AND c.date_of_birth <= ?1 AND c.date_of_birth > ?2
+         ORDER BY c.date_of_birth, c.id",
+    )?;
+    let rows = stmt.query_map([dates::iso(youngest), dates::iso(oldest_excluded)], |r| {
+        let first: String = r.get(2)?;
+        let last: String = r.get(3)?;
+        let preferred: Option<String> = r.get(4)?;
+        Ok(Candidate {
+            id: r.get(0)?,
+            reference: r.get(1)?,
+            name: crate::schools::display_name(&first, &last, preferred.as_deref()),
+            dob: r.get(5)?,
+            school: r.get(6)?,
+            assessment: r.get(7)?,
+        })
+    })?;
+    Ok(rows.collect::<rusqlite::Result<_>>()?)
+}
+
+fn row(c: &Candidate, today: NaiveDate) -> Row {
+    Row {
+        carer_id: c.id,
+        reference: c.reference.clone(),
+        name: c.name.clone(),
+        date_of_birth: c.dob.clone(),
+        age: crate::carers::age_from_iso(&c.dob, today),
+        birthday: None,
+        school_name: c.school.clone(),
+        milestone: None,
+        transition_assessment: c.assessment.clone(),
+    }
+}
+
+/// The Transitions view.
+pub fn transitions(ctx: &mut Ctx<'_>, args: TransitionsArgs) -> Result<Transitions> {
+    let months = match args.months {
+        None => 12,
+        Some(m @ (6 | 12)) => m,
+        Some(_) => return Err(crate::Error::field("months", "choose 6 or 12 months")),
+    };
+    build(ctx, months)
+}
+
+fn build(ctx: &Ctx<'_>, months: u32) -> Result<Transitions> {
+    let today = ctx.today();
+    let s = settings::load(ctx.tx)?;
+    let t = Timeline::from_settings(&s);
+    let until = add_months(today, months);
+    let mut turning: Vec<Turning> = TURNING.iter().map(|&age| Turning { age, carers: Vec::new() }).collect();
+    let mut past: Vec<(NaiveDate, Row)> = Vec::new();
+    for c in candidates(ctx, &t)? {
+        let Some(dob) = dates::from_iso(&c.dob) else { continue };
+        for list in &mut turning {
+            let birthday = anniversary(dob, list.age);
+            if birthday >= today && birthday <= until {
+                list.carers.push(Row { birthday: Some(dates::iso(birthday)), ..row(&c, today) });
+            }
+        }
+        let Ok(ms) = milestones(Some(dob), &t, &done_facts(ctx.tx, c.id)?, today) else { continue };
+        let overdue: Vec<_> = ms.iter().filter(|m| m.status == "overdue").collect();
+        if let Some(first) = overdue.iter().min_by_key(|m| m.deadline.clone()) {
+            let deadline = first.deadline.as_deref().and_then(dates::from_iso).unwrap_or(today);
+            past.push((
+                deadline,
+                Row {
+                    milestone: Some(MissedMilestone {
+                        code: first.code.clone(),
+                        label: first.label.clone(),
+                        deadline: first.deadline.clone(),
+                        status: first.status.clone(),
+                        overdue_count: overdue.len() as u32,
+                    }),
+                    ..row(&c, today)
+                },
+            ));
+        }
+    }
+    for list in &mut turning {
+        list.carers.sort_by(|a, b| a.birthday.cmp(&b.birthday).then(a.name.cmp(&b.name)));
+    }
+    past.sort_by(|a, b| a.0.cmp(&b.0).then(a.1.name.cmp(&b.1.name)));
+    let counts = TransitionCounts {
+        turning_16: turning[0].carers.len() as u32,
+        turning_17: turning[1].carers.len() as u32,
+        turning_18: turning[2].carers.len() as u32,
+        past_milestone: past.len() as u32,
+    };
+    Ok(Transitions { months, turning, past_milestone: past.into_iter().map(|(_, r)| r).collect(), counts })
+}
+
+/// The home screen's transition figures.
+#[derive(Debug, Clone, Serialize, schemars::JsonSchema)]
+pub struct HomeTransitions {
+    /// Turning 18 in the next 6 months.
+    pub turning_18_soon: u32,
+    /// Past a milestone without it done.
+    pub past_milestone: u32,
+}
+
+pub fn counts(ctx: &Ctx<'_>) -> Result<HomeTransitions> {
+    let v = build(ctx, 6)?;
+    Ok(HomeTransitions { turning_18_soon: v.counts.turning_18, past_milestone: v.counts.past_milestone })
+}
