@@ -75,7 +75,6 @@ export const settingsGet = () => call('settings_get');
 export const settingsUpdate = (settings) => call('settings_update', settings);
 export const home = () => call('home');
 export const carerSearch = (args) => call('carer_search', args);
-export const carerSchools = () => call('carer_schools');
 export const carerGet = (id) => call('carer_get', { id });
 export const carerCreate = (input) => call('carer_create', input);
 export const carerUpdate = (id, input) => call('carer_update', { id, ...input });
@@ -127,6 +126,21 @@ export const planReviewComplete = (id) => call('plan_review_complete', { id });
 export const planReviewCancel = (id) => call('plan_review_cancel', { id });
 export const plansDue = () => call('plans_due');
 
+// Schools, young carers in school, transition to adulthood (docs/commands.md, "Young carers").
+export const schoolList = () => call('school_list');
+export const schoolGet = (id) => call('school_get', { id });
+export const schoolSave = (args) => call('school_save', args);
+export const schoolLinkSave = (args) => call('school_link_save', args);
+export const schoolLinkRemove = (carerId) => call('school_link_remove', { carer_id: carerId });
+export const adjustmentSave = (args) => call('adjustment_save', args);
+export const adjustmentEnd = (args) => call('adjustment_end', args);
+export const youngCarerGet = (carerId) => call('young_carer_get', { carer_id: carerId });
+export const milestoneRecord = (args) => call('milestone_record', args);
+export const milestoneClear = (carerId, milestone) => call('milestone_clear', { carer_id: carerId, milestone });
+export const handoverSave = (args) => call('handover_save', args);
+export const youngCarerCardSave = (args) => call('young_carer_card_save', args);
+export const transitions = (months) => call('transitions', { months });
+
 /** Normalise a plugin's failure (a string or an Error) into the core's error shape. */
 function pluginError(what, raw) {
   const message = typeof raw === 'string' ? raw : (raw && raw.message) || 'something went wrong';
@@ -134,12 +148,13 @@ function pluginError(what, raw) {
 }
 
 /**
- * Print part of a plan ('plan' or 'contingency') to a PDF: the system's save dialog asks where
- * (suggesting `suggestedName`), the core writes the PDF, and the system viewer opens it.
- * Resolves null when the dialog is cancelled, else { path, pages, unprintable, opened } where
- * `opened` is false if the viewer could not be started (the file is saved all the same).
+ * Ask where to save a PDF (the system's save dialog, suggesting `suggestedName`), then run
+ * `command` with `args` plus the chosen path under `pathKey`, then open the file in the system
+ * viewer. Resolves null when the dialog is cancelled, else the command's result plus
+ * { path, opened } where `opened` is false if the viewer could not be started (the file is
+ * saved all the same).
  */
-export async function printPlan(id, part, suggestedName) {
+async function printPdf(command, args, suggestedName, pathKey) {
   if (!hasCore()) {
     sayNoCore();
     throw { ...NO_TAURI };
@@ -161,7 +176,7 @@ export async function printPlan(id, part, suggestedName) {
   }
   if (!path) return null; // cancelled
   if (!/\.pdf$/i.test(path)) path = `${path}.pdf`;
-  const result = await call('plan_print', { id, part, path });
+  const result = await call(command, { ...args, [pathKey]: path });
   let opened = false;
   if (opener && typeof opener.openPath === 'function') {
     try {
@@ -172,4 +187,19 @@ export async function printPlan(id, part, suggestedName) {
     }
   }
   return { ...result, path: result.path || path, opened };
+}
+
+/** Print part of a plan ('plan' or 'contingency') to a PDF (see printPdf). */
+export function printPlan(id, part, suggestedName) {
+  return printPdf('plan_print', { id, part }, suggestedName, 'path');
+}
+
+/** Print a school's one-page staff summary (adjustments and named contacts) to a PDF. */
+export function printSchoolSummary(id, suggestedName) {
+  return printPdf('school_print_summary', { id }, suggestedName, 'out');
+}
+
+/** Print a young carer's handover summary for the adult carers service to a PDF. */
+export function printHandover(carerId, suggestedName) {
+  return printPdf('handover_print', { carer_id: carerId }, suggestedName, 'out');
 }

@@ -18,6 +18,11 @@ const routes = [
   { pattern: /^\/plans\/(\d+)$/, keys: ['id'], view: () => import('./plan.js'), nav: 'carers', title: 'Support plan' },
   { pattern: /^\/reviews\/(\d+)$/, keys: ['id'], view: () => import('./review.js'), nav: 'carers', title: 'Review of a support plan' },
   { pattern: /^\/plan-work$/, view: () => import('./plan-work.js'), nav: 'home', title: 'Support plan work' },
+  { pattern: /^\/schools$/, view: () => import('./schools.js'), nav: 'schools', title: 'Schools' },
+  { pattern: /^\/schools\/new$/, view: () => import('./school-form.js'), nav: 'schools', title: 'Add a school' },
+  { pattern: /^\/schools\/(\d+)$/, keys: ['id'], view: () => import('./school.js'), nav: 'schools', title: 'School' },
+  { pattern: /^\/schools\/(\d+)\/edit$/, keys: ['id'], view: () => import('./school-form.js'), nav: 'schools', title: 'Edit school' },
+  { pattern: /^\/transitions$/, view: () => import('./transitions.js'), nav: 'transitions', title: 'Transition to adulthood' },
   { pattern: /^\/settings$/, view: () => import('./settings.js'), nav: 'settings', title: 'Settings' },
 ];
 

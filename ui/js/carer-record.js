@@ -12,6 +12,7 @@ import { notesSection } from './notes.js';
 import { categoryBadge } from './search.js';
 import { assessmentsSection } from './assessment-section.js';
 import { plansSection } from './plan-section.js';
+import { youngCarerSection } from './young-carer.js';
 
 const CLOSE_FIELDS = [
   { name: 'reason', label: 'Why is the record being closed?', type: 'choice', list: 'close_reason', blank: 'Choose a reason' },
@@ -29,11 +30,12 @@ export async function render(main, { id }) {
   const caring = caringSection({
     getRecord: () => record,
     opts,
-    onChange: (r) => { record = r; drawHead(); },
+    onChange: (r) => { record = r; drawHead(); youngCarer?.refresh(); },
   });
   const notes = notesSection({ carerId: id, notes: record.notes, opts });
   const assessments = assessmentsSection({ getRecord: () => record });
   const plans = plansSection({ getRecord: () => record });
+  const youngCarer = youngCarerSection({ getRecord: () => record, opts });
 
   append(main, 
     h('p', { class: 'back' }, h('a', { href: registerHref() }, 'Back to carers')),
@@ -41,7 +43,7 @@ export async function render(main, { id }) {
       head,
       h('div', { class: 'record-columns' },
         h('div', { class: 'record-columns__side' }, detailsBox),
-        h('div', { class: 'record-columns__main' }, caring, assessments.element, plans.element, notes),
+        h('div', { class: 'record-columns__main' }, caring, youngCarer.element, assessments.element, plans.element, notes),
       ),
     ),
   );
@@ -115,6 +117,7 @@ export async function render(main, { id }) {
       caring.refresh();
       assessments.refresh();
       plans.refresh();
+      youngCarer.refresh();
       flash('Record closed');
       focusElement(document.getElementById('record-name'));
     }, { busyLabel: 'Closing…' });
@@ -135,6 +138,7 @@ export async function render(main, { id }) {
       caring.refresh();
       assessments.refresh();
       plans.refresh();
+      youngCarer.refresh();
       flash('Record reopened');
       focusElement(document.getElementById('record-name'));
     } catch (err) {
