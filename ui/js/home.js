@@ -36,6 +36,10 @@ export async function render(main) {
   const counts = Array.isArray(data.counts) ? data.counts : [];
   const recent = data.recently_viewed || [];
   const plans = data.plans || { reviews_due_soon: 0, reviews_overdue: 0, actions_overdue: 0 };
+  const transitions = data.transitions || { turning_18_soon: 0, past_milestone: 0 };
+  const transitionCount = (code, label, n, list, alert) => h('div', { class: ['counts__item', n > 0 && alert ? 'counts__item--alert' : null], dataset: { count: code } },
+    h('dt', null, h('a', { href: `#/transitions?months=6&list=${list}`, id: `home-${code.replace(/_/g, '-')}` }, label)),
+    h('dd', null, Number(n).toLocaleString('en-GB')));
   const planCount = (code, label, n, list) => h('div', { class: ['counts__item', n > 0 && code !== 'reviews_due_soon' ? 'counts__item--alert' : null], dataset: { count: code } },
     h('dt', null, h('a', { href: `#/plan-work?list=${list}`, id: `home-${code.replace(/_/g, '-')}` }, label)),
     h('dd', null, Number(n).toLocaleString('en-GB')));
@@ -61,6 +65,13 @@ export async function render(main) {
           planCount('reviews_overdue', 'Reviews overdue', plans.reviews_overdue, 'reviews-overdue'),
           planCount('actions_overdue', 'Actions overdue', plans.actions_overdue, 'actions-overdue')),
         h('p', null, h('a', { href: '#/plan-work', id: 'home-plan-work' }, 'See all support plan work')),
+      ),
+      h('section', { class: 'panel', 'aria-labelledby': 'transitions-work-title' },
+        h('h2', { class: 'panel__title', id: 'transitions-work-title' }, 'Transition to adulthood'),
+        h('dl', { class: 'counts', id: 'home-transition-counts' },
+          transitionCount('turning_18_soon', 'Turning 18 in the next 6 months', transitions.turning_18_soon, 'turning-18', false),
+          transitionCount('past_milestone', 'Past a milestone without it done', transitions.past_milestone, 'past-milestone', true)),
+        h('p', null, h('a', { href: '#/transitions', id: 'home-transitions' }, 'See all young carers in transition')),
       ),
       h('section', { class: 'panel', 'aria-labelledby': 'recent-title' },
         h('h2', { class: 'panel__title', id: 'recent-title' }, 'Recently viewed'),
