@@ -36,10 +36,9 @@ export const CARER_SECTIONS = [
   },
   {
     id: 'health',
-    title: 'Health and school',
+    title: 'Health',
     fields: [
       { name: 'gp_practice', label: 'GP practice (optional)', width: 'long' },
-      { name: 'school', label: 'School or college (optional)', hint: 'For carers under 19', width: 'long' },
       { name: 'nhs_number', label: 'NHS number (optional)', hint: '10 digits, for example 943 476 5919', width: 'medium', inputmode: 'numeric' },
     ],
   },
@@ -71,5 +70,5 @@ export const SHARE_LEGEND = 'They agree we may share information with';
 
 export const CARER_FIELDS = CARER_SECTIONS.flatMap((s) => s.fields);
 
-// The core counts anyone under this age as of school age for the school field.
-export const SCHOOL_AGE_LIMIT = 19;
+// A young carer's school is not a field here: it is a link to a school record, made from the
+// "Young carer" part of their record (young-carer.js).

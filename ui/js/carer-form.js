@@ -3,9 +3,9 @@
 import * as api from './api.js';
 import { h, append } from './dom.js';
 import { navigate, setTitle } from './app.js';
-import { ageFrom, displayName } from './format.js';
-import { field, fields, section, read, onSubmit, formButtons, fieldWrapper, valueAt } from './forms.js';
-import { CARER_SECTIONS, CARER_FIELDS, SHARE_LEGEND, SCHOOL_AGE_LIMIT } from './carer-fields.js';
+import { displayName } from './format.js';
+import { field, fields, section, read, onSubmit, formButtons, valueAt } from './forms.js';
+import { CARER_SECTIONS, CARER_FIELDS, SHARE_LEGEND } from './carer-fields.js';
 
 export async function render(main, { id }) {
   const editing = Boolean(id);
@@ -17,8 +17,6 @@ export async function render(main, { id }) {
     CARER_SECTIONS.map((s) => section(s.title, sectionBody(s, record, opts), { id: `section-${s.id}` })),
     formButtons('Save carer', { cancelHref: editing ? `#/carers/${id}` : '#/', submitId: 'save-carer' }),
   );
-
-  wireSchoolField(form);
 
   onSubmit(form, async () => {
     const input = read(form, CARER_FIELDS);
@@ -48,23 +46,4 @@ function sectionBody(s, record, opts) {
         h('div', { class: 'checkboxes' }, grouped.map((spec) => field(spec, valueAt(record || {}, spec.name), opts))))
       : null,
   ];
-}
-
-/**
- * The school field is for carers under 19: show it when the date of birth typed makes them
- * under 19, or when a school is already filled in (nothing typed is ever hidden).
- */
-function wireSchoolField(form) {
-  const dob = form.querySelector('[name="date_of_birth"]');
-  const school = form.querySelector('[name="school"]');
-  const wrapper = fieldWrapper(form, 'school');
-  if (!dob || !school || !wrapper) return;
-  const update = () => {
-    const age = ageFrom(dob.value);
-    const young = age !== null && age >= 0 && age < SCHOOL_AGE_LIMIT;
-    wrapper.hidden = !(young || school.value.trim() !== '' || wrapper.classList.contains('field--error'));
-  };
-  dob.addEventListener('input', update);
-  dob.addEventListener('change', update);
-  update();
 }

@@ -18,9 +18,9 @@ export async function render(main, { query }) {
       q: query.get('q') || '',
       category: query.get('category') || '',
       status: query.get('status') || 'open',
-      school: query.get('school') || '',
+      school_id: query.get('school') || '',
     },
-    onChange: (s) => replaceQuery({ q: s.q.trim(), category: s.category, status: s.status === 'open' ? '' : s.status, school: s.school }),
+    onChange: (s) => replaceQuery({ q: s.q.trim(), category: s.category, status: s.status === 'open' ? '' : s.status, school: s.school_id }),
   });
   search.input.dataset.autofocus = 'true';
   append(main, 

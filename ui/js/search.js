@@ -12,7 +12,7 @@ const DEBOUNCE_MS = 100;
  *   id:          id of the search input (`search`, `home-search`)
  *   resultsId:   id of the results table (`search-results`)
  *   filters:     show category / status / school filters
- *   initial:     { q, category, status, school }
+ *   initial:     { q, category, status, school_id }
  *   limit:       most results to show
  *   listWhenEmpty: list carers even when nothing is typed (the register does)
  *   onChange(state): called with the current state after each search (to keep it in the address)
@@ -23,7 +23,7 @@ export function carerSearchBox({ id, resultsId, label, hint, filters = false, in
     q: initial.q || '',
     category: initial.category || '',
     status: initial.status || 'open',
-    school: initial.school || '',
+    school_id: initial.school_id ? String(initial.school_id) : '',
   };
   let timer = null;
   let seq = 0;
@@ -80,7 +80,7 @@ export function carerSearchBox({ id, resultsId, label, hint, filters = false, in
     let opts = {};
     let schools = [];
     try {
-      [opts, schools] = await Promise.all([api.options(), api.carerSchools().catch(() => [])]);
+      [opts, schools] = await Promise.all([api.options(), api.schoolList().catch(() => [])]);
     } catch { /* filters stay off; the search still works */ }
     if (destroyed) return;
     const select = (name, text, choices, value) => {
@@ -95,7 +95,7 @@ export function carerSearchBox({ id, resultsId, label, hint, filters = false, in
       select('category', 'Category', [{ code: '', label: 'All categories' }, ...categories], state.category),
       select('status', 'Status', [...(opts.status || []), { code: 'all', label: 'Open and closed' }], state.status),
       schools.length
-        ? select('school', 'School', [{ code: '', label: 'All schools' }, ...schools.map((s) => ({ code: s, label: s }))], state.school)
+        ? select('school_id', 'School', [{ code: '', label: 'All schools' }, ...schools.map((s) => ({ code: String(s.id), label: s.name }))], state.school_id)
         : null,
     );
   }
@@ -114,7 +114,7 @@ export function carerSearchBox({ id, resultsId, label, hint, filters = false, in
     if (filters) {
       args.status = state.status;
       if (state.category) args.category = state.category;
-      if (state.school) args.school = state.school;
+      if (state.school_id) args.school_id = Number(state.school_id);
     }
     try {
       const answer = await api.carerSearch(args);

@@ -1,5 +1,5 @@
 // Settings (#/settings): the organisation, review timings, the young adult carer age range,
-// and where the data is kept.
+// the transition to adulthood timeline, and where the data is kept.
 
 import * as api from './api.js';
 import { h, append, focusElement } from './dom.js';
@@ -24,7 +24,15 @@ const AGES = [
   { name: 'young_adult_max_age', label: 'To age', type: 'number', width: 'short', hint: 'From 18 to 30' },
 ];
 
-const ALL = [...ORGANISATION, ...REVIEWS, ...AGES];
+const TRANSITION = [
+  { name: 'prepare_age', label: 'Start preparing for adulthood at age', type: 'number', width: 'short', hint: 'Usually 14: talk with the young carer and their family about life after 18' },
+  { name: 'transition_offer_age', label: 'Offer a transition assessment from age', type: 'number', width: 'short', hint: 'Usually 16 (Care Act s63)' },
+  { name: 'transition_complete_months', label: 'Complete the transition assessment before (age in months)', type: 'number', width: 'short', hint: 'Usually 210, which is 17 years and 6 months' },
+  { name: 'transition_review_months', label: 'Review it at (age in months)', type: 'number', width: 'short', hint: 'Usually 210, which is 17 years and 6 months' },
+  { name: 'handover_age', label: 'Hand over to the adult carers service at age', type: 'number', width: 'short', hint: 'Usually 18' },
+];
+
+const ALL = [...ORGANISATION, ...REVIEWS, ...AGES, ...TRANSITION];
 
 export async function render(main) {
   const [settings, info, catalogue] = await Promise.all([api.settingsGet(), api.appInfo().catch(() => null), api.supportCatalogue()]);
@@ -33,6 +41,8 @@ export async function render(main) {
     section('Reviews', fields(REVIEWS, settings, {}), { hint: 'When reviews of a carer’s support plan fall due.' }),
     section('Young adult carers', h('div', { class: 'form__row' }, fields(AGES, settings, {})),
       { hint: 'The age range your service counts as young adult carers. Carers in this range are shown as young adult carers.' }),
+    section('Transition to adulthood', fields(TRANSITION, settings, {}),
+      { hint: 'When each step of a young carer’s transition to adult services falls due. Young adult carer support ends at the “To age” above. Ages in months count from their date of birth: 12 months for each year.' }),
     formButtons('Save settings', { submitId: 'save-settings' }),
   );
   onSubmit(form, async () => {
