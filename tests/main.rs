@@ -13,3 +13,4 @@ mod register;
 mod search;
 mod settings;
 mod setup;
+mod young_carer_pdf;

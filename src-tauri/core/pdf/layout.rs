@@ -3,7 +3,7 @@
 //! before drawing so the page count is known when the footers ("Page N of M") are drawn.
 
 use super::fonts::{clean, Fonts};
-use super::{Block, Column, DocumentInfo};
+use super::{Block, Column, DocumentInfo, Style};
 
 /// A4 portrait in points.
 pub(crate) const PAGE_W: f32 = 595.276;
@@ -24,11 +24,11 @@ const FOOTER_BASELINE: f32 = PAGE_H - 28.0;
 pub(crate) const BODY: f32 = 10.5;
 pub(crate) const LINE: f32 = BODY * 1.35;
 const SMALL: f32 = 8.5;
-const TABLE: f32 = 10.0;
-const TABLE_LINE: f32 = TABLE * 1.3;
 const CELL_PAD_X: f32 = 4.0;
-const CELL_PAD_Y: f32 = 3.0;
 const PARA_GAP: f32 = 6.0;
+/// Headings and subheadings: (size, space before, space after).
+const HEADING: (f32, f32, f32) = (14.0, 12.0, 4.0);
+const SUBHEADING: (f32, f32, f32) = (12.0, 8.0, 3.0);
 
 /// Dark grey for body text (good contrast, softer than pure black), mid grey for the running
 /// header and footer, light grey for rules and table header fill.
@@ -121,6 +121,7 @@ fn baseline(top: f32, line: f32, size: f32) -> f32 {
 
 struct Layout<'a> {
     fonts: &'a Fonts,
+    style: Style,
     pages: Vec<Page>,
     y: f32,
 }
@@ -231,8 +232,8 @@ impl<'a> Layout<'a> {
     fn first_unit(&self, block: Option<&Block>) -> f32 {
         match block {
             None | Some(Block::PageBreak) | Some(Block::Spacer(_)) => 0.0,
-            Some(Block::Heading(_)) => 14.0 * 1.3 + 12.0,
-            Some(Block::Subheading(_)) => 12.0 * 1.3 + 8.0,
+            Some(Block::Heading(text)) => self.heading_height(text, HEADING),
+            Some(Block::Subheading(text)) => self.heading_height(text, SUBHEADING),
             Some(Block::Paragraph(_)) | Some(Block::Bullets(_)) => LINE,
             Some(Block::Fields(pairs)) => match pairs.first() {
                 Some(pair) => {
@@ -249,10 +250,24 @@ impl<'a> Layout<'a> {
         }
     }
 
-    fn heading(&mut self, text: &str, size: f32, before: f32, after: f32, next: Option<&Block>) {
+    /// What a heading must be kept with: the first line or row of the blocks after it, counting
+    /// a heading that follows (a heading then a subheading stay with the text under both).
+    fn keep_with(&self, rest: &[Block]) -> f32 {
+        match rest.first() {
+            Some(Block::Heading(text)) => self.heading_height(text, HEADING) + self.keep_with(&rest[1..]),
+            Some(Block::Subheading(text)) => self.heading_height(text, SUBHEADING) + self.keep_with(&rest[1..]),
+            other => self.first_unit(other),
+        }
+    }
+
+    fn heading_height(&self, text: &str, (size, before, after): (f32, f32, f32)) -> f32 {
+        before + self.wrap(text, true, size, TEXT_W).len() as f32 * size * 1.3 + after
+    }
+
+    fn heading(&mut self, text: &str, (size, before, after): (f32, f32, f32), rest: &[Block]) {
         let lh = size * 1.3;
         let lines = self.wrap(text, true, size, TEXT_W);
-        let height = before + lines.len() as f32 * lh + after + self.first_unit(next);
+        let height = before + lines.len() as f32 * lh + after + self.keep_with(rest);
         // Keep with the next block's first line or row: never alone at the bottom of a page.
         self.need(height);
         self.gap(before);
@@ -327,13 +342,9 @@ impl<'a> Layout<'a> {
     }
 
     fn table_grid(&self, columns: &[Column], rows: &[Vec<String>]) -> (Grid, Vec<Row>) {
-        let total: f32 = columns.iter().map(|c| c.width.max(0.0)).sum();
-        let widths: Vec<f32> = if total > 0.0 {
-            columns.iter().map(|c| c.width.max(0.0) / total * TEXT_W).collect()
-        } else {
-            vec![TEXT_W / columns.len().max(1) as f32; columns.len()]
-        };
-        let cell = |text: &str, bold: bool, w: f32| self.wrap(text, bold, TABLE, (w - 2.0 * CELL_PAD_X).max(1.0));
+        let widths = column_widths(columns);
+        let size = self.style.table_size;
+        let cell = |text: &str, bold: bool, w: f32| self.wrap(text, bold, size, (w - 2.0 * CELL_PAD_X).max(1.0));
         let header =
             Row { cells: columns.iter().zip(&widths).map(|(c, &w)| cell(&c.title, true, w)).collect::<Vec<_>>() };
         let rows = rows
@@ -348,10 +359,10 @@ impl<'a> Layout<'a> {
             .collect();
         let grid = Grid {
             widths,
-            size: TABLE,
-            line: TABLE_LINE,
+            size,
+            line: size * self.style.table_line,
             pad_x: CELL_PAD_X,
-            pad_y: CELL_PAD_Y,
+            pad_y: self.style.cell_padding,
             borders: true,
             bold_first: false,
             header: Some(header),
@@ -489,10 +500,11 @@ impl<'a> Layout<'a> {
         }
     }
 
-    fn block(&mut self, block: &Block, next: Option<&Block>) {
+    /// Lays out `block`; `rest` is the blocks after it (a heading is kept with them).
+    fn block(&mut self, block: &Block, rest: &[Block]) {
         match block {
-            Block::Heading(text) => self.heading(text, 14.0, 12.0, 4.0, next),
-            Block::Subheading(text) => self.heading(text, 12.0, 8.0, 3.0, next),
+            Block::Heading(text) => self.heading(text, HEADING, rest),
+            Block::Subheading(text) => self.heading(text, SUBHEADING, rest),
             Block::Paragraph(text) => self.paragraph(text),
             Block::Fields(pairs) => {
                 let (grid, rows) = self.fields_grid(pairs);
@@ -533,6 +545,24 @@ impl<'a> Layout<'a> {
     }
 }
 
+/// Each column's width in points: the weights share the text width (equally if they are all 0).
+fn column_widths(columns: &[Column]) -> Vec<f32> {
+    let total: f32 = columns.iter().map(|c| c.width.max(0.0)).sum();
+    if total > 0.0 {
+        columns.iter().map(|c| c.width.max(0.0) / total * TEXT_W).collect()
+    } else {
+        vec![TEXT_W / columns.len().max(1) as f32; columns.len()]
+    }
+}
+
+/// How many lines `text` takes in a body cell of column `index` of a table with `columns`
+/// (0 if there is no such column).
+pub(crate) fn cell_lines(fonts: &Fonts, columns: &[Column], index: usize, text: &str, style: &Style) -> usize {
+    column_widths(columns)
+        .get(index)
+        .map_or(0, |&w| wrap(fonts, text, false, style.table_size, (w - 2.0 * CELL_PAD_X).max(1.0)).len())
+}
+
 /// Height of a signatures block with `roles` roles (kept together on one page).
 fn signatures_height(roles: usize) -> f32 {
     4.0 + roles as f32 * (LINE + 16.0 + LINE + 12.0)
@@ -540,12 +570,12 @@ fn signatures_height(roles: usize) -> f32 {
 
 /// Lays out a document: the opening (organisation and title) on page 1, the blocks, then the
 /// running header and footer on every page.
-pub(crate) fn layout(fonts: &Fonts, info: &DocumentInfo, blocks: &[Block]) -> Vec<Page> {
-    let mut l = Layout { fonts, pages: Vec::new(), y: TOP };
+pub(crate) fn layout(fonts: &Fonts, info: &DocumentInfo, blocks: &[Block], style: &Style) -> Vec<Page> {
+    let mut l = Layout { fonts, style: *style, pages: Vec::new(), y: TOP };
     l.new_page();
     l.opening(info);
     for (i, block) in blocks.iter().enumerate() {
-        l.block(block, blocks.get(i + 1));
+        l.block(block, &blocks[i + 1..]);
     }
     l.furniture(&info.running_header);
     l.pages
@@ -645,7 +675,7 @@ mod tests {
 
     #[test]
     fn a_sixty_row_table_spans_pages_repeats_its_header_and_never_splits_a_row() {
-        let pages = layout(f(), &info(), &long_table(60));
+        let pages = layout(f(), &info(), &long_table(60), &Style::default());
         assert!(pages.len() >= 3, "{} pages", pages.len());
         let mut seen_on: Vec<Option<usize>> = vec![None; 60];
         for (p, page) in pages.iter().enumerate() {
@@ -683,10 +713,26 @@ mod tests {
         blocks.push(Block::Paragraph(vec!["line"; room].join("\n")));
         blocks.push(Block::Heading("Kept with the next line".into()));
         blocks.push(Block::Paragraph("First line after the heading".into()));
-        let pages = layout(f(), &info(), &blocks);
+        let pages = layout(f(), &info(), &blocks, &Style::default());
         let heading_page = pages.iter().position(|p| texts(p).contains(&"Kept with the next line")).unwrap();
         let next_page = pages.iter().position(|p| texts(p).contains(&"First line after the heading")).unwrap();
         assert_eq!(heading_page, next_page);
+    }
+
+    #[test]
+    fn a_heading_then_a_subheading_stay_with_the_text_under_both() {
+        let room = ((BOTTOM - TOP - 120.0) / LINE) as usize;
+        let blocks = vec![
+            Block::Paragraph(vec!["line"; room].join("\n")),
+            Block::Heading("Assessments".into()),
+            Block::Subheading("Young carer's needs assessment".into()),
+            Block::Paragraph("Assessed on 18/09/2025".into()),
+        ];
+        let pages = layout(f(), &info(), &blocks, &Style::default());
+        assert_eq!(pages.len(), 2);
+        for text in ["Assessments", "Young carer's needs assessment", "Assessed on 18/09/2025"] {
+            assert!(texts(&pages[1]).contains(&text), "'{text}' is not on page 2");
+        }
     }
 
     #[test]
@@ -695,7 +741,7 @@ mod tests {
             columns: vec![Column { title: "Notes".into(), width: 1.0 }],
             rows: vec![vec![vec!["x"; 200].join("\n")]],
         }];
-        let pages = layout(f(), &info(), &blocks);
+        let pages = layout(f(), &info(), &blocks, &Style::default());
         assert!(pages.len() >= 3);
         let xs: usize = pages.iter().map(|p| texts(p).iter().filter(|t| **t == "x").count()).sum();
         assert_eq!(xs, 200);
@@ -713,7 +759,7 @@ mod tests {
             Block::PageBreak,
             Block::Signatures(vec!["Carer".into(), "Support worker".into()]),
         ];
-        let pages = layout(f(), &info(), &blocks);
+        let pages = layout(f(), &info(), &blocks, &Style::default());
         assert_eq!(pages.len(), 2);
         assert!(texts(&pages[0]).contains(&"Jane Doe"));
         let t = texts(&pages[1]);
