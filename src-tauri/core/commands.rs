@@ -128,7 +128,7 @@ commands! {
     school_list: settings::NoArgs => schools::list, false, School, "Schools, with their young carers and adjustments due for review (school staff: their own school)";
     school_get: carers::IdArgs => schools::get, false, School, "A school and its young carers: year group, last contact, assessment status, adjustments";
     school_save: schools::SchoolInput => schools::save, true, Records, "Add or change a school (name, URN, address, young carers lead)";
-    // PRINT school_print_summary: schools::print::PrintArgs => schools::print::print, false, School, "Print a school's one-page staff summary (names, year, tutor group, adjustments only) to PDF";
+    school_print_summary: schools::PrintArgs => schools::print_summary, false, School, "Print a school's one-page staff summary (names, year, tutor group, adjustments only) to PDF";
     school_link_save: schools::LinkArgs => schools::link_save, true, Records, "Link a young carer (under 19) to their school: year group, tutor group, census code, staff contact";
     school_link_remove: schools::CarerArgs => schools::link_remove, true, Records, "Remove a young carer's school link (their adjustments stay as history)";
     adjustment_save: schools::AdjustmentArgs => schools::adjustment_save, true, School, "Add or change an adjustment the school agreed for a young carer";
@@ -137,7 +137,7 @@ commands! {
     milestone_record: tr::MilestoneArgs => tr::milestone_record, true, Records, "Record a transition milestone as done (date and note)";
     milestone_clear: tr::MilestoneArgs => tr::milestone_clear, true, Records, "Undo a transition milestone recorded as done";
     handover_save: tr::HandoverArgs => tr::handover_save, true, Records, "Record the handover to the adult carers service (warns without a transition assessment)";
-    // PRINT handover_print: tr::print::PrintArgs => tr::print::print, false, Records, "Print the handover summary for the adult carers service to PDF (needs consent to share)";
+    handover_print: tr::handover::PrintArgs => tr::handover::print, false, Records, "Print the handover summary for the adult carers service to PDF (needs consent to share)";
     young_carer_card_save: tr::CardArgs => tr::card_save, true, Records, "Record what the young carer card says: valid until, adjustments, emergency contact";
     transitions: trv::TransitionsArgs => trv::transitions, false, Records, "Young carers turning 16, 17 and 18 in the next 6 or 12 months, and those past a milestone";
 }

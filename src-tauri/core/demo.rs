@@ -428,7 +428,7 @@ pub fn generate(ctx: &Ctx<'_>, n: u32, seed: u64) -> Result<DemoCounts> {
         let carer_id = carers::insert(tx, &details, by, &now)?;
         counts.carers_created += 1;
         if real_age < carers::SCHOOL_UNDER {
-            let school: &str = *pick(&mut rng, SCHOOLS);
+            let school = pick(&mut rng, SCHOOLS);
             crate::schools::demo_link(tx, carer_id, school, dob, today, &now)?;
             demo_adjustments(tx, &mut rng, carer_id, identified, today, &now)?;
         }

@@ -17,6 +17,7 @@ mod fonts;
 mod layout;
 
 use std::collections::BTreeMap;
+use std::path::Path;
 
 use chrono::{Datelike, Timelike};
 use printpdf::{
@@ -262,6 +263,40 @@ fn draw(ops: &mut Vec<Op>, fonts: &fonts::Fonts, ids: &BTreeMap<fonts::Face, pri
             ops.push(Op::DrawRectangle { rectangle: rect });
         }
     }
+}
+
+/// Refuses an empty path or a folder before any work is done (`field: path`).
+pub fn check_path(path: &Path) -> Result<()> {
+    if path.as_os_str().is_empty() {
+        return Err(Error::field("path", "choose where to save the PDF"));
+    }
+    if path.is_dir() {
+        return Err(Error::field("path", format!("{} is a folder: choose a file name for the PDF", path.display())));
+    }
+    Ok(())
+}
+
+/// Writes `bytes` to `path` through a temporary file in the same folder, so a failed write
+/// never leaves half a PDF where the old one was.
+pub fn save(path: &Path, bytes: &[u8]) -> Result<()> {
+    check_path(path)?;
+    let dir = path.parent().filter(|d| !d.as_os_str().is_empty()).unwrap_or(Path::new("."));
+    let cannot = |e: std::io::Error| {
+        Error::field(
+            "path",
+            format!("the PDF could not be saved to {} ({e}): choose a folder you can write to", path.display()),
+        )
+    };
+    if path.is_dir() {
+        return Err(Error::field("path", format!("{} is a folder: choose a file name for the PDF", path.display())));
+    }
+    let name = path.file_name().map(|n| n.to_string_lossy().to_string()).unwrap_or_else(|| "document.pdf".to_string());
+    let tmp = dir.join(format!(".{name}.part"));
+    std::fs::write(&tmp, bytes).map_err(cannot)?;
+    std::fs::rename(&tmp, path).map_err(|e| {
+        let _ = std::fs::remove_file(&tmp);
+        cannot(e)
+    })
 }
 
 #[cfg(test)]

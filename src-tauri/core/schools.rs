@@ -675,6 +675,62 @@ pub fn adjustment_end(ctx: &mut Ctx<'_>, args: EndArgs) -> Result<Vec<Adjustment
     adjustments_for(ctx.tx, carer_id, ctx.today())
 }
 
+#[derive(Debug, Deserialize, schemars::JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct PrintArgs {
+    /// The school.
+    pub id: i64,
+    /// Where to write the PDF (replaced if it exists).
+    #[serde(alias = "out")]
+    pub path: std::path::PathBuf,
+}
+
+/// Prints the school's staff summary: each young carer's name, year, tutor group and active
+/// adjustments only. School staff: their own school only.
+pub fn print_summary(ctx: &mut Ctx<'_>, args: PrintArgs) -> Result<crate::plans::print::Printed> {
+    use print::{StaffAdjustment, StaffPupil, StaffSummary};
+    crate::pdf::check_path(&args.path)?;
+    let school = get(ctx, IdArgs { id: args.id })?;
+    let settings = crate::settings::load(ctx.tx)?;
+    let org = crate::plans::print::organisation(&settings);
+    let summary = StaffSummary {
+        organisation: org[0].clone(),
+        organisation_contact: org.last().filter(|_| org.len() > 1).cloned(),
+        school: school.name.clone(),
+        school_lead: school.lead_name.clone(),
+        printed_on: dates::iso(ctx.today()),
+        // The creation time for the PDF's metadata: a timestamp, not used by any rule.
+        created: chrono::Utc::now().naive_utc(),
+        pupils: school
+            .pupils
+            .iter()
+            .map(|p| StaffPupil {
+                name: p.name.clone(),
+                year_group: p.year_group_label.clone().unwrap_or_default(),
+                tutor_group: p.tutor_group.clone(),
+                adjustments: p
+                    .adjustments
+                    .iter()
+                    .filter(|a| a.ended_on.is_none())
+                    .map(|a| StaffAdjustment {
+                        label: a.kind_label.clone(),
+                        note: a.note.clone(),
+                        review_on: a.review_on.clone(),
+                    })
+                    .collect(),
+            })
+            .collect(),
+    };
+    let rendered = print::render(&summary)?;
+    crate::pdf::save(&args.path, &rendered.bytes)?;
+    Ok(crate::plans::print::Printed {
+        path: args.path.display().to_string(),
+        pages: rendered.pages,
+        bytes: rendered.bytes.len(),
+        unprintable: print::unprintable(&summary)?,
+    })
+}
+
 /// Demo data: finds or adds a school by name (no other details) and links the young carer,
 /// with their year group worked out from the date of birth.
 pub(crate) fn demo_link(

@@ -372,7 +372,7 @@ fn handover_for(conn: &Connection, carer_id: i64) -> Result<Option<Handover>> {
 pub fn handover_warnings(handover: Option<&Handover>, assessment: Option<&TransitionBrief>) -> Vec<String> {
     let mut out = Vec::new();
     let Some(h) = handover else { return out };
-    if !assessment.is_some_and(|a| a.status == "completed") {
+    if assessment.is_none_or(|a| a.status != "completed") {
         out.push(
             "there is no completed transition assessment: complete one before the handover if you can, so the adult carers service has it (Care Act s63)"
                 .into(),
@@ -641,10 +641,10 @@ pub struct CardArgs {
 /// Saves what the young carer card would say.
 pub fn card_save(ctx: &mut Ctx<'_>, args: CardArgs) -> Result<YoungCarer> {
     let yc = young_carer(ctx.tx, args.carer_id, ctx.today())?;
-    let mut c = Check::new("");
     if yc.age >= ADULT_AGE {
-        c.fail("carer_id", format!("{} is {}: a young carer card is for carers under 18", yc.name, yc.age));
+        return Err(Error::field("carer_id", format!("{} is {}: a young carer card is for carers under 18", yc.name, yc.age)));
     }
+    let mut c = Check::new("");
     let until = match c.date("valid_until", &args.valid_until) {
         Some(d) => Some(d),
         None if validate::blank(&args.valid_until) => dates::from_iso(&yc.card.valid_until_default),
@@ -707,6 +707,7 @@ pub fn card_save(ctx: &mut Ctx<'_>, args: CardArgs) -> Result<YoungCarer> {
     young_carer(ctx.tx, args.carer_id, ctx.today())
 }
 
+pub mod handover;
 pub mod view;
 pub use view::{counts, transitions, HomeTransitions, TransitionCounts, TransitionsArgs};
 

@@ -6,7 +6,7 @@
 //! the personal budget and any direct payment; the advice and information given; who was
 //! involved; the contingency plan; the reviews; and the agreement with a signature block.
 
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 
 use serde::{Deserialize, Serialize};
 
@@ -65,7 +65,7 @@ fn label_of<T: Copy>(code: &Option<String>, from: fn(&str) -> Option<T>, label: 
 }
 
 /// The organisation block on page 1.
-fn organisation(s: &Settings) -> Vec<String> {
+pub(crate) fn organisation(s: &Settings) -> Vec<String> {
     let mut lines = vec![s.organisation_name.clone().unwrap_or_else(|| "Carers Desk".to_string())];
     if let Some(a) = &s.address {
         lines.extend(a.lines().map(str::trim).filter(|l| !l.is_empty()).map(str::to_string));
@@ -399,56 +399,8 @@ pub fn document(
     (info, blocks)
 }
 
-/// Every character in the document no font can print.
-fn unprintable_in(info: &DocumentInfo, blocks: &[Block]) -> Vec<String> {
-    let mut text = format!("{} {} {}", info.title, info.running_header, info.organisation.join(" "));
-    for b in blocks {
-        match b {
-            Block::Heading(t) | Block::Subheading(t) | Block::Paragraph(t) => text.push_str(t),
-            Block::Fields(f) => f.iter().for_each(|(l, v)| {
-                text.push_str(l);
-                text.push_str(v)
-            }),
-            Block::Table { columns, rows } => {
-                columns.iter().for_each(|c| text.push_str(&c.title));
-                rows.iter().flatten().for_each(|c| text.push_str(c));
-            }
-            Block::Bullets(items) | Block::Signatures(items) => items.iter().for_each(|i| text.push_str(i)),
-            Block::Spacer(_) | Block::PageBreak => {}
-        }
-    }
-    let mut chars: Vec<String> = pdf::unprintable(&text).into_iter().map(String::from).collect();
-    chars.sort();
-    chars.dedup();
-    chars
-}
-
-/// Writes `bytes` to `path` through a temporary file in the same folder, so a failed write
-/// never leaves half a PDF where the old one was.
-fn write_atomically(path: &Path, bytes: &[u8]) -> Result<()> {
-    let dir = path.parent().filter(|d| !d.as_os_str().is_empty()).unwrap_or(Path::new("."));
-    let cannot = |e: std::io::Error| {
-        Error::field(
-            "path",
-            format!("the PDF could not be saved to {} ({e}): choose a folder you can write to", path.display()),
-        )
-    };
-    if path.is_dir() {
-        return Err(Error::field("path", format!("{} is a folder: choose a file name for the PDF", path.display())));
-    }
-    let name = path.file_name().map(|n| n.to_string_lossy().to_string()).unwrap_or_else(|| "plan.pdf".to_string());
-    let tmp = dir.join(format!(".{name}.part"));
-    std::fs::write(&tmp, bytes).map_err(cannot)?;
-    std::fs::rename(&tmp, path).map_err(|e| {
-        let _ = std::fs::remove_file(&tmp);
-        cannot(e)
-    })
-}
-
 pub fn print(ctx: &mut Ctx<'_>, args: PrintArgs) -> Result<Printed> {
-    if args.path.as_os_str().is_empty() {
-        return Err(Error::field("path", "choose where to save the PDF"));
-    }
+    pdf::check_path(&args.path)?;
     let p = super::load(ctx.tx, args.id, ctx.today())?;
     if args.part == Part::Contingency && p.contingency == super::Contingency::default() {
         return Err(Error::Conflict(
@@ -460,12 +412,12 @@ pub fn print(ctx: &mut Ctx<'_>, args: PrintArgs) -> Result<Printed> {
     let created = chrono::Utc::now().naive_utc();
     let (info, blocks) = document(&p, args.part, &settings, created);
     let rendered = pdf::render_counted(&info, &blocks)?;
-    write_atomically(&args.path, &rendered.bytes)?;
+    pdf::save(&args.path, &rendered.bytes)?;
     ctx.touch(crate::context::Touched::ViewedCarer(p.carer_id));
     Ok(Printed {
         path: args.path.display().to_string(),
         pages: rendered.pages,
         bytes: rendered.bytes.len(),
-        unprintable: unprintable_in(&info, &blocks),
+        unprintable: pdf::unprintable_in(&info, &blocks),
     })
 }
