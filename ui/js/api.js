@@ -149,12 +149,12 @@ function pluginError(what, raw) {
 
 /**
  * Ask where to save a PDF (the system's save dialog, suggesting `suggestedName`), then run
- * `command` with `args` plus the chosen path under `pathKey`, then open the file in the system
+ * `command` with `args` plus the chosen `path`, then open the file in the system
  * viewer. Resolves null when the dialog is cancelled, else the command's result plus
  * { path, opened } where `opened` is false if the viewer could not be started (the file is
  * saved all the same).
  */
-async function printPdf(command, args, suggestedName, pathKey) {
+async function printPdf(command, args, suggestedName) {
   if (!hasCore()) {
     sayNoCore();
     throw { ...NO_TAURI };
@@ -176,7 +176,7 @@ async function printPdf(command, args, suggestedName, pathKey) {
   }
   if (!path) return null; // cancelled
   if (!/\.pdf$/i.test(path)) path = `${path}.pdf`;
-  const result = await call(command, { ...args, [pathKey]: path });
+  const result = await call(command, { ...args, path });
   let opened = false;
   if (opener && typeof opener.openPath === 'function') {
     try {
@@ -191,15 +191,15 @@ async function printPdf(command, args, suggestedName, pathKey) {
 
 /** Print part of a plan ('plan' or 'contingency') to a PDF (see printPdf). */
 export function printPlan(id, part, suggestedName) {
-  return printPdf('plan_print', { id, part }, suggestedName, 'path');
+  return printPdf('plan_print', { id, part }, suggestedName);
 }
 
 /** Print a school's one-page staff summary (adjustments and named contacts) to a PDF. */
 export function printSchoolSummary(id, suggestedName) {
-  return printPdf('school_print_summary', { id }, suggestedName, 'out');
+  return printPdf('school_print_summary', { id }, suggestedName);
 }
 
 /** Print a young carer's handover summary for the adult carers service to a PDF. */
 export function printHandover(carerId, suggestedName) {
-  return printPdf('handover_print', { carer_id: carerId }, suggestedName, 'out');
+  return printPdf('handover_print', { carer_id: carerId }, suggestedName);
 }

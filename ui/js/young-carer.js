@@ -306,7 +306,7 @@ export function youngCarerSection({ getRecord, opts }) {
         ? h('table', { class: 'table table--milestones', id: 'milestones' },
           h('caption', { class: 'visually-hidden' }, 'Transition milestones, in order'),
           h('thead', null, h('tr', null,
-            ['Milestone', 'From', 'Deadline', 'Status', h('span', { class: 'visually-hidden' }, 'Actions')].map((t) => h('th', { scope: 'col' }, t)))),
+            ['Milestone', 'When', 'Status', h('span', { class: 'visually-hidden' }, 'Actions')].map((t) => h('th', { scope: 'col' }, t)))),
           h('tbody', null, ms.map((m) => milestoneRow(m, slot, closed))))
         : null,
       slot);
@@ -327,8 +327,10 @@ export function youngCarerSection({ getRecord, opts }) {
       h('td', null,
         h('span', { class: 'milestone__label' }, m.label),
         m.explanation ? h('span', { class: 'muted small block' }, m.explanation) : null),
-      h('td', { class: 'nowrap' }, formatDate(m.due_from) || h('span', { class: 'muted' }, '–')),
-      h('td', { class: 'nowrap' }, formatDate(m.deadline) || h('span', { class: 'muted' }, '–')),
+      h('td', { class: 'nowrap' },
+        m.due_from ? h('span', { class: 'block' }, `From ${formatDate(m.due_from)}`) : null,
+        m.deadline ? h('span', { class: 'block' }, `By ${formatDate(m.deadline)}`) : null,
+        !m.due_from && !m.deadline ? h('span', { class: 'muted' }, '–') : null),
       h('td', null, milestoneTag(m),
         done ? h('span', { class: 'muted small block' }, [m.done_on ? formatDate(m.done_on) : null, DONE_HOW[m.done_how]].filter(Boolean).join(', ')) : null,
         done && m.note ? h('span', { class: 'small block pre-line' }, m.note) : null),
