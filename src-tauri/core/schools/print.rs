@@ -76,8 +76,8 @@ fn columns() -> Vec<Column> {
         Column::new("Young carer", 112.0),
         Column::new("Year", 26.0),
         Column::new("Tutor", 37.0),
-        Column::new("Agreed adjustments", 266.0),
-        Column::new("Review by", 52.0),
+        Column::new("Agreed adjustments", 252.0),
+        Column::new("Review by", 66.0),
     ]
 }
 
