@@ -216,6 +216,44 @@ fn nhs_number(rng: &mut ChaCha8Rng) -> String {
     }
 }
 
+/// Most transition milestones whose time has passed were done (a few were missed, so the
+/// Transitions view has work in it); the handover is recorded with consent to share.
+fn demo_milestones(
+    tx: &rusqlite::Transaction<'_>,
+    rng: &mut ChaCha8Rng,
+    carer_id: i64,
+    dob: NaiveDate,
+    identified: NaiveDate,
+    today: NaiveDate,
+    now: &str,
+) -> Result<()> {
+    use crate::transition::{milestones, Done, Timeline};
+    let known = Done { known_from: Some(identified), ..Done::default() };
+    let Ok(all) = milestones(Some(dob), &Timeline::default(), &known, today) else { return Ok(()) };
+    for m in all.iter().filter(|m| m.status == "overdue") {
+        if rng.random_bool(0.12) {
+            continue;
+        }
+        let from = crate::dates::from_iso(&m.due_from).expect("iso").max(identified);
+        let to = m.deadline.as_deref().and_then(crate::dates::from_iso).unwrap_or(today).min(today);
+        let on = crate::dates::iso(date_between(rng, from.min(to), to));
+        if m.code == "handover" {
+            tx.execute(
+                "INSERT INTO handovers (carer_id, receiving_service, worker, handover_on, consent_to_share, recorded_at, recorded_by)
+                 VALUES (?1, 'Adult Carers Hub', 'Demo Worker', ?2, 1, ?3, 'Demo Worker')",
+                rusqlite::params![carer_id, on, now],
+            )?;
+        } else {
+            tx.execute(
+                "INSERT INTO milestones_done (carer_id, milestone, done_on, recorded_at, recorded_by)
+                 VALUES (?1, ?2, ?3, ?4, 'Demo Worker')",
+                rusqlite::params![carer_id, m.code, on, now],
+            )?;
+        }
+    }
+    Ok(())
+}
+
 /// Some young carers have adjustments their school agreed: a few overdue for review.
 fn demo_adjustments(
     tx: &rusqlite::Transaction<'_>,
@@ -431,6 +469,9 @@ pub fn generate(ctx: &Ctx<'_>, n: u32, seed: u64) -> Result<DemoCounts> {
             let school = pick(&mut rng, SCHOOLS);
             crate::schools::demo_link(tx, carer_id, school, dob, today, &now)?;
             demo_adjustments(tx, &mut rng, carer_id, identified, today, &now)?;
+        }
+        if real_age >= 14 && real_age <= 25 {
+            demo_milestones(tx, &mut rng, carer_id, dob, identified, today, &now)?;
         }
 
         let links = match rng.random_range(0..10) {
