@@ -113,9 +113,15 @@ export function youngCarerSection({ getRecord, opts }) {
       schoolPart(closed),
       adjustmentsPart(closed),
       transitionPart(closed),
-      handoverPart(closed),
+      notStarted() && !yc.handover ? null : handoverPart(closed),
       cardPart(closed),
     );
+  }
+
+  /** True while no transition milestone is due, done or missed (a young child): less to show. */
+  function notStarted() {
+    const ms = yc.milestones || [];
+    return ms.length > 0 && ms.every((m) => m.status === 'not_yet_due');
   }
 
   /** After a change: redraw, say what happened, and put focus somewhere sensible. */
@@ -297,19 +303,28 @@ export function youngCarerSection({ getRecord, opts }) {
     const slot = h('div', { class: 'yc-slot' });
     return part('yc-transition', 'Transition to adulthood',
       yc.milestones_missing ? h('p', { class: 'notice', id: 'milestones-missing' }, sentence(yc.milestones_missing)) : null,
-      h('p', { id: 'transition-assessment' }, 'Transition assessment: ',
+      notStarted() && !ta ? null : h('p', { id: 'transition-assessment' }, 'Transition assessment: ',
         ta
           ? [h('a', { href: `#/assessments/${ta.id}` }, ta.reference || 'open it'), ', ',
             ta.status === 'completed' ? `completed ${formatDate(ta.assessed_on)}` : 'draft, not finished']
           : h('span', { class: 'muted' }, 'none yet (start one from “Assessments”).')),
-      ms.length
-        ? h('table', { class: 'table table--milestones', id: 'milestones' },
-          h('caption', { class: 'visually-hidden' }, 'Transition milestones, in order'),
-          h('thead', null, h('tr', null,
-            ['Milestone', 'When', 'Status', h('span', { class: 'visually-hidden' }, 'Actions')].map((t) => h('th', { scope: 'col' }, t)))),
-          h('tbody', null, ms.map((m) => milestoneRow(m, slot, closed))))
-        : null,
+      ms.length ? milestonesTable(ms, slot, closed) : null,
       slot);
+  }
+
+  /** The milestones; folded away (one line saying when the work starts) while none is due yet. */
+  function milestonesTable(ms, slot, closed) {
+    const table = h('table', { class: 'table table--milestones', id: 'milestones' },
+      h('caption', { class: 'visually-hidden' }, 'Transition milestones, in order'),
+      h('thead', null, h('tr', null,
+        ['Milestone', 'When', 'Status', h('span', { class: 'visually-hidden' }, 'Actions')].map((t) => h('th', { scope: 'col' }, t)))),
+      h('tbody', null, ms.map((m) => milestoneRow(m, slot, closed))));
+    if (!notStarted()) return table;
+    const first = ms.find((m) => m.due_from) || ms[0];
+    return [
+      h('p', { id: 'transition-starts' }, first.due_from ? `Nothing is due yet: ${first.label.toLowerCase()} starts on ${formatDate(first.due_from)}.` : 'Nothing is due yet.'),
+      h('details', { class: 'yc-details' }, h('summary', null, 'Show all transition milestones'), table),
+    ];
   }
 
   function milestoneRow(m, slot, closed) {
