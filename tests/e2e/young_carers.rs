@@ -259,3 +259,49 @@ async fn a_young_carer_is_linked_to_their_school_and_followed_to_adulthood() {
     app.close().await;
     assert!(failures.is_empty(), "accessibility violations:\n{}", failures.join("\n"));
 }
+
+/// With the demo register (300 made-up carers, some of them young carers at a few schools):
+/// the transitions lists, the busiest school's page and a young carer's record as a worker
+/// would see them on an ordinary day, checked with axe-core. Screenshots
+/// `transitions-demo.png`, `school-demo.png` and `young-carer-demo.png`.
+#[tokio::test]
+async fn the_demo_register_shows_schools_and_transitions() {
+    let mut failures = Vec::new();
+    let app = App::launch().await;
+    app.wait_for("#load-demo").await;
+    app.click("#load-demo").await;
+    app.wait_for("#home-search").await;
+    app.wait_for("#home-transition-counts").await;
+
+    app.click("#nav-transitions").await;
+    app.wait_for_text("#transitions-count", "past a milestone").await;
+    app.screenshot("transitions-demo").await;
+    assert_accessible(&app, "transitions (demo data)", &mut failures).await;
+
+    let schools = app.invoke("school_list", json!({})).await.expect("schools");
+    let busiest =
+        schools.as_array().expect("a list").iter().max_by_key(|s| s["young_carers"].as_i64().unwrap_or(0)).cloned();
+    if let Some(school) = busiest {
+        app.click("#nav-schools").await;
+        app.wait_for("#school-list").await;
+        assert_accessible(&app, "schools (demo data)", &mut failures).await;
+        app.click(&format!("#school-list tr[data-school-id='{}'] a", school["id"])).await;
+        app.wait_for("#school-view").await;
+        app.wait_for_text("#school-name", school["name"].as_str().unwrap_or_default()).await;
+        app.screenshot("school-demo").await;
+        assert_accessible(&app, "school view (demo data)", &mut failures).await;
+
+        let full = app.invoke("school_get", json!({ "id": school["id"] })).await.expect("school");
+        if let Some(pupil) = full["pupils"].as_array().and_then(|p| p.first()) {
+            app.click(&format!("#pupil-list tr[data-carer-id='{}'] a", pupil["carer_id"])).await;
+            app.wait_for("#carer-record").await;
+            app.wait_for("#school-link").await;
+            app.js("document.getElementById('young-carer').scrollIntoView()").await;
+            app.screenshot("young-carer-demo").await;
+            assert_accessible(&app, "young carer record (demo data)", &mut failures).await;
+        }
+    }
+
+    app.close().await;
+    assert!(failures.is_empty(), "accessibility violations:\n{}", failures.join("\n"));
+}
