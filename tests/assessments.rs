@@ -75,7 +75,7 @@ fn forms_are_data_with_sections_questions_kinds_and_required() {
     let f = call(&d, "assessment_forms", json!({}));
     let forms = f["forms"].as_array().unwrap();
     let types: Vec<&str> = forms.iter().map(|f| f["type"].as_str().unwrap()).collect();
-    assert_eq!(types, ["adult", "young_carer", "parent_carer"]);
+    assert_eq!(types, ["adult", "young_carer", "parent_carer", "transition"]);
     let questions = |t: usize| -> Vec<Value> {
         forms[t]["sections"]
             .as_array()
@@ -606,5 +606,352 @@ fn every_message_for_bad_answers_starts_lower_case_and_says_what_to_do() {
     for f in &e.errors {
         let first = f.message.chars().next().unwrap();
         assert!(first.is_lowercase(), "{}: {}", f.field, f.message);
+    }
+}
+
+// ---------------------------------------------------------------------------------------------
+// The young carer's transition assessment (Care Act 2014 s63-64).
+
+mod transition {
+    use carers_desk::assessments::forms::{self, AssessmentType};
+    use carers_desk::assessments::{age_warning, TRANSITION_USUAL_FROM};
+    use carers_desk::eligibility;
+    use serde_json::{json, Map, Value};
+
+    use super::{all_achieved, start, wellbeing};
+    use crate::util::*;
+
+    fn obj(v: Value) -> Map<String, Value> {
+        v.as_object().unwrap().clone()
+    }
+
+    fn missing(answers: &Value) -> Vec<String> {
+        let f = forms::form(AssessmentType::Transition);
+        forms::missing(f, &obj(answers.clone())).into_iter().map(|e| e.field).collect()
+    }
+
+    fn evaluate(answers: &Value) -> forms::Evaluation {
+        forms::evaluate(AssessmentType::Transition, &obj(answers.clone()))
+    }
+
+    /// The s63 decision: likely needs after 18, significant benefit with reasons, consent, and
+    /// whether it goes ahead.
+    fn decision(consent: &str, decision: &str) -> Value {
+        json!({
+            "likely_needs_after_18": true,
+            "significant_benefit": true,
+            "significant_benefit_reasons": "Sixth form starts next year and adult support takes months to arrange",
+            "consent": consent,
+            "assess_decision": decision,
+        })
+    }
+
+    /// Every required answer of the assess path except the outcomes and wellbeing, with the
+    /// eligibility questions as given.
+    fn assess_rest(c1: bool, health: bool, c3: bool) -> Value {
+        json!({
+            "cared_for_who": "My mum, who has MS",
+            "care_provided": "Medication, meals, getting my brother to school",
+            "able_now": true,
+            "able_after_18": true,
+            "willing_now": true,
+            "willing_after_18": false,
+            "needs_from_necessary_care": c1,
+            "health_deteriorating_or_at_risk": health,
+            "significant_impact_on_wellbeing": c3,
+            "impact_reasoning": "College would be out of reach while caring every evening",
+            "carer_outcomes": "I want to go to college in Leeds",
+            "support_would_help": true,
+            "work_education_now": "Year 12, A levels; misses some mornings",
+            "work_education_after_18": "University or an apprenticeship",
+            "involved": ["young_carer", "parent"],
+            "advice_given": "Carers' centre young adult group; college support for carers",
+        })
+    }
+
+    fn merged(parts: &[Value]) -> Value {
+        let mut out = Map::new();
+        for p in parts {
+            out.extend(obj(p.clone()));
+        }
+        Value::Object(out)
+    }
+
+    /// The required questions of the assess path, from s64's list.
+    const ASSESS_PATH: &[&str] = &[
+        "answers.cared_for_who",
+        "answers.care_provided",
+        "answers.able_now",                    // s64(1)(a) able now
+        "answers.able_after_18",               // ... and likely to continue after 18
+        "answers.willing_now",                 // s64(1)(b) willing now
+        "answers.willing_after_18",            // ... and after 18
+        "answers.wellbeing.health.impact",     // s64(1)(c) likely impact on wellbeing after 18
+        "answers.outcomes.nutrition.achieved", // reg 3(2)(b) outcomes after 18, for the indication
+        "answers.needs_from_necessary_care",
+        "answers.health_deteriorating_or_at_risk",
+        "answers.significant_impact_on_wellbeing",
+        "answers.impact_reasoning",
+        "answers.carer_outcomes",     // s64(1)(d) outcomes they wish to achieve
+        "answers.support_would_help", // s64(1)(e) whether support could help
+        "answers.work_education_now", // s64(2) work, education, training, recreation
+        "answers.work_education_after_18",
+        "answers.involved",     // s64(3) the young carer, parents, anyone named
+        "answers.advice_given", // s64 advice and information
+    ];
+
+    #[test]
+    fn the_transition_form_is_data_with_a_decision_and_conditional_sections() {
+        let d = desk();
+        let f = call(&d, "assessment_forms", json!({}));
+        let form = f["forms"].as_array().unwrap().iter().find(|f| f["type"] == "transition").cloned().unwrap();
+        assert_eq!(form["eligibility"]["mode"], "indication");
+        assert_eq!(form["eligibility"]["results"]["eligible"], "Likely to be eligible at 18");
+        let sections = form["sections"].as_array().unwrap();
+        assert_eq!(sections[0]["code"], "decision");
+        assert!(sections[0].get("when").is_none(), "the decision is always asked");
+        let when = |code: &str| sections.iter().find(|s| s["code"] == code).unwrap()["when"].clone();
+        assert_eq!(when("not_assessing"), json!({"question": "assess_decision", "equals": "not_assessing"}));
+        for code in ["caring_role", "continuing", "wellbeing", "outcomes", "eligibility", "involvement", "advice"] {
+            assert_eq!(when(code), json!({"question": "assess_decision", "equals": "assess"}), "{code}");
+        }
+        let types: Vec<&str> =
+            f["lists"]["assessment_type"].as_array().unwrap().iter().map(|t| t["code"].as_str().unwrap()).collect();
+        assert!(types.contains(&"transition"));
+    }
+
+    #[test]
+    fn refusing_needs_only_the_decision_written_reasons_and_advice() {
+        // s63(5): written reasons, and advice and information about preventing or delaying needs.
+        let refused = merged(&[decision("refused", "not_assessing")]);
+        assert_eq!(missing(&refused), ["answers.not_assessing_reasons", "answers.prevention_advice"]);
+        let done = merged(&[
+            refused,
+            json!({"not_assessing_reasons": "Declined: wants to wait until after exams", "prevention_advice": "Young carers group; school contact"}),
+        ]);
+        assert_eq!(missing(&done), Vec::<String>::new(), "nothing of the assessment itself is required");
+        let ev = evaluate(&done);
+        assert_eq!(ev.determination, None, "no indication when it does not go ahead");
+        assert!(ev.problems.is_empty(), "{:?}", ev.problems);
+        // Before the decision, only the decision is asked.
+        assert_eq!(
+            missing(&json!({})),
+            [
+                "answers.likely_needs_after_18",
+                "answers.significant_benefit",
+                "answers.significant_benefit_reasons",
+                "answers.consent",
+                "answers.assess_decision"
+            ]
+        );
+        // s63(4): refused but abuse or neglect: the reasons are asked.
+        let m = missing(&decision("refused_abuse_or_neglect", "assess"));
+        assert!(m.contains(&"answers.abuse_or_neglect_reasons".to_string()), "{m:?}");
+        assert!(!missing(&decision("given", "assess")).contains(&"answers.abuse_or_neglect_reasons".to_string()));
+    }
+
+    #[test]
+    fn going_ahead_needs_everything_s64_lists_and_not_the_refusal_reasons() {
+        let m = missing(&decision("given", "assess"));
+        for f in ASSESS_PATH {
+            assert!(m.iter().any(|x| x == f), "{f} is required on the assess path: {m:?}");
+        }
+        assert!(!m.iter().any(|x| x == "answers.not_assessing_reasons"), "{m:?}");
+        let all = merged(&[
+            decision("given", "assess"),
+            assess_rest(true, false, true),
+            json!({"outcomes": all_achieved(), "wellbeing": wellbeing("some")}),
+        ]);
+        assert_eq!(missing(&all), Vec::<String>::new());
+    }
+
+    #[test]
+    fn the_indication_is_the_adult_rule_on_the_same_answers_worded_as_an_indication() {
+        let mut nutrition_failed = all_achieved();
+        nutrition_failed["nutrition"] = json!({"achieved": false, "reasons": ["needs_assistance"]});
+        // (condition 1, health, condition 3, outcomes, result, the words it starts with)
+        let table = [
+            (true, false, true, nutrition_failed.clone(), "eligible", "Likely to be eligible at 18"),
+            (true, true, true, all_achieved(), "eligible", "Likely to be eligible at 18"),
+            (false, true, true, nutrition_failed.clone(), "not_eligible", "Not likely to be eligible at 18"),
+            (true, false, true, all_achieved(), "not_eligible", "Not likely to be eligible at 18"),
+            (true, true, false, nutrition_failed.clone(), "not_eligible", "Not likely to be eligible at 18"),
+        ];
+        for (c1, health, c3, outcomes, result, words) in table {
+            let answers = merged(&[
+                decision("given", "assess"),
+                assess_rest(c1, health, c3),
+                json!({"outcomes": outcomes, "wellbeing": wellbeing("significant")}),
+            ]);
+            let ind = evaluate(&answers).determination.expect("an indication");
+            let det = eligibility::determine(&forms::eligibility_input(&obj(answers.clone()))).unwrap();
+            let case = format!("{c1} {health} {c3} {result}");
+            assert!(ind.indication, "{case}: marked as an indication");
+            assert!(!det.indication);
+            assert_eq!(serde_json::to_value(ind.result).unwrap(), json!(result), "{case}");
+            assert_eq!(
+                (&ind.result, &ind.conditions, &ind.missing),
+                (&det.result, &det.conditions, &det.missing),
+                "{case}"
+            );
+            assert_eq!(ind.unachieved_outcomes, det.unachieved_outcomes, "{case}");
+            assert!(ind.explanation.starts_with(words), "{case}: {}", ind.explanation);
+            assert!(ind.explanation.contains("not a determination"), "{case}: {}", ind.explanation);
+            for c in &det.conditions {
+                assert!(ind.explanation.contains(&c.explanation), "{case}: each condition explained");
+            }
+            if result == "eligible" {
+                // s64: which needs are likely to be eligible.
+                let which = if health {
+                    "the risk to your physical or mental health"
+                } else {
+                    "managing and maintaining nutrition"
+                };
+                assert!(ind.explanation.contains(which), "{case}: {}", ind.explanation);
+            }
+        }
+        // Still being answered: no indication yet, saying so.
+        let ind = evaluate(&decision("given", "assess")).determination.unwrap();
+        assert_eq!(ind.result, eligibility::EligibilityResult::CannotDecideYet);
+        assert!(ind.explanation.starts_with("No indication yet"), "{}", ind.explanation);
+    }
+
+    #[test]
+    fn a_decision_that_does_not_fit_s63_is_a_problem_naming_the_decision() {
+        // (likely needs, significant benefit, consent, decision, a problem, its words)
+        let table = [
+            (true, true, "given", "assess", false, ""),
+            (true, true, "best_interests", "assess", false, ""),
+            (true, true, "refused", "not_assessing", false, ""),
+            (true, true, "refused_abuse_or_neglect", "assess", false, ""),
+            (false, true, "given", "not_assessing", false, ""), // not likely to have needs: no duty
+            (true, false, "given", "not_assessing", false, ""), // no significant benefit: no duty
+            (false, false, "given", "assess", false, ""),       // may still assess
+            // s63(3)-(4): without consent only where abuse or neglect.
+            (true, true, "refused", "assess", true, "s63(4)"),
+            (false, false, "refused", "assess", true, "abuse or neglect"),
+            // s63(4): abuse or neglect: must assess although refused.
+            (true, true, "refused_abuse_or_neglect", "not_assessing", true, "must be carried out"),
+            // s63(1): all three conditions met: must assess.
+            (true, true, "given", "not_assessing", true, "s63(1)"),
+            (true, true, "best_interests", "not_assessing", true, "must be carried out"),
+        ];
+        for (likely, benefit, consent, choice, problem, words) in table {
+            let answers = json!({"likely_needs_after_18": likely, "significant_benefit": benefit, "consent": consent, "assess_decision": choice});
+            let problems = forms::transition_problems(&obj(answers));
+            let case = format!("{likely} {benefit} {consent} {choice}");
+            assert_eq!(!problems.is_empty(), problem, "{case}: {problems:?}");
+            if problem {
+                assert_eq!(problems[0].field, "answers.assess_decision", "{case}");
+                assert!(problems[0].message.contains(words), "{case}: {}", problems[0].message);
+            }
+        }
+    }
+
+    #[test]
+    fn age_warnings_for_a_transition_assessment() {
+        assert_eq!(TRANSITION_USUAL_FROM, 14);
+        // (age, warns, words)
+        let table = [
+            (11, true, "unusual"),
+            (13, true, "unusual"),
+            (14, false, ""),
+            (16, false, ""),
+            (17, false, ""),
+            (18, true, "under 18"),
+            (24, true, "adult carer's assessment"),
+        ];
+        for (age, warns, words) in table {
+            let w = age_warning(AssessmentType::Transition, "Sam", age);
+            assert_eq!(w.is_some(), warns, "{age}: {w:?}");
+            if let Some(w) = w {
+                assert!(w.contains(words) && w.starts_with(&format!("Sam is {age}")), "{age}: {w}");
+                assert!(w.contains("you may continue by confirming"), "{w}");
+            }
+        }
+        // Through the command: at 18 the warning, then confirmed.
+        let d = desk();
+        let carer = create(&d, "Sam", "Lee", "2008-11-23"); // 18 today
+        let e = call_err(&d, "assessment_start", json!({"carer_id": carer, "type": "transition"}));
+        assert_eq!(e.code, "age_warning");
+        assert!(e.message.contains("under 18"), "{}", e.message);
+        let a =
+            call(&d, "assessment_start", json!({"carer_id": carer, "type": "transition", "confirm_age_warning": true}));
+        assert_eq!(a["age_warning"], json!(e.message));
+        let young = create(&d, "Ava", "Lee", "2010-01-01"); // 16
+        let a = start(&d, young, "transition");
+        assert_eq!(a["age_warning"], Value::Null);
+        assert_eq!(a["type_label"], "Young carer's transition assessment (Care Act s63)");
+    }
+
+    #[test]
+    fn a_transition_assessment_is_completed_either_way_and_its_indication_is_labelled() {
+        let d = desk();
+        let carer = create(&d, "Ava", "Lee", "2009-05-01"); // 17
+        let save = |id: &Value, answers: Value| call(&d, "assessment_save", json!({"id": id, "answers": answers}));
+
+        // Not going ahead: the decision, written reasons and advice are enough.
+        let id = start(&d, carer, "transition")["id"].clone();
+        let a = save(&id, decision("refused", "not_assessing"));
+        assert_eq!(a["preview"]["determination"], Value::Null);
+        let e = call_err(&d, "assessment_complete", json!({"id": id}));
+        assert_eq!(fields(&e), ["answers.not_assessing_reasons", "answers.prevention_advice"]);
+        save(
+            &id,
+            json!({"not_assessing_reasons": "Ava declined: she wants to wait until after her exams", "prevention_advice": "Young carers group on Thursdays"}),
+        );
+        let done = call(&d, "assessment_complete", json!({"id": id}));
+        assert_eq!(done["status"], "completed");
+        assert_eq!(done["determination"], Value::Null);
+        let list = call(&d, "assessment_list", json!({"carer_id": carer}));
+        assert_eq!(list[0]["result"], "not_assessed");
+        assert_eq!(list[0]["summary"], "Not assessed: written reasons and advice given");
+
+        // Going ahead although she refused: a problem naming the decision, also when completing.
+        let id = start(&d, carer, "transition")["id"].clone();
+        let a = save(&id, decision("refused", "assess"));
+        assert_eq!(a["preview"]["problems"][0]["field"], "answers.assess_decision");
+        save(
+            &id,
+            merged(&[
+                assess_rest(true, false, true),
+                json!({"outcomes": all_achieved(), "wellbeing": wellbeing("some")}),
+            ]),
+        );
+        let mut failed = all_achieved();
+        failed["recreation"] = json!({"achieved": false, "reasons": ["significant_pain_distress_anxiety"]});
+        save(&id, json!({"outcomes": failed}));
+        let e = call_err(&d, "assessment_complete", json!({"id": id}));
+        assert_eq!(fields(&e), ["answers.assess_decision"], "{e:?}");
+        // She changes her mind: the indication is stored, labelled as an indication.
+        let a = save(&id, json!({"consent": "given"}));
+        assert_eq!(a["preview"]["determination"]["indication"], true);
+        assert_eq!(a["preview"]["determination"]["result"], "eligible");
+        call(
+            &d,
+            "assessment_save",
+            json!({"id": id, "needs": [{"description": "Evenings free for college", "outcome": "recreation"}]}),
+        );
+        let done = call(&d, "assessment_complete", json!({"id": id}));
+        assert_eq!(done["determination"]["indication"], true);
+        let explanation = done["determination"]["explanation"].as_str().unwrap();
+        assert!(explanation.starts_with("Likely to be eligible at 18"), "{explanation}");
+        assert!(explanation.contains("engaging in recreational activities"), "{explanation}");
+        let list = call(&d, "assessment_list", json!({"carer_id": carer}));
+        assert_eq!(list[0]["result"], "likely_eligible");
+        assert_eq!(list[0]["summary"], "Indication: likely to be eligible at 18");
+        // A support plan from it takes over the indication (at 18 it may be treated as the
+        // adult carer's assessment), its needs eligible as the indication says.
+        let plan = call(&d, "plan_create", json!({"carer_id": carer, "assessment_id": id}));
+        assert_eq!(plan["determination"]["indication"], true);
+        assert_eq!(plan["needs"][0]["eligibility"], "eligible", "{}", plan["needs"]);
+        // A new version: the answers of the assess path stay when the decision changes, but
+        // are no longer needed, and there is no indication.
+        let v2 = call(&d, "assessment_new_version", json!({"id": id}));
+        let a = save(&v2["id"], json!({"assess_decision": "not_assessing"}));
+        assert_eq!(a["answers"]["cared_for_who"], "My mum, who has MS", "answers are kept");
+        assert_eq!(a["preview"]["determination"], Value::Null);
+        let still: Vec<&str> =
+            a["preview"]["missing"].as_array().unwrap().iter().map(|m| m["field"].as_str().unwrap()).collect();
+        assert_eq!(still, ["answers.not_assessing_reasons", "answers.prevention_advice"]);
     }
 }

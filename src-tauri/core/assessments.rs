@@ -1,12 +1,13 @@
-//! Carers' assessments: adult (Care Act 2014 s10), young carer (Children Act 1989 s17ZA) and
-//! parent carer (s17ZD). The forms are data ([`forms`]); this module keeps the records and
-//! their lifecycle:
+//! Carers' assessments: adult (Care Act 2014 s10), young carer (Children Act 1989 s17ZA),
+//! parent carer (s17ZD) and young carer's transition assessment (Care Act 2014 s63-64). The
+//! forms are data ([`forms`]); this module keeps the records and their lifecycle:
 //!
 //! - **draft**: started for a carer (warning when the type does not fit their age), saved as
 //!   often as the window likes (partial answers, merged into what is stored, only what is
 //!   there checked), each save returning a live preview of the determination and scores;
-//! - **completed**: every required answer given, the determination (adult) and scores (young
-//!   carer) stored with their explanation, and the record locked;
+//! - **completed**: every required answer given, the determination (adult) or the indication of
+//!   eligibility at 18 (transition, stored in the same place, marked `indication`) and scores
+//!   (young carer) stored with their explanation, and the record locked;
 //! - **new version**: a completed assessment is changed by starting a draft copy (version + 1,
 //!   `previous_id` set); the old one stays readable.
 
@@ -88,7 +89,9 @@ pub struct Assessment {
     pub assessed_on: Option<String>,
     /// The age warning the user confirmed when starting it, if any.
     pub age_warning: Option<String>,
-    /// Stored when completed (adult carer's assessment): what prints later.
+    /// Stored when completed (adult carer's assessment): what prints later. A transition
+    /// assessment that went ahead stores its **indication** of eligibility at 18 here
+    /// (`indication: true`): never a determination.
     pub determination: Option<Determination>,
     /// Stored when completed (young carer's assessment): keyed by instrument code.
     pub scores: Option<BTreeMap<String, Score>>,
@@ -129,9 +132,12 @@ pub struct AssessmentSummary {
     pub completed_at: Option<String>,
     /// A newer version revises this one.
     pub superseded: bool,
-    /// Completed adult assessments: `eligible` / `not_eligible`; otherwise `null`.
+    /// Completed adult assessments: `eligible` / `not_eligible`; completed transition
+    /// assessments: `likely_eligible` / `not_likely_eligible` (an indication) or `not_assessed`
+    /// (it did not go ahead); otherwise `null`.
     pub result: Option<String>,
-    /// One line for the history: the result, the scores, or "Draft".
+    /// One line for the history: the result (a transition assessment's starts "Indication:"),
+    /// the scores, or "Draft".
     pub summary: String,
 }
 
@@ -168,7 +174,7 @@ pub struct FormsOut {
 #[serde(deny_unknown_fields)]
 pub struct StartArgs {
     pub carer_id: i64,
-    /// `adult`, `young_carer` or `parent_carer`.
+    /// `adult`, `young_carer`, `parent_carer` or `transition`.
     #[serde(rename = "type")]
     pub kind: Option<String>,
     /// Continue although the type does not fit the carer's age (after an `age_warning`).
@@ -314,8 +320,11 @@ pub fn forms_list(_: &mut Ctx<'_>, _: NoArgs) -> Result<FormsOut> {
     })
 }
 
+/// The age from which a transition assessment is usual: preparing for adulthood starts at 14.
+pub const TRANSITION_USUAL_FROM: u32 = 14;
+
 /// Why a type does not fit a carer of this age, if it does not.
-fn age_warning(kind: AssessmentType, name: &str, age: u32) -> Option<String> {
+pub fn age_warning(kind: AssessmentType, name: &str, age: u32) -> Option<String> {
     match kind {
         AssessmentType::Adult | AssessmentType::ParentCarer if age < ADULT_AGE => Some(format!(
             "{name} is {age}: the {} is for carers aged 18 or over, and a young carer's needs assessment (Children Act 1989 s17ZA) is usually the right one; you may continue by confirming",
@@ -323,6 +332,12 @@ fn age_warning(kind: AssessmentType, name: &str, age: u32) -> Option<String> {
         )),
         AssessmentType::YoungCarer if age >= ADULT_AGE => Some(format!(
             "{name} is {age}: a young carer's needs assessment is for carers under 18, and an adult carer's assessment (Care Act 2014 s10) is usually the right one; you may continue by confirming"
+        )),
+        AssessmentType::Transition if age >= ADULT_AGE => Some(format!(
+            "{name} is {age}: a transition assessment (Care Act 2014 s63) is for young carers under 18, looking ahead to their 18th birthday, and an adult carer's assessment (Care Act 2014 s10) is usually the right one now; you may continue by confirming"
+        )),
+        AssessmentType::Transition if age < TRANSITION_USUAL_FROM => Some(format!(
+            "{name} is {age}: a transition assessment this young is unusual (preparing for adulthood usually starts at {TRANSITION_USUAL_FROM}, and the assessment is usually offered from 16), and a young carer's needs assessment (Children Act 1989 s17ZA) is usually the right one; you may continue by confirming"
         )),
         _ => None,
     }
@@ -334,7 +349,7 @@ pub fn start(ctx: &mut Ctx<'_>, args: StartArgs) -> Result<Assessment> {
         "type",
         &args.kind,
         AssessmentType::parse,
-        "choose the type of assessment: adult, young_carer or parent_carer",
+        "choose the type of assessment: adult, young_carer, parent_carer or transition",
     );
     c.finish()?;
     let kind = kind.expect("checked");
@@ -518,9 +533,32 @@ pub fn new_version(ctx: &mut Ctx<'_>, args: IdArgs) -> Result<Assessment> {
     load(ctx.tx, id)
 }
 
-fn summary_line(a: &Assessment) -> (Option<String>, String) {
+/// The result code and the one line a carer's history shows for an assessment (also for the
+/// young carers' lists): "Draft", the determination ("Eligible"), a transition assessment's
+/// indication ("Indication: likely to be eligible at 18") or that it did not go ahead, the
+/// questionnaire scores, or "Completed".
+pub fn summary_line(a: &Assessment) -> (Option<String>, String) {
     if a.status == "draft" {
         return (None, "Draft".to_string());
+    }
+    if kind_of(a) == AssessmentType::Transition {
+        let Some(d) = &a.determination else {
+            return (Some("not_assessed".to_string()), "Not assessed: written reasons and advice given".to_string());
+        };
+        let label = forms::form(AssessmentType::Transition)
+            .eligibility
+            .as_ref()
+            .and_then(|e| e.results.get(result_code(d.result)))
+            .cloned()
+            .unwrap_or_default();
+        let code = match d.result {
+            EligibilityResult::Eligible => "likely_eligible",
+            EligibilityResult::NotEligible => "not_likely_eligible",
+            EligibilityResult::CannotDecideYet => "cannot_decide_yet",
+        };
+        let mut chars = label.chars();
+        let label: String = chars.next().map(|c| c.to_lowercase().chain(chars).collect()).unwrap_or_default();
+        return (Some(code.to_string()), format!("Indication: {label}"));
     }
     if let Some(d) = &a.determination {
         let (code, text) = match d.result {
@@ -543,6 +581,15 @@ fn summary_line(a: &Assessment) -> (Option<String>, String) {
         return (None, format!("Completed: {maca}; {panoc}"));
     }
     (None, "Completed".to_string())
+}
+
+/// A result's code in the forms' `eligibility.results`.
+fn result_code(r: EligibilityResult) -> &'static str {
+    match r {
+        EligibilityResult::Eligible => "eligible",
+        EligibilityResult::NotEligible => "not_eligible",
+        EligibilityResult::CannotDecideYet => "cannot_decide_yet",
+    }
 }
 
 fn point(a: &Assessment, scores: &BTreeMap<String, Score>) -> ScorePoint {

@@ -216,6 +216,11 @@ pub struct Determination {
     pub missing: Vec<String>,
     /// The whole determination as text: the result, then each condition on its own line.
     pub explanation: String,
+    /// `true` when this is an **indication** (Care Act 2014 s64: a young carer's transition
+    /// assessment, of whether the needs they are likely to have after 18 are likely to be
+    /// eligible), not a determination; see [`indication`].
+    #[serde(default)]
+    pub indication: bool,
 }
 
 /// The condition-1 answer's field path.
@@ -415,7 +420,59 @@ pub fn determine(input: &EligibilityInput) -> Result<Determination> {
         wellbeing_areas_affected: checked.areas,
         missing,
         explanation,
+        indication: false,
     })
+}
+
+/// Applies reg 3 to a young carer's answers about what is likely after 18, worded as the
+/// indication s64 of the Care Act 2014 asks for: whether the needs they are likely to have
+/// after becoming 18 are likely to meet the eligibility criteria, and if so which. The result,
+/// conditions, outcomes and missing answers are exactly those of [`determine`] on the same
+/// answers; only the first line of the explanation differs, and `indication` is set, so it is
+/// never read as a determination.
+pub fn indicate(input: &EligibilityInput) -> Result<Determination> {
+    const NOT_A_DETERMINATION: &str = "This is an indication (Care Act 2014 s64), not a determination: it looks \
+         ahead to when you turn 18, using the eligibility criteria for carers (Care and Support (Eligibility \
+         Criteria) Regulations 2015, reg 3).";
+    let d = determine(input)?;
+    let headline = match d.result {
+        EligibilityResult::Eligible => {
+            let mut which = Vec::new();
+            if input.health_deteriorating_or_at_risk == Some(true) {
+                which.push("the risk to your physical or mental health".to_string());
+            }
+            if !d.unachieved_outcomes.is_empty() {
+                which.push(format!("being unable to achieve {}", list_unachieved(&d.unachieved_outcomes)));
+            }
+            format!(
+                "Likely to be eligible at 18: all three conditions are likely to be met. The needs likely to be \
+                 eligible are those arising from {}. {NOT_A_DETERMINATION}",
+                which.join(", and from ")
+            )
+        }
+        EligibilityResult::NotEligible => {
+            let failed: Vec<String> =
+                d.conditions.iter().filter(|c| c.holds == Some(false)).map(|c| c.condition.to_string()).collect();
+            let which = match failed.as_slice() {
+                [one] => format!("condition {one} is not"),
+                [init @ .., last] => format!("conditions {} and {last} are not", init.join(", ")),
+                [] => unreachable!("not eligible means a condition failed"),
+            };
+            format!(
+                "Not likely to be eligible at 18: all three conditions must be met, and {which} likely to be. \
+                 {NOT_A_DETERMINATION}"
+            )
+        }
+        EligibilityResult::CannotDecideYet => format!(
+            "No indication yet of whether your needs are likely to be eligible at 18: some answers are missing. \
+             {NOT_A_DETERMINATION}"
+        ),
+    };
+    let mut explanation = headline;
+    for c in &d.conditions {
+        explanation.push_str(&format!("\n{}. {}", c.condition, c.explanation));
+    }
+    Ok(Determination { explanation, indication: true, ..d })
 }
 
 const HEALTH_AT_RISK: &str = "your physical or mental health is deteriorating or at risk of deteriorating";

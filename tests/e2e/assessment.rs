@@ -3,8 +3,14 @@
 //! young carer's draft that is autosaved as it is answered, still there after the app is closed
 //! and opened again on the same database. A screenshot of the completed assessment is saved as
 //! `screenshots/assessment-completed.png` (and the draft editor as `assessment-draft.png`).
+//!
+//! Issue 5's transition journey: a young carer's transition assessment whose sections appear
+//! and disappear with the decision whether it goes ahead, a consent problem shown live, and
+//! the indication of eligibility at 18, labelled as an indication, completed
+//! (`transition-draft.png`, `transition-completed.png`).
 
 use carers_desk_e2e::App;
+use chrono::Datelike;
 use serde_json::{json, Value};
 
 async fn checked(app: &App, id: &str) -> bool {
@@ -207,5 +213,141 @@ async fn an_adult_assessment_is_completed_and_a_young_carer_draft_survives_a_res
     assert!(checked(&app, "answers-panoc_yc20-3-never").await, "PANOC item 3 kept");
     assert_eq!(app.value("[name='answers.own_words']").await, "I help Mum every morning before school");
     app.wait_for_text("#preview", "2 of 18 answered").await;
+    app.close().await;
+}
+
+async fn shown(app: &App, id: &str) -> bool {
+    app.js(&format!("const e = document.getElementById('{id}'); return !!e && !e.closest('[hidden]')")).await
+        == Value::Bool(true)
+}
+
+/// Waits until the element `id` is shown (`true`) or hidden (`false`).
+async fn wait_shown(app: &App, id: &str, want: bool) {
+    for _ in 0..100 {
+        if shown(app, id).await == want {
+            return;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+    }
+    panic!("#{id} should be {}", if want { "shown" } else { "hidden" });
+}
+
+#[tokio::test]
+async fn a_transition_assessment_shows_its_sections_by_decision_and_an_indication_at_18() {
+    let app = App::launch().await;
+    app.wait_for_text("h1", "Welcome to Carers Desk").await;
+    app.click("#start-empty").await;
+    app.wait_for("#home-search").await;
+    let year = chrono::Local::now().date_naive().year() - 16;
+    let carer = app
+        .invoke(
+            "carer_create",
+            json!({ "first_name": "Ava", "last_name": "Lindqvist", "date_of_birth": format!("01/01/{year}") }),
+        )
+        .await
+        .expect("a carer");
+    let carer_id = carer["id"].as_i64().expect("id");
+    app.go(&format!("/carers/{carer_id}")).await;
+    app.wait_for_text("#record-name", "Ava Lindqvist").await;
+
+    // Sixteen: no age warning. Only the decision is asked at first.
+    app.click("#start-transition").await;
+    app.wait_for("#assessment-form").await;
+    let id = app.route_id("/assessments/").await;
+    assert!(shown(&app, "section-decision").await);
+    for section in ["section-not_assessing", "section-caring_role", "section-outcomes", "section-eligibility"] {
+        assert!(!shown(&app, section).await, "{section} is hidden until the decision");
+    }
+    app.wait_for_text("#preview", "No indication yet").await;
+    app.click("#answers-likely_needs_after_18-true").await;
+    app.click("#answers-significant_benefit-true").await;
+    app.fill("[name='answers.significant_benefit_reasons']", "Sixth form next year; adult support takes months").await;
+    app.select("[name='answers.consent']", "given").await;
+
+    // Not assessing: the reasons and advice appear; assess now: the assessment appears instead.
+    app.select("[name='answers.assess_decision']", "not_assessing").await;
+    wait_shown(&app, "section-not_assessing", true).await;
+    assert!(!shown(&app, "section-caring_role").await);
+    // Likely needs, significant benefit and consent: not assessing is a problem (s63(1)).
+    app.wait_for_text("#preview", "must be carried out").await;
+    app.select("[name='answers.assess_decision']", "assess").await;
+    wait_shown(&app, "section-caring_role", true).await;
+    wait_shown(&app, "section-not_assessing", false).await;
+    assert!(shown(&app, "section-eligibility").await);
+    // Refused consent while assessing: a problem, until abuse or neglect is recorded, which
+    // asks for its reasons.
+    app.select("[name='answers.consent']", "refused").await;
+    app.wait_for_text("#preview", "s63(4)").await;
+    assert!(!shown(&app, "answers-abuse_or_neglect_reasons").await);
+    app.select("[name='answers.consent']", "refused_abuse_or_neglect").await;
+    wait_shown(&app, "answers-abuse_or_neglect_reasons", true).await;
+    app.select("[name='answers.consent']", "given").await;
+    wait_shown(&app, "answers-abuse_or_neglect_reasons", false).await;
+    app.wait_for_text("#save-status", "Saved").await;
+
+    // The rest, as a script would send it; then the page again.
+    let outcomes: serde_json::Map<String, Value> = app
+        .assessment_list_codes("eligibility_outcome")
+        .await
+        .into_iter()
+        .map(|o| {
+            let a = if o == "work_education_volunteering" {
+                json!({"achieved": false, "reasons": ["significant_pain_distress_anxiety"]})
+            } else {
+                json!({"achieved": true})
+            };
+            (o, a)
+        })
+        .collect();
+    let wellbeing: serde_json::Map<String, Value> = app
+        .assessment_list_codes("wellbeing_area")
+        .await
+        .into_iter()
+        .map(|a| {
+            let impact = if a == "work_education_recreation" { "significant" } else { "some" };
+            (a, json!({"impact": impact}))
+        })
+        .collect();
+    app.invoke(
+        "assessment_save",
+        json!({"id": id, "answers": {
+            "cared_for_who": "Her dad, who has MS",
+            "care_provided": "Medication, meals, her brother's school run",
+            "able_now": true, "able_after_18": true, "willing_now": true, "willing_after_18": false,
+            "outcomes": outcomes, "wellbeing": wellbeing,
+            "needs_from_necessary_care": true, "health_deteriorating_or_at_risk": false,
+            "significant_impact_on_wellbeing": true,
+            "impact_reasoning": "College away from home would not be possible while caring every evening",
+            "carer_outcomes": "I want to go to college in Leeds",
+            "support_would_help": true,
+            "work_education_now": "Year 12, A levels; late some mornings",
+            "work_education_after_18": "College in Leeds",
+            "involved": ["young_carer", "parent"],
+            "advice_given": "Young adult carers group; the college's carer support"
+        }}),
+    )
+    .await
+    .expect("saved");
+    app.go(&format!("/carers/{carer_id}")).await;
+    app.wait_for_text("#assessment-history", "Draft").await;
+    app.go(&format!("/assessments/{id}")).await;
+    app.wait_for_text("#determination-result", "Likely to be eligible at 18").await;
+    assert!(app.text("#determination-kind").await.contains("Indication, not a determination"));
+    let explanation = app.text("#determination-explanation").await;
+    assert!(explanation.contains("engaging in work, training, education or volunteering"), "{explanation}");
+    assert!(explanation.contains("not a determination"), "{explanation}");
+    app.wait_for_text("#preview", "can be completed").await;
+    app.js("document.getElementById('section-eligibility').scrollIntoView({ block: 'start' }); return true").await;
+    app.screenshot("transition-draft").await;
+
+    app.click("#complete-assessment").await;
+    app.wait_for("#assessment-completed").await;
+    assert_eq!(app.text("#determination-result").await.trim(), "Likely to be eligible at 18");
+    assert!(app.text("#determination-kind").await.contains("Indication"));
+    assert!(!app.exists("#done-not_assessing").await, "a section not asked is not shown");
+    app.screenshot("transition-completed").await;
+
+    app.go(&format!("/carers/{carer_id}")).await;
+    app.wait_for_text("#assessment-history", "Indication: likely to be eligible at 18").await;
     app.close().await;
 }

@@ -218,13 +218,48 @@ export function mergeAnswers(target, patch, questions) {
   return target;
 }
 
+// ---------------------------------------------------------------- conditions (`when`)
+
+const placeOf = new WeakMap(); // form -> Map(code -> { section, question })
+
+function place(form, code) {
+  let m = placeOf.get(form);
+  if (!m) {
+    m = new Map(form.sections.flatMap((section) => section.questions.map((question) => [question.code, { section, question }])));
+    placeOf.set(form, m);
+  }
+  return m.get(code);
+}
+
+/** Whether a `when` holds: the earlier question it names is asked and has exactly that answer. */
+export function conditionHolds(form, when, answers) {
+  if (!when) return true;
+  const a = answers[when.question];
+  return a !== undefined && a !== null && a === when.equals && questionAsked(form, when.question, answers);
+}
+
+/** Whether a section is asked with these answers (as the core decides it: forms.rs `asked`). */
+export function sectionAsked(form, section, answers) {
+  return conditionHolds(form, section.when, answers);
+}
+
+/** Whether a question (by code) is asked: its section's and its own condition hold. */
+export function questionAsked(form, code, answers) {
+  const p = place(form, code);
+  return !!p && sectionAsked(form, p.section, answers) && conditionHolds(form, p.question.when, answers);
+}
+
 // ---------------------------------------------------------------- progress
 
-/** { answered, total } for one section, counting outcomes, areas and items one by one. */
-export function sectionProgress(section, answers, ctx) {
+/**
+ * { answered, total } for one section, counting outcomes, areas and items one by one. With
+ * `form`, questions that are not asked (their `when` does not hold) are left out.
+ */
+export function sectionProgress(section, answers, ctx, form = null) {
   let answered = 0;
   let total = 0;
   for (const q of section.questions) {
+    if (form && !questionAsked(form, q.code, answers)) continue;
     const a = answers[q.code];
     if (q.kind === 'outcomes') {
       for (const o of ctx.lists.eligibility_outcome || []) {

@@ -19,14 +19,35 @@ export function s(tag, attrs = {}, ...children) {
 
 export const RESULT_LABELS = { eligible: 'Eligible', not_eligible: 'Not eligible', cannot_decide_yet: 'Cannot decide yet' };
 
-/** The reg 3 determination: the result, and the explanation with its line breaks kept. */
-export function determinationBlock(det, { headingLevel = 3 } = {}) {
+/**
+ * The reg 3 determination, or a transition assessment's indication of eligibility at 18: the
+ * result, and the explanation with its line breaks kept. `eligibility` is the form's block
+ * (title and result labels, data); an indication always says it is not a determination.
+ */
+export function determinationBlock(det, { headingLevel = 3, eligibility = null } = {}) {
   if (!det) return null;
-  const label = RESULT_LABELS[det.result] || det.result;
-  return h('div', { class: ['determination', `determination--${det.result}`], id: 'determination' },
-    h(`h${headingLevel}`, { class: 'determination__title' }, 'Eligibility (reg 3)'),
+  const indication = det.indication === true || eligibility?.mode === 'indication';
+  const label = eligibility?.results?.[det.result] || RESULT_LABELS[det.result] || det.result;
+  const title = eligibility?.title || (indication ? 'Indication of eligibility at 18' : 'Eligibility (reg 3)');
+  return h('div', { class: ['determination', `determination--${det.result}`, indication ? 'determination--indication' : null], id: 'determination' },
+    h(`h${headingLevel}`, { class: 'determination__title' }, title),
+    indication ? h('p', { class: 'determination__kind', id: 'determination-kind' }, 'Indication, not a determination') : null,
     h('p', { class: 'determination__result', id: 'determination-result' }, label),
+    indication && eligibility?.note ? h('p', { class: 'hint determination__note' }, eligibility.note) : null,
     h('p', { class: 'determination__explanation pre-line', id: 'determination-explanation' }, det.explanation || ''));
+}
+
+/**
+ * What to say when a form with an eligibility block has no result because the questions it
+ * reads are not asked (a transition assessment that does not go ahead, or before deciding).
+ */
+export function noDeterminationNote(eligibility, { completed = false } = {}) {
+  if (!eligibility) return null;
+  const what = eligibility.mode === 'indication' ? 'indication' : 'determination';
+  return h('p', { class: 'muted determination-none', id: 'determination-none' },
+    completed
+      ? `No ${what}: the assessment did not go ahead, so the questions it needs were not asked.`
+      : `No ${what} yet: the questions it needs are asked once the answers above say the assessment goes ahead.`);
 }
 
 /** A horizontal bar with its number as text: an SVG whose width is an attribute, not a style. */

@@ -12,6 +12,7 @@ const START = [
   { type: 'adult', label: 'Start an adult carer’s assessment' },
   { type: 'young_carer', label: 'Start a young carer’s needs assessment' },
   { type: 'parent_carer', label: 'Start a parent carer’s needs assessment' },
+  { type: 'transition', label: 'Start a young carer’s transition assessment' },
 ];
 
 export function assessmentsSection({ getRecord }) {

@@ -2,14 +2,16 @@
 // list of sections with progress at the top, every answer autosaved (~600 ms after the last
 // change, only what changed), and the live preview (determination or scores) beside it.
 // A completed assessment is read only, with its stored result and "Start a new version".
+// Sections and questions with a `when` are shown only while it holds (live as answers change;
+// hidden answers are kept), as the core requires them only then.
 
 import * as api from './api.js';
 import { h, replace, append, focusElement, idFor } from './dom.js';
 import { setTitle, flash, navigate } from './app.js';
 import { displayName, formatDate, sentence } from './format.js';
 import { showErrors, clearErrors, fieldWrapper, DATE_HINT } from './forms.js';
-import { question, changedAnswer, mergeAnswers, sectionProgress, answerText, labelOf } from './assessment-fields.js';
-import { determinationBlock, scoresBlock, flagsOf, safeguardingAlert } from './assessment-results.js';
+import { question, changedAnswer, mergeAnswers, sectionProgress, answerText, labelOf, sectionAsked, questionAsked } from './assessment-fields.js';
+import { determinationBlock, noDeterminationNote, scoresBlock, flagsOf, safeguardingAlert } from './assessment-results.js';
 import { needsEditor, needsReadOnly, pageField } from './assessment-needs.js';
 
 const SAVE_DELAY = 600;
@@ -68,6 +70,7 @@ function draftEditor(main, head, first, form, ctx, questions) {
   let needsDirty = false; // the needs list changed since the last save
   let alertShown = '';
   const outcomesQ = form.sections.flatMap((sec) => sec.questions).find((q) => q.kind === 'outcomes');
+  const conditional = new Map(); // question code -> its element, for questions with a `when`
   const needsEd = needsEditor({
     needs: first.needs,
     ctx,
@@ -88,7 +91,11 @@ function draftEditor(main, head, first, form, ctx, questions) {
     form.sections.map((sec) => h('fieldset', { class: 'fieldset assessment-section', id: `section-${sec.code}` },
       h('legend', { class: 'fieldset__legend' }, h('h2', { class: 'fieldset__heading' }, sec.title)),
       sec.help ? h('p', { class: 'hint' }, sec.help) : null,
-      sec.questions.map((q) => question(q, answers[q.code], ctx)))),
+      sec.questions.map((q) => {
+        const el = question(q, answers[q.code], ctx);
+        if (q.when) conditional.set(q.code, el);
+        return el;
+      }))),
     needsEd.element,
     h('div', { class: 'complete-box' },
       h('h2', null, 'Complete the assessment'),
@@ -110,8 +117,19 @@ function draftEditor(main, head, first, form, ctx, questions) {
         alertBox,
         preview)));
 
+  applyConditions();
   drawProgress();
   drawPreview();
+
+  /** Show the sections and questions whose `when` holds; hide the rest (answers are kept). */
+  function applyConditions() {
+    for (const sec of form.sections) {
+      if (!sec.when) continue;
+      const el = formEl.querySelector(`#section-${sec.code}`);
+      if (el) el.hidden = !sectionAsked(form, sec, answers);
+    }
+    for (const [code, el] of conditional) el.hidden = !questionAsked(form, code, answers);
+  }
 
   // --- autosave
   function onEdit(event) {
@@ -132,6 +150,7 @@ function draftEditor(main, head, first, form, ctx, questions) {
       }
       mergeAnswers(pending, { [change.key]: change.value }, questions);
       mergeAnswers(answers, { [change.key]: change.value }, questions);
+      applyConditions();
       drawProgress();
     }
     setStatus('Saving…', 'pending');
@@ -265,8 +284,8 @@ function draftEditor(main, head, first, form, ctx, questions) {
 
   // --- progress and preview
   function drawProgress() {
-    replace(progress, h('ol', { class: 'section-nav__list' }, form.sections.map((sec) => {
-      const { answered, total } = sectionProgress(sec, answers, ctx);
+    replace(progress, h('ol', { class: 'section-nav__list' }, form.sections.filter((sec) => sectionAsked(form, sec, answers)).map((sec) => {
+      const { answered, total } = sectionProgress(sec, answers, ctx, form);
       const complete = total > 0 && answered === total;
       return h('li', { class: ['section-nav__item', complete ? 'section-nav__item--done' : null] },
         h('a', {
@@ -296,7 +315,8 @@ function draftEditor(main, head, first, form, ctx, questions) {
     const missing = p.missing || [];
     const problems = p.problems || [];
     replace(preview,
-      determinationBlock(p.determination),
+      p.determination ? determinationBlock(p.determination, { eligibility: form.eligibility })
+        : problems.length ? null : noDeterminationNote(form.eligibility),
       scoresBlock(p.scores, ctx.instruments),
       problems.length ? h('div', { class: 'preview__problems' },
         h('h3', null, 'To put right'),
@@ -357,16 +377,17 @@ function completedView(a, form, ctx, carer) {
           ? h('p', null, 'A newer version exists: ', h('a', { href: `#/assessments/${a.next_id}` }, 'open the newer version'), '.')
           : carer.status === 'closed' ? null
             : h('div', { class: 'button-row' }, h('button', { type: 'button', class: 'button', id: 'new-version', onclick: newVersion }, 'Start a new version'))),
-      form.sections.map((sec) => h('section', { class: 'details-section', 'aria-labelledby': `done-${sec.code}` },
+      form.sections.filter((sec) => sectionAsked(form, sec, a.answers || {})).map((sec) => h('section', { class: 'details-section', 'aria-labelledby': `done-${sec.code}` },
         h('h2', { class: 'details-section__title', id: `done-${sec.code}` }, sec.title),
-        sec.questions.map((q) => readOnly(q, a.answers?.[q.code], ctx)))),
+        sec.questions.filter((q) => questionAsked(form, q.code, a.answers || {})).map((q) => readOnly(q, a.answers?.[q.code], ctx)))),
       needsReadOnly(a.needs)),
     h('aside', { class: 'assessment-layout__side preview', tabindex: '0', 'aria-labelledby': 'result-title' },
       h('h2', { class: 'preview__title', id: 'result-title' }, 'Result'),
       safeguardingAlert(flags),
-      determinationBlock(a.determination),
+      determinationBlock(a.determination, { eligibility: form.eligibility }),
       scoresBlock(a.scores, ctx.instruments),
-      !a.determination && !a.scores ? h('p', { class: 'muted' }, 'This assessment type has no computed result.') : null));
+      !a.determination && form.eligibility ? noDeterminationNote(form.eligibility, { completed: true })
+        : !a.determination && !a.scores ? h('p', { class: 'muted' }, 'This assessment type has no computed result.') : null));
 }
 
 function readOnly(q, answer, ctx) {

@@ -19,6 +19,22 @@
 //! | `instrument` | `{ "<item number>": <answer code on the instrument's scale> }` |
 //!
 //! `null` is no answer.
+//!
+//! # Conditional sections and questions
+//!
+//! A section or a question may carry `"when": {"question": "<code>", "equals": <answer>}`: it
+//! is *asked* only while that earlier question (itself asked) has exactly that answer. While it
+//! is not asked, its required questions are not required ([`missing`]), the eligibility rule does
+//! not read it ([`evaluate`]), and the window hides it; answers already given are kept. The
+//! question named must come earlier in the form (so conditions cannot go round in a circle), and
+//! `equals` must be an answer it can take (`true`/`false`, or one of its choice codes).
+//!
+//! # Eligibility
+//!
+//! A form with an `eligibility` block is evaluated with the reg 3 rule on its `outcomes`,
+//! `wellbeing` and eligibility questions: a **determination** (adult carer's assessment) or an
+//! **indication** of what is likely at 18 (young carer's transition assessment, Care Act 2014
+//! s64), with the words the window shows for each result.
 
 use std::collections::{BTreeMap, BTreeSet};
 use std::sync::OnceLock;
@@ -33,11 +49,12 @@ use crate::instruments::{self, Score};
 use crate::validate::{Check, NumberInput, LONG_TEXT_MAX, TEXT_MAX};
 
 choice_list!(
-    /// The three kinds of assessment.
+    /// The four kinds of assessment.
     AssessmentType, "assessment_type" {
     Adult = "adult": "Adult carer's assessment",
     YoungCarer = "young_carer": "Young carer's needs assessment",
     ParentCarer = "parent_carer": "Parent carer's needs assessment",
+    Transition = "transition": "Young carer's transition assessment (Care Act s63)",
 });
 
 choice_list!(
@@ -98,6 +115,45 @@ pub struct Question {
     pub min: Option<u32>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub max: Option<u32>,
+    /// Asked only while an earlier question has a given answer (see the module documentation).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub when: Option<When>,
+}
+
+/// A condition on an earlier answer: `{"question": "<code>", "equals": <answer>}`.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, schemars::JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct When {
+    /// The code of an earlier question.
+    pub question: String,
+    /// The answer that makes the condition hold: `true`/`false` for a `yes_no` question, a
+    /// choice code for a `choice` question.
+    pub equals: Value,
+}
+
+/// How a form uses the reg 3 eligibility rule.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum EligibilityMode {
+    /// The determination of the carer's needs now (adult carer's assessment, reg 3).
+    Determination,
+    /// An indication of whether the needs the young carer is likely to have after 18 are likely
+    /// to be eligible (Care Act 2014 s64): never a determination.
+    Indication,
+}
+
+/// A form's use of the eligibility rule, and the words the window shows for it.
+#[derive(Debug, Clone, Serialize, Deserialize, schemars::JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct EligibilityUse {
+    pub mode: EligibilityMode,
+    /// The heading of the result ("Eligibility (reg 3)").
+    pub title: String,
+    /// The label of each result, keyed `eligible`, `not_eligible`, `cannot_decide_yet`.
+    pub results: BTreeMap<String, String>,
+    /// A sentence shown under the result (for an indication: that it is not a determination).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub note: Option<String>,
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize, schemars::JsonSchema)]
@@ -107,6 +163,9 @@ pub struct Section {
     pub title: String,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub help: Option<String>,
+    /// Asked only while an earlier question has a given answer (see the module documentation).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub when: Option<When>,
     pub questions: Vec<Question>,
 }
 
@@ -121,6 +180,9 @@ pub struct Form {
     /// The law the assessment is made under.
     pub law: String,
     pub about: String,
+    /// Whether answers are evaluated with the reg 3 eligibility rule, and how.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub eligibility: Option<EligibilityUse>,
     pub sections: Vec<Section>,
 }
 
@@ -132,15 +194,39 @@ impl Form {
     pub fn question(&self, code: &str) -> Option<&Question> {
         self.questions().find(|q| q.code == code)
     }
+
+    /// Whether a condition holds: the question it names is asked and has that answer.
+    pub fn holds(&self, when: &When, answers: &Map<String, Value>) -> bool {
+        answers.get(&when.question) == Some(&when.equals) && self.asked(&when.question, answers)
+    }
+
+    /// Whether a section is asked with these answers (its `when`, if any, holds).
+    pub fn section_asked(&self, section: &Section, answers: &Map<String, Value>) -> bool {
+        section.when.as_ref().is_none_or(|w| self.holds(w, answers))
+    }
+
+    /// Whether a question is asked with these answers: its section's and its own `when` hold.
+    /// An unknown code is not asked.
+    pub fn asked(&self, code: &str, answers: &Map<String, Value>) -> bool {
+        self.sections.iter().any(|s| {
+            s.questions.iter().any(|q| {
+                q.code == code
+                    && self.section_asked(s, answers)
+                    && q.when.as_ref().is_none_or(|w| self.holds(w, answers))
+            })
+        })
+    }
 }
 
 const SHIPPED: &[(&str, &str)] = &[
     ("assessment_forms/adult.json", include_str!("../assessment_forms/adult.json")),
     ("assessment_forms/young_carer.json", include_str!("../assessment_forms/young_carer.json")),
     ("assessment_forms/parent_carer.json", include_str!("../assessment_forms/parent_carer.json")),
+    ("assessment_forms/transition.json", include_str!("../assessment_forms/transition.json")),
 ];
 
-/// The questions the eligibility rule reads from an adult carer's assessment, and their kinds.
+/// The questions the eligibility rule reads from a form with an `eligibility` block, and their
+/// kinds.
 const ELIGIBILITY_QUESTIONS: &[(&str, Kind)] = &[
     (eligibility::FIELD_NECESSARY_CARE, Kind::YesNo),
     (eligibility::FIELD_HEALTH, Kind::YesNo),
@@ -166,9 +252,30 @@ pub fn form(t: AssessmentType) -> &'static Form {
     builtin().iter().find(|f| f.kind == t.code()).expect("every type has a shipped form")
 }
 
+/// The questions of a young carer's transition assessment that decide whether it goes ahead
+/// (Care Act 2014 s63), read by [`transition_problems`].
+pub mod transition {
+    /// s63(1): is the young carer likely to have needs for support after becoming 18? (`yes_no`)
+    pub const LIKELY_NEEDS: &str = "likely_needs_after_18";
+    /// s63(1): would an assessment be of significant benefit to them? (`yes_no`)
+    pub const SIGNIFICANT_BENEFIT: &str = "significant_benefit";
+    /// s63(3), (4): consent (`choice`, [`CONSENT_CHOICES`]).
+    pub const CONSENT: &str = "consent";
+    /// Whether the assessment goes ahead (`choice`, [`DECISION_CHOICES`]).
+    pub const DECISION: &str = "assess_decision";
+    /// The consent condition met: the young carer consents (s63(3)(a)), or cannot consent and
+    /// an assessment is in their best interests (s63(3)(b)); refused; refused, but they are
+    /// experiencing or at risk of abuse or neglect, so it must go ahead nonetheless (s63(4)).
+    pub const CONSENT_CHOICES: &[&str] = &["given", "best_interests", "refused", "refused_abuse_or_neglect"];
+    /// Assess now, or not (s63(5): written reasons and advice).
+    pub const DECISION_CHOICES: &[&str] = &["assess", "not_assessing"];
+}
+
 /// Reads a form definition, fills in `choices` from `list`, and checks it is consistent:
 /// a known type, section and question codes unique, choices given for choice questions, known
-/// instruments, and (for the adult form) the questions the eligibility rule reads.
+/// instruments, every `when` naming an earlier question and an answer it can take, and (for a
+/// form with an `eligibility` block, which the adult and transition forms need) the questions
+/// the eligibility rule reads; the transition form also needs its decision questions.
 pub fn parse(json: &str) -> Result<Form> {
     let de = &mut serde_json::Deserializer::from_str(json);
     let mut form: Form = serde_path_to_error::deserialize(de).map_err(|e| {
@@ -184,14 +291,22 @@ pub fn parse(json: &str) -> Result<Form> {
     let t = c.absorb(AssessmentType::parse("type", &form.kind));
     let mut sections = BTreeSet::new();
     let mut codes = BTreeSet::new();
+    // The questions so far, for `when` (which may only name an earlier question).
+    let mut earlier: BTreeMap<String, Question> = BTreeMap::new();
     for (si, s) in form.sections.iter_mut().enumerate() {
         if !sections.insert(s.code.clone()) {
             c.fail(&format!("sections[{si}].code"), format!("the section code '{}' is used twice", s.code));
+        }
+        if let Some(w) = &s.when {
+            check_when(&mut c, &format!("sections[{si}].when"), w, &earlier);
         }
         for (qi, q) in s.questions.iter_mut().enumerate() {
             let at = |f: &str| format!("sections[{si}].questions[{qi}].{f}");
             if q.code.trim().is_empty() || !codes.insert(q.code.clone()) {
                 c.fail(&at("code"), format!("the question code '{}' is blank or used twice", q.code));
+            }
+            if let Some(w) = &q.when {
+                check_when(&mut c, &at("when"), w, &earlier);
             }
             if let Some(list) = &q.list {
                 match lists.get(list).and_then(|l| serde_json::from_value::<Vec<FormChoice>>(l.clone()).ok()) {
@@ -217,20 +332,90 @@ pub fn parse(json: &str) -> Result<Form> {
                 }
                 _ => {}
             }
+            earlier.insert(q.code.clone(), q.clone());
         }
     }
-    if t == Some(AssessmentType::Adult) {
+    let wanted = match t {
+        Some(AssessmentType::Adult) => Some(EligibilityMode::Determination),
+        Some(AssessmentType::Transition) => Some(EligibilityMode::Indication),
+        _ => None,
+    };
+    if let Some(mode) = wanted {
+        if form.eligibility.as_ref().map(|e| e.mode) != Some(mode) {
+            c.fail(
+                "eligibility",
+                format!("the {} form needs an eligibility block with the mode '{mode:?}'", form.kind).to_lowercase(),
+            );
+        }
+    }
+    if let Some(e) = &form.eligibility {
+        for result in ["eligible", "not_eligible", "cannot_decide_yet"] {
+            if e.results.get(result).is_none_or(|l| l.trim().is_empty()) {
+                c.fail(&format!("eligibility.results.{result}"), format!("give the label of the result '{result}'"));
+            }
+        }
+    }
+    if form.eligibility.is_some() || wanted.is_some() {
         for (code, kind) in ELIGIBILITY_QUESTIONS {
             if form.question(code).map(|q| q.kind) != Some(*kind) {
                 c.fail(
                     "sections",
-                    format!("the adult form needs the question '{code}' ({kind:?}) for the eligibility rule"),
+                    format!("the {} form needs the question '{code}' ({kind:?}) for the eligibility rule", form.kind),
+                );
+            }
+        }
+    }
+    if t == Some(AssessmentType::Transition) {
+        use transition::*;
+        let need = [
+            (LIKELY_NEEDS, Kind::YesNo, &[][..]),
+            (SIGNIFICANT_BENEFIT, Kind::YesNo, &[][..]),
+            (CONSENT, Kind::Choice, CONSENT_CHOICES),
+            (DECISION, Kind::Choice, DECISION_CHOICES),
+        ];
+        for (code, kind, choices) in need {
+            let ok = form
+                .question(code)
+                .is_some_and(|q| q.kind == kind && choices.iter().all(|ch| q.choices.iter().any(|x| x.code == *ch)));
+            if !ok {
+                c.fail(
+                    "sections",
+                    format!("the transition form needs the question '{code}' ({kind:?}) with the choices {choices:?}"),
                 );
             }
         }
     }
     c.finish()?;
     Ok(form)
+}
+
+/// Checks a `when`: it names an earlier question, and an answer that question can take.
+fn check_when(c: &mut Check, at: &str, w: &When, earlier: &BTreeMap<String, Question>) {
+    let Some(q) = earlier.get(&w.question) else {
+        c.fail(
+            &format!("{at}.question"),
+            format!("name a question that comes earlier in the form ('{}' does not)", w.question),
+        );
+        return;
+    };
+    let fits = match (q.kind, &w.equals) {
+        (Kind::YesNo, Value::Bool(_)) => true,
+        (Kind::Choice, Value::String(code)) => q.choices.iter().any(|ch| &ch.code == code),
+        _ => false,
+    };
+    if !fits {
+        c.fail(
+            &format!("{at}.equals"),
+            match q.kind {
+                Kind::YesNo | Kind::Choice => format!(
+                    "give an answer the question '{}' can take: {}",
+                    q.code,
+                    if q.kind == Kind::YesNo { "true or false".to_string() } else { codes(&q.choices) }
+                ),
+                _ => format!("a condition can only name a yes/no or choice question ('{}' is neither)", q.code),
+            },
+        );
+    }
 }
 
 const NUMBER_MAX: u32 = 10_000;
@@ -512,9 +697,10 @@ fn instrument_answers(answers: &Map<String, Value>, code: &str) -> BTreeMap<u32,
 /// Every required answer still missing, each named by its path: a whole question
 /// (`answers.carer_outcomes`), one outcome (`answers.outcomes.nutrition.achieved`), one area
 /// (`answers.wellbeing.dignity.impact`) or one questionnaire item (`answers.maca_yc18.7`).
+/// A question that is not asked (its `when` does not hold) is not required.
 pub fn missing(form: &Form, answers: &Map<String, Value>) -> Vec<FieldError> {
     let mut out = Vec::new();
-    for q in form.questions().filter(|q| q.required) {
+    for q in form.questions().filter(|q| q.required && form.asked(&q.code, answers)) {
         let answer = answers.get(&q.code);
         match q.kind {
             Kind::Outcomes => {
@@ -562,8 +748,9 @@ pub fn missing(form: &Form, answers: &Map<String, Value>) -> Vec<FieldError> {
 /// What the answers amount to so far.
 #[derive(Debug, Clone, Default, Serialize, schemars::JsonSchema)]
 pub struct Evaluation {
-    /// Adult carer's assessment: the reg 3 determination of the answers (`null` while an
-    /// outcome answer is inconsistent, see `problems`).
+    /// Adult carer's assessment: the reg 3 determination of the answers; transition assessment:
+    /// the **indication** of eligibility at 18 (`indication: true`), only while the assessment
+    /// goes ahead. `null` while an outcome answer is inconsistent (see `problems`).
     pub determination: Option<Determination>,
     /// Young carer's assessment: each questionnaire's score, keyed by instrument code.
     pub scores: Option<BTreeMap<String, Score>>,
@@ -593,12 +780,23 @@ pub fn eligibility_input(answers: &Map<String, Value>) -> EligibilityInput {
     }
 }
 
-/// Evaluates checked answers: the determination (adult) and questionnaire scores (any
-/// instrument questions).
+/// Evaluates checked answers: the determination (adult) or indication (transition), the
+/// transition assessment's consistency with s63, and questionnaire scores (any instrument
+/// questions). Questions that are not asked are not read.
 pub fn evaluate(t: AssessmentType, answers: &Map<String, Value>) -> Evaluation {
+    evaluate_form(form(t), answers)
+}
+
+/// [`evaluate`] for any form (the shipped ones, or one from [`parse`]).
+pub fn evaluate_form(f: &Form, answers: &Map<String, Value>) -> Evaluation {
     let mut ev = Evaluation::default();
-    if t == AssessmentType::Adult {
-        match eligibility::determine(&eligibility_input(answers)) {
+    if let Some(rule) = f.eligibility.as_ref().filter(|_| f.asked("outcomes", answers)) {
+        let input = eligibility_input(answers);
+        let result = match rule.mode {
+            EligibilityMode::Determination => eligibility::determine(&input),
+            EligibilityMode::Indication => eligibility::indicate(&input),
+        };
+        match result {
             Ok(d) => ev.determination = Some(d),
             Err(Error::Validation(errors)) => {
                 ev.problems =
@@ -607,8 +805,11 @@ pub fn evaluate(t: AssessmentType, answers: &Map<String, Value>) -> Evaluation {
             Err(other) => ev.problems.push(FieldError::new("answers", other.to_string())),
         }
     }
+    if f.kind == AssessmentType::Transition.code() {
+        ev.problems.extend(transition_problems(answers));
+    }
     let mut scores = BTreeMap::new();
-    for q in form(t).questions().filter(|q| q.kind == Kind::Instrument) {
+    for q in f.questions().filter(|q| q.kind == Kind::Instrument && f.asked(&q.code, answers)) {
         let def = instruments::find(q.instrument.as_deref().unwrap_or(&q.code)).expect("checked when loaded");
         if let Ok(s) = instruments::score(def, &instrument_answers(answers, &q.code)) {
             scores.insert(q.code.clone(), s);
@@ -618,6 +819,42 @@ pub fn evaluate(t: AssessmentType, answers: &Map<String, Value>) -> Evaluation {
         ev.scores = Some(scores);
     }
     ev
+}
+
+/// Where a transition assessment's decision does not fit the law (Care Act 2014 s63), each
+/// naming the decision: going ahead although the young carer refused (and no abuse or neglect
+/// is recorded, s63(4)); or not going ahead although the duty applies (likely needs after 18,
+/// significant benefit and the consent condition met, s63(1) and (3); or refused but abuse or
+/// neglect, s63(4)). A draft may hold them; they must be put right before completing.
+pub fn transition_problems(answers: &Map<String, Value>) -> Vec<FieldError> {
+    use transition::*;
+    let text = |code: &str| answers.get(code).and_then(Value::as_str);
+    let yes = |code: &str| answers.get(code).and_then(Value::as_bool) == Some(true);
+    let field = format!("answers.{DECISION}");
+    let mut out = Vec::new();
+    match (text(DECISION), text(CONSENT)) {
+        (Some("assess"), Some("refused")) => out.push(FieldError::new(
+            field,
+            "the young carer refused the assessment: without consent it goes ahead only if they are experiencing, \
+             or are at risk of, abuse or neglect (Care Act 2014 s63(4)); choose 'not assessing' and give written \
+             reasons, or record that under consent",
+        )),
+        (Some("not_assessing"), Some("refused_abuse_or_neglect")) => out.push(FieldError::new(
+            field,
+            "the young carer is experiencing, or is at risk of, abuse or neglect, so the assessment must be \
+             carried out although they refused (Care Act 2014 s63(4)): choose 'assess now'",
+        )),
+        (Some("not_assessing"), Some("given" | "best_interests")) if yes(LIKELY_NEEDS) && yes(SIGNIFICANT_BENEFIT) => {
+            out.push(FieldError::new(
+                field,
+                "the young carer is likely to have needs for support after 18, an assessment would be of \
+                 significant benefit and the consent condition is met, so the assessment must be carried out \
+                 (Care Act 2014 s63(1)): choose 'assess now', or change the answer that does not hold",
+            ))
+        }
+        _ => {}
+    }
+    out
 }
 
 /// The lists the forms refer to, for the window.
@@ -641,6 +878,49 @@ mod tests {
         let hours = form(AssessmentType::Adult).question("hours_band").unwrap();
         assert_eq!(hours.choices.len(), 5, "filled in from the hours_band list");
         assert!(form(AssessmentType::YoungCarer).question("panoc_yc20").is_some());
+        let transition = form(AssessmentType::Transition);
+        assert_eq!(transition.eligibility.as_ref().map(|e| e.mode), Some(EligibilityMode::Indication));
+        assert_eq!(
+            form(AssessmentType::Adult).eligibility.as_ref().map(|e| e.mode),
+            Some(EligibilityMode::Determination)
+        );
+    }
+
+    /// A small form: a yes/no gate, a section asked only on "yes", a question in it asked only
+    /// on a choice, and an instrument-free outcomes-free rest.
+    const GATED: &str = r#"{"type":"parent_carer","title":"t","law":"l","about":"a","sections":[
+        {"code":"gate","title":"Gate","questions":[{"code":"go","label":"Go?","kind":"yes_no","required":true}]},
+        {"code":"more","title":"More","when":{"question":"go","equals":true},"questions":[
+            {"code":"pick","label":"Pick","kind":"choice","required":true,"choices":[{"code":"x","label":"X"},{"code":"y","label":"Y"}]},
+            {"code":"why_y","label":"Why Y","kind":"long_text","required":true,"when":{"question":"pick","equals":"y"}}]},
+        {"code":"other","title":"Other","when":{"question":"go","equals":false},"questions":[
+            {"code":"why_not","label":"Why not","kind":"long_text","required":true}]}]}"#;
+
+    #[test]
+    fn when_makes_a_section_or_question_asked_and_required_only_while_its_condition_holds() {
+        let f = parse(GATED).unwrap();
+        let missing_of = |answers: Value| -> Vec<String> {
+            missing(&f, answers.as_object().unwrap()).into_iter().map(|e| e.field).collect()
+        };
+        let table: [(Value, &[&str]); 6] = [
+            (serde_json::json!({}), &["answers.go"]),
+            (serde_json::json!({"go": true}), &["answers.pick"]),
+            (serde_json::json!({"go": true, "pick": "y"}), &["answers.why_y"]),
+            (serde_json::json!({"go": true, "pick": "x"}), &[]),
+            (serde_json::json!({"go": false}), &["answers.why_not"]),
+            // Answers in a section no longer asked are kept, but not required; a condition on
+            // a question that is not asked does not hold either.
+            (serde_json::json!({"go": false, "pick": "y", "why_not": "no need"}), &[]),
+        ];
+        for (answers, expected) in table {
+            assert_eq!(missing_of(answers.clone()), expected, "{answers}");
+        }
+        let answers = serde_json::json!({"go": false, "pick": "y"});
+        let answers = answers.as_object().unwrap();
+        assert!(!f.asked("why_y", answers), "its section is not asked");
+        assert!(!f.asked("pick", answers));
+        assert!(f.asked("why_not", answers));
+        assert!(!f.asked("no_such_question", answers));
     }
 
     #[test]
@@ -676,12 +956,72 @@ mod tests {
                 "sections[0].questions[0].list",
                 "no list",
             ),
+            // `when` names a question that does not exist, or comes later, or itself.
+            (
+                r#"{"type":"parent_carer","title":"t","law":"l","about":"a","sections":[{"code":"s","title":"S",
+                    "when":{"question":"nope","equals":true},"questions":[{"code":"a","label":"A","kind":"text"}]}]}"#,
+                "sections[0].when.question",
+                "comes earlier",
+            ),
+            (
+                r#"{"type":"parent_carer","title":"t","law":"l","about":"a","sections":[
+                    {"code":"s","title":"S","when":{"question":"go","equals":true},"questions":[{"code":"a","label":"A","kind":"text"}]},
+                    {"code":"t","title":"T","questions":[{"code":"go","label":"Go?","kind":"yes_no"}]}]}"#,
+                "sections[0].when.question",
+                "comes earlier",
+            ),
+            (
+                r#"{"type":"parent_carer","title":"t","law":"l","about":"a","sections":[{"code":"s","title":"S","questions":[
+                    {"code":"go","label":"Go?","kind":"yes_no","when":{"question":"go","equals":true}}]}]}"#,
+                "sections[0].questions[0].when.question",
+                "comes earlier",
+            ),
+            // ... or an answer the question cannot take.
+            (
+                r#"{"type":"parent_carer","title":"t","law":"l","about":"a","sections":[{"code":"s","title":"S","questions":[
+                    {"code":"go","label":"Go?","kind":"yes_no"},
+                    {"code":"a","label":"A","kind":"text","when":{"question":"go","equals":"yes"}}]}]}"#,
+                "sections[0].questions[1].when.equals",
+                "true or false",
+            ),
+            (
+                r#"{"type":"parent_carer","title":"t","law":"l","about":"a","sections":[{"code":"s","title":"S","questions":[
+                    {"code":"pick","label":"Pick","kind":"choice","choices":[{"code":"x","label":"X"},{"code":"y","label":"Y"}]},
+                    {"code":"a","label":"A","kind":"text","when":{"question":"pick","equals":"z"}}]}]}"#,
+                "sections[0].questions[1].when.equals",
+                "x, y",
+            ),
+            (
+                r#"{"type":"parent_carer","title":"t","law":"l","about":"a","sections":[{"code":"s","title":"S","questions":[
+                    {"code":"words","label":"W","kind":"text"},
+                    {"code":"a","label":"A","kind":"text","when":{"question":"words","equals":"hello"}}]}]}"#,
+                "sections[0].questions[1].when.equals",
+                "yes/no or choice",
+            ),
+            // An eligibility block needs the rule's questions and a label for every result.
+            (
+                r#"{"type":"parent_carer","title":"t","law":"l","about":"a","eligibility":{"mode":"indication","title":"I",
+                    "results":{"eligible":"E","not_eligible":"N"}},"sections":[]}"#,
+                "eligibility.results.cannot_decide_yet",
+                "label",
+            ),
+            (
+                r#"{"type":"parent_carer","title":"t","law":"l","about":"a","eligibility":{"mode":"indication","title":"I",
+                    "results":{"eligible":"E","not_eligible":"N","cannot_decide_yet":"C"}},"sections":[]}"#,
+                "sections",
+                "for the eligibility rule",
+            ),
+            // The transition form needs its indication and the s63 decision questions.
+            (r#"{"type":"transition","title":"t","law":"l","about":"a","sections":[]}"#, "eligibility", "indication"),
+            (r#"{"type":"transition","title":"t","law":"l","about":"a","sections":[]}"#, "sections", "assess_decision"),
         ];
         for (json, field, words) in table {
             match parse(json) {
                 Err(Error::Validation(es)) => {
-                    let e = es.iter().find(|e| e.field == field).unwrap_or_else(|| panic!("{field} not in {es:?}"));
-                    assert!(e.message.contains(words), "{}", e.message);
+                    assert!(
+                        es.iter().any(|e| e.field == field && e.message.contains(words)),
+                        "no error at {field} saying '{words}' in {es:?}"
+                    );
                 }
                 other => panic!("{json}: expected a validation error, got {other:?}"),
             }
