@@ -6,7 +6,7 @@
 //! with the adjustment flagged for review, and prints the staff summary. Every new screen is
 //! checked with axe-core. Screenshots in `tests/e2e/screenshots/`: `school-form-errors.png`,
 //! `schools.png`, `young-carer-record.png`, `young-carer-transition.png`, `young-carer-handover.png`, `transitions.png`,
-//! `school-view.png`, `home-transitions.png`.
+//! `school-view.png`, `home-transitions.png`, `school-link-form.png`, `settings-transition.png`.
 
 use carers_desk_e2e::App;
 use chrono::{Days, Local, Months};
@@ -119,6 +119,8 @@ async fn a_young_carer_is_linked_to_their_school_and_followed_to_adulthood() {
     app.fill("#school-link-form [name=tutor_group]", "12B").await;
     app.select("#school-link-form [name=census_code]", "S").await;
     app.fill("#school-link-form [name=staff_contact]", "Mr Reid (head of year)").await;
+    app.js("document.getElementById('school-link-form').scrollIntoView()").await;
+    app.screenshot("school-link-form").await;
     assert_accessible(&app, "school link form", &mut failures).await;
     app.click("#save-school-link").await;
     app.wait_gone("#school-link-form").await;
@@ -254,6 +256,13 @@ async fn a_young_carer_is_linked_to_their_school_and_followed_to_adulthood() {
     app.click("#nav-settings").await;
     app.wait_for("#settings-form [name=handover_age]").await;
     assert_eq!(app.value("#settings-form [name=handover_age]").await, "18");
+    app.js("document.querySelector('#settings-form [name=prepare_age]').closest('fieldset').scrollIntoView()").await;
+    app.screenshot("settings-transition").await;
+    app.fill("#settings-form [name=transition_offer_age]", "15").await;
+    app.click("#save-settings").await;
+    app.wait_for_text("#flash", "Saved").await;
+    let settings = app.invoke("settings_get", json!({})).await.expect("settings");
+    assert_eq!(settings["transition_offer_age"], 15, "the transition setting is saved: {settings}");
     assert_accessible(&app, "settings", &mut failures).await;
 
     app.close().await;

@@ -169,6 +169,7 @@ export function youngCarerSection({ getRecord, opts }) {
       const button = h('button', { type: 'button', class: 'button button--secondary', id: 'link-school', 'aria-expanded': 'false', onclick: () => openLink(slot, button) }, 'Link to a school');
       return part('yc-school', 'School',
         h('p', { class: 'muted' }, 'Not linked to a school.'),
+        !canLink ? h('p', { class: 'hint' }, 'School links are for young carers under 19.') : null,
         closed || !canLink ? null : h('div', { class: 'button-row button-row--tight' }, button),
         slot);
     }
