@@ -151,15 +151,11 @@ const STREETS: &[&str] = &[
     "Oak Close",
     "Elm Grove",
 ];
-const SCHOOLS: &[&str] = &[
-    "Eastbury Primary School",
-    "Robert Clack School",
-    "Jo Richardson Community School",
-    "Barnet Hill Academy",
-    "Trinity School Carlisle",
-    "Grays Convent High School",
-    "St Margaret's CE Primary",
-];
+/// Primary schools (Reception to Year 6) and secondary schools with sixth forms.
+const PRIMARY_SCHOOLS: &[&str] =
+    &["Eastbury Primary School", "Barnet Hill Primary Academy", "St Margaret's CE Primary"];
+const SECONDARY_SCHOOLS: &[&str] =
+    &["Robert Clack School", "Jo Richardson Community School", "Trinity School Carlisle", "Sydney Russell School"];
 const GPS: &[&str] = &[
     "Church Elm Lane Surgery",
     "Oxlow Lane Medical Centre",
@@ -466,11 +462,15 @@ pub fn generate(ctx: &Ctx<'_>, n: u32, seed: u64) -> Result<DemoCounts> {
         let carer_id = carers::insert(tx, &details, by, &now)?;
         counts.carers_created += 1;
         if real_age < carers::SCHOOL_UNDER {
-            let school = pick(&mut rng, SCHOOLS);
+            let primary = match crate::schools::year_group_for(dob, today) {
+                Some(y) => crate::choices::YearGroup::ALL.iter().position(|&v| v == y).is_some_and(|i| i <= 6),
+                None => real_age < 11,
+            };
+            let school = pick(&mut rng, if primary { PRIMARY_SCHOOLS } else { SECONDARY_SCHOOLS });
             crate::schools::demo_link(tx, carer_id, school, dob, today, &now)?;
             demo_adjustments(tx, &mut rng, carer_id, identified, today, &now)?;
         }
-        if real_age >= 14 && real_age <= 25 {
+        if (14..=25).contains(&real_age) {
             demo_milestones(tx, &mut rng, carer_id, dob, identified, today, &now)?;
         }
 

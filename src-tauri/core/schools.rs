@@ -746,9 +746,13 @@ pub(crate) fn demo_link(
     let school_id = match existing {
         Some(id) => id,
         None => {
+            let n: i64 = conn.query_row("SELECT count(*) FROM schools", [], |r| r.get(0))?;
+            let leads = ["Ms Rahman", "Mr Hale", "Mrs Okoro", "Ms Byrne", "Mr Novak", "Mrs Ahmed", "Ms Clarke"];
             conn.execute(
-                "INSERT INTO schools (name, created_at, updated_at) VALUES (?1, ?2, ?2)",
-                params![school, now],
+                "INSERT INTO schools (name, urn, town, lead_name, created_at, updated_at)
+                 VALUES (?1, CASE WHEN EXISTS (SELECT 1 FROM schools WHERE urn = ?2) THEN NULL ELSE ?2 END,
+                         'Dagenham', ?3, ?4, ?4)",
+                params![school, (100_100 + n).to_string(), leads[n as usize % leads.len()], now],
             )?;
             conn.last_insert_rowid()
         }

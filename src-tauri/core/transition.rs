@@ -642,7 +642,10 @@ pub struct CardArgs {
 pub fn card_save(ctx: &mut Ctx<'_>, args: CardArgs) -> Result<YoungCarer> {
     let yc = young_carer(ctx.tx, args.carer_id, ctx.today())?;
     if yc.age >= ADULT_AGE {
-        return Err(Error::field("carer_id", format!("{} is {}: a young carer card is for carers under 18", yc.name, yc.age)));
+        return Err(Error::field(
+            "carer_id",
+            format!("{} is {}: a young carer card is for carers under 18", yc.name, yc.age),
+        ));
     }
     let mut c = Check::new("");
     let until = match c.date("valid_until", &args.valid_until) {
