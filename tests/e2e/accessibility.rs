@@ -9,22 +9,6 @@
 use carers_desk_e2e::App;
 use serde_json::{json, Value};
 
-/// Fails with every violation on the screen called `screen`.
-async fn assert_accessible(app: &App, screen: &str, failures: &mut Vec<String>) {
-    app.settle().await;
-    for v in app.accessibility_violations().await {
-        let nodes: Vec<String> = v["nodes"]
-            .as_array()
-            .map(|ns| {
-                ns.iter()
-                    .map(|n| format!("    {} — {}", n["target"], n["failureSummary"].as_str().unwrap_or("")))
-                    .collect()
-            })
-            .unwrap_or_default();
-        failures.push(format!("{screen}: {} ({}): {}\n{}", v["id"], v["impact"], v["help"], nodes.join("\n")));
-    }
-}
-
 #[tokio::test]
 async fn every_screen_meets_wcag_2_2_aa_as_far_as_axe_can_tell() {
     let mut failures = Vec::new();
@@ -32,18 +16,18 @@ async fn every_screen_meets_wcag_2_2_aa_as_far_as_axe_can_tell() {
     // First run.
     let app = App::launch().await;
     app.wait_for("#load-demo").await;
-    assert_accessible(&app, "first run", &mut failures).await;
+    app.check_accessible("first run", &mut failures).await;
     app.click("#load-demo").await;
 
     // Home with counts.
     app.wait_for_text("main", "Young carers").await;
-    assert_accessible(&app, "home", &mut failures).await;
+    app.check_accessible("home", &mut failures).await;
 
     // Register with results.
     app.click("#nav-carers").await;
     app.fill("#search", "a").await;
     app.wait_for_text("#search-count", "carer").await;
-    assert_accessible(&app, "register", &mut failures).await;
+    app.check_accessible("register", &mut failures).await;
 
     // A carer's record with someone they care for and notes.
     let found: Value = app.invoke("carer_search", json!({ "limit": 300 })).await.expect("search");
@@ -61,26 +45,26 @@ async fn every_screen_meets_wcag_2_2_aa_as_far_as_axe_can_tell() {
     app.go(&format!("/carers/{}", rec["id"])).await;
     app.wait_for("#carer-record").await;
     app.wait_for_text("#people-they-care-for", "Relationship").await;
-    assert_accessible(&app, "carer record", &mut failures).await;
+    app.check_accessible("carer record", &mut failures).await;
 
     // The add-a-cared-for-person form open on the record.
     app.click("#add-cared-for").await;
     app.wait_for("#cared-for-form").await;
-    assert_accessible(&app, "add a cared-for person", &mut failures).await;
+    app.check_accessible("add a cared-for person", &mut failures).await;
 
     // The cared-for page.
     app.go(&format!("/cared-for/{}", rec["caring"][0]["person"]["id"])).await;
     app.wait_for_text("main", "Cared for by").await;
-    assert_accessible(&app, "cared-for person", &mut failures).await;
+    app.check_accessible("cared-for person", &mut failures).await;
 
     // The carer form, empty and then with errors.
     app.click("#nav-new-carer").await;
     app.wait_for("#carer-form").await;
-    assert_accessible(&app, "new carer form", &mut failures).await;
+    app.check_accessible("new carer form", &mut failures).await;
     app.fill("#carer-form [name=postcode]", "nonsense").await;
     app.click("#save-carer").await;
     app.wait_for("#error-summary").await;
-    assert_accessible(&app, "carer form with errors", &mut failures).await;
+    app.check_accessible("carer form with errors", &mut failures).await;
 
     // Assessments: an adult draft with its live determination, the same completed, and a young
     // carer's draft with scores and the safeguarding prompt; then the record with the history
@@ -127,18 +111,18 @@ async fn every_screen_meets_wcag_2_2_aa_as_far_as_axe_can_tell() {
     app.invoke("assessment_save", json!({ "id": a["id"], "answers": answers, "needs": needs })).await.expect("save");
     app.go(&format!("/assessments/{}", a["id"])).await;
     app.wait_for_text("#determination-result", "Eligible").await;
-    assert_accessible(&app, "adult assessment draft", &mut failures).await;
+    app.check_accessible("adult assessment draft", &mut failures).await;
     // The needs editor with a need just added (blank) and the helper's message.
     app.click("#add-need").await;
     app.wait_for("[name='needs[2].description']").await;
     app.click("#add-needs-from-outcomes").await;
     app.wait_for_text("#needs-status", "already has a need").await;
-    assert_accessible(&app, "adult assessment draft, needs editor", &mut failures).await;
+    app.check_accessible("adult assessment draft, needs editor", &mut failures).await;
     app.invoke("assessment_complete", json!({ "id": a["id"] })).await.expect("complete");
     app.go("/").await;
     app.go(&format!("/assessments/{}", a["id"])).await;
     app.wait_for("#assessment-completed").await;
-    assert_accessible(&app, "adult assessment completed", &mut failures).await;
+    app.check_accessible("adult assessment completed", &mut failures).await;
 
     let young = app
         .invoke("carer_create", json!({ "first_name": "Axe", "last_name": "Young", "date_of_birth": "01/02/2013" }))
@@ -161,15 +145,15 @@ async fn every_screen_meets_wcag_2_2_aa_as_far_as_axe_can_tell() {
     app.invoke("assessment_save", json!({ "id": y["id"], "answers": yanswers })).await.expect("save");
     app.go(&format!("/assessments/{}", y["id"])).await;
     app.wait_for("#safeguarding-alert").await;
-    assert_accessible(&app, "young carer assessment draft", &mut failures).await;
+    app.check_accessible("young carer assessment draft", &mut failures).await;
     app.screenshot("assessment-young-carer-draft").await;
     app.invoke("assessment_complete", json!({ "id": y["id"] })).await.expect("complete");
     app.go(&format!("/assessments/{}", y["id"])).await;
     app.wait_for("#assessment-completed").await;
-    assert_accessible(&app, "young carer assessment completed", &mut failures).await;
+    app.check_accessible("young carer assessment completed", &mut failures).await;
     app.go(&format!("/carers/{}", young["id"])).await;
     app.wait_for(".score-history").await;
-    assert_accessible(&app, "carer record with assessments and score chart", &mut failures).await;
+    app.check_accessible("carer record with assessments and score chart", &mut failures).await;
     app.client.execute("document.querySelector('.score-history').scrollIntoView()", vec![]).await.expect("scroll");
     app.screenshot("assessment-score-chart").await;
 
@@ -181,12 +165,12 @@ async fn every_screen_meets_wcag_2_2_aa_as_far_as_axe_can_tell() {
     app.go(&format!("/plans/{}", draft["id"])).await;
     app.wait_for("#plan-form").await;
     app.wait_for("#plan-determination").await;
-    assert_accessible(&app, "support plan draft", &mut failures).await;
+    app.check_accessible("support plan draft", &mut failures).await;
     app.click("#plan-parts a[href='#plan-needs']").await;
     app.screenshot("plan-draft-from-assessment").await;
     app.click("#agree-plan").await;
     app.wait_for("#error-summary").await;
-    assert_accessible(&app, "support plan draft with errors", &mut failures).await;
+    app.check_accessible("support plan draft with errors", &mut failures).await;
     let today = chrono::Local::now().date_naive().format("%d/%m/%Y").to_string();
     let light = app.invoke("plan_create", json!({ "carer_id": adult["id"], "light_touch": true })).await.expect("plan");
     app.invoke(
@@ -203,13 +187,13 @@ async fn every_screen_meets_wcag_2_2_aa_as_far_as_axe_can_tell() {
     app.invoke("plan_agree", json!({ "id": light["id"] })).await.expect("agree");
     app.go(&format!("/carers/{}", adult["id"])).await;
     app.wait_for("#plan-list table").await;
-    assert_accessible(&app, "carer record with support plans", &mut failures).await;
+    app.check_accessible("carer record with support plans", &mut failures).await;
     app.go(&format!("/plans/{}", light["id"])).await;
     app.wait_for("#plan-view").await;
-    assert_accessible(&app, "support plan agreed", &mut failures).await;
+    app.check_accessible("support plan agreed", &mut failures).await;
     app.click("#end-plan").await;
     app.wait_for("#end-dialog").await;
-    assert_accessible(&app, "support plan, end dialog", &mut failures).await;
+    app.check_accessible("support plan, end dialog", &mut failures).await;
     app.client
         .execute("document.querySelector('#end-dialog .button--secondary').click()", vec![])
         .await
@@ -218,21 +202,21 @@ async fn every_screen_meets_wcag_2_2_aa_as_far_as_axe_can_tell() {
         app.invoke("plan_review_start", json!({ "plan_id": light["id"], "planned": true })).await.expect("review");
     app.go(&format!("/reviews/{}", review["id"])).await;
     app.wait_for("#review-form").await;
-    assert_accessible(&app, "review", &mut failures).await;
+    app.check_accessible("review", &mut failures).await;
     app.click("#complete-review").await;
     app.wait_for("#error-summary").await;
-    assert_accessible(&app, "review with errors", &mut failures).await;
+    app.check_accessible("review with errors", &mut failures).await;
     app.go(&format!("/plans/{}", review["new_plan_id"])).await;
     app.wait_for("#back-to-review").await;
-    assert_accessible(&app, "updated plan inside a review", &mut failures).await;
+    app.check_accessible("updated plan inside a review", &mut failures).await;
     app.go("/plan-work").await;
     app.wait_for("#reviews-due-soon").await;
-    assert_accessible(&app, "support plan work list", &mut failures).await;
+    app.check_accessible("support plan work list", &mut failures).await;
 
     // Settings.
     app.click("#nav-settings").await;
     app.wait_for("main form").await;
-    assert_accessible(&app, "settings", &mut failures).await;
+    app.check_accessible("settings", &mut failures).await;
 
     app.close().await;
     assert!(failures.is_empty(), "accessibility violations:\n{}", failures.join("\n"));

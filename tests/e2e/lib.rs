@@ -227,6 +227,24 @@ impl App {
             .collect()
     }
 
+    /// Waits for the page to settle, runs axe-core on it and adds each violation (rule, impact,
+    /// help and the elements at fault) to `failures`, named by `screen`, so a test can check
+    /// every screen and fail once with the whole list.
+    pub async fn check_accessible(&self, screen: &str, failures: &mut Vec<String>) {
+        self.settle().await;
+        for v in self.accessibility_violations().await {
+            let nodes: Vec<String> = v["nodes"]
+                .as_array()
+                .map(|ns| {
+                    ns.iter()
+                        .map(|n| format!("    {} — {}", n["target"], n["failureSummary"].as_str().unwrap_or("")))
+                        .collect()
+                })
+                .unwrap_or_default();
+            failures.push(format!("{screen}: {} ({}): {}\n{}", v["id"], v["impact"], v["help"], nodes.join("\n")));
+        }
+    }
+
     /// Runs axe-core on the page as it is now, with the WCAG 2.0, 2.1 and 2.2 level A and AA
     /// rules, and returns the violations (axe's JSON: `id`, `impact`, `help`, `nodes[].target`,
     /// `nodes[].failureSummary`). axe is injected through WebDriver: it is not in the app.

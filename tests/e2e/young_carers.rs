@@ -16,22 +16,6 @@ const SCHOOL: &str = "Hill Park Academy";
 const FIRST: &str = "Tomasz";
 const LAST: &str = "Wiśniewski";
 
-/// Fails with every axe-core violation on the screen called `screen`.
-async fn assert_accessible(app: &App, screen: &str, failures: &mut Vec<String>) {
-    app.settle().await;
-    for v in app.accessibility_violations().await {
-        let nodes: Vec<String> = v["nodes"]
-            .as_array()
-            .map(|ns| {
-                ns.iter()
-                    .map(|n| format!("    {} — {}", n["target"], n["failureSummary"].as_str().unwrap_or("")))
-                    .collect()
-            })
-            .unwrap_or_default();
-        failures.push(format!("{screen}: {} ({}): {}\n{}", v["id"], v["impact"], v["help"], nodes.join("\n")));
-    }
-}
-
 /// The label of `code` in the core's options list `list`, so the test keeps no copy of it.
 fn label(opts: &Value, list: &str, code: &str) -> String {
     opts[list]
@@ -97,7 +81,7 @@ async fn a_young_carer_is_linked_to_their_school_and_followed_to_adulthood() {
     assert_eq!(app.js("return document.activeElement && document.activeElement.id").await, json!("error-summary"));
     assert_eq!(app.value("#school-form [name=name]").await, SCHOOL, "what was typed is kept");
     app.screenshot("school-form-errors").await;
-    assert_accessible(&app, "school form with errors", &mut failures).await;
+    app.check_accessible("school form with errors", &mut failures).await;
 
     app.fill("#school-form [name=urn]", "123456").await;
     app.click("#save-school").await;
@@ -121,7 +105,7 @@ async fn a_young_carer_is_linked_to_their_school_and_followed_to_adulthood() {
     app.fill("#school-link-form [name=staff_contact]", "Mr Reid (head of year)").await;
     app.js("document.getElementById('school-link-form').scrollIntoView()").await;
     app.screenshot("school-link-form").await;
-    assert_accessible(&app, "school link form", &mut failures).await;
+    app.check_accessible("school link form", &mut failures).await;
     app.click("#save-school-link").await;
     app.wait_gone("#school-link-form").await;
     let link = app.wait_for_text("#school-link", SCHOOL).await;
@@ -137,7 +121,7 @@ async fn a_young_carer_is_linked_to_their_school_and_followed_to_adulthood() {
     app.select("#adjustment-form [name=kind]", "homework").await;
     app.fill("#adjustment-form [name=note]", "Two extra days for homework when Mum is unwell").await;
     app.fill("#adjustment-form [name=review_on]", &review_on).await;
-    assert_accessible(&app, "adjustment form", &mut failures).await;
+    app.check_accessible("adjustment form", &mut failures).await;
     app.click("#save-adjustment").await;
     app.wait_gone("#adjustment-form").await;
     let adjustments = app.wait_for_text("#adjustment-list", &homework).await;
@@ -145,7 +129,7 @@ async fn a_young_carer_is_linked_to_their_school_and_followed_to_adulthood() {
     assert!(adjustments.contains(&review_on), "the review date is shown: {adjustments}");
     app.js("document.getElementById('young-carer').scrollIntoView()").await;
     app.screenshot("young-carer-record").await;
-    assert_accessible(&app, "record with the young carer section", &mut failures).await;
+    app.check_accessible("record with the young carer section", &mut failures).await;
 
     // Transition: the milestones are listed; mark one the worker can record as done.
     let yc = app.invoke("young_carer_get", json!({ "carer_id": carer_id })).await.expect("young carer");
@@ -169,7 +153,7 @@ async fn a_young_carer_is_linked_to_their_school_and_followed_to_adulthood() {
     app.fill("#handover-form [name=worker]", "Priya Shah").await;
     app.fill("#handover-form [name=handover_on]", &uk(today)).await;
     app.click("#handover-form [name=consent_to_share]").await;
-    assert_accessible(&app, "handover form", &mut failures).await;
+    app.check_accessible("handover form", &mut failures).await;
     app.click("#save-handover").await;
     app.wait_gone("#handover-form").await;
     app.wait_for_text("#handover-details", "Leeds Adult Carers Service").await;
@@ -193,7 +177,7 @@ async fn a_young_carer_is_linked_to_their_school_and_followed_to_adulthood() {
     app.fill("#card-form [name=emergency_contact_name]", "Anna Wiśniewska").await;
     app.fill("#card-form [name=emergency_contact_relationship]", "aunt").await;
     app.fill("#card-form [name=emergency_contact_phone]", "07700 900456").await;
-    assert_accessible(&app, "young carer card form", &mut failures).await;
+    app.check_accessible("young carer card form", &mut failures).await;
     app.click("#save-card").await;
     app.wait_gone("#card-form").await;
     app.wait_for_text("#card-details", "Anna Wiśniewska").await;
@@ -207,7 +191,7 @@ async fn a_young_carer_is_linked_to_their_school_and_followed_to_adulthood() {
     assert!(turning.contains(&uk(eighteenth)), "the 18th birthday is shown: {turning}");
     assert!(turning.contains(SCHOOL), "the school is shown: {turning}");
     app.screenshot("transitions").await;
-    assert_accessible(&app, "transitions", &mut failures).await;
+    app.check_accessible("transitions", &mut failures).await;
     app.click("#months-6").await;
     app.wait_for_text("#turning-18", "No young carers turn 18 in the next 6 months").await;
     app.click("#months-12").await;
@@ -219,7 +203,7 @@ async fn a_young_carer_is_linked_to_their_school_and_followed_to_adulthood() {
     assert!(list.contains("123456"), "the URN is listed: {list}");
     assert!(list.contains("Ms Okafor"), "the lead is listed: {list}");
     app.screenshot("schools").await;
-    assert_accessible(&app, "schools", &mut failures).await;
+    app.check_accessible("schools", &mut failures).await;
     app.click(&format!("#school-list tr[data-school-id='{school_id}'] a")).await;
     app.wait_for("#school-view").await;
     let pupils = app.wait_for_text("#pupil-list", &format!("{FIRST} {LAST}")).await;
@@ -232,7 +216,7 @@ async fn a_young_carer_is_linked_to_their_school_and_followed_to_adulthood() {
     app.wait_for_text("#print-saved", "Saved to").await;
     assert_pdf(&summary_pdf);
     app.screenshot("school-view").await;
-    assert_accessible(&app, "school view", &mut failures).await;
+    app.check_accessible("school view", &mut failures).await;
 
     // The register's school filter.
     app.click("#nav-carers").await;
@@ -263,7 +247,7 @@ async fn a_young_carer_is_linked_to_their_school_and_followed_to_adulthood() {
     app.wait_for_text("#flash", "Saved").await;
     let settings = app.invoke("settings_get", json!({})).await.expect("settings");
     assert_eq!(settings["transition_offer_age"], 15, "the transition setting is saved: {settings}");
-    assert_accessible(&app, "settings", &mut failures).await;
+    app.check_accessible("settings", &mut failures).await;
 
     app.close().await;
     assert!(failures.is_empty(), "accessibility violations:\n{}", failures.join("\n"));
@@ -285,7 +269,7 @@ async fn the_demo_register_shows_schools_and_transitions() {
     app.click("#nav-transitions").await;
     app.wait_for_text("#transitions-count", "past a milestone").await;
     app.screenshot("transitions-demo").await;
-    assert_accessible(&app, "transitions (demo data)", &mut failures).await;
+    app.check_accessible("transitions (demo data)", &mut failures).await;
 
     let schools = app.invoke("school_list", json!({})).await.expect("schools");
     let busiest =
@@ -293,12 +277,12 @@ async fn the_demo_register_shows_schools_and_transitions() {
     if let Some(school) = busiest {
         app.click("#nav-schools").await;
         app.wait_for("#school-list").await;
-        assert_accessible(&app, "schools (demo data)", &mut failures).await;
+        app.check_accessible("schools (demo data)", &mut failures).await;
         app.click(&format!("#school-list tr[data-school-id='{}'] a", school["id"])).await;
         app.wait_for("#school-view").await;
         app.wait_for_text("#school-name", school["name"].as_str().unwrap_or_default()).await;
         app.screenshot("school-demo").await;
-        assert_accessible(&app, "school view (demo data)", &mut failures).await;
+        app.check_accessible("school view (demo data)", &mut failures).await;
 
         let full = app.invoke("school_get", json!({ "id": school["id"] })).await.expect("school");
         if let Some(pupil) = full["pupils"].as_array().and_then(|p| p.first()) {
@@ -307,7 +291,7 @@ async fn the_demo_register_shows_schools_and_transitions() {
             app.wait_for("#school-link").await;
             app.js("document.getElementById('young-carer').scrollIntoView()").await;
             app.screenshot("young-carer-demo").await;
-            assert_accessible(&app, "young carer record (demo data)", &mut failures).await;
+            app.check_accessible("young carer record (demo data)", &mut failures).await;
         }
     }
 
