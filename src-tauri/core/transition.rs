@@ -306,45 +306,80 @@ fn transition_brief(conn: &Connection, carer_id: i64) -> Result<Option<Transitio
     }))
 }
 
-/// The facts the milestones need, from the records.
-pub fn done_facts(conn: &Connection, carer_id: i64) -> Result<Done> {
-    let mut done = Done::default();
-    let mut stmt = conn.prepare_cached("SELECT milestone, done_on, note FROM milestones_done WHERE carer_id = ?1")?;
-    let rows = stmt.query_map([carer_id], |r| {
-        Ok((r.get::<_, Code>(0)?, r.get::<_, String>(1)?, r.get::<_, Option<String>>(2)?))
-    })?;
-    for row in rows {
-        let (code, on, note) = row?;
-        if let Some(on) = dates::from_iso(&on) {
-            done.done.insert(code.code(), (on, DoneHow::Recorded, note));
+/// Columns (for the carers table as `c`) of the facts the milestones need from other records:
+/// when the service first knew the carer, the first transition assessment started and the first
+/// completed, and the handover date. Read with [`Facts::read`].
+pub(crate) const FACT_COLUMNS: &str = "coalesce(c.date_first_identified, substr(c.created_at, 1, 10)),
+    (SELECT min(coalesce(a.assessed_on, substr(a.created_at, 1, 10))) FROM assessments a
+     WHERE a.carer_id = c.id AND a.type = 'transition'),
+    (SELECT min(coalesce(a.assessed_on, substr(a.completed_at, 1, 10))) FROM assessments a
+     WHERE a.carer_id = c.id AND a.type = 'transition' AND a.status = 'completed'),
+    (SELECT h.handover_on FROM handovers h WHERE h.carer_id = c.id)";
+
+/// [`FACT_COLUMNS`] as read.
+#[derive(Debug, Clone, Default)]
+pub(crate) struct Facts {
+    known: Option<String>,
+    started: Option<String>,
+    completed: Option<String>,
+    handover: Option<String>,
+}
+
+impl Facts {
+    /// Reads [`FACT_COLUMNS`] starting at column `at`.
+    pub(crate) fn read(r: &rusqlite::Row<'_>, at: usize) -> rusqlite::Result<Facts> {
+        Ok(Facts { known: r.get(at)?, started: r.get(at + 1)?, completed: r.get(at + 2)?, handover: r.get(at + 3)? })
+    }
+
+    /// `none`, `draft` or `completed`: how far a transition assessment got.
+    pub(crate) fn assessment_state(&self) -> &'static str {
+        match (&self.started, &self.completed) {
+            (_, Some(_)) => "completed",
+            (Some(_), None) => "draft",
+            _ => "none",
         }
     }
-    // Started (any version) and completed transition assessments: earliest dates.
-    let (started, completed): (Option<String>, Option<String>) = conn.query_row(
-        "SELECT min(coalesce(assessed_on, substr(created_at, 1, 10))),
-                min(CASE WHEN status = 'completed' THEN coalesce(assessed_on, substr(completed_at, 1, 10)) END)
-         FROM assessments WHERE carer_id = ?1 AND type = 'transition'",
-        [carer_id],
-        |r| Ok((r.get(0)?, r.get(1)?)),
-    )?;
-    if let Some(d) = started.as_deref().and_then(dates::from_iso) {
-        done.done.insert(Code::Offer.code(), (d, DoneHow::Assessment, None));
+
+    /// With the milestones recorded by hand (`(milestone, done_on, note)`), what is done.
+    pub(crate) fn done(&self, recorded: &[(Code, String, Option<String>)]) -> Done {
+        let mut done = Done::default();
+        for (code, on, note) in recorded {
+            if let Some(on) = dates::from_iso(on) {
+                done.done.insert(code.code(), (on, DoneHow::Recorded, note.clone()));
+            }
+        }
+        let automatic = [
+            (Code::Offer, &self.started, DoneHow::Assessment),
+            (Code::Assessment, &self.completed, DoneHow::Assessment),
+            (Code::Handover, &self.handover, DoneHow::Handover),
+        ];
+        for (code, on, how) in automatic {
+            if let Some(d) = on.as_deref().and_then(dates::from_iso) {
+                done.done.insert(code.code(), (d, how, None));
+            }
+        }
+        done.known_from = self.known.as_deref().and_then(dates::from_iso);
+        done
     }
-    if let Some(d) = completed.as_deref().and_then(dates::from_iso) {
-        done.done.insert(Code::Assessment.code(), (d, DoneHow::Assessment, None));
-    }
-    let handover: Option<String> =
-        conn.query_row("SELECT handover_on FROM handovers WHERE carer_id = ?1", [carer_id], |r| r.get(0)).optional()?;
-    if let Some(d) = handover.as_deref().and_then(dates::from_iso) {
-        done.done.insert(Code::Handover.code(), (d, DoneHow::Handover, None));
-    }
-    let known: (Option<String>, String) = conn.query_row(
-        "SELECT date_first_identified, substr(created_at, 1, 10) FROM carers WHERE id = ?1",
-        [carer_id],
-        |r| Ok((r.get(0)?, r.get(1)?)),
-    )?;
-    done.known_from = known.0.as_deref().or(Some(known.1.as_str())).and_then(dates::from_iso);
-    Ok(done)
+}
+
+/// The milestones a carer recorded as done by hand.
+pub(crate) const RECORDED: &str = "SELECT m.carer_id, m.milestone, m.done_on, m.note FROM milestones_done m";
+
+pub(crate) fn recorded_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<(i64, (Code, String, Option<String>))> {
+    Ok((r.get(0)?, (r.get(1)?, r.get(2)?, r.get(3)?)))
+}
+
+/// What is done towards one carer's milestones, from the records.
+pub fn done_facts(conn: &Connection, carer_id: i64) -> Result<Done> {
+    let facts = conn
+        .query_row(&format!("SELECT {FACT_COLUMNS} FROM carers c WHERE c.id = ?1"), [carer_id], |r| Facts::read(r, 0))
+        .optional()?
+        .ok_or(Error::NotFound { what: "carer" })?;
+    let mut stmt = conn.prepare_cached(&format!("{RECORDED} WHERE m.carer_id = ?1"))?;
+    let recorded: Vec<_> =
+        stmt.query_map([carer_id], recorded_row)?.map(|r| r.map(|(_, m)| m)).collect::<rusqlite::Result<_>>()?;
+    Ok(facts.done(&recorded))
 }
 
 fn handover_for(conn: &Connection, carer_id: i64) -> Result<Option<Handover>> {

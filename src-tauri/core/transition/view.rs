@@ -4,7 +4,9 @@
 use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
 
-use super::{done_facts, milestones, Timeline};
+use std::collections::HashMap;
+
+use super::{milestones, recorded_row, Facts, Timeline, FACT_COLUMNS, RECORDED};
 use crate::context::Ctx;
 use crate::dates::{self, add_months, anniversary};
 use crate::error::Result;
@@ -78,26 +80,27 @@ struct Candidate {
     name: String,
     dob: String,
     school: Option<String>,
-    assessment: String,
+    facts: Facts,
 }
 
-fn candidates(ctx: &Ctx<'_>, t: &Timeline) -> Result<Vec<Candidate>> {
+/// The open carers old enough for a list and young enough for a milestone, and the milestones
+/// they had recorded as done: two queries whatever the size of the register.
+type Recorded = HashMap<i64, Vec<(crate::choices::Milestone, String, Option<String>)>>;
+
+fn candidates(ctx: &Ctx<'_>, t: &Timeline) -> Result<(Vec<Candidate>, Recorded)> {
     let today = ctx.today();
     let youngest = latest_birth_for_age(today, TURNING[0].min(t.prepare_age) - 1);
     let oldest_excluded = latest_birth_for_age(today, t.young_adult_max_age + 1);
-    let mut stmt = ctx.tx.prepare_cached(
+    let mut stmt = ctx.tx.prepare_cached(&format!(
         "SELECT c.id, c.reference, c.first_name, c.last_name, c.preferred_name, c.date_of_birth,
                 (SELECT s.name FROM school_links l JOIN schools s ON s.id = l.school_id WHERE l.carer_id = c.id),
-                CASE WHEN EXISTS (SELECT 1 FROM assessments a WHERE a.carer_id = c.id AND a.type = 'transition'
-                                  AND a.status = 'completed') THEN 'completed'
-                     WHEN EXISTS (SELECT 1 FROM assessments a WHERE a.carer_id = c.id AND a.type = 'transition')
-                          THEN 'draft'
-                     ELSE 'none' END
+                {FACT_COLUMNS}
          FROM carers c
          WHERE c.status = 'open' AND c.date_of_birth <= ?1 AND c.date_of_birth > ?2
-         ORDER BY c.date_of_birth, c.id",
-    )?;
-    let rows = stmt.query_map([dates::iso(youngest), dates::iso(oldest_excluded)], |r| {
+         ORDER BY c.date_of_birth, c.id"
+    ))?;
+    let range = [dates::iso(youngest), dates::iso(oldest_excluded)];
+    let rows = stmt.query_map(range.clone(), |r| {
         let first: String = r.get(2)?;
         let last: String = r.get(3)?;
         let preferred: Option<String> = r.get(4)?;
@@ -107,10 +110,20 @@ fn candidates(ctx: &Ctx<'_>, t: &Timeline) -> Result<Vec<Candidate>> {
             name: crate::schools::display_name(&first, &last, preferred.as_deref()),
             dob: r.get(5)?,
             school: r.get(6)?,
-            assessment: r.get(7)?,
+            facts: Facts::read(r, 7)?,
         })
     })?;
-    Ok(rows.collect::<rusqlite::Result<_>>()?)
+    let candidates: Vec<Candidate> = rows.collect::<rusqlite::Result<_>>()?;
+    let mut stmt = ctx.tx.prepare_cached(&format!(
+        "{RECORDED} JOIN carers c ON c.id = m.carer_id
+         WHERE c.status = 'open' AND c.date_of_birth <= ?1 AND c.date_of_birth > ?2"
+    ))?;
+    let mut recorded: HashMap<i64, Vec<_>> = HashMap::new();
+    for row in stmt.query_map(range, recorded_row)? {
+        let (id, m) = row?;
+        recorded.entry(id).or_default().push(m);
+    }
+    Ok((candidates, recorded))
 }
 
 fn row(c: &Candidate, today: NaiveDate) -> Row {
@@ -123,7 +136,7 @@ fn row(c: &Candidate, today: NaiveDate) -> Row {
         birthday: None,
         school_name: c.school.clone(),
         milestone: None,
-        transition_assessment: c.assessment.clone(),
+        transition_assessment: c.facts.assessment_state().to_string(),
     }
 }
 
@@ -144,7 +157,8 @@ fn build(ctx: &Ctx<'_>, months: u32) -> Result<Transitions> {
     let until = add_months(today, months);
     let mut turning: Vec<Turning> = TURNING.iter().map(|&age| Turning { age, carers: Vec::new() }).collect();
     let mut past: Vec<(NaiveDate, Row)> = Vec::new();
-    for c in candidates(ctx, &t)? {
+    let (candidates, recorded) = candidates(ctx, &t)?;
+    for c in candidates {
         let Some(dob) = dates::from_iso(&c.dob) else { continue };
         for list in &mut turning {
             let birthday = anniversary(dob, list.age);
@@ -152,7 +166,8 @@ fn build(ctx: &Ctx<'_>, months: u32) -> Result<Transitions> {
                 list.carers.push(Row { birthday: Some(dates::iso(birthday)), ..row(&c, today) });
             }
         }
-        let Ok(ms) = milestones(Some(dob), &t, &done_facts(ctx.tx, c.id)?, today) else { continue };
+        let done = c.facts.done(recorded.get(&c.id).map(Vec::as_slice).unwrap_or_default());
+        let Ok(ms) = milestones(Some(dob), &t, &done, today) else { continue };
         let overdue: Vec<_> = ms.iter().filter(|m| m.status == "overdue").collect();
         if let Some(first) = overdue.iter().min_by_key(|m| m.deadline.clone()) {
             let deadline = first.deadline.as_deref().and_then(dates::from_iso).unwrap_or(today);
