@@ -163,6 +163,12 @@ fn latency_profile() {
     profile("open a carer record (carer_get)", 2000, |i| {
         f.desk.call(&f.ctx, "carer_get", json!({"id": 1 + (i * 37) % CARERS as usize})).unwrap();
     });
+    profile("home screen (home: counts, plan work, transition counts)", 50, |_| {
+        f.desk.call(&f.ctx, "home", json!({})).unwrap();
+    });
+    profile("Transitions view (transitions, 12 months)", 50, |_| {
+        f.desk.call(&f.ctx, "transitions", json!({"months": 12})).unwrap();
+    });
     profile("save a new carer (carer_create, durable)", 500, |i| {
         f.desk.call(&f.ctx, "carer_create", new_carer(i)).unwrap();
     });

@@ -53,7 +53,8 @@ const CARD_CONTACT_FIELDS = [
 export function adjustmentStatus(a) {
   if (a.status === 'ended') return h('span', { class: 'muted' }, `Ended ${formatDate(a.ended_on)}`);
   if (a.status === 'review_due') {
-    return h('span', { class: 'tag tag--due' }, a.review_on ? `Review due ${formatDate(a.review_on)}` : (a.status_label || 'Review due'));
+    const label = a.status_label || 'Review due';
+    return h('span', { class: 'tag tag--due' }, a.review_on ? `${label} ${formatDate(a.review_on)}` : label);
   }
   return h('span', null, a.review_on ? `Review by ${formatDate(a.review_on)}` : (a.status_label || 'Active'));
 }
