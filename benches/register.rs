@@ -110,11 +110,12 @@ fn raw_search(query: &str) -> usize {
     let fts = carers_desk::search::fts_query(query).unwrap();
     let raw = f.raw.lock().unwrap();
     let mut stmt = raw
-        .prepare_cached(
-            "SELECT c.id, c.reference, c.first_name, c.last_name, c.preferred_name, c.date_of_birth, c.status, c.postcode, c.school
+        .prepare_cached(&format!(
+            "SELECT {}
              FROM carer_search s JOIN carers c ON c.id = s.rowid WHERE carer_search MATCH ?1 AND c.status = 'open'
              ORDER BY s.rowid DESC LIMIT 501",
-        )
+            carers_desk::carers::SUMMARY_COLUMNS
+        ))
         .unwrap();
     let mut rows: Vec<(i64, String, String)> = stmt
         .query_map([&fts], |r| Ok((r.get(0)?, r.get(2)?, r.get(3)?)))

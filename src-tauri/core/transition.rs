@@ -105,6 +105,90 @@ pub struct Milestone {
     pub explanation: String,
 }
 
+/// When each milestone is due from, and its last day on time (`None`: never overdue).
+pub fn schedule(dob: NaiveDate, t: &Timeline) -> [(Code, NaiveDate, Option<NaiveDate>); 6] {
+    let day_before = |d: NaiveDate| d - Days::new(1);
+    let complete_by = add_months(dob, t.complete_months);
+    let review_at = add_months(dob, t.review_months);
+    let offer_at = anniversary(dob, t.offer_age);
+    [
+        (Code::Prepare, anniversary(dob, t.prepare_age), Some(day_before(offer_at))),
+        (Code::Offer, offer_at, Some(day_before(anniversary(dob, t.offer_age + 1)).min(day_before(complete_by)))),
+        (Code::Assessment, offer_at, Some(day_before(complete_by))),
+        (Code::Review, review_at, Some(day_before(anniversary(dob, t.handover_age)))),
+        (Code::Handover, review_at, Some(anniversary(dob, t.handover_age))),
+        (
+            Code::YoungAdultEnd,
+            anniversary(dob, t.young_adult_max_age),
+            Some(day_before(anniversary(dob, t.young_adult_max_age + 1))),
+        ),
+    ]
+}
+
+/// A milestone's status code and label on `today`.
+fn status(
+    code: Code,
+    due_from: NaiveDate,
+    deadline: Option<NaiveDate>,
+    done: &Done,
+    today: NaiveDate,
+) -> (&'static str, &'static str) {
+    match deadline {
+        _ if done.done.contains_key(code.code()) => ("done", "Done"),
+        _ if today < due_from => ("not_yet_due", "Not yet due"),
+        Some(d) if done.known_from.is_some_and(|k| k > d) => ("not_applicable", "Passed before we knew them"),
+        Some(d) if today > d => ("overdue", "Overdue"),
+        _ => ("due", "Due now"),
+    }
+}
+
+/// The milestones overdue on `today`, with their deadlines: what the Transitions view needs,
+/// without the wording.
+pub fn overdue(dob: NaiveDate, t: &Timeline, done: &Done, today: NaiveDate) -> Vec<(Code, NaiveDate)> {
+    schedule(dob, t)
+        .into_iter()
+        .filter(|&(code, due_from, deadline)| status(code, due_from, deadline, done, today).0 == "overdue")
+        .filter_map(|(code, _, deadline)| Some((code, deadline?)))
+        .collect()
+}
+
+/// What a milestone means and when, in words.
+fn explain(code: Code, dob: NaiveDate, t: &Timeline, due_from: NaiveDate, deadline: Option<NaiveDate>) -> String {
+    let uk = dates::uk;
+    let by = deadline.map(uk).unwrap_or_default();
+    match code {
+        Code::Prepare => format!(
+            "From {} (age {}): talk with the young carer about adulthood; record it when done, by {by}.",
+            uk(due_from),
+            t.prepare_age
+        ),
+        Code::Offer => format!(
+            "From {} (age {}): offer a transition assessment (Care Act s63); starting one records it.",
+            uk(due_from),
+            t.offer_age
+        ),
+        Code::Assessment => format!(
+            "Complete the transition assessment before {} ({} years {} months).",
+            uk(add_months(dob, t.complete_months)),
+            t.complete_months / 12,
+            t.complete_months % 12
+        ),
+        Code::Review => format!(
+            "From {}: review the plan for adulthood with the young carer before they turn {}.",
+            uk(due_from),
+            t.handover_age
+        ),
+        Code::Handover => format!(
+            "Hand over to the adult carers service by {by} (age {}); recording the handover does it.",
+            t.handover_age
+        ),
+        Code::YoungAdultEnd => format!(
+            "Young adult carer support runs to age {}: plan the move to adult carer support by {by}.",
+            t.young_adult_max_age
+        ),
+    }
+}
+
 /// The milestones of someone born on `dob`, on `today`. Without a date of birth there are
 /// none, and the error says what to record.
 pub fn milestones(
@@ -117,88 +201,11 @@ pub fn milestones(
         "record the young carer's date of birth on their record: the transition milestones are worked out from it"
             .to_string()
     })?;
-    let day_before = |d: NaiveDate| d - Days::new(1);
-    let complete_by = add_months(dob, t.complete_months);
-    let review_at = add_months(dob, t.review_months);
-    let offer_at = anniversary(dob, t.offer_age);
-    let uk = dates::uk;
-    let rows: [(Code, NaiveDate, Option<NaiveDate>, String); 6] = [
-        (
-            Code::Prepare,
-            anniversary(dob, t.prepare_age),
-            Some(day_before(offer_at)),
-            format!(
-                "From {} (age {}): talk with the young carer about adulthood; record it when done, by {}.",
-                uk(anniversary(dob, t.prepare_age)),
-                t.prepare_age,
-                uk(day_before(offer_at))
-            ),
-        ),
-        (
-            Code::Offer,
-            offer_at,
-            Some(day_before(anniversary(dob, t.offer_age + 1)).min(day_before(complete_by))),
-            format!(
-                "From {} (age {}): offer a transition assessment (Care Act s63); starting one records it.",
-                uk(offer_at),
-                t.offer_age
-            ),
-        ),
-        (
-            Code::Assessment,
-            offer_at,
-            Some(day_before(complete_by)),
-            format!(
-                "Complete the transition assessment before {} ({} years {} months).",
-                uk(complete_by),
-                t.complete_months / 12,
-                t.complete_months % 12
-            ),
-        ),
-        (
-            Code::Review,
-            review_at,
-            Some(day_before(anniversary(dob, t.handover_age))),
-            format!(
-                "From {}: review the plan for adulthood with the young carer before they turn {}.",
-                uk(review_at),
-                t.handover_age
-            ),
-        ),
-        (
-            Code::Handover,
-            review_at,
-            Some(anniversary(dob, t.handover_age)),
-            format!(
-                "Hand over to the adult carers service by {} (age {}); recording the handover does it.",
-                uk(anniversary(dob, t.handover_age)),
-                t.handover_age
-            ),
-        ),
-        (
-            Code::YoungAdultEnd,
-            anniversary(dob, t.young_adult_max_age),
-            Some(day_before(anniversary(dob, t.young_adult_max_age + 1))),
-            format!(
-                "Young adult carer support runs to age {}: plan the move to adult carer support by {}.",
-                t.young_adult_max_age,
-                uk(day_before(anniversary(dob, t.young_adult_max_age + 1)))
-            ),
-        ),
-    ];
-    Ok(rows
+    Ok(schedule(dob, t)
         .into_iter()
-        .map(|(code, due_from, deadline, explanation)| {
+        .map(|(code, due_from, deadline)| {
             let done_entry = done.done.get(code.code());
-            let (status, label) = match (done_entry, deadline) {
-                (Some(_), _) => ("done", "Done"),
-                _ if today < due_from => ("not_yet_due", "Not yet due"),
-                (None, Some(d)) if done.known_from.is_some_and(|k| k > d) => {
-                    ("not_applicable", "Passed before we knew them")
-                }
-                (None, Some(d)) if today > d => ("overdue", "Overdue"),
-                _ => ("due", "Due now"),
-            };
+            let (status, label) = status(code, due_from, deadline, done, today);
             Milestone {
                 code: code.code().into(),
                 label: code.label().into(),
@@ -210,7 +217,7 @@ pub fn milestones(
                 done_how: done_entry.map(|d| d.1),
                 note: done_entry.and_then(|d| d.2.clone()),
                 can_record: code != Code::Handover,
-                explanation,
+                explanation: explain(code, dob, t, due_from, deadline),
             }
         })
         .collect())
@@ -341,7 +348,7 @@ impl Facts {
     }
 
     /// With the milestones recorded by hand (`(milestone, done_on, note)`), what is done.
-    pub(crate) fn done(&self, recorded: &[(Code, String, Option<String>)]) -> Done {
+    pub(crate) fn done(&self, recorded: &[RecordedMilestone]) -> Done {
         let mut done = Done::default();
         for (code, on, note) in recorded {
             if let Some(on) = dates::from_iso(on) {
@@ -363,10 +370,13 @@ impl Facts {
     }
 }
 
+/// A milestone recorded as done by hand: which, when, and the note.
+pub(crate) type RecordedMilestone = (Code, String, Option<String>);
+
 /// The milestones a carer recorded as done by hand.
 pub(crate) const RECORDED: &str = "SELECT m.carer_id, m.milestone, m.done_on, m.note FROM milestones_done m";
 
-pub(crate) fn recorded_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<(i64, (Code, String, Option<String>))> {
+pub(crate) fn recorded_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<(i64, RecordedMilestone)> {
     Ok((r.get(0)?, (r.get(1)?, r.get(2)?, r.get(3)?)))
 }
 

@@ -6,7 +6,7 @@ use serde::{Deserialize, Serialize};
 
 use std::collections::HashMap;
 
-use super::{milestones, recorded_row, Facts, Timeline, FACT_COLUMNS, RECORDED};
+use super::{overdue, recorded_row, Facts, Timeline, FACT_COLUMNS, RECORDED};
 use crate::context::Ctx;
 use crate::dates::{self, add_months, anniversary};
 use crate::error::Result;
@@ -85,7 +85,7 @@ struct Candidate {
 
 /// The open carers old enough for a list and young enough for a milestone, and the milestones
 /// they had recorded as done: two queries whatever the size of the register.
-type Recorded = HashMap<i64, Vec<(crate::choices::Milestone, String, Option<String>)>>;
+type Recorded = HashMap<i64, Vec<super::RecordedMilestone>>;
 
 fn candidates(ctx: &Ctx<'_>, t: &Timeline) -> Result<(Vec<Candidate>, Recorded)> {
     let today = ctx.today();
@@ -167,19 +167,17 @@ fn build(ctx: &Ctx<'_>, months: u32) -> Result<Transitions> {
             }
         }
         let done = c.facts.done(recorded.get(&c.id).map(Vec::as_slice).unwrap_or_default());
-        let Ok(ms) = milestones(Some(dob), &t, &done, today) else { continue };
-        let overdue: Vec<_> = ms.iter().filter(|m| m.status == "overdue").collect();
-        if let Some(first) = overdue.iter().min_by_key(|m| m.deadline.clone()) {
-            let deadline = first.deadline.as_deref().and_then(dates::from_iso).unwrap_or(today);
+        let missed = overdue(dob, &t, &done, today);
+        if let Some(&(code, deadline)) = missed.iter().min_by_key(|m| m.1) {
             past.push((
                 deadline,
                 Row {
                     milestone: Some(MissedMilestone {
-                        code: first.code.clone(),
-                        label: first.label.clone(),
-                        deadline: first.deadline.clone(),
-                        status: first.status.clone(),
-                        overdue_count: overdue.len() as u32,
+                        code: code.code().into(),
+                        label: code.label().into(),
+                        deadline: Some(dates::iso(deadline)),
+                        status: "overdue".into(),
+                        overdue_count: missed.len() as u32,
                     }),
                     ..row(&c, today)
                 },
@@ -209,6 +207,22 @@ pub struct HomeTransitions {
 }
 
 pub fn counts(ctx: &Ctx<'_>) -> Result<HomeTransitions> {
-    let v = build(ctx, 6)?;
-    Ok(HomeTransitions { turning_18_soon: v.counts.turning_18, past_milestone: v.counts.past_milestone })
+    // The same rules as `build`, counting only (no rows): the home screen opens all day.
+    let today = ctx.today();
+    let t = Timeline::from_settings(&settings::load(ctx.tx)?);
+    let until = add_months(today, 6);
+    let (candidates, recorded) = candidates(ctx, &t)?;
+    let mut out = HomeTransitions { turning_18_soon: 0, past_milestone: 0 };
+    for c in &candidates {
+        let Some(dob) = dates::from_iso(&c.dob) else { continue };
+        let birthday = anniversary(dob, TURNING[2]);
+        if birthday >= today && birthday <= until {
+            out.turning_18_soon += 1;
+        }
+        let done = c.facts.done(recorded.get(&c.id).map(Vec::as_slice).unwrap_or_default());
+        if !overdue(dob, &t, &done, today).is_empty() {
+            out.past_milestone += 1;
+        }
+    }
+    Ok(out)
 }
