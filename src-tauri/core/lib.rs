@@ -22,6 +22,7 @@ pub mod error;
 pub mod instruments;
 pub mod location;
 pub mod notes;
+pub mod passports;
 pub mod pdf;
 pub mod plans;
 pub mod reviews;
