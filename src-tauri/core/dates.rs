@@ -51,6 +51,13 @@ pub fn uk(date: NaiveDate) -> String {
     date.format("%d/%m/%Y").to_string()
 }
 
+/// Stored text that should be a date, for printing: a `YYYY-MM-DD` date (or the date part of a
+/// timestamp `YYYY-MM-DDTHH:MM…`) as DD/MM/YYYY; anything else as it is, trimmed.
+pub fn uk_text(text: &str) -> String {
+    let t = text.trim();
+    from_iso(t.get(..10).unwrap_or(t)).map(uk).unwrap_or_else(|| t.to_string())
+}
+
 /// Reads a date as people type it (`27/03/1984`, `27-3-1984`, `27.03.1984`) or as ISO
 /// (`1984-03-27`). Errors name `field` and say what to type.
 pub fn parse(field: &str, text: &str) -> Result<NaiveDate> {

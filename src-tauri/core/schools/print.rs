@@ -65,10 +65,6 @@ pub struct StaffAdjustment {
     pub review_on: Option<String>,
 }
 
-fn uk(date: &str) -> String {
-    dates::from_iso(date.trim()).map(dates::uk).unwrap_or_else(|| date.trim().to_string())
-}
-
 fn columns() -> Vec<Column> {
     // In points of the 493 pt text width: the year, tutor group and review date columns just
     // fit their headers and values, leaving the adjustments about 68 characters a line.
@@ -109,7 +105,7 @@ fn adjustment_cells(p: &StaffPupil, columns: &[Column], style: &Style) -> Result
         };
         let lines = pdf::table_cell_lines(columns, ADJUSTMENTS, &text, style)?.max(1);
         what.push(text);
-        review.push(a.review_on.as_deref().map(uk).unwrap_or_default());
+        review.push(a.review_on.as_deref().map(dates::uk_text).unwrap_or_default());
         review.extend(std::iter::repeat_n(String::new(), lines - 1));
     }
     // Notes typed with line breaks keep them; the review column lines up with each start.
@@ -127,10 +123,10 @@ pub fn document(s: &StaffSummary) -> Result<(DocumentInfo, Vec<Block>)> {
         subject: Some(format!("Staff summary for {}", s.school)),
         created: s.created,
         organisation,
-        running_header: format!("{TITLE} – {} – printed {}", s.school, uk(&s.printed_on)),
+        running_header: format!("{TITLE} – {} – printed {}", s.school, dates::uk_text(&s.printed_on)),
     };
 
-    let mut about = format!("Printed {}", uk(&s.printed_on));
+    let mut about = format!("Printed {}", dates::uk_text(&s.printed_on));
     if let Some(lead) = s.school_lead.as_deref().map(str::trim).filter(|l| !l.is_empty()) {
         about.push_str(&format!(" · Young carers lead: {lead}"));
     }

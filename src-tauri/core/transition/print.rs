@@ -193,13 +193,6 @@ pub struct HandoverDetails {
 
 const NOT_RECORDED: &str = "Not recorded";
 
-/// A stored date as DD/MM/YYYY (a date and time `YYYY-MM-DD HH:MM…`/`…THH:MM…` keeps only its
-/// date); anything else as it is.
-fn uk(date: &str) -> String {
-    let t = date.trim();
-    dates::from_iso(t.get(..10).unwrap_or(t)).map(dates::uk).unwrap_or_else(|| t.to_string())
-}
-
 fn text(value: &Option<String>) -> Option<String> {
     value.as_deref().map(str::trim).filter(|t| !t.is_empty()).map(str::to_string)
 }
@@ -209,7 +202,7 @@ fn or_none(value: &Option<String>) -> String {
 }
 
 fn date_or_none(value: &Option<String>) -> String {
-    text(value).map(|d| uk(&d)).unwrap_or_else(|| NOT_RECORDED.to_string())
+    text(value).map(|d| dates::uk_text(&d)).unwrap_or_else(|| NOT_RECORDED.to_string())
 }
 
 fn about(y: &YoungCarerDetails) -> Vec<Block> {
@@ -218,8 +211,8 @@ fn about(y: &YoungCarerDetails) -> Vec<Block> {
         None => y.name.clone(),
     };
     let born = match (text(&y.date_of_birth), y.age) {
-        (Some(d), Some(age)) => format!("{} (age {age})", uk(&d)),
-        (Some(d), None) => uk(&d),
+        (Some(d), Some(age)) => format!("{} (age {age})", dates::uk_text(&d)),
+        (Some(d), None) => dates::uk_text(&d),
         (None, Some(age)) => format!("Not recorded (age {age})"),
         (None, None) => NOT_RECORDED.to_string(),
     };
@@ -357,7 +350,7 @@ fn plan(p: &Option<PlanDetails>) -> Vec<Block> {
                     vec![
                         a.what.clone(),
                         text(&a.who).unwrap_or_default(),
-                        text(&a.due_on).map(|d| uk(&d)).unwrap_or_default(),
+                        text(&a.due_on).map(|d| dates::uk_text(&d)).unwrap_or_default(),
                         a.status.clone(),
                     ]
                 })
@@ -384,14 +377,14 @@ fn adjustments(list: &[AdjustmentDetails]) -> Vec<Block> {
             .iter()
             .map(|a| {
                 let when = match (text(&a.ended_on), text(&a.review_on)) {
-                    (Some(end), _) => format!("Ended {}", uk(&end)),
-                    (None, Some(review)) => format!("Review {}", uk(&review)),
+                    (Some(end), _) => format!("Ended {}", dates::uk_text(&end)),
+                    (None, Some(review)) => format!("Review {}", dates::uk_text(&review)),
                     (None, None) => String::new(),
                 };
                 vec![
                     a.label.clone(),
                     text(&a.note).unwrap_or_default(),
-                    text(&a.agreed_on).map(|d| uk(&d)).unwrap_or_default(),
+                    text(&a.agreed_on).map(|d| dates::uk_text(&d)).unwrap_or_default(),
                     when,
                 ]
             })
@@ -447,9 +440,9 @@ fn handover(h: &HandoverDetails) -> Vec<Block> {
         let mut c =
             "Yes: the young carer agreed to this information being shared with the receiving service".to_string();
         match (text(&h.recorded_by), text(&h.recorded_at)) {
-            (Some(by), Some(at)) => c.push_str(&format!(" (recorded by {by} on {})", uk(&at))),
+            (Some(by), Some(at)) => c.push_str(&format!(" (recorded by {by} on {})", dates::uk_text(&at))),
             (Some(by), None) => c.push_str(&format!(" (recorded by {by})")),
-            (None, Some(at)) => c.push_str(&format!(" (recorded on {})", uk(&at))),
+            (None, Some(at)) => c.push_str(&format!(" (recorded on {})", dates::uk_text(&at))),
             (None, None) => {}
         }
         c
@@ -471,7 +464,7 @@ fn handover(h: &HandoverDetails) -> Vec<Block> {
 fn prepared(by: &Option<String>, on: &str) -> Vec<Block> {
     vec![
         Block::Heading("Prepared".to_string()),
-        Block::Fields(vec![("Prepared by".to_string(), or_none(by)), ("Prepared on".to_string(), uk(on))]),
+        Block::Fields(vec![("Prepared by".to_string(), or_none(by)), ("Prepared on".to_string(), dates::uk_text(on))]),
     ]
 }
 

@@ -150,24 +150,43 @@ pub fn transitions(ctx: &mut Ctx<'_>, args: TransitionsArgs) -> Result<Transitio
     build(ctx, months)
 }
 
+/// What the view needs to know about one candidate.
+struct Seen<'a> {
+    candidate: &'a Candidate,
+    /// For each age in [`TURNING`], the birthday if it falls from today to the end of the window.
+    birthdays: [Option<NaiveDate>; 3],
+    /// The milestones overdue, with their deadlines.
+    missed: Vec<(crate::choices::Milestone, NaiveDate)>,
+}
+
+/// The one pass over the candidates both the view and the home counts make: who has a
+/// birthday in the next `months`, and who is past a milestone.
+fn scan(ctx: &Ctx<'_>, months: u32, mut each: impl FnMut(Seen<'_>)) -> Result<()> {
+    let today = ctx.today();
+    let t = Timeline::from_settings(&settings::load(ctx.tx)?);
+    let until = add_months(today, months);
+    let (candidates, recorded) = candidates(ctx, &t)?;
+    for c in &candidates {
+        let Some(dob) = dates::from_iso(&c.dob) else { continue };
+        let birthdays = TURNING.map(|age| Some(anniversary(dob, age)).filter(|b| *b >= today && *b <= until));
+        let done = c.facts.done(recorded.get(&c.id).map(Vec::as_slice).unwrap_or_default());
+        each(Seen { candidate: c, birthdays, missed: overdue(dob, &t, &done, today) });
+    }
+    Ok(())
+}
+
 fn build(ctx: &Ctx<'_>, months: u32) -> Result<Transitions> {
     let today = ctx.today();
-    let s = settings::load(ctx.tx)?;
-    let t = Timeline::from_settings(&s);
-    let until = add_months(today, months);
     let mut turning: Vec<Turning> = TURNING.iter().map(|&age| Turning { age, carers: Vec::new() }).collect();
     let mut past: Vec<(NaiveDate, Row)> = Vec::new();
-    let (candidates, recorded) = candidates(ctx, &t)?;
-    for c in candidates {
-        let Some(dob) = dates::from_iso(&c.dob) else { continue };
-        for list in &mut turning {
-            let birthday = anniversary(dob, list.age);
-            if birthday >= today && birthday <= until {
-                list.carers.push(Row { birthday: Some(dates::iso(birthday)), ..row(&c, today) });
+    scan(ctx, months, |seen| {
+        let c = seen.candidate;
+        for (list, birthday) in turning.iter_mut().zip(seen.birthdays) {
+            if let Some(b) = birthday {
+                list.carers.push(Row { birthday: Some(dates::iso(b)), ..row(c, today) });
             }
         }
-        let done = c.facts.done(recorded.get(&c.id).map(Vec::as_slice).unwrap_or_default());
-        let missed = overdue(dob, &t, &done, today);
+        let missed = seen.missed;
         if let Some(&(code, deadline)) = missed.iter().min_by_key(|m| m.1) {
             past.push((
                 deadline,
@@ -179,11 +198,11 @@ fn build(ctx: &Ctx<'_>, months: u32) -> Result<Transitions> {
                         status: "overdue".into(),
                         overdue_count: missed.len() as u32,
                     }),
-                    ..row(&c, today)
+                    ..row(c, today)
                 },
             ));
         }
-    }
+    })?;
     for list in &mut turning {
         list.carers.sort_by(|a, b| a.birthday.cmp(&b.birthday).then(a.name.cmp(&b.name)));
     }
@@ -207,22 +226,11 @@ pub struct HomeTransitions {
 }
 
 pub fn counts(ctx: &Ctx<'_>) -> Result<HomeTransitions> {
-    // The same rules as `build`, counting only (no rows): the home screen opens all day.
-    let today = ctx.today();
-    let t = Timeline::from_settings(&settings::load(ctx.tx)?);
-    let until = add_months(today, 6);
-    let (candidates, recorded) = candidates(ctx, &t)?;
+    // The same pass as the view, counting only (no rows): the home screen opens all day.
     let mut out = HomeTransitions { turning_18_soon: 0, past_milestone: 0 };
-    for c in &candidates {
-        let Some(dob) = dates::from_iso(&c.dob) else { continue };
-        let birthday = anniversary(dob, TURNING[2]);
-        if birthday >= today && birthday <= until {
-            out.turning_18_soon += 1;
-        }
-        let done = c.facts.done(recorded.get(&c.id).map(Vec::as_slice).unwrap_or_default());
-        if !overdue(dob, &t, &done, today).is_empty() {
-            out.past_milestone += 1;
-        }
-    }
+    scan(ctx, 6, |seen| {
+        out.turning_18_soon += u32::from(seen.birthdays[2].is_some());
+        out.past_milestone += u32::from(!seen.missed.is_empty());
+    })?;
     Ok(out)
 }
