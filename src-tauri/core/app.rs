@@ -31,6 +31,7 @@ pub fn info(ctx: &mut Ctx<'_>, _: NoArgs) -> Result<AppInfo> {
 pub fn options(_: &mut Ctx<'_>, _: NoArgs) -> Result<serde_json::Map<String, serde_json::Value>> {
     let mut all = crate::choices::all_options();
     all.extend(crate::plans::options());
+    all.extend(crate::passports::options());
     Ok(all)
 }
 

@@ -11,6 +11,7 @@ use serde_json::Value;
 
 use crate::context::{Access, Ctx};
 use crate::error::{Error, Result};
+use crate::passports::{self as pp, print as pprint};
 use crate::plans::{self, lists as due, review as rv};
 use crate::transition::{self as tr, view as trv};
 use crate::{app, assessments as asm, carers, caring as cf, catalogue, demo, notes, schools, search, settings};
@@ -140,6 +141,24 @@ commands! {
     handover_print: tr::handover::PrintArgs => tr::handover::print, false, Records, "Print the handover summary for the adult carers service to PDF (needs consent to share)";
     young_carer_card_save: tr::CardArgs => tr::card_save, true, Records, "Record what the young carer card says: valid until, adjustments, emergency contact";
     transitions: trv::TransitionsArgs => trv::transitions, false, Records, "Young carers turning 16, 17 and 18 in the next 6 or 12 months, and those past a milestone";
+    passport_kinds: settings::NoArgs => pp::kinds, false, App, "The passport types (prefix, card title, default validity) and what each one's holders may ask for";
+    passport_asks_save: pp::AsksSaveArgs => pp::asks_save, true, Admin, "Change one passport type's list of what holders may ask for: add, rename, reorder, retire";
+    passport_issue: pp::IssueArgs => pp::issue, true, Records, "Issue a carer passport or young carer card to a carer whose record is open";
+    passport_update: pp::UpdateArgs => pp::update, true, Records, "Change what an active passport says (fields not sent keep their value)";
+    passport_get: pp::IdArgs => pp::get, false, Records, "A passport: number, holder, dates, status, what it says, history";
+    passport_list: pp::CarerArgs => pp::list, false, Records, "A carer's passports and cards, newest first";
+    passport_renew: pp::RenewArgs => pp::renew, true, Records, "Renew a passport: the same number, valid for longer";
+    passport_reissue: pp::ReissueArgs => pp::reissue, true, Records, "Reissue a lost or damaged card: a new number; the old one is marked replaced";
+    passport_revoke: pp::RevokeArgs => pp::revoke, true, Records, "Revoke a passport, with the reason: it stops being valid at once";
+    passport_lookup: pp::LookupArgs => pp::lookup, false, Records, "Look up a passport number (typed, or a card's QR code text): whose it is and whether it is valid today";
+    passports_expiring: pp::ExpiringArgs => pp::expiring, false, Records, "Active passports whose valid-until date is in the next 30 days (or `days`), soonest first";
+    passport_photo_set: pp::PhotoArgs => pp::photo_set, true, Records, "Add the holder's photo (PNG or JPEG) to an active passport";
+    passport_photo_clear: pp::IdArgs => pp::photo_clear, true, Records, "Remove the holder's photo from a passport";
+    card_logo_set: pp::LogoArgs => pp::logo_set, true, Admin, "Set the organisation's logo for cards (PNG or JPEG, at most 2 MB)";
+    card_logo_clear: settings::NoArgs => pp::logo_clear, true, Admin, "Remove the logo from cards";
+    passport_preview: pp::IdArgs => pprint::preview, false, Records, "The card's front and back as SVG for the screen, with what will not print and why";
+    passports_print: pprint::PrintArgs => pprint::print, false, Records, "Print cards to PDF: chosen passports or those issued in a date range, one per page (card printer) or 10-up sheets";
+    passport_calibration_print: pprint::CalibrationArgs => pprint::calibration, false, Records, "Print a calibration sheet for a card stock, to measure the printer's offset";
 }
 
 /// Commands that write many rows at once. After one commits, the write-ahead log is

@@ -125,11 +125,16 @@ pub enum Touched {
     ChangedCaredFor(i64),
 }
 
+/// Told how far a long command has got: `(done, total)`.
+pub type Progress<'a> = &'a (dyn Fn(u64, u64) + Sync);
+
 /// What a command handler runs with.
 pub struct Ctx<'a> {
     pub tx: &'a Transaction<'a>,
     pub context: &'a Context,
     pub touched: Vec<Touched>,
+    /// Where a long command reports its progress (the window's progress bar), if anywhere.
+    pub progress: Option<Progress<'a>>,
 }
 
 impl<'a> Ctx<'a> {
@@ -145,6 +150,13 @@ impl<'a> Ctx<'a> {
     /// any rule.
     pub fn now(&self) -> String {
         chrono::Utc::now().format("%Y-%m-%dT%H:%M:%S%.3fZ").to_string()
+    }
+
+    /// Reports progress on long work (batch printing); does nothing when nobody listens.
+    pub fn progress(&self, done: u64, total: u64) {
+        if let Some(report) = self.progress {
+            report(done, total);
+        }
     }
 
     pub fn touch(&mut self, t: Touched) {

@@ -19,6 +19,7 @@ const MIGRATIONS: &[&str] = &[
     include_str!("migrations/0003_assessments.sql"),
     include_str!("migrations/0004_support_plans.sql"),
     include_str!("migrations/0005_young_carers.sql"),
+    include_str!("migrations/0006_passports.sql"),
 ];
 
 fn migrations() -> Migrations<'static> {

@@ -323,6 +323,7 @@ pub struct DemoCounts {
     pub cared_for_created: u64,
     pub notes_created: u64,
     pub plans_created: u64,
+    pub passports_created: u64,
 }
 
 /// Adds `n` made-up carers (with cared-for people, links and notes) from `seed`.
@@ -611,6 +612,7 @@ pub fn generate_with_plans(ctx: &mut Ctx<'_>, n: u32, seed: u64) -> Result<DemoC
     let before: i64 = ctx.tx.query_row("SELECT COALESCE(MAX(id), 0) FROM carers", [], |r| r.get(0))?;
     let mut counts = generate(ctx, n, seed)?;
     counts.plans_created = plans(ctx, before, seed)?;
+    counts.passports_created = passports(ctx, before, seed)?;
     Ok(counts)
 }
 
@@ -686,6 +688,64 @@ fn plans(ctx: &mut Ctx<'_>, after_id: i64, seed: u64) -> Result<u64> {
         }
     }
     // Made-up plans are not "recently viewed" by anyone.
+    ctx.touched.clear();
+    Ok(made)
+}
+
+/// At most this many demo passports per load.
+const DEMO_PASSPORTS_MAX: usize = 80;
+
+/// Passports for about one in four of the open carers just added, through the passport
+/// commands' own checks: young carer cards for the under-18s, and carer, hospital or workplace
+/// passports for adults, issued over the last year (so some expire in the next 30 days); one
+/// in twelve reissued as lost and one in fifteen revoked.
+fn passports(ctx: &mut Ctx<'_>, after_id: i64, seed: u64) -> Result<u64> {
+    use crate::passports::{self as pp, IssueArgs, ReissueArgs, RevokeArgs};
+    let today = ctx.today();
+    let rows: Vec<(i64, Option<String>)> = ctx
+        .tx
+        .prepare("SELECT id, date_of_birth FROM carers WHERE id > ?1 AND status = 'open' ORDER BY id")?
+        .query_map([after_id], |r| Ok((r.get(0)?, r.get(1)?)))?
+        .collect::<rusqlite::Result<_>>()?;
+    let mut rng = ChaCha8Rng::seed_from_u64(seed ^ 0x9a55_9027);
+    let mut made = 0;
+    for (i, (id, dob)) in rows.into_iter().skip(1).step_by(4).take(DEMO_PASSPORTS_MAX).enumerate() {
+        let age = dob.as_deref().and_then(crate::dates::from_iso).and_then(|d| crate::dates::age_on(d, today));
+        let kind = match age {
+            Some(a) if a < 18 => "young_carer",
+            _ => *pick(&mut rng, &["community", "community", "hospital", "workplace"][..]),
+        };
+        let issued = today - Days::new(rng.random_range(0..360));
+        let setting = match kind {
+            "hospital" => Some(pick(&mut rng, &["Riverside General Hospital", "St Anne's Community Hospital"][..])),
+            "workplace" => {
+                Some(pick(&mut rng, &["Riverside Borough Council", "Northgate Retail Ltd", "Eastfield Academy"][..]))
+            }
+            _ => None,
+        };
+        let args = IssueArgs {
+            carer_id: id,
+            kind: kind.to_string(),
+            issued_on: Some(crate::dates::iso(issued)),
+            valid_until: None,
+            setting: Some(setting.map(|s| s.to_string())),
+            asks: None,
+            cared_for_id: None,
+            show_cared_for_name: None,
+            emergency_contact_name: None,
+            emergency_contact_relationship: None,
+            emergency_contact_phone: None,
+            emergency_contact_consent: None,
+        };
+        let Ok(p) = pp::issue(ctx, args) else { continue };
+        made += 1;
+        if i % 12 == 5 {
+            pp::reissue(ctx, ReissueArgs { id: p.id, reason: "lost".into(), note: None })?;
+            made += 1;
+        } else if i % 15 == 7 {
+            pp::revoke(ctx, RevokeArgs { id: p.id, reason: "No longer caring".into() })?;
+        }
+    }
     ctx.touched.clear();
     Ok(made)
 }

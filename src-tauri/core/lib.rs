@@ -72,12 +72,34 @@ impl Desk {
     ///    rolls back, so a failed command changes nothing;
     /// 6. after a bulk command ([`commands::BULK`]), checkpoints the write-ahead log.
     pub fn call(&self, ctx: &Context, command: &str, args: serde_json::Value) -> Result<serde_json::Value, ApiError> {
+        self.run(ctx, command, args, None)
+    }
+
+    /// [`Desk::call`], telling `progress` `(done, total)` as a long command (batch printing)
+    /// goes along.
+    pub fn call_with_progress(
+        &self,
+        ctx: &Context,
+        command: &str,
+        args: serde_json::Value,
+        progress: context::Progress<'_>,
+    ) -> Result<serde_json::Value, ApiError> {
+        self.run(ctx, command, args, Some(progress))
+    }
+
+    fn run(
+        &self,
+        ctx: &Context,
+        command: &str,
+        args: serde_json::Value,
+        progress: Option<context::Progress<'_>>,
+    ) -> Result<serde_json::Value, ApiError> {
         let cmd = commands::find(command)?;
         context::authorize(ctx, cmd.name, cmd.access)?;
         let mut conn = self.conn.lock().unwrap_or_else(|poisoned| poisoned.into_inner());
         let behaviour = if cmd.changes { TransactionBehavior::Immediate } else { TransactionBehavior::Deferred };
         let tx = conn.transaction_with_behavior(behaviour).map_err(Error::from)?;
-        let mut run = context::Ctx { tx: &tx, context: ctx, touched: Vec::new() };
+        let mut run = context::Ctx { tx: &tx, context: ctx, touched: Vec::new(), progress };
         let out = (cmd.run)(&mut run, args)?;
         context::record(&run)?;
         drop(run);

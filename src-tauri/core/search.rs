@@ -222,6 +222,8 @@ pub struct Home {
     pub plans: crate::plans::lists::DueCounts,
     /// Transitions: turning 18 in the next 6 months, past a milestone without it done.
     pub transitions: crate::transition::view::HomeTransitions,
+    /// Passports valid today, and those expiring in the next 30 days.
+    pub passports: crate::passports::HomePassports,
 }
 
 /// The home screen: counts, and the carers this person looked at last.
@@ -264,12 +266,14 @@ pub fn home(ctx: &mut Ctx<'_>, _: NoArgs) -> Result<Home> {
         .collect::<rusqlite::Result<_>>()?;
     let plans = crate::plans::lists::counts(ctx.tx, today)?;
     let transitions = crate::transition::counts(ctx)?;
+    let passports = crate::passports::home_counts(ctx.tx, today)?;
     Ok(Home {
         organisation_name: settings.organisation_name.clone(),
         counts,
         recently_viewed: recent,
         plans,
         transitions,
+        passports,
     })
 }
 

@@ -5,7 +5,8 @@ use serde::{Deserialize, Serialize};
 
 use crate::context::Ctx;
 use crate::error::Result;
-use crate::validate::{self, Check, NumberInput, TEXT_MAX};
+use crate::passports::stock;
+use crate::validate::{self, Check, DecimalInput, NumberInput, TEXT_MAX};
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct Settings {
@@ -30,6 +31,21 @@ pub struct Settings {
     pub transition_review_months: u32,
     /// Handover to the adult carers service at this age.
     pub handover_age: u32,
+    /// The card stock passports print on (`passports::stock` code).
+    pub card_stock: String,
+    /// Where this office's printer puts things compared with where they should be, corrected
+    /// when printing cards: millimetres, right and down positive.
+    pub printer_offset_x_mm: f64,
+    pub printer_offset_y_mm: f64,
+    /// Crop marks in the margins of card sheets.
+    pub card_crop_marks: bool,
+    /// The "if found" text on the back of cards (`None`: the standard wording).
+    pub card_if_found: Option<String>,
+    /// How long a passport is valid for, in months (young carer cards: to the 18th birthday).
+    pub passport_months: u32,
+    /// A logo is set for cards (`card_logo_set`).
+    #[serde(default)]
+    pub has_logo: bool,
 }
 
 impl Default for Settings {
@@ -48,6 +64,13 @@ impl Default for Settings {
             transition_complete_months: 210,
             transition_review_months: 210,
             handover_age: 18,
+            card_stock: stock::C32011.code.to_string(),
+            printer_offset_x_mm: 0.0,
+            printer_offset_y_mm: 0.0,
+            card_crop_marks: true,
+            card_if_found: None,
+            passport_months: 12,
+            has_logo: false,
         }
     }
 }
@@ -57,7 +80,9 @@ pub fn load(conn: &Connection) -> Result<Settings> {
         .query_row(
             "SELECT organisation_name, address, phone, email, first_review_weeks,
                     review_interval_months, young_adult_min_age, young_adult_max_age, prepare_age,
-                    transition_offer_age, transition_complete_months, transition_review_months, handover_age
+                    transition_offer_age, transition_complete_months, transition_review_months, handover_age,
+                    card_stock, printer_offset_x_mm, printer_offset_y_mm, card_crop_marks, card_if_found,
+                    passport_months, card_logo IS NOT NULL
              FROM settings WHERE id = 1",
             [],
             |r| {
@@ -75,6 +100,13 @@ pub fn load(conn: &Connection) -> Result<Settings> {
                     transition_complete_months: r.get(10)?,
                     transition_review_months: r.get(11)?,
                     handover_age: r.get(12)?,
+                    card_stock: r.get(13)?,
+                    printer_offset_x_mm: r.get(14)?,
+                    printer_offset_y_mm: r.get(15)?,
+                    card_crop_marks: r.get(16)?,
+                    card_if_found: r.get(17)?,
+                    passport_months: r.get(18)?,
+                    has_logo: r.get(19)?,
                 })
             },
         )
@@ -117,6 +149,23 @@ pub struct SettingsInput {
     pub transition_review_months: Option<NumberInput>,
     /// 17 to 19.
     pub handover_age: Option<NumberInput>,
+    /// A card stock code (`options.card_stocks`).
+    pub card_stock: Option<String>,
+    /// Millimetres, -10 to 10: positive moves printing right.
+    pub printer_offset_x_mm: Option<DecimalInput>,
+    /// Millimetres, -10 to 10: positive moves printing down.
+    pub printer_offset_y_mm: Option<DecimalInput>,
+    pub card_crop_marks: Option<bool>,
+    /// Blank: the standard wording. Not sent: kept.
+    #[serde(deserialize_with = "validate::present")]
+    #[schemars(with = "Option<String>")]
+    pub card_if_found: Option<Option<String>>,
+    /// 1 to 60.
+    pub passport_months: Option<NumberInput>,
+    /// Read-only (set with `card_logo_set`): accepted so `settings_get`'s result can be sent
+    /// back changed, and ignored.
+    #[schemars(skip)]
+    pub has_logo: Option<bool>,
 }
 
 fn checked(input: SettingsInput) -> Result<Settings> {
@@ -184,6 +233,34 @@ fn checked(input: SettingsInput) -> Result<Settings> {
             168..=216,
         ),
         handover_age: number(&mut c, "handover_age", "Handover to adult services at age", &input.handover_age, 17..=19),
+        card_stock: match input.card_stock.as_deref().map(str::trim) {
+            Some(code) if stock::find(code).is_some() => stock::find(code).expect("found").code.to_string(),
+            Some(code) => {
+                let known: Vec<&str> = stock::ALL.iter().map(|s| s.code).collect();
+                c.fail(
+                    "card_stock",
+                    format!("choose one of the card stocks ({}); '{code}' is not one", known.join(", ")),
+                );
+                String::new()
+            }
+            None => stock::C32011.code.to_string(),
+        },
+        printer_offset_x_mm: c
+            .decimal("printer_offset_x_mm", "Printer offset across", &input.printer_offset_x_mm, -10.0..=10.0, 1)
+            .unwrap_or(0.0),
+        printer_offset_y_mm: c
+            .decimal("printer_offset_y_mm", "Printer offset down", &input.printer_offset_y_mm, -10.0..=10.0, 1)
+            .unwrap_or(0.0),
+        card_crop_marks: input.card_crop_marks.unwrap_or(true),
+        card_if_found: c.text("card_if_found", "If found text", &input.card_if_found.clone().flatten(), 160),
+        passport_months: number(
+            &mut c,
+            "passport_months",
+            "Passports valid for (months)",
+            &input.passport_months,
+            1..=60,
+        ),
+        has_logo: false,
     };
     let ok = |v: u32| v != 0;
     if ok(out.prepare_age) && ok(out.transition_offer_age) && out.prepare_age >= out.transition_offer_age {
@@ -222,7 +299,8 @@ fn checked(input: SettingsInput) -> Result<Settings> {
     Ok(out)
 }
 
-/// Changes the settings. The transition ages and months keep their stored value when not sent.
+/// Changes the settings. The transition ages and months and the card settings keep their stored
+/// value when not sent.
 pub fn update(ctx: &mut Ctx<'_>, mut input: SettingsInput) -> Result<Settings> {
     let current = load(ctx.tx)?;
     for (field, value) in [
@@ -234,12 +312,20 @@ pub fn update(ctx: &mut Ctx<'_>, mut input: SettingsInput) -> Result<Settings> {
     ] {
         field.get_or_insert(NumberInput::Number(value.into()));
     }
+    input.card_stock.get_or_insert(current.card_stock.clone());
+    input.printer_offset_x_mm.get_or_insert(current.printer_offset_x_mm.into());
+    input.printer_offset_y_mm.get_or_insert(current.printer_offset_y_mm.into());
+    input.card_crop_marks.get_or_insert(current.card_crop_marks);
+    input.card_if_found.get_or_insert(current.card_if_found.clone());
+    input.passport_months.get_or_insert(current.passport_months.into());
     let s = checked(input)?;
     ctx.tx.execute(
         "UPDATE settings SET organisation_name = ?1, address = ?2, phone = ?3, email = ?4,
              first_review_weeks = ?5, review_interval_months = ?6,
              young_adult_min_age = ?7, young_adult_max_age = ?8, prepare_age = ?9, transition_offer_age = ?10,
-             transition_complete_months = ?11, transition_review_months = ?12, handover_age = ?13
+             transition_complete_months = ?11, transition_review_months = ?12, handover_age = ?13,
+             card_stock = ?14, printer_offset_x_mm = ?15, printer_offset_y_mm = ?16, card_crop_marks = ?17,
+             card_if_found = ?18, passport_months = ?19
          WHERE id = 1",
         params![
             s.organisation_name,
@@ -254,7 +340,13 @@ pub fn update(ctx: &mut Ctx<'_>, mut input: SettingsInput) -> Result<Settings> {
             s.transition_offer_age,
             s.transition_complete_months,
             s.transition_review_months,
-            s.handover_age
+            s.handover_age,
+            s.card_stock,
+            s.printer_offset_x_mm,
+            s.printer_offset_y_mm,
+            s.card_crop_marks,
+            s.card_if_found,
+            s.passport_months
         ],
     )?;
     let saved = load(ctx.tx)?;

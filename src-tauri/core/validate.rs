@@ -29,6 +29,31 @@ impl From<u32> for NumberInput {
     }
 }
 
+/// A measurement as a form sends it: a JSON number, or the text typed (a decimal point, and a
+/// decimal comma as many European keyboards type it).
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize, schemars::JsonSchema)]
+#[serde(untagged)]
+pub enum DecimalInput {
+    Number(f64),
+    Text(String),
+}
+
+impl From<f64> for DecimalInput {
+    fn from(n: f64) -> Self {
+        DecimalInput::Number(n)
+    }
+}
+
+/// For `Option<Option<T>>` fields: a field sent (even as `null`) is `Some`, a field not sent is
+/// `None` (with `#[serde(default)]`), so "not sent: keep" and "sent empty: clear" differ.
+pub fn present<'de, D, T>(d: D) -> std::result::Result<Option<Option<T>>, D::Error>
+where
+    D: serde::Deserializer<'de>,
+    T: serde::Deserialize<'de>,
+{
+    <Option<T> as serde::Deserialize>::deserialize(d).map(Some)
+}
+
 /// Collects every problem in one set of arguments.
 pub struct Check {
     prefix: String,
@@ -145,6 +170,39 @@ impl Check {
                     field,
                     format!(
                         "enter the {} as a whole number from {} to {}",
+                        lower_first(label),
+                        range.start(),
+                        range.end()
+                    ),
+                );
+                None
+            }
+        }
+    }
+
+    /// An optional decimal number in `range`, rounded to `places` decimal places; blank text is
+    /// `None`.
+    pub fn decimal(
+        &mut self,
+        field: &str,
+        label: &str,
+        value: &Option<DecimalInput>,
+        range: std::ops::RangeInclusive<f64>,
+        places: i32,
+    ) -> Option<f64> {
+        let n = match value.as_ref()? {
+            DecimalInput::Number(n) => Some(*n),
+            DecimalInput::Text(t) if t.trim().is_empty() => return None,
+            DecimalInput::Text(t) => t.trim().replace(',', ".").parse::<f64>().ok(),
+        };
+        let scale = 10f64.powi(places);
+        match n.filter(|n| n.is_finite()).map(|n| (n * scale).round() / scale) {
+            Some(n) if range.contains(&n) => Some(if n == 0.0 { 0.0 } else { n }),
+            _ => {
+                self.fail(
+                    field,
+                    format!(
+                        "enter the {} as a number from {} to {} (for example 1.5)",
                         lower_first(label),
                         range.start(),
                         range.end()

@@ -1,7 +1,8 @@
 //! Carers Desk desktop window: a thin Tauri 2 shell over the `carers_desk` core.
 //!
-//! The window (ui/) talks to the core through exactly one Tauri command, [`call`], which
-//! forwards `{ command, args }` to `carers_desk::Desk::call` (see docs/commands.md).
+//! The window (ui/) talks to the core through one Tauri command, [`call`], which forwards
+//! `{ command, args }` to `carers_desk::Desk::call` (see docs/commands.md); long commands
+//! (batch printing) go through [`call_progress`], the same with progress messages.
 //!
 //! Command line:
 //! - `--db PATH` (or `--db=PATH`): the database file. Otherwise the environment variable
@@ -85,6 +86,26 @@ async fn call(app: tauri::AppHandle, command: String, args: Value) -> Result<Val
     .map_err(|e| api_error("storage", format!("the command stopped unexpectedly ({e}): try again")))?
 }
 
+/// [`call`] for long commands (batch printing): the same, and `{done, total}` messages on
+/// `on_progress` as the work goes along.
+#[tauri::command]
+async fn call_progress(
+    app: tauri::AppHandle,
+    command: String,
+    args: Value,
+    on_progress: tauri::ipc::Channel<Value>,
+) -> Result<Value, ApiError> {
+    tauri::async_runtime::spawn_blocking(move || {
+        let report = move |done, total| {
+            // The window may have gone; the work carries on.
+            let _ = on_progress.send(json!({ "done": done, "total": total }));
+        };
+        app.state::<DeskState>().desk()?.call_with_progress(&today_context(), &command, args, &report)
+    })
+    .await
+    .map_err(|e| api_error("storage", format!("the command stopped unexpectedly ({e}): try again")))?
+}
+
 /// Where the database lives: `--db`, else `CARERS_DESK_DB`, else the app data folder.
 fn database_path(app: &tauri::App, options: &Options) -> Result<PathBuf, ApiError> {
     if let Some(path) = &options.db {
@@ -137,7 +158,7 @@ fn main() {
         .plugin(tauri_plugin_dialog::init())
         .plugin(tauri_plugin_opener::init())
         .manage(DeskState::default())
-        .invoke_handler(tauri::generate_handler![call])
+        .invoke_handler(tauri::generate_handler![call, call_progress])
         .setup(move |app| {
             let opened = open_desk(app, &options);
             if let Err(error) = &opened {

@@ -6,7 +6,12 @@
 //! carers-desk-cli commands
 //! carers-desk-cli --db carers.sqlite3 call carer_search '{"query": "smi"}'
 //! carers-desk-cli --db carers.sqlite3 print plan 12 --out plan.pdf [--contingency]
+//! carers-desk-cli --db carers.sqlite3 print passports --from 2026-11-01 --to 2026-11-30 --stock c32011 --out cards.pdf
+//! carers-desk-cli --db carers.sqlite3 print passports --number CP-000012-X --single --out card.pdf
+//! carers-desk-cli --db carers.sqlite3 print calibration --stock c32011 --out calibration.pdf
 //! ```
+//!
+//! Long prints (`print passports`) report progress on standard error.
 //!
 //! `call` prints the JSON result (exit 0) or the JSON error `{code, message, field, errors}`
 //! (exit 1). Usage mistakes exit 2.
@@ -73,6 +78,68 @@ enum PrintWhat {
         #[arg(long)]
         contingency: bool,
     },
+    /// Passport cards: those issued in a date range, or chosen by number; 10-up sheets of card
+    /// stock (backs on the next page for long-edge duplex), or one card per page.
+    Passports {
+        /// Issued on or after this date (YYYY-MM-DD or DD/MM/YYYY).
+        #[arg(long, required_unless_present = "number")]
+        from: Option<String>,
+        /// Issued on or before this date.
+        #[arg(long, required_unless_present = "number")]
+        to: Option<String>,
+        /// These passports instead of a date range (repeat for more).
+        #[arg(long, conflicts_with_all = ["from", "to"])]
+        number: Vec<String>,
+        /// Only this type: community, hospital, workplace or young_carer.
+        #[arg(long)]
+        kind: Option<String>,
+        /// The card stock (c32011 or l7414); default: the one in Settings.
+        #[arg(long)]
+        stock: Option<String>,
+        /// One card per page at ID-1 size, for a card printer.
+        #[arg(long, conflicts_with = "stock")]
+        single: bool,
+        /// No crop marks on sheets.
+        #[arg(long)]
+        no_crop_marks: bool,
+        /// The PDF file to write.
+        #[arg(long)]
+        out: PathBuf,
+    },
+    /// A calibration sheet for a card stock, to measure the printer's offset.
+    Calibration {
+        #[arg(long)]
+        stock: Option<String>,
+        #[arg(long)]
+        out: PathBuf,
+    },
+}
+
+/// The ids of passports given by number (each looked up; an unknown number is an error).
+fn passport_ids(desk: &Desk, ctx: &Context, numbers: &[String]) -> Result<Vec<i64>, ApiError> {
+    numbers
+        .iter()
+        .map(|n| {
+            let found = desk.call(ctx, "passport_lookup", serde_json::json!({ "text": n }))?;
+            found["passport"]["id"].as_i64().ok_or_else(|| ApiError {
+                code: "not_found".into(),
+                message: found["message"].as_str().unwrap_or("no such passport").to_string(),
+                field: Some("number".into()),
+                errors: Vec::new(),
+            })
+        })
+        .collect()
+}
+
+/// Shows progress on standard error, at most once per 10 % (and at the end).
+fn progress_on_stderr(done: u64, total: u64) {
+    use std::io::Write;
+    if total >= 20 && (done == total || done.is_multiple_of((total / 10).max(1))) {
+        let _ = write!(std::io::stderr(), "\rprinting cards: {done} of {total}");
+        if done == total {
+            let _ = writeln!(std::io::stderr());
+        }
+    }
 }
 
 fn print(v: &serde_json::Value) {
@@ -123,6 +190,42 @@ fn main() -> ExitCode {
             "plan_print",
             serde_json::json!({ "id": id, "part": if contingency { "contingency" } else { "plan" }, "path": out }),
         ),
+        Cmd::Print { what: PrintWhat::Passports { from, to, number, kind, stock, single, no_crop_marks, out } } => {
+            let ids = match number.is_empty() {
+                true => None,
+                false => match passport_ids(&desk, &ctx, &number) {
+                    Ok(ids) => Some(ids),
+                    Err(e) => return fail(e),
+                },
+            };
+            let date = |name: &str, d: Option<String>| {
+                d.map(|d| carers_desk::dates::parse(name, &d).map(carers_desk::dates::iso))
+                    .transpose()
+                    .map_err(|e| format!("--{name}: {e}"))
+            };
+            let (from, to) = match (date("from", from), date("to", to)) {
+                (Ok(f), Ok(t)) => (f, t),
+                (Err(e), _) | (_, Err(e)) => return usage(&e),
+            };
+            let mut args = serde_json::json!({
+                "layout": if single { "single" } else { "sheet" },
+                "path": out,
+                "from": from,
+                "to": to,
+                "kind": kind,
+                "stock": stock,
+            });
+            if let Some(ids) = ids {
+                args["ids"] = serde_json::json!(ids);
+            }
+            if no_crop_marks {
+                args["crop_marks"] = serde_json::json!(false);
+            }
+            desk.call_with_progress(&ctx, "passports_print", args, &progress_on_stderr)
+        }
+        Cmd::Print { what: PrintWhat::Calibration { stock, out } } => {
+            desk.call(&ctx, "passport_calibration_print", serde_json::json!({ "stock": stock, "path": out }))
+        }
         Cmd::Call { command, args } => {
             let text = if args == "-" {
                 let mut s = String::new();

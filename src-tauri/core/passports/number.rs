@@ -46,6 +46,40 @@ impl Kind {
         }
     }
 
+    /// The stored code.
+    pub fn code(self) -> &'static str {
+        match self {
+            Kind::Community => "community",
+            Kind::Hospital => "hospital",
+            Kind::Workplace => "workplace",
+            Kind::YoungCarer => "young_carer",
+        }
+    }
+
+    pub fn from_code(code: &str) -> Option<Kind> {
+        Kind::ALL.into_iter().find(|k| k.code() == code.trim())
+    }
+
+    /// What people call it.
+    pub fn label(self) -> &'static str {
+        match self {
+            Kind::Community => "Carer passport",
+            Kind::Hospital => "Hospital carer passport",
+            Kind::Workplace => "Workplace carers passport",
+            Kind::YoungCarer => "Young carer card",
+        }
+    }
+
+    /// The word printed large on the card.
+    pub fn card_title(self) -> &'static str {
+        match self {
+            Kind::Community => "Carer",
+            Kind::Hospital => "Hospital Carer",
+            Kind::Workplace => "Working Carer",
+            Kind::YoungCarer => "Young Carer",
+        }
+    }
+
     fn value(self) -> u32 {
         match self {
             Kind::Community => 1,
@@ -132,6 +166,33 @@ impl Number {
     }
 }
 
+/// Finds a passport number in text: typed (any case, spaces or hyphens), or the whole text of a
+/// card's QR code (the number among other words). A candidate with a wrong check letter is
+/// reported as such rather than passed over.
+pub fn find(field: &str, text: &str) -> Result<Number> {
+    let whole = Number::parse(field, text);
+    if whole.is_ok() {
+        return whole;
+    }
+    let mut first_error = None;
+    for token in text.split(|c: char| c.is_whitespace() || matches!(c, ',' | ';' | ':' | '.' | '/' | '(' | ')')) {
+        let compact: String = token.chars().filter(|c| *c != '-').collect();
+        let looks_like = compact.len() == 9
+            && compact.chars().take(2).all(|c| c.is_ascii_alphabetic())
+            && compact.chars().skip(2).take(6).all(|c| c.is_ascii_digit());
+        if !looks_like {
+            continue;
+        }
+        match Number::parse(field, token) {
+            Ok(n) => return Ok(n),
+            Err(e) => {
+                first_error.get_or_insert(e);
+            }
+        }
+    }
+    Err(first_error.unwrap_or_else(|| whole.expect_err("not ok")))
+}
+
 impl fmt::Display for Number {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         write!(f, "{}-{:06}-{}", self.kind.prefix(), self.serial, self.check_letter())
@@ -141,6 +202,27 @@ impl fmt::Display for Number {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn finds_the_number_in_typed_or_scanned_text() {
+        let n = Number::new(Kind::Hospital, 31).unwrap();
+        let text = n.to_string();
+        let table = [
+            text.clone(),
+            text.to_lowercase(),
+            text.replace('-', " "),
+            format!("Hospital carer passport {text}\nCall 020 7946 0018"),
+            format!("({text})."),
+        ];
+        for t in table {
+            assert_eq!(find("text", &t).unwrap(), n, "{t:?}");
+        }
+        // A mistyped digit inside longer text is reported, not silently ignored.
+        let wrong = format!("passport {}", text.replace("000031", "000032"));
+        let e = find("text", &wrong).unwrap_err().to_string();
+        assert!(e.contains("check letter"), "{e}");
+        assert!(find("text", "call 020 7946 0018").is_err());
+    }
 
     #[test]
     fn formats_and_reads_back() {
