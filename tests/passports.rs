@@ -4,6 +4,8 @@
 use carers_desk::passports::number::{Kind, Number};
 use serde_json::{json, Value};
 
+use crate::cli::{cli, json};
+use crate::pdf::{field, pages_text, pdfinfo};
 use crate::util::*;
 
 fn with_cared_for(d: &carers_desk::Desk, first: &str, dob: &str) -> (i64, i64) {
@@ -322,4 +324,157 @@ fn card_settings_are_checked_and_kept_when_not_sent() {
     let e = call_err(&d, "settings_update", bad);
     assert_eq!(fields(&e), ["card_stock", "printer_offset_x_mm", "passport_months"]);
     assert_eq!(call(&d, "settings_get", json!({}))["printer_offset_x_mm"], 1.5, "nothing saved");
+}
+
+// ---------------------------------------------------------------------------------------------
+// Printing through the commands and the CLI (the drawing itself: tests/passport_cards.rs)
+
+/// A small PNG logo made in memory.
+fn png(width: u32, height: u32) -> Vec<u8> {
+    let img = image::RgbImage::from_fn(width, height, |x, y| image::Rgb([(x * 7) as u8, (y * 5) as u8, 90]));
+    let mut out = std::io::Cursor::new(Vec::new());
+    img.write_to(&mut out, image::ImageFormat::Png).unwrap();
+    out.into_inner()
+}
+
+fn organisation(d: &carers_desk::Desk) {
+    let mut s = call(d, "settings_get", json!({}));
+    s["organisation_name"] = json!("Riverside Carers Centre");
+    s["phone"] = json!("020 7946 0018");
+    call(d, "settings_update", s);
+}
+
+#[test]
+fn printing_leaves_out_what_has_no_consent_and_what_is_not_valid() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = desk();
+    organisation(&d);
+    let (id, cared_for) = with_cared_for(&d, "Mary", "1970-04-04");
+    let consented = issue(
+        &d,
+        json!({ "carer_id": id, "kind": "hospital", "cared_for_id": cared_for, "show_cared_for_name": true,
+                "emergency_contact_name": "Sam Lee", "emergency_contact_phone": "07700 900456",
+                "emergency_contact_consent": true }),
+    );
+    let other = create(&d, "Kofi", "Mensah", "1965-03-03");
+    let mut args = person_and_link("Esi");
+    args["carer_id"] = json!(other);
+    let esi = call(&d, "carer_add_cared_for", args)["caring"][0]["person"]["id"].clone();
+    let silent = issue(
+        &d,
+        json!({ "carer_id": other, "kind": "community", "cared_for_id": esi,
+                "emergency_contact_name": "Abena Mensah", "emergency_contact_phone": "07700 900789" }),
+    );
+    let third = create(&d, "Revoked", "Holder", "1980-01-01");
+    let gone = issue(&d, json!({ "carer_id": third, "kind": "community" }));
+    call(&d, "passport_revoke", json!({ "id": gone["id"], "reason": "issued in error" }));
+
+    let out = dir.path().join("cards.pdf");
+    let seen = std::sync::Mutex::new(Vec::new());
+    let report = |done: u64, total: u64| seen.lock().unwrap().push((done, total));
+    let printed = d
+        .call_with_progress(
+            &ctx(),
+            "passports_print",
+            json!({ "from": "2026-11-01", "to": "2026-11-30", "layout": "single", "path": out }),
+            &report,
+        )
+        .unwrap();
+    assert_eq!(printed["cards"], 2, "{printed}");
+    assert_eq!(printed["pages"], 4, "front and back of each");
+    let warnings = printed["warnings"].to_string();
+    assert!(warnings.contains(gone["number"].as_str().unwrap()) && warnings.contains("revoked"), "{warnings}");
+    assert!(warnings.contains("no consent recorded"), "{warnings}");
+    let seen = seen.into_inner().unwrap();
+    assert_eq!(seen.first(), Some(&(0, 2)));
+    assert_eq!(seen.last(), Some(&(2, 2)), "progress reaches the end");
+
+    let text = pages_text(&out).join("\n");
+    for want in ["Mary Okafor", consented["number"].as_str().unwrap(), "Grace", "Sam Lee", "Kofi Mensah"] {
+        assert!(text.contains(want), "{want} missing from:\n{text}");
+    }
+    for never in ["Esi", "Abena", "Revoked Holder"] {
+        assert!(!text.contains(never), "{never} printed without consent or validity:\n{text}");
+    }
+    let _ = silent;
+    // Nothing valid in the range: an error naming the dates, and no file.
+    let none = dir.path().join("none.pdf");
+    let e = call_err(&d, "passports_print", json!({ "from": "2025-01-01", "to": "2025-01-31", "path": none }));
+    assert_eq!(e.field.as_deref(), Some("from"));
+    assert!(!none.exists());
+    let e = call_err(&d, "passports_print", json!({ "from": "2026-11-30", "to": "2026-11-01", "path": none }));
+    assert_eq!(fields(&e), ["to"]);
+    let e = call_err(&d, "passports_print", json!({ "ids": [consented["id"]], "stock": "a4-labels", "path": none }));
+    assert_eq!(e.field.as_deref(), Some("stock"));
+}
+
+#[test]
+fn a_logo_must_be_a_real_image_of_sensible_size_and_nothing_is_saved_otherwise() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = desk();
+    let good = dir.path().join("logo.png");
+    std::fs::write(&good, png(240, 80)).unwrap();
+    let s = call(&d, "card_logo_set", json!({ "path": good }));
+    assert_eq!(s["has_logo"], true);
+    // A text file called .png, an image too many pixels across, a file over 2 MB, no file.
+    let text = dir.path().join("not-an-image.png");
+    std::fs::write(&text, "hello, this is not a picture").unwrap();
+    let wide = dir.path().join("wide.png");
+    std::fs::write(&wide, png(4100, 20)).unwrap();
+    let huge = dir.path().join("huge.jpg");
+    std::fs::write(&huge, vec![0xFFu8; 3 * 1024 * 1024]).unwrap();
+    let missing = dir.path().join("missing.png");
+    for (path, says) in [(&text, "png or jpeg"), (&wide, "4000"), (&huge, "2 mb"), (&missing, "cannot read")] {
+        let e = call_err(&d, "card_logo_set", json!({ "path": path }));
+        assert_eq!(e.field.as_deref(), Some("path"), "{path:?}");
+        assert!(e.message.to_lowercase().contains(says), "{path:?}: {}", e.message);
+    }
+    // The good logo is still there, and it prints.
+    assert_eq!(call(&d, "settings_get", json!({}))["has_logo"], true);
+    let id = create(&d, "Ann", "Ward", "1970-01-01");
+    let p = issue(&d, json!({ "carer_id": id, "kind": "community" }));
+    let preview = call(&d, "passport_preview", json!({ "id": p["id"] }));
+    assert!(preview["front_svg"].as_str().unwrap().contains("data:image/png;base64,"), "the logo is in the preview");
+    let photo = call_err(&d, "passport_photo_set", json!({ "id": p["id"], "path": text }));
+    assert_eq!(photo.field.as_deref(), Some("path"));
+    assert_eq!(call(&d, "passport_get", json!({ "id": p["id"] }))["has_photo"], false);
+    let p = call(&d, "passport_photo_set", json!({ "id": p["id"], "path": good }));
+    assert_eq!(p["has_photo"], true);
+    let s = call(&d, "card_logo_clear", json!({}));
+    assert_eq!(s["has_logo"], false);
+}
+
+#[test]
+fn the_cli_prints_passports_issued_in_a_date_range_on_card_stock() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("cli.sqlite3");
+    assert!(cli(&db, &["demo-data", "--carers", "120", "--seed", "3"]).status.success());
+    let out = dir.path().join("cards.pdf");
+    let o = cli(
+        &db,
+        &["print", "passports", "--from", "01/01/2026", "--to", "23/11/2026", "--stock", "c32011", "--out", out.to_str().unwrap()],
+    );
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stdout));
+    let printed = json(&o);
+    let cards = printed["cards"].as_u64().unwrap();
+    assert!(cards >= 10, "{printed}");
+    // Fronts and backs on A4: two pages per ten cards.
+    assert_eq!(printed["pages"].as_u64().unwrap(), cards.div_ceil(10) * 2);
+    let info = pdfinfo(&out);
+    assert_eq!(field(&info, "Pages"), printed["pages"].to_string());
+    assert!(field(&info, "Page size").starts_with("595.276 x 841.89"), "{info}");
+    // By number, one per page at ID-1 size.
+    let number = pages_text(&out)[0].split_whitespace().find(|w| w.len() == 11 && w.chars().nth(2) == Some('-')).map(str::to_string);
+    let number = number.expect("a passport number on the first page");
+    let single = dir.path().join("one.pdf");
+    let o = cli(&db, &["print", "passports", "--number", &number, "--single", "--out", single.to_str().unwrap()]);
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stdout));
+    assert_eq!(json(&o)["pages"], 2);
+    let o = cli(&db, &["print", "passports", "--from", "31/02/2026", "--to", "01/03/2026", "--out", "x.pdf"]);
+    assert_eq!(o.status.code(), Some(2), "a bad date is a usage mistake");
+    assert!(String::from_utf8_lossy(&o.stderr).contains("--from"));
+    let cal = dir.path().join("calibration.pdf");
+    let o = cli(&db, &["print", "calibration", "--stock", "l7414", "--out", cal.to_str().unwrap()]);
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stdout));
+    assert_eq!(field(&pdfinfo(&cal), "Pages"), "1");
 }

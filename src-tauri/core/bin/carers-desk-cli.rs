@@ -131,10 +131,10 @@ fn passport_ids(desk: &Desk, ctx: &Context, numbers: &[String]) -> Result<Vec<i6
         .collect()
 }
 
-/// Shows progress on standard error, at most once per 10 % (and at the end).
+/// Shows progress on standard error, on one line rewritten as it goes (large batches only).
 fn progress_on_stderr(done: u64, total: u64) {
     use std::io::Write;
-    if total >= 20 && (done == total || done.is_multiple_of((total / 10).max(1))) {
+    if total >= 20 {
         let _ = write!(std::io::stderr(), "\rprinting cards: {done} of {total}");
         if done == total {
             let _ = writeln!(std::io::stderr());
