@@ -196,11 +196,7 @@ pub struct SaveArgs {
     pub assessed_on: Option<String>,
 }
 
-#[derive(Debug, Deserialize, schemars::JsonSchema)]
-#[serde(deny_unknown_fields)]
-pub struct CarerArgs {
-    pub carer_id: i64,
-}
+pub use crate::carers::CarerArgs;
 
 const COLUMNS: &str = "id, reference, carer_id, type, status, version, previous_id, answers, determination, scores,
     assessed_on, age_warning, created_at, created_by, updated_at, updated_by, completed_at, completed_by";

@@ -442,6 +442,13 @@ pub struct IdArgs {
     pub id: i64,
 }
 
+/// Arguments naming one carer.
+#[derive(Debug, Deserialize, schemars::JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct CarerArgs {
+    pub carer_id: i64,
+}
+
 #[derive(Debug, Deserialize, schemars::JsonSchema)]
 pub struct UpdateArgs {
     pub id: i64,

@@ -23,6 +23,7 @@ use chrono::NaiveDate;
 use rusqlite::{params, Connection, OptionalExtension, Row};
 use serde::{Deserialize, Serialize};
 
+pub use crate::carers::{CarerArgs, IdArgs};
 use crate::carers::ADULT_AGE;
 use crate::context::{Ctx, Touched};
 use crate::dates::{self, add_months, anniversary};
@@ -961,12 +962,6 @@ pub fn revoke(ctx: &mut Ctx<'_>, args: RevokeArgs) -> Result<Passport> {
 // ---------------------------------------------------------------------------------------------
 // Reading
 
-#[derive(Debug, Deserialize, schemars::JsonSchema)]
-#[serde(deny_unknown_fields)]
-pub struct IdArgs {
-    pub id: i64,
-}
-
 /// `passport_get`.
 pub fn get(ctx: &mut Ctx<'_>, args: IdArgs) -> Result<Passport> {
     let p = load(ctx.tx, args.id, ctx.today())?;
@@ -974,11 +969,6 @@ pub fn get(ctx: &mut Ctx<'_>, args: IdArgs) -> Result<Passport> {
     Ok(p)
 }
 
-#[derive(Debug, Deserialize, schemars::JsonSchema)]
-#[serde(deny_unknown_fields)]
-pub struct CarerArgs {
-    pub carer_id: i64,
-}
 
 /// `passport_list`: a carer's passports, newest first.
 pub fn list(ctx: &mut Ctx<'_>, args: CarerArgs) -> Result<Vec<Passport>> {

@@ -410,11 +410,7 @@ pub struct ActionUpdateArgs {
     pub notes: Option<String>,
 }
 
-#[derive(Debug, Deserialize, schemars::JsonSchema)]
-#[serde(deny_unknown_fields)]
-pub struct CarerArgs {
-    pub carer_id: i64,
-}
+pub use crate::carers::CarerArgs;
 
 // ---------------------------------------------------------------------------------------------
 // Money.

@@ -529,11 +529,7 @@ pub fn young_carer(conn: &Connection, carer_id: i64, today: NaiveDate) -> Result
     })
 }
 
-#[derive(Debug, Deserialize, schemars::JsonSchema)]
-#[serde(deny_unknown_fields)]
-pub struct CarerArgs {
-    pub carer_id: i64,
-}
+pub use crate::carers::CarerArgs;
 
 pub fn get(ctx: &mut Ctx<'_>, args: CarerArgs) -> Result<YoungCarer> {
     let out = young_carer(ctx.tx, args.carer_id, ctx.today())?;
