@@ -321,3 +321,48 @@ export function formButtons(submitLabel, { cancelHref, cancelLabel = 'Cancel', o
     onCancel ? h('button', { type: 'button', class: 'button button--secondary', onclick: onCancel }, cancelLabel) : null,
   );
 }
+
+/**
+ * A form in a modal <dialog> (Escape or "Cancel" closes it; focus goes back to whatever had it).
+ * `fields` are the form's contents; `onSubmit(form)` runs on submit and returns true when done
+ * (the dialog closes); if it throws, the core's errors are shown in the dialog's form.
+ * `danger` makes the submit button the warning colour (for what cannot be undone).
+ */
+export function formDialog({ id, title, intro, fields: content, submitLabel, onSubmit: action, danger = false, cancelLabel = 'Cancel' }) {
+  const returnTo = document.activeElement;
+  const form = h('form', { class: 'form', id: `${id}-form`, novalidate: true }, content,
+    h('div', { class: 'button-row' },
+      h('button', { type: 'submit', class: danger ? 'button button--warning' : 'button', id: `${id}-submit` }, submitLabel),
+      h('button', { type: 'button', class: 'button button--secondary', onclick: () => close() }, cancelLabel)));
+  const dialog = h('dialog', { class: 'dialog', id, 'aria-labelledby': `${id}-title` },
+    h('h2', { class: 'dialog__title', id: `${id}-title` }, title),
+    intro ? h('p', null, intro) : null,
+    form);
+  function close() {
+    if (dialog.open) dialog.close();
+    dialog.remove();
+    if (returnTo && returnTo.isConnected) returnTo.focus();
+  }
+  dialog.addEventListener('cancel', (event) => { event.preventDefault(); close(); });
+  let busy = false;
+  form.addEventListener('submit', async (event) => {
+    event.preventDefault();
+    if (busy) return;
+    busy = true;
+    const button = form.querySelector('button[type="submit"]');
+    if (button) button.disabled = true;
+    clearErrors(dialog);
+    try {
+      if (await action(form)) close();
+    } catch (err) {
+      if (form.isConnected) showErrors(form, err);
+    } finally {
+      busy = false;
+      if (button && button.isConnected) button.disabled = false;
+    }
+  });
+  document.body.append(dialog);
+  dialog.showModal();
+  focusElement(form.querySelector('input, select, textarea'));
+  return { dialog, form, close };
+}

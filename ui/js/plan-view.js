@@ -3,10 +3,10 @@
 // reviews, and the buttons: review, unplanned review, new version, end, and print.
 
 import * as api from './api.js';
-import { h, replace, focusElement } from './dom.js';
+import { h, replace } from './dom.js';
 import { navigate, flash } from './app.js';
 import { formatDate, sentence, todayUk } from './format.js';
-import { showErrors, clearErrors } from './forms.js';
+import { showErrors, clearErrors, formDialog } from './forms.js';
 import { textField, selectField, radioField, row, readChoice, readText } from './plan-fields.js';
 import { reviewTag } from './plan-section.js';
 
@@ -242,37 +242,6 @@ async function newVersion(plan, button) {
     button.disabled = false;
     flash(sentence(err.message));
   }
-}
-
-/** A modal form: resolves when closed. `onSubmit(form)` returns true when done. */
-function formDialog({ id, title, intro, fields, submitLabel, onSubmit }) {
-  const returnTo = document.activeElement;
-  const form = h('form', { class: 'form', id: `${id}-form`, novalidate: true }, fields,
-    h('div', { class: 'button-row' },
-      h('button', { type: 'submit', class: 'button', id: `${id}-submit` }, submitLabel),
-      h('button', { type: 'button', class: 'button button--secondary', onclick: () => close() }, 'Cancel')));
-  const dialog = h('dialog', { class: 'dialog', id, 'aria-labelledby': `${id}-title` },
-    h('h2', { class: 'dialog__title', id: `${id}-title` }, title),
-    intro ? h('p', null, intro) : null,
-    form);
-  function close() {
-    if (dialog.open) dialog.close();
-    dialog.remove();
-    if (returnTo && returnTo.isConnected) returnTo.focus();
-  }
-  dialog.addEventListener('cancel', (event) => { event.preventDefault(); close(); });
-  form.addEventListener('submit', async (event) => {
-    event.preventDefault();
-    clearErrors(dialog);
-    try {
-      if (await onSubmit(form)) close();
-    } catch (err) {
-      showErrors(form, err);
-    }
-  });
-  document.body.append(dialog);
-  dialog.showModal();
-  focusElement(form.querySelector('input, select, textarea'));
 }
 
 function unplannedDialog(plan, ctx) {
