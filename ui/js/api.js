@@ -141,6 +141,49 @@ export const handoverSave = (args) => call('handover_save', args);
 export const youngCarerCardSave = (args) => call('young_carer_card_save', args);
 export const transitions = (months) => call('transitions', { months });
 
+// Carer passports and young carer cards (docs/commands.md, "Passports").
+export const passportKinds = () => call('passport_kinds');
+export const passportAsksSave = (kind, asks) => call('passport_asks_save', { kind, asks });
+export const passportIssue = (args) => call('passport_issue', args);
+export const passportUpdate = (args) => call('passport_update', args);
+export const passportGet = (id) => call('passport_get', { id });
+export const passportList = (carerId) => call('passport_list', { carer_id: carerId });
+export const passportRenew = (args) => call('passport_renew', args);
+export const passportReissue = (args) => call('passport_reissue', args);
+export const passportRevoke = (args) => call('passport_revoke', args);
+export const passportLookup = (text) => call('passport_lookup', { text });
+export const passportsExpiring = (days = 30) => call('passports_expiring', { days });
+export const passportPhotoClear = (id) => call('passport_photo_clear', { id });
+export const passportPreview = (id) => call('passport_preview', { id });
+export const cardLogoClear = () => call('card_logo_clear');
+
+/**
+ * Run a long core command through `call_progress`, which sends { done, total } to
+ * `onProgress` while it works (printing a batch of cards). Resolves and rejects like `call`.
+ */
+export async function callWithProgress(command, args, onProgress) {
+  if (!hasCore()) {
+    sayNoCore();
+    throw { ...NO_TAURI };
+  }
+  const core = window.__TAURI__.core;
+  if (typeof core.Channel !== 'function') return call(command, args);
+  const channel = new core.Channel();
+  channel.onmessage = (message) => {
+    if (!onProgress || !message) return;
+    try {
+      onProgress({ done: Number(message.done) || 0, total: Number(message.total) || 0 });
+    } catch {
+      // Showing progress must never stop the work.
+    }
+  };
+  try {
+    return await core.invoke('call_progress', { command, args, onProgress: channel });
+  } catch (raw) {
+    throw toError(raw);
+  }
+}
+
 /** Normalise a plugin's failure (a string or an Error) into the core's error shape. */
 function pluginError(what, raw) {
   const message = typeof raw === 'string' ? raw : (raw && raw.message) || 'something went wrong';
@@ -154,7 +197,7 @@ function pluginError(what, raw) {
  * { path, opened } where `opened` is false if the viewer could not be started (the file is
  * saved all the same).
  */
-async function printPdf(command, args, suggestedName) {
+async function printPdf(command, args, suggestedName, { onProgress } = {}) {
   if (!hasCore()) {
     sayNoCore();
     throw { ...NO_TAURI };
@@ -176,7 +219,9 @@ async function printPdf(command, args, suggestedName) {
   }
   if (!path) return null; // cancelled
   if (!/\.pdf$/i.test(path)) path = `${path}.pdf`;
-  const result = await call(command, { ...args, path });
+  const result = onProgress
+    ? await callWithProgress(command, { ...args, path }, onProgress)
+    : await call(command, { ...args, path });
   let opened = false;
   if (opener && typeof opener.openPath === 'function') {
     try {
@@ -203,3 +248,50 @@ export function printSchoolSummary(id, suggestedName) {
 export function printHandover(carerId, suggestedName) {
   return printPdf('handover_print', { carer_id: carerId }, suggestedName);
 }
+
+/**
+ * Print passports as cards to a PDF (see printPdf): `args` are passports_print's ({ ids } or
+ * { from, to }, layout, stock, crop_marks). `onProgress({ done, total })` follows a batch.
+ */
+export function printPassports(args, suggestedName, onProgress) {
+  return printPdf('passports_print', args, suggestedName, { onProgress });
+}
+
+/** Print the card stock calibration sheet to a PDF (see printPdf). */
+export function printCalibration(stock, suggestedName) {
+  return printPdf('passport_calibration_print', stock ? { stock } : {}, suggestedName);
+}
+
+/**
+ * Ask for a PNG or JPEG image (the system's open dialog). Resolves the chosen file's path, or
+ * null when the dialog is cancelled. The core checks the file itself.
+ */
+export async function chooseImage(title) {
+  if (!hasCore()) {
+    sayNoCore();
+    throw { ...NO_TAURI };
+  }
+  const dialog = window.__TAURI__.dialog;
+  if (!dialog || typeof dialog.open !== 'function') {
+    throw pluginError('the open dialog is not available in this window', 'dialog plugin missing');
+  }
+  let chosen;
+  try {
+    chosen = await dialog.open({
+      title,
+      multiple: false,
+      directory: false,
+      filters: [{ name: 'PNG or JPEG image', extensions: ['png', 'jpg', 'jpeg', 'PNG', 'JPG', 'JPEG'] }],
+    });
+  } catch (raw) {
+    throw pluginError('the open dialog could not be opened', raw);
+  }
+  if (Array.isArray(chosen)) chosen = chosen[0];
+  if (chosen && typeof chosen === 'object' && 'path' in chosen) chosen = chosen.path;
+  return chosen ? String(chosen) : null;
+}
+
+/** Set a passport's photo from an image file chosen with chooseImage. */
+export const passportPhotoSet = (id, path) => call('passport_photo_set', { id, path });
+/** Set the organisation's logo for cards from an image file chosen with chooseImage. */
+export const cardLogoSet = (path) => call('card_logo_set', { path });
