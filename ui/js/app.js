@@ -23,6 +23,9 @@ const routes = [
   { pattern: /^\/schools\/(\d+)$/, keys: ['id'], view: () => import('./school.js'), nav: 'schools', title: 'School' },
   { pattern: /^\/schools\/(\d+)\/edit$/, keys: ['id'], view: () => import('./school-form.js'), nav: 'schools', title: 'Edit school' },
   { pattern: /^\/transitions$/, view: () => import('./transitions.js'), nav: 'transitions', title: 'Transition to adulthood' },
+  { pattern: /^\/carers\/(\d+)\/passports\/new$/, keys: ['id'], view: () => import('./passport-form.js'), nav: 'carers', title: 'Issue a passport or card' },
+  { pattern: /^\/passports$/, view: () => import('./passports.js'), nav: 'passports', title: 'Passports and cards' },
+  { pattern: /^\/passports\/(\d+)$/, keys: ['id'], view: () => import('./passport.js'), nav: 'passports', title: 'Passport' },
   { pattern: /^\/settings$/, view: () => import('./settings.js'), nav: 'settings', title: 'Settings' },
 ];
 

@@ -1,4 +1,5 @@
-// A carer's record (#/carers/:id): who they are, what is recorded, who they care for, notes.
+// A carer's record (#/carers/:id): who they are, what is recorded, who they care for, their
+// young carer work, assessments, support plans, passports and cards, and notes.
 
 import * as api from './api.js';
 import { h, append, replace, focusElement } from './dom.js';
@@ -13,6 +14,7 @@ import { categoryBadge } from './search.js';
 import { assessmentsSection } from './assessment-section.js';
 import { plansSection } from './plan-section.js';
 import { youngCarerSection } from './young-carer.js';
+import { passportsSection } from './passport-section.js';
 
 const CLOSE_FIELDS = [
   { name: 'reason', label: 'Why is the record being closed?', type: 'choice', list: 'close_reason', blank: 'Choose a reason' },
@@ -36,6 +38,7 @@ export async function render(main, { id }) {
   const assessments = assessmentsSection({ getRecord: () => record });
   const plans = plansSection({ getRecord: () => record });
   const youngCarer = youngCarerSection({ getRecord: () => record, opts });
+  const passports = passportsSection({ getRecord: () => record });
 
   append(main, 
     h('p', { class: 'back' }, h('a', { href: registerHref() }, 'Back to carers')),
@@ -43,7 +46,7 @@ export async function render(main, { id }) {
       head,
       h('div', { class: 'record-columns' },
         h('div', { class: 'record-columns__side' }, detailsBox),
-        h('div', { class: 'record-columns__main' }, caring, youngCarer.element, assessments.element, plans.element, notes),
+        h('div', { class: 'record-columns__main' }, caring, youngCarer.element, assessments.element, plans.element, passports.element, notes),
       ),
     ),
   );
@@ -118,6 +121,7 @@ export async function render(main, { id }) {
       assessments.refresh();
       plans.refresh();
       youngCarer.refresh();
+      passports.refresh();
       flash('Record closed');
       focusElement(document.getElementById('record-name'));
     }, { busyLabel: 'Closing…' });
@@ -139,6 +143,7 @@ export async function render(main, { id }) {
       assessments.refresh();
       plans.refresh();
       youngCarer.refresh();
+      passports.refresh();
       flash('Record reopened');
       focusElement(document.getElementById('record-name'));
     } catch (err) {

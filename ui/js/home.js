@@ -37,6 +37,7 @@ export async function render(main) {
   const recent = data.recently_viewed || [];
   const plans = data.plans || { reviews_due_soon: 0, reviews_overdue: 0, actions_overdue: 0 };
   const transitions = data.transitions || { turning_18_soon: 0, past_milestone: 0 };
+  const passports = data.passports || { active: 0, expiring_soon: 0 };
   const transitionCount = (code, label, n, list, alert) => h('div', { class: ['counts__item', n > 0 && alert ? 'counts__item--alert' : null], dataset: { count: code } },
     h('dt', null, h('a', { href: `#/transitions?months=6&list=${list}`, id: `home-${code.replace(/_/g, '-')}` }, label)),
     h('dd', null, Number(n).toLocaleString('en-GB')));
@@ -72,6 +73,17 @@ export async function render(main) {
           transitionCount('turning_18_soon', 'Turning 18 in the next 6 months', transitions.turning_18_soon, 'turning-18', false),
           transitionCount('past_milestone', 'Past a milestone without it done', transitions.past_milestone, 'past-milestone', true)),
         h('p', null, h('a', { href: '#/transitions', id: 'home-transitions' }, 'See all young carers in transition')),
+      ),
+      h('section', { class: 'panel', 'aria-labelledby': 'passports-work-title' },
+        h('h2', { class: 'panel__title', id: 'passports-work-title' }, 'Passports and cards'),
+        h('dl', { class: 'counts', id: 'home-passport-counts' },
+          h('div', { class: 'counts__item', dataset: { count: 'passports_active' } },
+            h('dt', null, h('a', { href: '#/passports', id: 'home-passports-active' }, 'Active passports and cards')),
+            h('dd', null, Number(passports.active).toLocaleString('en-GB'))),
+          h('div', { class: 'counts__item', dataset: { count: 'passports_expiring_soon' } },
+            h('dt', null, h('a', { href: '#/passports?list=expiring', id: 'home-passports-expiring' }, 'Expiring in the next 30 days')),
+            h('dd', null, Number(passports.expiring_soon).toLocaleString('en-GB')))),
+        h('p', null, h('a', { href: '#/passports', id: 'home-passports' }, 'Check a passport or print cards')),
       ),
       h('section', { class: 'panel', 'aria-labelledby': 'recent-title' },
         h('h2', { class: 'panel__title', id: 'recent-title' }, 'Recently viewed'),

@@ -459,7 +459,9 @@ export function youngCarerSection({ getRecord, opts }) {
         ['Emergency contact', contact || 'Not recorded'],
         ['Name of the person they care for', card.show_cared_for_name ? (card.cared_for_first_name || 'Shown (no one recorded yet)') : 'Not shown'],
       ])),
-      closed ? null : h('div', { class: 'button-row button-row--tight' }, edit),
+      closed ? null : h('div', { class: 'button-row button-row--tight' }, edit,
+        h('a', { class: 'button button--secondary', id: 'issue-young-carer-card', href: `#/carers/${carerId}/passports/new?kind=young_carer` }, 'Issue a young carer card')),
+      h('p', { class: 'hint' }, 'Issued cards are listed under “Passports and cards”, where they are printed.'),
       slot);
   }
 
