@@ -1,11 +1,14 @@
 // Settings (#/settings): the organisation, review timings, the young adult carer age range,
-// the transition to adulthood timeline, and where the data is kept.
+// the transition to adulthood timeline, how cards are printed, what passport holders may ask
+// for, the support catalogue, and where the data is kept.
 
 import * as api from './api.js';
 import { h, append, focusElement } from './dom.js';
 import { showOrganisation, flash } from './app.js';
 import { fields, section, read, onSubmit, formButtons } from './forms.js';
 import { catalogueSection } from './settings-catalogue.js';
+import { cardsSection, asksPanel, CARD_FIELDS } from './passport-settings.js';
+import { passportKinds } from './passport-parts.js';
 
 const ORGANISATION = [
   { name: 'organisation_name', label: 'Organisation name', width: 'long', hint: 'Shown at the top of every page' },
@@ -32,10 +35,13 @@ const TRANSITION = [
   { name: 'handover_age', label: 'Hand over to the adult carers service at age', type: 'number', width: 'short', hint: 'Usually 18' },
 ];
 
-const ALL = [...ORGANISATION, ...REVIEWS, ...AGES, ...TRANSITION];
+const ALL = [...ORGANISATION, ...REVIEWS, ...AGES, ...TRANSITION, ...CARD_FIELDS];
 
 export async function render(main) {
-  const [settings, info, catalogue] = await Promise.all([api.settingsGet(), api.appInfo().catch(() => null), api.supportCatalogue()]);
+  const [settings, info, catalogue, opts, kinds] = await Promise.all([
+    api.settingsGet(), api.appInfo().catch(() => null), api.supportCatalogue(), api.options(), passportKinds({ fresh: true }).catch(() => []),
+  ]);
+  const cards = cardsSection(settings, opts);
   const form = h('form', { id: 'settings-form', class: 'form', novalidate: true },
     section('Your organisation', fields(ORGANISATION, settings, {})),
     section('Reviews', fields(REVIEWS, settings, {}), { hint: 'When reviews of a carer’s support plan fall due.' }),
@@ -43,10 +49,13 @@ export async function render(main) {
       { hint: 'The age range your service counts as young adult carers. Carers in this range are shown as young adult carers.' }),
     section('Transition to adulthood', fields(TRANSITION, settings, {}),
       { hint: 'When each step of a young carer’s transition to adult services falls due. Young adult carer support ends at the “To age” above. Ages in months count from their date of birth: 12 months for each year.' }),
+    cards.element,
     formButtons('Save settings', { submitId: 'save-settings' }),
   );
   onSubmit(form, async () => {
-    const saved = await api.settingsUpdate({ ...settings, ...read(form, ALL) });
+    // Only what the form shows: the read-only facts (has_logo) are not settings to send.
+    const saved = await api.settingsUpdate(read(form, ALL));
+    cards.update(saved);
     showOrganisation(saved.organisation_name);
     flash('Saved');
     focusElement(main.querySelector('h1'));
@@ -54,6 +63,7 @@ export async function render(main) {
   append(main, 
     h('h1', { class: 'page-title' }, 'Settings'),
     form,
+    asksPanel(kinds),
     catalogueSection(catalogue),
     h('section', { class: 'panel panel--quiet', 'aria-labelledby': 'data-title' },
       h('h2', { class: 'panel__title', id: 'data-title' }, 'Where your data is kept'),
