@@ -5,8 +5,9 @@
 //! save and open dialogs are stubbed: WebDriver cannot reach the system ones) and finds the
 //! holder's name and the number in the PDF's text, sees it on the record; looks the number up on
 //! the Passports page ("valid today"), prints a batch by issue date with the progress bar, sees
-//! the home counts, prints the calibration sheet, then revokes the passport and looks it up
-//! again ("not valid today"). Every new screen is checked with axe-core. Screenshots in
+//! the home counts, prints the calibration sheet, reorders what holders may ask for, then
+//! renews the passport, reissues it as lost (a new number) and revokes the replacement: neither
+//! number is valid today when looked up. Every new screen is checked with axe-core. Screenshots in
 //! `tests/e2e/screenshots/`: `passport-issue-errors.png`, `passport-issue-form.png`,
 //! `passport-page.png` (the picture in docs/passports.md), `passport-record.png`,
 //! `passports-lookup.png`, `passport-settings.png`.
@@ -80,7 +81,7 @@ async fn adult_carer_caring_for_someone(app: &App) -> Value {
 }
 
 #[tokio::test]
-async fn a_passport_is_issued_printed_looked_up_and_revoked_in_the_window() {
+async fn a_passport_is_issued_printed_looked_up_renewed_reissued_and_revoked_in_the_window() {
     let today = Local::now().date_naive();
     let uk = |d: chrono::NaiveDate| d.format("%d/%m/%Y").to_string();
     let mut failures = Vec::new();
@@ -295,9 +296,52 @@ async fn a_passport_is_issued_printed_looked_up_and_revoked_in_the_window() {
     app.screenshot("passport-settings").await;
     app.check_accessible("settings with cards", &mut failures).await;
 
-    // Revoked: no longer valid when looked up.
+    // What holders of a hospital passport may ask for: the second entry moved up and saved; an
+    // empty entry is refused beside it.
+    app.click("#asks-hospital-1-up").await;
+    app.click("#asks-save-hospital").await;
+    app.wait_for_text("#flash", "saved").await;
+    let kinds = app.invoke("passport_kinds", json!({})).await.expect("kinds");
+    let hospital = kinds.as_array().expect("kinds").iter().find(|k| k["kind"] == "hospital").expect("hospital").clone();
+    assert_eq!(hospital["asks"][0]["label"], offered[1].as_str(), "reordered: {hospital}");
+    assert_eq!(hospital["asks"][1]["label"], offered[0].as_str(), "reordered: {hospital}");
+    app.fill("#asks-hospital-0-label", "").await;
+    app.click("#asks-save-hospital").await;
+    app.wait_for("#asks-form-hospital #error-summary").await;
+    app.wait_for("#asks-form-hospital [data-field='asks.0.label'].field--error").await;
+    app.check_accessible("settings, an entry of what holders may ask for refused", &mut failures).await;
+
+    // Renewed to a date typed in the dialog: the same number, valid longer.
     app.go(&format!("/passports/{id}")).await;
     app.wait_for_text("#passport-number", &number).await;
+    let renewed_to = today.checked_add_months(Months::new(24)).expect("two years on");
+    app.click("#renew-passport").await;
+    app.wait_for("#renew-dialog").await;
+    app.check_accessible("renew dialog", &mut failures).await;
+    app.fill("#renew-dialog [name=valid_until]", &uk(renewed_to)).await;
+    app.click("#renew-dialog-submit").await;
+    app.wait_for_text("#passport-validity", &uk(renewed_to)).await;
+    app.wait_for_text("#passport-events", "Renewed").await;
+
+    // Reissued as lost: a new number that replaces the old one.
+    app.click("#reissue-passport").await;
+    app.wait_for("#reissue-dialog").await;
+    app.click("#reissue-dialog-submit").await;
+    app.wait_for("#reissue-dialog [data-field=reason].field--error").await;
+    app.click("#reason-lost").await;
+    app.click("#reissue-dialog-submit").await;
+    app.wait_for_text("#passport-replaces", &number).await;
+    let new_id = app.route_id("/passports/").await;
+    assert_ne!(new_id, id, "a new passport");
+    let replacement = app.invoke("passport_get", json!({ "id": new_id })).await.expect("passport")["number"]
+        .as_str()
+        .expect("number")
+        .to_string();
+    assert_ne!(replacement, number, "a new number");
+    let old = app.invoke("passport_get", json!({ "id": id })).await.expect("passport");
+    assert_eq!(old["status"], "replaced", "{old}");
+
+    // The replacement revoked: it offers no printing, and neither number is valid today.
     app.click("#revoke-passport").await;
     app.wait_for("#revoke-dialog").await;
     app.fill("#revoke-dialog [name=reason]", "No longer caring").await;
@@ -305,9 +349,64 @@ async fn a_passport_is_issued_printed_looked_up_and_revoked_in_the_window() {
     app.wait_for("#passport-revoked").await;
     assert!(!app.exists("#print-passport").await, "a revoked passport offers no printing");
     app.click("#nav-passports").await;
-    app.fill("#lookup-text", &number).await;
-    app.click("#lookup-submit").await;
-    app.wait_for_text("#lookup-verdict", "is not valid today").await;
+    for n in [&number, &replacement] {
+        app.fill("#lookup-text", n).await;
+        app.click("#lookup-submit").await;
+        app.wait_for_text("#lookup-verdict", &format!("{n} is not valid today")).await;
+    }
+
+    app.close().await;
+    assert!(failures.is_empty(), "accessibility problems:\n{}", failures.join("\n"));
+}
+
+#[tokio::test]
+async fn a_young_carer_card_is_issued_from_the_young_carer_section() {
+    let mut failures = Vec::new();
+    let app = App::launch_with(&["--demo-data"]).await;
+    app.wait_for("#home-search").await;
+    // A demo young carer (under 16, so well before 18) who holds no card yet.
+    let found = app.invoke("carer_search", json!({ "limit": 300, "category": "young_carer" })).await.expect("search");
+    let mut young = None;
+    for c in found["results"].as_array().expect("results") {
+        let rec = app.invoke("carer_get", json!({ "id": c["id"] })).await.expect("record");
+        let held = app.invoke("passport_list", json!({ "carer_id": rec["id"] })).await.expect("passports");
+        // (Not born on 29 February: the core's 18th birthday is then 1 March in a common year.)
+        if rec["status"] == "open"
+            && rec["age"].as_i64().is_some_and(|a| (8..16).contains(&a))
+            && rec["date_of_birth"].as_str().is_some_and(|d| !d.ends_with("-02-29"))
+            && held.as_array().is_some_and(|a| a.is_empty())
+        {
+            young = Some(rec);
+            break;
+        }
+    }
+    let rec = young.expect("an open demo young carer under 16 without a card");
+    let carer_id = rec["id"].as_i64().expect("id");
+    let dob = chrono::NaiveDate::parse_from_str(rec["date_of_birth"].as_str().expect("date of birth"), "%Y-%m-%d")
+        .expect("an ISO date of birth");
+    let eighteenth = dob.checked_add_months(Months::new(18 * 12)).expect("18th birthday");
+
+    app.go(&format!("/carers/{carer_id}")).await;
+    app.click("#issue-young-carer-card").await;
+    app.wait_for("#passport-form").await;
+    assert_eq!(app.js("return document.querySelector('#kind-young_carer').checked").await, json!(true));
+    app.wait_for_text("label[for=setting]", "School").await;
+    app.wait_for_text("#passport-form", "18th birthday").await;
+    app.check_accessible("issue a young carer card", &mut failures).await;
+    app.click("#issue-submit").await;
+    app.wait_for("#passport-view").await;
+    let id = app.route_id("/passports/").await;
+    let card = app.invoke("passport_get", json!({ "id": id })).await.expect("card");
+    assert_eq!(card["kind"], "young_carer", "{card}");
+    assert!(card["number"].as_str().is_some_and(|n| n.starts_with("YC-")), "{card}");
+    assert_eq!(card["valid_until"], eighteenth.format("%Y-%m-%d").to_string(), "to the 18th birthday: {card}");
+    app.wait_for_text("#passport-title", "Young carer card").await;
+    app.wait_for("#card-front img").await;
+    app.check_accessible("young carer card page", &mut failures).await;
+
+    // Back on the record, the card is listed.
+    app.click("#back-to-carer").await;
+    app.wait_for_text("#passport-list", card["number"].as_str().expect("number")).await;
 
     app.close().await;
     assert!(failures.is_empty(), "accessibility problems:\n{}", failures.join("\n"));
