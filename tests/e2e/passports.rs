@@ -1,16 +1,17 @@
 //! Issue 6's end-to-end test: on demo data, a support worker puts the organisation's phone and
 //! logo in Settings, opens an adult carer's record, issues a hospital carer passport through the
 //! form (a valid-until date before the issue date first: the error beside the field), sees the
-//! card drawn front and back, adds and removes a photo, prints it to PDF (one card per page; the
-//! save and open dialogs are stubbed: WebDriver cannot reach the system ones) and finds the
-//! holder's name and the number in the PDF's text, sees it on the record; looks the number up on
-//! the Passports page ("valid today"), prints a batch by issue date with the progress bar, sees
-//! the home counts, prints the calibration sheet, reorders what holders may ask for, then
-//! renews the passport, reissues it as lost (a new number) and revokes the replacement: neither
-//! number is valid today when looked up. Every new screen is checked with axe-core. Screenshots in
-//! `tests/e2e/screenshots/`: `passport-issue-errors.png`, `passport-issue-form.png`,
-//! `passport-page.png` (the picture in docs/passports.md), `passport-record.png`,
-//! `passports-lookup.png`, `passport-settings.png`.
+//! card drawn front and back, adds and removes a photo, changes its details, prints it to PDF
+//! (one card per page; the save and open dialogs are stubbed: WebDriver cannot reach the system
+//! ones) and finds the holder's name and the number in the PDF's text, sees it on the record;
+//! looks the number up on the Passports page ("valid today"), prints a batch by issue date with
+//! the progress bar, sees the home counts, prints the calibration sheet, reorders what holders
+//! may ask for, then renews the passport, reissues it as lost (a new number) and revokes the
+//! replacement: neither number is valid today when looked up. A second test issues a young
+//! carer card from the young carer section. Every new screen is checked with axe-core.
+//! Screenshots in `tests/e2e/screenshots/`: `passport-issue-errors.png`,
+//! `passport-issue-form.png`, `passport-page.png` (the picture in docs/passports.md),
+//! `passport-record.png`, `passports-lookup.png`, `passport-settings.png`.
 
 use std::path::Path;
 use std::process::Command;
@@ -221,6 +222,21 @@ async fn a_passport_is_issued_printed_looked_up_renewed_reissued_and_revoked_in_
     app.wait_for_text("#passport-status", "Photo removed").await;
     assert_eq!(app.invoke("passport_get", json!({ "id": id })).await.expect("passport")["has_photo"], false);
 
+    // Details changed while active: the hospital's name, and no consent to print the contact.
+    app.click("#edit-passport").await;
+    app.wait_for("#passport-edit-form").await;
+    app.check_accessible("change a passport's details", &mut failures).await;
+    app.fill("#passport-edit-form [name=setting]", "St Mary's Hospital, Anytown").await;
+    app.click("#edit-emergency_contact_consent").await;
+    app.click("#save-passport").await;
+    app.wait_for_text("#passport-status", "Details saved").await;
+    let changed = app.invoke("passport_get", json!({ "id": id })).await.expect("passport");
+    assert_eq!(changed["setting"], "St Mary's Hospital, Anytown", "{changed}");
+    assert_eq!(changed["emergency_contact_consent"], false, "{changed}");
+    assert_eq!(changed["emergency_contact_name"], "Sam Lee", "the contact is kept, not printed: {changed}");
+    assert_eq!(changed["asks"], json!(expected_asks), "what was not changed is kept: {changed}");
+    assert_eq!(changed["number"], number.as_str(), "the same number");
+
     // Print one card per page: the PDF has the holder's name and the number.
     let pdf = app.temp_dir().join("card.pdf");
     stub_save_dialog(&app, json!(pdf.to_str().expect("UTF-8"))).await;
@@ -349,11 +365,12 @@ async fn a_passport_is_issued_printed_looked_up_renewed_reissued_and_revoked_in_
     app.wait_for("#passport-revoked").await;
     assert!(!app.exists("#print-passport").await, "a revoked passport offers no printing");
     app.click("#nav-passports").await;
-    for n in [&number, &replacement] {
-        app.fill("#lookup-text", n).await;
-        app.click("#lookup-submit").await;
-        app.wait_for_text("#lookup-verdict", &format!("{n} is not valid today")).await;
-    }
+    app.fill("#lookup-text", &number).await;
+    app.click("#lookup-submit").await;
+    app.wait_for_text("#lookup-verdict", &format!("{number} is not valid today")).await;
+    // Enter looks up, as a QR code scanner that types the text and presses Enter would.
+    app.fill("#lookup-text", &format!("{replacement}\u{E007}")).await;
+    app.wait_for_text("#lookup-verdict", &format!("{replacement} is not valid today")).await;
 
     app.close().await;
     assert!(failures.is_empty(), "accessibility problems:\n{}", failures.join("\n"));
