@@ -452,7 +452,18 @@ fn the_cli_prints_passports_issued_in_a_date_range_on_card_stock() {
     let out = dir.path().join("cards.pdf");
     let o = cli(
         &db,
-        &["print", "passports", "--from", "01/01/2026", "--to", "23/11/2026", "--stock", "c32011", "--out", out.to_str().unwrap()],
+        &[
+            "print",
+            "passports",
+            "--from",
+            "01/01/2026",
+            "--to",
+            "23/11/2026",
+            "--stock",
+            "c32011",
+            "--out",
+            out.to_str().unwrap(),
+        ],
     );
     assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stdout));
     let printed = json(&o);
@@ -464,7 +475,10 @@ fn the_cli_prints_passports_issued_in_a_date_range_on_card_stock() {
     assert_eq!(field(&info, "Pages"), printed["pages"].to_string());
     assert!(field(&info, "Page size").starts_with("595.276 x 841.89"), "{info}");
     // By number, one per page at ID-1 size.
-    let number = pages_text(&out)[0].split_whitespace().find(|w| w.len() == 11 && w.chars().nth(2) == Some('-')).map(str::to_string);
+    let number = pages_text(&out)[0]
+        .split_whitespace()
+        .find(|w| w.len() == 11 && w.chars().nth(2) == Some('-'))
+        .map(str::to_string);
     let number = number.expect("a passport number on the first page");
     let single = dir.path().join("one.pdf");
     let o = cli(&db, &["print", "passports", "--number", &number, "--single", "--out", single.to_str().unwrap()]);

@@ -23,8 +23,8 @@ use chrono::NaiveDate;
 use rusqlite::{params, Connection, OptionalExtension, Row};
 use serde::{Deserialize, Serialize};
 
-pub use crate::carers::{CarerArgs, IdArgs};
 use crate::carers::ADULT_AGE;
+pub use crate::carers::{CarerArgs, IdArgs};
 use crate::context::{Ctx, Touched};
 use crate::dates::{self, add_months, anniversary};
 use crate::error::{Error, Result};
@@ -968,7 +968,6 @@ pub fn get(ctx: &mut Ctx<'_>, args: IdArgs) -> Result<Passport> {
     ctx.touch(Touched::ViewedCarer(p.carer_id));
     Ok(p)
 }
-
 
 /// `passport_list`: a carer's passports, newest first.
 pub fn list(ctx: &mut Ctx<'_>, args: CarerArgs) -> Result<Vec<Passport>> {
