@@ -13,7 +13,7 @@
 //!
 //! The engine reads no clock: the creation date is [`DocumentInfo::created`].
 
-mod fonts;
+pub(crate) mod fonts;
 mod layout;
 
 use std::collections::BTreeMap;
@@ -212,7 +212,7 @@ pub fn render_styled(info: &DocumentInfo, blocks: &[Block], style: &Style) -> Re
     Ok(Rendered { bytes, pages: pages.len() })
 }
 
-fn pdf_date(t: chrono::NaiveDateTime) -> printpdf::DateTime {
+pub(crate) fn pdf_date(t: chrono::NaiveDateTime) -> printpdf::DateTime {
     printpdf::DateTime {
         date: printpdf::Date { year: t.year(), month: t.month() as u8, day: t.day() as u8 },
         time: printpdf::Time {
