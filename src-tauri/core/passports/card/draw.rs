@@ -41,11 +41,28 @@ struct Canvas<'a> {
     ops: Vec<Op>,
     /// The fill colour last set, so it is not set again for every run of text.
     fill: Option<(f32, f32, f32)>,
+    /// In a text object (`BT`): where the last line started (`Td` moves from there), in pt.
+    text: Option<(f32, f32)>,
+    /// The font and size last set.
+    font: Option<(FontFace, f32)>,
 }
 
 impl Canvas<'_> {
     fn new<'a>(fonts: &'a Fonts, ids: &'a BTreeMap<FontFace, printpdf::FontId>, page_h: f32) -> Canvas<'a> {
-        Canvas { fonts, ids, page_h, ops: Vec::with_capacity(1024), fill: None }
+        Canvas { fonts, ids, page_h, ops: Vec::with_capacity(1024), fill: None, text: None, font: None }
+    }
+
+    /// Ends the text object, if one is open.
+    fn end_text(&mut self) {
+        if self.text.take().is_some() {
+            self.ops.push(Op::EndTextSection);
+        }
+    }
+
+    /// The page's operations.
+    fn finish(mut self) -> Vec<Op> {
+        self.end_text();
+        self.ops
     }
 
     fn fill(&mut self, ink: Ink) {
@@ -68,18 +85,34 @@ impl Canvas<'_> {
     }
 
     fn prim(&mut self, p: &Prim, ox: f32, oy: f32, image: &dyn Fn(Which) -> Option<XObjectId>) {
+        if !matches!(p, Prim::Text(_)) {
+            self.end_text();
+        }
         match p {
             Prim::Text(t) => {
+                // Consecutive text shares one text object: each run moves (`Td`) from the
+                // previous run's start and sets its font only when it changes.
                 let mut x = ox + t.x;
                 self.fill(t.ink);
+                let y = round((self.page_h - (oy + t.y)) / PT);
                 for (face, run) in self.fonts.runs(&t.text, t.bold) {
                     let width = self.fonts.width(&run, t.bold, t.size) * PT;
-                    self.ops.push(Op::StartTextSection);
-                    self.ops
-                        .push(Op::SetFont { font: PdfFontHandle::External(self.ids[&face].clone()), size: Pt(t.size) });
-                    self.ops.push(Op::SetTextCursor { pos: self.point(x, oy + t.y) });
+                    let (last_x, last_y) = match self.text {
+                        Some(at) => at,
+                        None => {
+                            self.ops.push(Op::StartTextSection);
+                            (0.0, 0.0)
+                        }
+                    };
+                    if self.font != Some((face, t.size)) {
+                        self.font = Some((face, t.size));
+                        let font = PdfFontHandle::External(self.ids[&face].clone());
+                        self.ops.push(Op::SetFont { font, size: Pt(t.size) });
+                    }
+                    let px = round(x / PT);
+                    self.ops.push(Op::SetTextCursor { pos: Point { x: Pt(px - last_x), y: Pt(y - last_y) } });
+                    self.text = Some((px, y));
                     self.ops.push(Op::ShowText { items: vec![TextItem::Text(run)] });
-                    self.ops.push(Op::EndTextSection);
                     x += width;
                 }
             }
@@ -406,7 +439,7 @@ pub(crate) fn render(cards: &[Card], setup: &PrintSetup, progress: &mut dyn FnMu
                 for face in [&front, &back] {
                     let mut canvas = Canvas::new(fonts, &ids, page_h);
                     canvas.face(face, dx, dy, &image);
-                    doc.pages.push(PdfPage::new(Mm(page_w), Mm(page_h), canvas.ops));
+                    doc.pages.push(PdfPage::new(Mm(page_w), Mm(page_h), canvas.finish()));
                 }
                 doc.warnings.extend(front.warnings.into_iter().chain(back.warnings));
                 done += 1;
@@ -444,7 +477,7 @@ pub(crate) fn render(cards: &[Card], setup: &PrintSetup, progress: &mut dyn FnMu
                     done += 1;
                     report(done);
                 }
-                let (front_ops, back_ops) = (front_page.ops, back_page.ops);
+                let (front_ops, back_ops) = (front_page.finish(), back_page.finish());
                 doc.pages.push(PdfPage::new(Mm(page_w), Mm(page_h), front_ops));
                 doc.pages.push(PdfPage::new(Mm(page_w), Mm(page_h), back_ops));
                 doc.warnings.extend(warnings);
@@ -473,7 +506,7 @@ pub(crate) fn calibration(
     let page_w = if stock.page_width > 0.0 { stock.page_width } else { A4_WIDTH };
     let mut canvas = Canvas::new(fonts, &doc.ids, page_h);
     canvas.face(&face, offset_x_mm, offset_y_mm, &|_| None);
-    let ops = canvas.ops;
+    let ops = canvas.finish();
     doc.pages.push(PdfPage::new(Mm(page_w), Mm(page_h), ops));
     doc.finish(&title, author, "Card printer calibration", created)
 }
