@@ -392,6 +392,12 @@ fn the_preview_is_the_same_card_as_svg() {
     assert!(front.contains(&c.holder_name) && front.contains(&c.number) && front.contains("Young Carer"));
     assert!(front.contains("data:image/png;base64,"));
     assert!(back.contains("You may ask for:"));
+    assert!(card::fit_warnings(&c).is_empty());
+    let mut long = c.clone();
+    long.asks = (1..=30).map(|i| format!("Something else to ask for, number {i}")).collect();
+    let warnings = card::fit_warnings(&long);
+    assert_eq!(warnings.len(), 1, "{warnings:?}");
+    assert!(warnings[0].starts_with(&format!("{}: ", c.number)) && warnings[0].contains("and "), "{warnings:?}");
 }
 
 /// A made-up portrait for samples: a grey-blue head and shoulders on a light background.

@@ -211,3 +211,10 @@ pub fn calibration(
 pub fn preview_svg(card: &Card) -> (String, String) {
     svg::preview(card)
 }
+
+/// What will not fit on the card as it is (ID-1): text shortened or left out, each starting with
+/// the card's number, for the preview to show beside the pictures. Printing gives the same
+/// warnings in [`Printed::warnings`].
+pub fn fit_warnings(card: &Card) -> Vec<String> {
+    svg::warnings(card)
+}

@@ -22,6 +22,13 @@ pub(crate) fn preview(card: &Card) -> (String, String) {
     (draw(&front, card, "Front of the card"), draw(&back, card, "Back of the card"))
 }
 
+pub(crate) fn warnings(card: &Card) -> Vec<String> {
+    let Ok(fonts) = fonts() else { return Vec::new() };
+    let front = layout::front(fonts, card, ID1_WIDTH, ID1_HEIGHT, 0.0);
+    let back = layout::back(fonts, card, ID1_WIDTH, ID1_HEIGHT);
+    front.warnings.into_iter().chain(back.warnings).collect()
+}
+
 /// A number for SVG: up to 3 decimals, no trailing zeros.
 fn n(v: f32) -> String {
     let s = format!("{v:.3}");
