@@ -7,6 +7,7 @@ mod assessments;
 mod caring;
 mod cli;
 mod commands;
+mod passport_cards;
 mod passports;
 mod pdf;
 mod plans;

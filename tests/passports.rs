@@ -492,3 +492,18 @@ fn the_cli_prints_passports_issued_in_a_date_range_on_card_stock() {
     assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stdout));
     assert_eq!(field(&pdfinfo(&cal), "Pages"), "1");
 }
+
+#[test]
+fn the_preview_says_what_did_not_fit() {
+    let d = desk();
+    let id = create(
+        &d,
+        "Maximiliana Wilhelmina Annunziata Theodora Evangelina",
+        "Featherstonehaugh-Cholmondeley-Worthington-Smythe-Fotheringham-Ponsonby",
+        "1970-01-01",
+    );
+    let p = issue(&d, json!({ "carer_id": id, "kind": "community" }));
+    let preview = call(&d, "passport_preview", json!({ "id": p["id"] }));
+    let warnings = preview["warnings"].to_string();
+    assert!(warnings.contains(p["number"].as_str().unwrap()) && warnings.contains("name"), "{warnings}");
+}

@@ -121,6 +121,7 @@ pub fn preview(ctx: &mut Ctx<'_>, args: IdArgs) -> Result<Preview> {
     let (front_svg, back_svg) = card::preview_svg(&c);
     let mut warnings = consent_warnings(&p);
     warnings.extend(unprintable(&c));
+    warnings.extend(card::fit_warnings(&c));
     if !p.can.print {
         warnings.insert(0, format!("{} is {}: it cannot be printed", p.number, p.status_label.to_lowercase()));
     }
