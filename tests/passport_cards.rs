@@ -3,7 +3,7 @@
 //! Set `CARERS_DESK_PDF_SAMPLES=<dir>` to keep the sample PDFs.
 
 use std::io::Cursor;
-use std::path::{Path, PathBuf};
+use std::path::Path;
 use std::sync::Arc;
 
 use carers_desk::passports::card::{
@@ -60,24 +60,8 @@ fn setup(layout: Layout, offset: (f32, f32)) -> PrintSetup {
     }
 }
 
-struct Saved {
-    _dir: Option<tempfile::TempDir>,
-    path: PathBuf,
-}
-
-fn save(name: &str, bytes: &[u8]) -> Saved {
-    let (dir, keep) = match std::env::var_os("CARERS_DESK_PDF_SAMPLES") {
-        Some(d) => (None, PathBuf::from(d)),
-        None => {
-            let t = tempfile::tempdir().unwrap();
-            let p = t.path().to_path_buf();
-            (Some(t), p)
-        }
-    };
-    std::fs::create_dir_all(&keep).unwrap();
-    let path = keep.join(name);
-    std::fs::write(&path, bytes).unwrap();
-    Saved { _dir: dir, path }
+fn save(name: &str, bytes: &[u8]) -> crate::pdf::Written {
+    crate::pdf::write(name, bytes)
 }
 
 /// Each page's size in points, from `pdfinfo -f 1 -l N`.

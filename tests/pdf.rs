@@ -126,14 +126,16 @@ fn long_table_blocks() -> Vec<Block> {
     ]
 }
 
-struct Rendered {
+/// A PDF written for a test: in a temporary folder removed afterwards, or kept in
+/// `CARERS_DESK_PDF_SAMPLES=<dir>` to look at.
+pub(crate) struct Written {
     _dir: Option<tempfile::TempDir>,
-    path: PathBuf,
+    pub(crate) path: PathBuf,
 }
 
-fn render_to_file(name: &str, info: &DocumentInfo, blocks: &[Block]) -> Rendered {
-    let bytes = render(info, blocks).expect("renders");
-    let (dir, keep) = match std::env::var_os("CARERS_DESK_PDF_SAMPLES") {
+/// Writes `bytes` as `name` (see [`Written`]).
+pub(crate) fn write(name: &str, bytes: &[u8]) -> Written {
+    let (dir, folder) = match std::env::var_os("CARERS_DESK_PDF_SAMPLES") {
         Some(d) => (None, PathBuf::from(d)),
         None => {
             let t = tempfile::tempdir().unwrap();
@@ -141,10 +143,14 @@ fn render_to_file(name: &str, info: &DocumentInfo, blocks: &[Block]) -> Rendered
             (Some(t), p)
         }
     };
-    std::fs::create_dir_all(&keep).unwrap();
-    let path = keep.join(name);
+    std::fs::create_dir_all(&folder).unwrap();
+    let path = folder.join(name);
     std::fs::write(&path, bytes).unwrap();
-    Rendered { _dir: dir, path }
+    Written { _dir: dir, path }
+}
+
+fn render_to_file(name: &str, info: &DocumentInfo, blocks: &[Block]) -> Written {
+    write(name, &render(info, blocks).expect("renders"))
 }
 
 pub(crate) fn s(p: &Path) -> &str {

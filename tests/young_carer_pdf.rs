@@ -1,38 +1,16 @@
 //! The school staff summary and the transition handover summary, built by hand and checked
 //! with the real PDF tools (see `pdf.rs`). Set `CARERS_DESK_PDF_SAMPLES=<dir>` to keep them.
 
-use std::path::PathBuf;
-
 use carers_desk::schools::print::{self as staff, StaffAdjustment, StaffPupil, StaffSummary};
 use carers_desk::transition::print::{
     self as handover, ActionDetails, AdjustmentDetails, AssessmentDetails, CaredForDetails, HandoverDetails,
     HandoverSummary, PlanDetails, ScoreDetails, TransitionDetails, YoungCarerDetails,
 };
 
-use crate::pdf::{assert_fonts_embedded_and_subset, field, pages_text, pdfinfo, tool};
+use crate::pdf::{assert_fonts_embedded_and_subset, field, pages_text, pdfinfo, tool, write};
 
 fn created() -> chrono::NaiveDateTime {
     chrono::NaiveDate::from_ymd_opt(2026, 11, 23).unwrap().and_hms_opt(9, 15, 0).unwrap()
-}
-
-struct Written {
-    _dir: Option<tempfile::TempDir>,
-    path: PathBuf,
-}
-
-fn write(name: &str, bytes: &[u8]) -> Written {
-    let (dir, folder) = match std::env::var_os("CARERS_DESK_PDF_SAMPLES") {
-        Some(d) => (None, PathBuf::from(d)),
-        None => {
-            let t = tempfile::tempdir().unwrap();
-            let p = t.path().to_path_buf();
-            (Some(t), p)
-        }
-    };
-    std::fs::create_dir_all(&folder).unwrap();
-    let path = folder.join(name);
-    std::fs::write(&path, bytes).unwrap();
-    Written { _dir: dir, path }
 }
 
 const FIRST: &[&str] = &[
