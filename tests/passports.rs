@@ -210,12 +210,25 @@ fn bad_input_is_named_and_nothing_is_saved() {
     call(&d, "carer_close", json!({ "id": other, "reason": "moved_away", "date": "2026-11-01" }));
     let e = call_err(&d, "passport_issue", json!({ "carer_id": other, "kind": "community" }));
     assert_eq!(e.field.as_deref(), Some("carer_id"));
+    // A passport issued before the record closed is no longer honoured.
+    call(&d, "carer_reopen", json!({ "id": other }));
+    let held = issue(&d, json!({ "carer_id": other, "kind": "community" }));
+    call(&d, "carer_close", json!({ "id": other, "reason": "moved_away", "date": "2026-11-01" }));
+    let found = call(&d, "passport_lookup", json!({ "text": held["number"] }));
+    assert_eq!(found["passport"]["valid_today"], false);
+    assert!(found["message"].as_str().unwrap().starts_with("not valid"), "{found}");
+    assert_eq!(call(&d, "home", json!({}))["passports"]["active"], 0);
+    call(&d, "carer_reopen", json!({ "id": other }));
+    call(&d, "passport_revoke", json!({ "id": held["id"], "reason": "issued to test closing" }));
+    call(&d, "carer_close", json!({ "id": other, "reason": "moved_away", "date": "2026-11-01" }));
     assert!(e.message.contains("closed"), "{}", e.message);
-    assert_eq!(count_passports(&d, &[id, other]), 0, "nothing was saved");
+    assert_eq!(count_passports(&d, &[id, other]), 1, "nothing was saved (but the one issued while open)");
     // Lookup of a mistyped number says so; of an unknown number, that there is none.
     let p = issue(&d, json!({ "carer_id": id, "kind": "community" }));
     let number = p["number"].as_str().unwrap();
-    let wrong = format!("{}{}", &number[..3], number[3..].replacen('1', "7", 1));
+    // One digit mistyped: the last digit of the serial, changed.
+    let last = number.as_bytes()[8];
+    let wrong = format!("{}{}{}", &number[..8], if last == b'7' { '3' } else { '7' }, &number[9..]);
     let e = call_err(&d, "passport_lookup", json!({ "text": wrong }));
     assert_eq!(e.field.as_deref(), Some("text"));
     let never_issued = Number::new(Kind::Community, 99).unwrap().to_string();

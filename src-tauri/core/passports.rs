@@ -86,7 +86,7 @@ pub struct Passport {
     /// `active`, `expired`, `revoked` or `replaced`.
     pub status: String,
     pub status_label: String,
-    /// Active and not past its valid-until date.
+    /// Active, not past its valid-until date, and the holder's record is open.
     pub valid_today: bool,
     /// Days from today to the valid-until date (negative when past).
     pub expires_in_days: i64,
@@ -165,7 +165,8 @@ fn from_row(r: &Row<'_>, today: NaiveDate) -> rusqlite::Result<Passport> {
             _ => "Replaced",
         }
         .into(),
-        valid_today: active && !expired,
+        // A passport of a closed record is not honoured: the service no longer supports them.
+        valid_today: active && !expired && !carer_closed,
         expires_in_days: (until - today).num_days(),
         revoked_on: r.get(12)?,
         revoked_reason: r.get(13)?,
@@ -1012,6 +1013,10 @@ pub fn lookup(ctx: &mut Ctx<'_>, args: LookupArgs) -> Result<Lookup> {
     };
     let uk = |iso: &str| dates::uk_text(iso);
     let message = match p.status.as_str() {
+        "active" if p.carer_closed => format!(
+            "not valid: {} belongs to {}, whose record with the service is closed",
+            p.kind_label, p.holder_name
+        ),
         "active" => {
             format!("valid today: {} belongs to {}, valid until {}", p.kind_label, p.holder_name, uk(&p.valid_until))
         }
@@ -1026,7 +1031,6 @@ pub fn lookup(ctx: &mut Ctx<'_>, args: LookupArgs) -> Result<Lookup> {
             p.replaced_by.as_ref().map(|l| l.number.as_str()).unwrap_or("a newer card")
         ),
     };
-    let message = if p.carer_closed { format!("{message}; the holder's record is closed") } else { message };
     ctx.touch(Touched::ViewedCarer(p.carer_id));
     Ok(Lookup { found: true, number: Some(number), message, passport: Some(p) })
 }
