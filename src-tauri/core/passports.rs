@@ -1013,10 +1013,9 @@ pub fn lookup(ctx: &mut Ctx<'_>, args: LookupArgs) -> Result<Lookup> {
     };
     let uk = |iso: &str| dates::uk_text(iso);
     let message = match p.status.as_str() {
-        "active" if p.carer_closed => format!(
-            "not valid: {} belongs to {}, whose record with the service is closed",
-            p.kind_label, p.holder_name
-        ),
+        "active" if p.carer_closed => {
+            format!("not valid: {} belongs to {}, whose record with the service is closed", p.kind_label, p.holder_name)
+        }
         "active" => {
             format!("valid today: {} belongs to {}, valid until {}", p.kind_label, p.holder_name, uk(&p.valid_until))
         }
