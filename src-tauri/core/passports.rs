@@ -777,8 +777,9 @@ with_details! {
 }
 
 /// Loads a passport for a change, refusing one that cannot have it.
-fn for_change(ctx: &Ctx<'_>, id: i64, allowed: bool, what: &str) -> Result<Passport> {
+fn for_change(ctx: &Ctx<'_>, id: i64, allowed: fn(&Can) -> bool, what: &str) -> Result<Passport> {
     let p = load(ctx.tx, id, ctx.today())?;
+    let allowed = allowed(&p.can);
     if p.carer_closed && what != "revoke" {
         return Err(Error::Conflict(format!(
             "{}'s record is closed: reopen it before you {what} their passport",
@@ -803,8 +804,7 @@ fn for_change(ctx: &Ctx<'_>, id: i64, allowed: bool, what: &str) -> Result<Passp
 /// `passport_update`: changes what an active passport says.
 pub fn update(ctx: &mut Ctx<'_>, mut args: UpdateArgs) -> Result<Passport> {
     let today = ctx.today();
-    let p = load(ctx.tx, args.id, today)?;
-    let p = for_change(ctx, args.id, p.can.edit, "change")?;
+    let p = for_change(ctx, args.id, |can| can.edit, "change")?;
     let h = holder(ctx.tx, p.carer_id)?;
     let mut c = Check::new("");
     let issued = dates::from_iso(&p.issued_on).unwrap_or(today);
@@ -856,8 +856,7 @@ pub struct RenewArgs {
 /// `passport_renew`: the same number, valid for longer. The card needs printing again.
 pub fn renew(ctx: &mut Ctx<'_>, args: RenewArgs) -> Result<Passport> {
     let today = ctx.today();
-    let p = load(ctx.tx, args.id, today)?;
-    let p = for_change(ctx, args.id, p.can.renew, "renew")?;
+    let p = for_change(ctx, args.id, |can| can.renew, "renew")?;
     let kind = kind_of(&p.kind);
     let h = holder(ctx.tx, p.carer_id)?;
     let old = dates::from_iso(&p.valid_until).unwrap_or(today);
@@ -905,8 +904,7 @@ pub struct ReissueArgs {
 /// `passport_reissue`: a lost or damaged card gets a new number; the old one is replaced.
 pub fn reissue(ctx: &mut Ctx<'_>, args: ReissueArgs) -> Result<Passport> {
     let today = ctx.today();
-    let p = load(ctx.tx, args.id, today)?;
-    let p = for_change(ctx, args.id, p.can.reissue, "reissue")?;
+    let p = for_change(ctx, args.id, |can| can.reissue, "reissue")?;
     let mut c = Check::new("");
     let reason = args.reason.trim().to_lowercase();
     if !matches!(reason.as_str(), "lost" | "damaged") {
@@ -945,8 +943,7 @@ pub struct RevokeArgs {
 /// `passport_revoke`: the passport stops being valid at once.
 pub fn revoke(ctx: &mut Ctx<'_>, args: RevokeArgs) -> Result<Passport> {
     let today = ctx.today();
-    let p = load(ctx.tx, args.id, today)?;
-    let p = for_change(ctx, args.id, p.can.revoke, "revoke")?;
+    let p = for_change(ctx, args.id, |can| can.revoke, "revoke")?;
     let mut c = Check::new("");
     let reason = c.required("reason", "Reason", &Some(args.reason), 300);
     c.finish()?;
@@ -1116,8 +1113,7 @@ pub struct PhotoArgs {
 
 /// `passport_photo_set`: a photo of the holder for the front of the card.
 pub fn photo_set(ctx: &mut Ctx<'_>, args: PhotoArgs) -> Result<Passport> {
-    let p = load(ctx.tx, args.id, ctx.today())?;
-    let p = for_change(ctx, args.id, p.can.edit, "change")?;
+    let p = for_change(ctx, args.id, |can| can.edit, "change")?;
     let (bytes, _) = read_image(&args.path, "photo")?;
     ctx.tx.execute(
         "UPDATE passports SET photo = ?2, updated_at = ?3, updated_by = ?4 WHERE id = ?1",
