@@ -288,10 +288,12 @@ function addDescribedBy(el, id) {
 // ---------------------------------------------------------------- submitting
 
 /**
- * Wire a form's submit: clear old errors, disable the submit button while the core works,
- * run `action(event)`; on failure show the errors (the form keeps what was typed).
+ * Wire a form's submit: clear old errors (in `errorsIn`), disable the submit button while the
+ * core works (showing `busyLabel`, or keeping its label when that is null), run
+ * `action(event)`; on failure show the errors (the form keeps what was typed). An error after
+ * the form has left the page is rethrown unless `quietWhenGone`.
  */
-export function onSubmit(form, action, { busyLabel = 'Saving…' } = {}) {
+export function onSubmit(form, action, { busyLabel = 'Saving…', errorsIn = document, quietWhenGone = false } = {}) {
   let busy = false;
   form.addEventListener('submit', async (event) => {
     event.preventDefault();
@@ -299,13 +301,16 @@ export function onSubmit(form, action, { busyLabel = 'Saving…' } = {}) {
     busy = true;
     const button = form.querySelector('button[type="submit"]');
     const label = button ? button.textContent : '';
-    if (button) { button.disabled = true; button.textContent = busyLabel; }
+    if (button) {
+      button.disabled = true;
+      if (busyLabel !== null) button.textContent = busyLabel;
+    }
     try {
-      clearErrors(document);
+      clearErrors(errorsIn);
       await action(event);
     } catch (err) {
       if (form.isConnected) showErrors(form, err);
-      else throw err;
+      else if (!quietWhenGone) throw err;
     } finally {
       busy = false;
       if (button && button.isConnected) { button.disabled = false; button.textContent = label; }
@@ -344,23 +349,8 @@ export function formDialog({ id, title, intro, fields: content, submitLabel, onS
     if (returnTo && returnTo.isConnected) returnTo.focus();
   }
   dialog.addEventListener('cancel', (event) => { event.preventDefault(); close(); });
-  let busy = false;
-  form.addEventListener('submit', async (event) => {
-    event.preventDefault();
-    if (busy) return;
-    busy = true;
-    const button = form.querySelector('button[type="submit"]');
-    if (button) button.disabled = true;
-    clearErrors(dialog);
-    try {
-      if (await action(form)) close();
-    } catch (err) {
-      if (form.isConnected) showErrors(form, err);
-    } finally {
-      busy = false;
-      if (button && button.isConnected) button.disabled = false;
-    }
-  });
+  onSubmit(form, async () => { if (await action(form)) close(); },
+    { busyLabel: null, errorsIn: dialog, quietWhenGone: true });
   document.body.append(dialog);
   dialog.showModal();
   focusElement(form.querySelector('input, select, textarea'));
