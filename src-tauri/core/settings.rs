@@ -233,16 +233,8 @@ fn checked(input: SettingsInput) -> Result<Settings> {
             168..=216,
         ),
         handover_age: number(&mut c, "handover_age", "Handover to adult services at age", &input.handover_age, 17..=19),
-        card_stock: match input.card_stock.as_deref().map(str::trim) {
-            Some(code) if stock::find(code).is_some() => stock::find(code).expect("found").code.to_string(),
-            Some(code) => {
-                let known: Vec<&str> = stock::ALL.iter().map(|s| s.code).collect();
-                c.fail(
-                    "card_stock",
-                    format!("choose one of the card stocks ({}); '{code}' is not one", known.join(", ")),
-                );
-                String::new()
-            }
+        card_stock: match input.card_stock.as_deref() {
+            Some(code) => c.absorb(stock::parse("card_stock", code)).map(|s| s.code.to_string()).unwrap_or_default(),
             None => stock::C32011.code.to_string(),
         },
         printer_offset_x_mm: c

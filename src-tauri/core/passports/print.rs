@@ -180,11 +180,7 @@ pub struct Printed {
 }
 
 fn chosen_stock(code: Option<&str>, s: &Settings) -> Result<Stock> {
-    let code = code.unwrap_or(&s.card_stock);
-    stock::find(code).ok_or_else(|| {
-        let known: Vec<&str> = stock::ALL.iter().map(|s| s.code).collect();
-        Error::field("stock", format!("choose one of the card stocks ({}); '{code}' is not one", known.join(", ")))
-    })
+    stock::parse("stock", code.unwrap_or(&s.card_stock))
 }
 
 /// The passports a print asks for, in order.

@@ -68,6 +68,17 @@ pub fn find(code: &str) -> Option<Stock> {
     ALL.into_iter().find(|s| s.code.eq_ignore_ascii_case(code.trim()))
 }
 
+/// The stock for a code sent for `field`, or an error naming the field and the known codes.
+pub fn parse(field: &str, code: &str) -> crate::error::Result<Stock> {
+    find(code).ok_or_else(|| {
+        let known: Vec<&str> = ALL.iter().map(|s| s.code).collect();
+        crate::error::Error::field(
+            field,
+            format!("choose one of the card stocks ({}); '{}' is not one", known.join(", "), code.trim()),
+        )
+    })
+}
+
 impl Stock {
     pub fn per_sheet(&self) -> u32 {
         self.columns * self.rows
