@@ -4,17 +4,22 @@
 mod util;
 
 mod assessments;
+mod backups;
 mod caring;
 mod cli;
 mod commands;
+mod crash;
 mod passport_cards;
 mod passports;
 mod pdf;
 mod plans;
+mod properties;
 mod register;
 mod schools;
 mod search;
+mod security;
 mod settings;
 mod setup;
+mod subject;
 mod transitions;
 mod young_carer_pdf;

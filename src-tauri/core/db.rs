@@ -20,6 +20,7 @@ const MIGRATIONS: &[&str] = &[
     include_str!("migrations/0004_support_plans.sql"),
     include_str!("migrations/0005_young_carers.sql"),
     include_str!("migrations/0006_passports.sql"),
+    include_str!("migrations/0007_security.sql"),
 ];
 
 fn migrations() -> Migrations<'static> {

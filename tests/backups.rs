@@ -1,0 +1,1 @@
+//! Backups: made, verified, listed, pruned and restored.

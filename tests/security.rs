@@ -1,0 +1,1 @@
+//! Encryption, sessions, staff accounts, roles and the audit trail.

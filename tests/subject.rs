@@ -1,0 +1,1 @@
+//! Subject access export, anonymisation and retention.
