@@ -45,7 +45,7 @@ export async function call(command, args = {}) {
   try {
     return await window.__TAURI__.core.invoke('call', { command, args });
   } catch (raw) {
-    throw toError(raw);
+    throw noticeLocked(toError(raw));
   }
 }
 
@@ -180,7 +180,7 @@ export async function callWithProgress(command, args, onProgress) {
   try {
     return await core.invoke('call_progress', { command, args, onProgress: channel });
   } catch (raw) {
-    throw toError(raw);
+    throw noticeLocked(toError(raw));
   }
 }
 
@@ -295,3 +295,38 @@ export async function chooseImage(title) {
 export const passportPhotoSet = (id, path) => call('passport_photo_set', { id, path });
 /** Set the organisation's logo for cards from an image file chosen with chooseImage. */
 export const cardLogoSet = (path) => call('card_logo_set', { path });
+
+// Part 6: sessions and staff (docs/commands.md, "Sessions" and "Staff accounts"). The session
+// commands work while Carers Desk is locked; every other command then fails with code `locked`.
+export const sessionStatus = () => call('session_status');
+export const sessionSetupBegin = () => call('session_setup_begin');
+/** { organisation, username, name, passphrase, passphrase_again, recovery_check: { "3": "ABCD" } } */
+export const sessionSetupFinish = (args) => call('session_setup_finish', args);
+export const sessionUnlock = (username, passphrase) => call('session_unlock', { username, passphrase });
+/** { recovery_key, username, passphrase, passphrase_again } */
+export const sessionRecover = (args) => call('session_recover', args);
+export const sessionLock = () => call('session_lock');
+export const sessionSignOut = () => call('session_sign_out');
+/** { current, passphrase, passphrase_again }: the signed-in person's own passphrase. */
+export const passphraseChange = (args) => call('passphrase_change', args);
+export const staffList = () => call('staff_list');
+export const staffCreate = (args) => call('staff_create', args);
+/** { id, name?, role?, school_id?, active? } */
+export const staffUpdate = (args) => call('staff_update', args);
+export const staffSetPassphrase = (id, passphrase, passphraseAgain) => call('staff_set_passphrase', { id, passphrase, passphrase_again: passphraseAgain });
+
+const lockedListeners = new Set();
+/** Run `listener(error)` whenever a command fails because Carers Desk is locked. */
+export function onLocked(listener) {
+  lockedListeners.add(listener);
+  return () => lockedListeners.delete(listener);
+}
+/** Tell the listeners about a `locked` failure; returns the error unchanged. */
+function noticeLocked(err) {
+  if (err.code === 'locked') {
+    for (const listener of lockedListeners) {
+      try { listener(err); } catch { /* a listener must not change the command's failure */ }
+    }
+  }
+  return err;
+}

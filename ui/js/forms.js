@@ -3,7 +3,7 @@
 // as plain specs and never build inputs by hand.
 //
 // A field spec: { name, label, type, hint, list, blank, width, autocomplete, inputmode, rows }
-//   type: 'text' (default) | 'date' | 'email' | 'tel' | 'number' | 'textarea'
+//   type: 'text' (default) | 'date' | 'email' | 'tel' | 'password' | 'number' | 'textarea'
 //         | 'choice' (a <select> built from options()[list]) | 'bool' (one checkbox)
 //         | 'checkboxes' (a group built from options()[list]; the value is a list of codes)
 //   name: the argument path the core uses (`postcode`, `person.first_name`): it is the input's
@@ -73,7 +73,7 @@ export function field(spec, value, opts = {}, prefix = '') {
     input = h('input', {
       id,
       name: spec.name,
-      type: type === 'email' ? 'email' : type === 'tel' ? 'tel' : 'text',
+      type: ({ email: 'email', tel: 'tel', password: 'password' })[type] || 'text',
       class: widthClass(spec, 'input'),
       autocomplete: spec.autocomplete || 'off',
       inputmode: spec.inputmode || (type === 'number' ? 'numeric' : null),
