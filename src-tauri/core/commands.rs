@@ -14,7 +14,7 @@ use crate::error::{Error, Result};
 use crate::passports::{self as pp, print as pprint};
 use crate::plans::{self, lists as due, review as rv};
 use crate::transition::{self as tr, view as trv};
-use crate::{app, assessments as asm, carers, caring as cf, catalogue, demo, notes, schools, search, settings};
+use crate::{app, assessments as asm, audit, carers, caring as cf, catalogue, demo, notes, schools, search, settings, staff};
 
 /// One command.
 pub struct Command {
@@ -141,6 +141,13 @@ commands! {
     handover_print: tr::handover::PrintArgs => tr::handover::print, false, Records, "Print the handover summary for the adult carers service to PDF (needs consent to share)";
     young_carer_card_save: tr::CardArgs => tr::card_save, true, Records, "Record what the young carer card says: valid until, adjustments, emergency contact";
     transitions: trv::TransitionsArgs => trv::transitions, false, Records, "Young carers turning 16, 17 and 18 in the next 6 or 12 months, and those past a milestone";
+    staff_list: settings::NoArgs => staff::list, false, Admin, "Staff accounts: username, name, role, school, switched on or off";
+    staff_create: staff::CreateArgs => staff::create, true, Admin, "Add a staff account with a role and a first passphrase";
+    staff_update: staff::UpdateArgs => staff::update, true, Admin, "Change a staff account's name, role or school, or switch it off or on";
+    staff_set_passphrase: staff::SetPassphraseArgs => staff::set_passphrase, true, Admin, "Set a new passphrase for a staff account (they forgot theirs)";
+    audit_list: audit::ListArgs => audit::list, false, Admin, "The audit trail, newest first, filtered by date, staff member, person, action or command";
+    audit_export: audit::ExportArgs => audit::export, false, Admin, "Export the audit trail (filtered) to a CSV file, with each entry's hash";
+    audit_verify: settings::NoArgs => audit::verify_command, false, Admin, "Check the audit trail's hash chain: whether any entry was changed or removed";
     passport_kinds: settings::NoArgs => pp::kinds, false, App, "The passport types (prefix, card title, default validity) and what each one's holders may ask for";
     passport_asks_save: pp::AsksSaveArgs => pp::asks_save, true, Admin, "Change one passport type's list of what holders may ask for: add, rename, reorder, retire";
     passport_issue: pp::IssueArgs => pp::issue, true, Records, "Issue a carer passport or young carer card to a carer whose record is open";
@@ -169,20 +176,26 @@ pub fn find(name: &str) -> Result<&'static Command> {
     COMMANDS.iter().find(|c| c.name == name).ok_or_else(|| Error::UnknownCommand(name.to_string()))
 }
 
-/// The list `carers-desk-cli commands` prints.
+/// The list `carers-desk-cli commands` prints: the session commands (signing in, which run
+/// outside the table), then the table.
 pub fn describe() -> Value {
-    Value::Array(
-        COMMANDS
-            .iter()
-            .map(|c| {
-                serde_json::json!({
-                    "name": c.name,
-                    "summary": c.summary,
-                    "changes_data": c.changes,
-                    "access": c.access,
-                    "args": c.args_schema(),
-                })
-            })
-            .collect(),
-    )
+    let session = crate::session::SESSION_COMMANDS.iter().map(|(name, summary)| {
+        serde_json::json!({
+            "name": name,
+            "summary": summary,
+            "changes_data": *name != "session_status",
+            "access": "session",
+            "args": crate::session::args_schema(name),
+        })
+    });
+    let table = COMMANDS.iter().map(|c| {
+        serde_json::json!({
+            "name": c.name,
+            "summary": c.summary,
+            "changes_data": c.changes,
+            "access": c.access,
+            "args": c.args_schema(),
+        })
+    });
+    Value::Array(session.chain(table).collect())
 }

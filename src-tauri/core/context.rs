@@ -6,7 +6,7 @@
 //! [`Ctx`] is what a command handler gets: the open transaction, the context, and a list it
 //! fills with the person records it viewed or changed. `Desk::call` (the choke point) checks
 //! the actor may run the command before the handler runs, and after it succeeds writes what
-//! was touched (today: "recently viewed"; later: the audit trail) in the same transaction.
+//! was touched ("recently viewed" and the audit trail) in the same transaction.
 
 use chrono::NaiveDate;
 use rusqlite::Transaction;
@@ -14,9 +14,8 @@ use serde::Serialize;
 
 use crate::error::{Error, Result};
 
-/// What a member of staff may do. Until staff accounts exist (part 6), the person at the
-/// desktop is the administrator of their own database.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+/// What a member of staff may do: the role of their staff account (`staff`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, serde::Deserialize, schemars::JsonSchema)]
 #[serde(rename_all = "snake_case")]
 pub enum Role {
     /// Settings, accounts, everything.
@@ -33,7 +32,8 @@ pub enum Role {
 /// The person (or script) making a call.
 #[derive(Debug, Clone, Serialize)]
 pub struct Actor {
-    /// Stable identifier, used for "recently viewed" and (later) the audit trail.
+    /// Stable identifier, used for "recently viewed" and the audit trail: `staff:<id>` for a
+    /// signed-in account.
     pub id: String,
     /// Shown as the author of notes and in "created by".
     pub name: String,
@@ -81,9 +81,42 @@ pub struct Context {
     pub school_scope: Option<i64>,
 }
 
+impl Role {
+    pub fn code(self) -> &'static str {
+        match self {
+            Role::Administrator => "administrator",
+            Role::SupportWorker => "support_worker",
+            Role::Reporting => "reporting",
+            Role::SchoolStaff => "school_staff",
+        }
+    }
+
+    pub fn parse(field: &str, code: &str) -> Result<Role> {
+        match code {
+            "administrator" => Ok(Role::Administrator),
+            "support_worker" => Ok(Role::SupportWorker),
+            "reporting" => Ok(Role::Reporting),
+            "school_staff" => Ok(Role::SchoolStaff),
+            other => Err(Error::field(
+                field,
+                format!("choose administrator, support_worker, school_staff or reporting ('{other}' is not a role)"),
+            )),
+        }
+    }
+
+    pub fn label(self) -> &'static str {
+        match self {
+            Role::Administrator => "Administrator",
+            Role::SupportWorker => "Support worker",
+            Role::Reporting => "Reporting",
+            Role::SchoolStaff => "School staff",
+        }
+    }
+}
+
 impl Context {
-    /// The person at this computer, before staff accounts exist. The shell passes "today"
-    /// from the local clock; the name is the operating-system user.
+    /// The person at this computer for a database in memory (tests, benchmarks), where no one
+    /// signs in. File databases take the actor from the signed-in account instead.
     pub fn desktop(today: NaiveDate) -> Context {
         let user = std::env::var("USER").or_else(|_| std::env::var("USERNAME")).unwrap_or_else(|_| "staff".to_string());
         Context {
@@ -105,8 +138,7 @@ impl Context {
         self
     }
 
-    /// A member of a school's staff, who sees only that school's young carers (staff accounts
-    /// arrive in part 6; the scope is already what every command checks).
+    /// A member of a school's staff, who sees only that school's young carers.
     pub fn school_staff(school_id: i64, name: &str, today: NaiveDate) -> Context {
         Context {
             actor: Actor { id: format!("school:{school_id}:{name}"), name: name.to_string(), role: Role::SchoolStaff },
@@ -128,6 +160,14 @@ pub enum Touched {
 /// Told how far a long command has got: `(done, total)`.
 pub type Progress<'a> = &'a (dyn Fn(u64, u64) + Sync);
 
+/// A change to the key file a command asks for, made after its transaction commits.
+pub enum KeyChange {
+    /// Wrap the database key for this account with this passphrase.
+    Set { staff_id: i64, username: String, passphrase: zeroize::Zeroizing<String> },
+    /// Remove the account's wrapped key (account switched off).
+    Remove { staff_id: i64 },
+}
+
 /// What a command handler runs with.
 pub struct Ctx<'a> {
     pub tx: &'a Transaction<'a>,
@@ -135,6 +175,12 @@ pub struct Ctx<'a> {
     pub touched: Vec<Touched>,
     /// Where a long command reports its progress (the window's progress bar), if anywhere.
     pub progress: Option<Progress<'a>>,
+    /// The database's file and key (backups, staff accounts); `None` in memory.
+    pub vault: Option<&'a crate::vault::VaultInfo>,
+    /// Key file changes to make once the transaction has committed.
+    pub key_changes: Vec<KeyChange>,
+    /// Extra words for the audit entry (never personal details).
+    pub audit_detail: Option<String>,
 }
 
 impl<'a> Ctx<'a> {
@@ -161,6 +207,14 @@ impl<'a> Ctx<'a> {
 
     pub fn touch(&mut self, t: Touched) {
         self.touched.push(t);
+    }
+
+    /// The database's file and key, for commands that need them (backups); an error for a
+    /// database in memory.
+    pub fn vault(&self) -> Result<&crate::vault::VaultInfo> {
+        self.vault.ok_or_else(|| {
+            Error::Conflict("this database is in memory, so it has no file to back up or key to use".into())
+        })
     }
 
     /// The school this caller is limited to, if any.
@@ -213,8 +267,27 @@ pub fn authorize(ctx: &Context, command: &str, access: Access) -> Result<()> {
     }
 }
 
-/// The writes after a command succeeds, in its transaction.
-pub fn record(ctx: &Ctx<'_>) -> Result<()> {
+/// What the audit trail needs to know about the command that ran.
+pub struct Ran<'a> {
+    pub command: &'a str,
+    pub changes: bool,
+    pub access: Access,
+    /// The top-level argument names sent.
+    pub fields: Vec<String>,
+    /// The `id`, else `carer_id`, else `cared_for_id` argument.
+    pub record_id: Option<i64>,
+}
+
+/// Whether a command's runs are written to the audit trail: everything that reads or changes
+/// people's records, the organisation's settings or accounts (not version or choice lists, not
+/// counts without names).
+pub fn audited(access: Access) -> bool {
+    !matches!(access, Access::App | Access::Counts)
+}
+
+/// The writes after a command succeeds, in its transaction: "recently viewed", and one audit
+/// entry per person touched (or one for the command when it touched no one).
+pub fn record(ctx: &Ctx<'_>, ran: &Ran<'_>) -> Result<()> {
     let now = ctx.now();
     for t in &ctx.touched {
         if let Touched::ViewedCarer(id) | Touched::ChangedCarer(id) = *t {
@@ -224,6 +297,39 @@ pub fn record(ctx: &Ctx<'_>) -> Result<()> {
                 rusqlite::params![ctx.context.actor.id, id, now],
             )?;
         }
+    }
+    if !audited(ran.access) {
+        return Ok(());
+    }
+    let actor = &ctx.context.actor;
+    let base = crate::audit::Entry {
+        at: now,
+        actor_id: actor.id.clone(),
+        actor_name: actor.name.clone(),
+        role: actor.role.code().to_string(),
+        action: crate::audit::action_for(ran.command, ran.changes).to_string(),
+        command: ran.command.to_string(),
+        record_type: crate::audit::record_type_for(ran.command).map(str::to_string),
+        record_id: ran.record_id,
+        fields: if ran.changes { ran.fields.iter().filter(|f| *f != "id").cloned().collect() } else { Vec::new() },
+        detail: ctx.audit_detail.clone(),
+        ..Default::default()
+    };
+    let mut people: Vec<(Option<i64>, Option<i64>)> = Vec::new();
+    for t in &ctx.touched {
+        let person = match *t {
+            Touched::ViewedCarer(id) | Touched::ChangedCarer(id) => (Some(id), None),
+            Touched::ViewedCaredFor(id) | Touched::ChangedCaredFor(id) => (None, Some(id)),
+        };
+        if !people.contains(&person) {
+            people.push(person);
+        }
+    }
+    if people.is_empty() {
+        people.push((None, None));
+    }
+    for (carer_id, cared_for_id) in people {
+        crate::audit::append(ctx.tx, &crate::audit::Entry { carer_id, cared_for_id, ..base.clone() })?;
     }
     Ok(())
 }

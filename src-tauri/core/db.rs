@@ -1,6 +1,7 @@
-//! Opening the database: location check, pragmas, migrations.
+//! Opening the database: location check, key, pragmas, migrations.
 //!
-//! Invariants: WAL journal, `synchronous = FULL` (a committed change survives a power cut, so
+//! Invariants: every database file is encrypted (SQLCipher, raw key: see `vault`); temporary
+//! tables and indexes stay in memory so nothing unencrypted reaches a temporary file; WAL journal, `synchronous = FULL` (a committed change survives a power cut, so
 //! "saved" is true when the window says it), foreign keys on, every migration in its own
 //! transaction (rusqlite_migration), migrations are `.sql` files in `migrations/` and a
 //! shipped file is never edited.
@@ -27,8 +28,9 @@ fn migrations() -> Migrations<'static> {
     Migrations::new(MIGRATIONS.iter().map(|sql| M::up(sql)).collect())
 }
 
-/// Opens (creating if needed) the database at `path` and brings its schema up to date.
-pub fn open(path: &Path) -> Result<Connection> {
+/// Opens (creating if needed) the encrypted database at `path` with `key` and brings its
+/// schema up to date.
+pub fn open(path: &Path, key: &[u8; 32]) -> Result<Connection> {
     crate::location::check(path)?;
     if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
         std::fs::create_dir_all(dir).map_err(|e| {
@@ -44,8 +46,27 @@ pub fn open(path: &Path) -> Result<Connection> {
             path.display()
         ))
     })?;
+    crate::vault::apply_key(&conn, key)?;
+    if crate::vault::readable(&conn).is_err() {
+        return Err(Error::Key {
+            code: "wrong_key",
+            field: None,
+            message: format!(
+                "{} cannot be opened with this key: it is not this organisation's database, or it is damaged: restore the latest backup",
+                path.display()
+            ),
+        });
+    }
     configure(&mut conn)?;
     Ok(conn)
+}
+
+/// Whether `path` is an old, unencrypted Carers Desk database (readable without a key).
+pub fn is_plaintext(path: &Path) -> bool {
+    let Ok(conn) = Connection::open_with_flags(path, rusqlite::OpenFlags::SQLITE_OPEN_READ_ONLY) else {
+        return false;
+    };
+    conn.query_row("SELECT count(*) FROM sqlite_master WHERE name = 'carers'", [], |r| r.get::<_, i64>(0)).is_ok()
 }
 
 /// An in-memory database with the full schema, for tests and benchmarks.
@@ -57,6 +78,7 @@ pub fn open_in_memory() -> Result<Connection> {
 
 fn configure(conn: &mut Connection) -> Result<()> {
     conn.busy_timeout(std::time::Duration::from_secs(5))?;
+    conn.pragma_update(None, "temp_store", "MEMORY")?;
     let mode: String = conn.query_row("PRAGMA journal_mode = WAL", [], |r| r.get(0))?;
     if mode != "wal" && mode != "memory" {
         return Err(Error::DatabaseLocation(format!(
@@ -101,7 +123,8 @@ mod tests {
     fn a_new_file_gets_wal_foreign_keys_and_the_schema() {
         let dir = tempfile::tempdir().unwrap();
         let path = dir.path().join("sub/carers.sqlite3");
-        let conn = open(&path).unwrap();
+        let key = crate::vault::random_key();
+        let conn = open(&path, &key).unwrap();
         let mode: String = conn.query_row("PRAGMA journal_mode", [], |r| r.get(0)).unwrap();
         assert_eq!(mode, "wal");
         let fk: i64 = conn.query_row("PRAGMA foreign_keys", [], |r| r.get(0)).unwrap();
@@ -109,7 +132,10 @@ mod tests {
         let version: i64 = conn.query_row("PRAGMA user_version", [], |r| r.get(0)).unwrap();
         assert_eq!(version as usize, schema_version());
         drop(conn);
-        // Opening again is a no-op migration.
-        open(&path).unwrap();
+        // Opening again is a no-op migration; another key cannot open it, nor can no key.
+        open(&path, &key).unwrap();
+        let other = crate::vault::random_key();
+        assert_eq!(crate::ApiError::from(open(&path, &other).unwrap_err()).code, "wrong_key");
+        assert!(!is_plaintext(&path));
     }
 }

@@ -40,6 +40,12 @@ pub enum Error {
     NotPermitted(String),
     #[error("{0}")]
     DatabaseLocation(String),
+    /// The desk is locked (or not set up): nothing but signing in can run.
+    #[error("carers desk is locked: sign in to go on")]
+    Locked,
+    /// Signing in and keys: `wrong_passphrase`, `wait`, `wrong_recovery_key`, `key_file`, ...
+    #[error("{message}")]
+    Key { code: &'static str, field: Option<&'static str>, message: String },
     #[error("the database could not be used ({0}); nothing was changed: try again, and if it keeps happening restore from a backup")]
     Storage(#[from] rusqlite::Error),
     #[error("the database could not be brought up to date ({0}); nothing was changed")]
@@ -69,7 +75,8 @@ impl Error {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, schemars::JsonSchema)]
 pub struct ApiError {
     /// `validation`, `invalid_arguments`, `not_found`, `conflict`, `unknown_command`,
-    /// `not_permitted`, `database_location`, `storage`, `pdf`, or a warning to confirm
+    /// `not_permitted`, `database_location`, `locked`, `wrong_passphrase`, `wait`,
+    /// `wrong_recovery_key`, `key_file`, `storage`, `pdf`, or a warning to confirm
     /// (`age_warning`).
     pub code: String,
     pub message: String,
@@ -102,6 +109,8 @@ impl From<Error> for ApiError {
             Error::UnknownCommand(_) => ("unknown_command", None, vec![]),
             Error::NotPermitted(_) => ("not_permitted", None, vec![]),
             Error::DatabaseLocation(_) => ("database_location", None, vec![]),
+            Error::Locked => ("locked", None, vec![]),
+            Error::Key { code, field, .. } => (code, field.map(str::to_string), vec![]),
             Error::Storage(_) | Error::Migration(_) | Error::Io(_) => ("storage", None, vec![]),
             Error::Pdf(_) => ("pdf", None, vec![]),
         };

@@ -11,6 +11,8 @@ pub mod caring;
 #[macro_use]
 pub mod choices;
 pub mod assessments;
+pub mod audit;
+pub mod backup;
 pub mod catalogue;
 pub mod commands;
 pub mod context;
@@ -28,9 +30,12 @@ pub mod plans;
 pub mod reviews;
 pub mod schools;
 pub mod search;
+pub mod session;
 pub mod settings;
 pub mod transition;
+pub mod staff;
 pub mod validate;
+pub mod vault;
 
 use std::path::{Path, PathBuf};
 use std::sync::Mutex;
@@ -39,38 +44,84 @@ use rusqlite::{Connection, TransactionBehavior};
 
 pub use context::{Actor, Context, Role};
 pub use error::{ApiError, Error, FieldError};
+pub use session::Session;
 
 /// An open Carers Desk database and the command layer over it.
+///
+/// A database file is encrypted; until someone signs in the desk is *locked* and only the
+/// session commands run (`session::SESSION_COMMANDS`). A database in memory (tests,
+/// benchmarks) is always open and trusts the [`Context`] it is given.
 pub struct Desk {
-    conn: Mutex<Connection>,
+    inner: Mutex<Inner>,
     path: Option<PathBuf>,
 }
 
+/// What is open right now.
+#[derive(Default)]
+struct Inner {
+    conn: Option<Connection>,
+    vault: Option<vault::VaultInfo>,
+    session: Option<Session>,
+    /// Setup begun (`session_setup_begin`): the new database key and recovery key, in memory
+    /// until the administrator finishes.
+    pending: Option<session::Pending>,
+}
+
 impl Desk {
-    /// Opens (creating on first use) the database at `path`. Refuses network shares.
+    /// Opens the database at `path`, locked: someone must sign in (or, on first use, set up
+    /// the organisation) before any other command runs. Refuses network shares, and finishes
+    /// an encryption that was interrupted (see `session::finish_interrupted`).
     pub fn open(path: &Path) -> Result<Desk, ApiError> {
-        Ok(Desk { conn: Mutex::new(db::open(path)?), path: Some(path.to_path_buf()) })
+        location::check(path)?;
+        session::finish_interrupted(path)?;
+        if !vault::keys_path(path).exists() && path.exists() && !db::is_plaintext(path) {
+            return Err(Error::Key {
+                code: "key_file",
+                field: None,
+                message: format!(
+                    "the key file {} is missing, so the encrypted database cannot be opened: put back the .keys file (every backup has one beside it)",
+                    vault::keys_path(path).display()
+                ),
+            }
+            .into());
+        }
+        Ok(Desk { inner: Mutex::new(Inner::default()), path: Some(path.to_path_buf()) })
     }
 
-    /// A database in memory, for tests and benchmarks.
+    /// A database in memory, for tests and benchmarks: open, unencrypted, no sign-in.
     pub fn open_in_memory() -> Result<Desk, ApiError> {
-        Ok(Desk { conn: Mutex::new(db::open_in_memory()?), path: None })
+        let inner = Inner { conn: Some(db::open_in_memory()?), ..Inner::default() };
+        Ok(Desk { inner: Mutex::new(inner), path: None })
     }
 
     pub fn path(&self) -> Option<&Path> {
         self.path.as_deref()
     }
 
+    fn inner(&self) -> std::sync::MutexGuard<'_, Inner> {
+        self.inner.lock().unwrap_or_else(|poisoned| poisoned.into_inner())
+    }
+
+    /// The signed-in account, if any.
+    pub fn session(&self) -> Option<Session> {
+        self.inner().session.clone()
+    }
+
     /// Runs one command: the choke point every front end goes through.
     ///
-    /// 1. finds the command (unknown names are an error);
-    /// 2. checks the actor may run it ([`context::authorize`]);
-    /// 3. runs it inside one transaction (IMMEDIATE for changes, so it never fails half-way
-    ///    for a lock), decoding arguments with errors that name the argument;
-    /// 4. records the person records it touched ([`context::record`]) in the same transaction;
-    /// 5. commits (durable: WAL with synchronous=FULL) before returning; on any error,
+    /// 1. session commands (sign in, lock, ...) go to [`session`]; any other command needs the
+    ///    desk open, and on a database file runs as the signed-in account whatever `ctx` says
+    ///    (only its "today" is used);
+    /// 2. finds the command (unknown names are an error);
+    /// 3. checks the actor may run it ([`context::authorize`]);
+    /// 4. runs it inside one transaction (IMMEDIATE for changes and audited reads, so it never
+    ///    fails half-way for a lock), decoding arguments with errors that name the argument;
+    /// 5. records the person records it touched and the audit entries ([`context::record`]) in
+    ///    the same transaction;
+    /// 6. commits (durable: WAL with synchronous=FULL) before returning; on any error,
     ///    rolls back, so a failed command changes nothing;
-    /// 6. after a bulk command ([`commands::BULK`]), checkpoints the write-ahead log.
+    /// 7. makes the key file changes the command asked for (staff passphrases);
+    /// 8. after a bulk command ([`commands::BULK`]), checkpoints the write-ahead log.
     pub fn call(&self, ctx: &Context, command: &str, args: serde_json::Value) -> Result<serde_json::Value, ApiError> {
         self.run(ctx, command, args, None)
     }
@@ -94,16 +145,49 @@ impl Desk {
         args: serde_json::Value,
         progress: Option<context::Progress<'_>>,
     ) -> Result<serde_json::Value, ApiError> {
+        if session::is_session_command(command) {
+            return session::run(self, ctx, command, args);
+        }
         let cmd = commands::find(command)?;
-        context::authorize(ctx, cmd.name, cmd.access)?;
-        let mut conn = self.conn.lock().unwrap_or_else(|poisoned| poisoned.into_inner());
-        let behaviour = if cmd.changes { TransactionBehavior::Immediate } else { TransactionBehavior::Deferred };
+        let mut inner = self.inner();
+        let inner = &mut *inner;
+        let context = match (&self.path, &inner.session) {
+            (None, _) => ctx.clone(),
+            (Some(_), Some(session)) => session.context(ctx.today),
+            (Some(_), None) => return Err(Error::Locked.into()),
+        };
+        context::authorize(&context, cmd.name, cmd.access)?;
+        let conn = inner.conn.as_mut().ok_or(Error::Locked)?;
+        let ran = context::Ran {
+            command: cmd.name,
+            changes: cmd.changes,
+            access: cmd.access,
+            fields: args.as_object().map(|o| o.keys().cloned().collect()).unwrap_or_default(),
+            record_id: ["id", "carer_id", "cared_for_id"].iter().find_map(|k| args.get(k).and_then(|v| v.as_i64())),
+        };
+        let behaviour = if cmd.changes || context::audited(cmd.access) {
+            TransactionBehavior::Immediate
+        } else {
+            TransactionBehavior::Deferred
+        };
         let tx = conn.transaction_with_behavior(behaviour).map_err(Error::from)?;
-        let mut run = context::Ctx { tx: &tx, context: ctx, touched: Vec::new(), progress };
+        let mut run = context::Ctx {
+            tx: &tx,
+            context: &context,
+            touched: Vec::new(),
+            progress,
+            vault: inner.vault.as_ref(),
+            key_changes: Vec::new(),
+            audit_detail: None,
+        };
         let out = (cmd.run)(&mut run, args)?;
-        context::record(&run)?;
+        context::record(&run, &ran)?;
+        let key_changes = std::mem::take(&mut run.key_changes);
         drop(run);
         tx.commit().map_err(Error::from)?;
+        if let Some(vault) = &inner.vault {
+            session::apply_key_changes(vault, key_changes)?;
+        }
         if commands::BULK.contains(&cmd.name) {
             // Best effort: the data is already committed; a checkpoint that cannot finish now
             // (another reader) simply happens later.

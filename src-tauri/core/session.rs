@@ -1,0 +1,836 @@
+//! Signing in: setting up an organisation, unlocking, recovery, locking, passphrases
+//! (docs/security.md). These commands run outside the command table because they open and
+//! close the database itself; they come through the same [`crate::Desk::call`].
+//!
+//! States of a database file:
+//! - **setup**: no key file yet. Either a new database, or an unencrypted one from an earlier
+//!   version, which setup encrypts ([`encrypt_plaintext`]);
+//! - **locked**: a key file and an encrypted database; nothing is in memory;
+//! - **open**: someone signed in; the connection, the key and their [`Session`] are held.
+//!
+//! Encrypting or creating the database is crash-safe: the new file is written beside the
+//! database (`.encrypting`), verified and closed; then the key file is written; then the file
+//! is renamed into place and any old unencrypted file shredded. [`finish_interrupted`] completes
+//! those last steps at the next start if the computer stopped in between.
+
+use std::path::{Path, PathBuf};
+
+use chrono::NaiveDate;
+use rand::seq::IndexedRandom;
+use rusqlite::{params, Connection, OptionalExtension};
+use serde::{Deserialize, Serialize};
+use serde_json::{json, Value};
+use zeroize::Zeroizing;
+
+use crate::context::{Actor, Context, Role};
+use crate::error::{ApiError, Error, Result};
+use crate::vault::{self, Kdf, Key, KeyFile, VaultInfo};
+use crate::{audit, db, Desk, Inner};
+
+/// Who is signed in.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, schemars::JsonSchema)]
+pub struct Session {
+    pub staff_id: i64,
+    pub username: String,
+    pub name: String,
+    pub role: Role,
+    pub school_id: Option<i64>,
+}
+
+impl Session {
+    /// The context every command runs with while this account is signed in.
+    pub fn context(&self, today: NaiveDate) -> Context {
+        Context {
+            actor: Actor { id: format!("staff:{}", self.staff_id), name: self.name.clone(), role: self.role },
+            today,
+            school_scope: self.school_id,
+        }
+    }
+}
+
+/// Setup begun: the keys wait in memory until the administrator has typed back the recovery
+/// key.
+pub(crate) struct Pending {
+    key: Key,
+    recovery: Zeroizing<String>,
+    check: [usize; 2],
+}
+
+/// The session commands: name and summary (listed by `carers-desk-cli commands` and in
+/// docs/commands.md).
+pub const SESSION_COMMANDS: &[(&str, &str)] = &[
+    ("session_status", "Whether the database needs setting up, is locked or is open, and who is signed in"),
+    ("session_setup_begin", "First run: make the database key and the recovery key (shown once; nothing is saved yet)"),
+    ("session_setup_finish", "First run: create the administrator, encrypt the database and save the key file"),
+    ("session_unlock", "Sign in with a username and passphrase"),
+    ("session_recover", "Forgotten passphrase: sign in with the recovery key and set a new passphrase"),
+    ("session_lock", "Lock: the key leaves memory until the passphrase is typed again"),
+    ("session_sign_out", "Sign out"),
+    ("passphrase_change", "Change your own passphrase (the database key is re-wrapped, the database is untouched)"),
+    ("backup_restore", "Replace the database with a backup made with this database's key; the replaced file is kept aside"),
+];
+
+pub fn is_session_command(name: &str) -> bool {
+    SESSION_COMMANDS.iter().any(|(n, _)| *n == name)
+}
+
+/// The JSON Schema of a session command's arguments.
+pub fn args_schema(name: &str) -> schemars::Schema {
+    match name {
+        "session_setup_finish" => schemars::schema_for!(SetupArgs),
+        "session_unlock" => schemars::schema_for!(UnlockArgs),
+        "session_recover" => schemars::schema_for!(RecoverArgs),
+        "passphrase_change" => schemars::schema_for!(ChangeArgs),
+        "backup_restore" => schemars::schema_for!(RestoreArgs),
+        _ => schemars::schema_for!(crate::settings::NoArgs),
+    }
+}
+
+#[derive(Debug, Deserialize, schemars::JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct SetupArgs {
+    pub organisation: Option<String>,
+    pub username: String,
+    /// The administrator's name as shown on notes and in the audit trail.
+    pub name: String,
+    pub passphrase: String,
+    pub passphrase_again: String,
+    /// The recovery key's groups asked for by `session_setup_begin` (`check_groups`), by
+    /// number: `{"3": "ABCD", "7": "WXYZ"}`.
+    #[serde(default)]
+    pub recovery_check: std::collections::BTreeMap<String, String>,
+}
+
+#[derive(Debug, Deserialize, schemars::JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct UnlockArgs {
+    pub username: String,
+    pub passphrase: String,
+}
+
+#[derive(Debug, Deserialize, schemars::JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct RecoverArgs {
+    pub recovery_key: String,
+    pub username: String,
+    pub passphrase: String,
+    pub passphrase_again: String,
+}
+
+#[derive(Debug, Deserialize, schemars::JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct ChangeArgs {
+    pub current: String,
+    pub passphrase: String,
+    pub passphrase_again: String,
+}
+
+#[derive(Debug, Deserialize, schemars::JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct RestoreArgs {
+    /// The backup file.
+    pub path: PathBuf,
+}
+
+fn decode<A: serde::de::DeserializeOwned>(args: Value) -> Result<A> {
+    let args = if args.is_null() { json!({}) } else { args };
+    serde_path_to_error::deserialize(args).map_err(|e| {
+        let path = e.path().to_string();
+        Error::InvalidArguments {
+            message: format!("the argument '{path}' is not right ({}): check the command's arguments", e.into_inner()),
+            field: (path != ".").then_some(path),
+        }
+    })
+}
+
+/// Runs a session command.
+pub(crate) fn run(desk: &Desk, ctx: &Context, command: &str, args: Value) -> std::result::Result<Value, ApiError> {
+    let mut inner = desk.inner();
+    let inner = &mut *inner;
+    let Some(path) = desk.path.clone() else {
+        return match command {
+            "session_status" => Ok(in_memory_status()),
+            _ => Err(Error::Conflict("a database in memory has no sign-in".into()).into()),
+        };
+    };
+    let today = ctx.today;
+    match command {
+        "session_status" => {}
+        "session_setup_begin" => return Ok(setup_begin(&path, inner)?),
+        "session_setup_finish" => setup_finish(&path, inner, today, decode(args)?)?,
+        "session_unlock" => unlock(&path, inner, decode(args)?)?,
+        "session_recover" => recover(&path, inner, decode(args)?)?,
+        "session_lock" => close(inner, "lock")?,
+        "session_sign_out" => close(inner, "sign_out")?,
+        "passphrase_change" => {
+            change_passphrase(inner, decode(args)?)?;
+            return Ok(json!({}));
+        }
+        "backup_restore" => {
+            let args: RestoreArgs = decode(args)?;
+            return Ok(restore(inner, today, &args.path)?);
+        }
+        other => return Err(Error::UnknownCommand(other.to_string()).into()),
+    }
+    Ok(status(&path, inner)?)
+}
+
+fn in_memory_status() -> Value {
+    json!({
+        "state": "open", "legacy_plaintext": false, "demo": false, "demo_accounts": [],
+        "retry_after_seconds": 0, "last_username": null, "user": null, "auto_lock_minutes": 10,
+        "organisation": null,
+    })
+}
+
+fn status(path: &Path, inner: &Inner) -> Result<Value> {
+    let keys = vault::keys_path(path);
+    let file = if keys.exists() { Some(KeyFile::load(&keys)?) } else { None };
+    let (state, user, auto_lock, organisation) = match (&inner.session, &inner.conn) {
+        (Some(s), Some(conn)) => {
+            let (minutes, organisation): (i64, Option<String>) = conn.query_row(
+                "SELECT auto_lock_minutes, organisation_name FROM settings WHERE id = 1",
+                [],
+                |r| Ok((r.get(0)?, r.get(1)?)),
+            )?;
+            let school_name: Option<String> = match s.school_id {
+                Some(id) => conn.query_row("SELECT name FROM schools WHERE id = ?1", [id], |r| r.get(0)).optional()?,
+                None => None,
+            };
+            let user = json!({
+                "staff_id": s.staff_id, "username": s.username, "name": s.name, "role": s.role,
+                "role_label": s.role.label(), "school_id": s.school_id, "school_name": school_name,
+            });
+            ("open", user, minutes, organisation)
+        }
+        _ if file.is_some() => ("locked", Value::Null, 10, None),
+        _ => ("setup", Value::Null, 10, None),
+    };
+    let demo_accounts = file.as_ref().map(|f| f.demo_accounts.clone()).unwrap_or_default();
+    Ok(json!({
+        "state": state,
+        "legacy_plaintext": state == "setup" && path.exists(),
+        "demo": !demo_accounts.is_empty(),
+        "demo_accounts": demo_accounts,
+        "retry_after_seconds": file.as_ref().map(|f| f.retry_after(vault::unix_now())).unwrap_or(0),
+        "last_username": file.as_ref().and_then(|f| f.last_username.clone()),
+        "user": user,
+        "auto_lock_minutes": auto_lock,
+        "organisation": organisation,
+    }))
+}
+
+fn setup_begin(path: &Path, inner: &mut Inner) -> Result<Value> {
+    if vault::keys_path(path).exists() {
+        return Err(Error::Conflict("this database is already set up: sign in instead".into()));
+    }
+    let recovery = vault::new_recovery_key();
+    let mut groups: Vec<usize> = (1..=8).collect::<Vec<_>>().choose_multiple(&mut rand::rng(), 2).copied().collect();
+    groups.sort_unstable();
+    let check = [groups[0], groups[1]];
+    let out = json!({ "recovery_key": recovery.as_str(), "check_groups": check });
+    inner.pending = Some(Pending { key: vault::random_key(), recovery, check });
+    Ok(out)
+}
+
+/// The rules for a passphrase: at least 10 characters (three random words make a good one),
+/// at most 200, not the username, typed the same twice.
+pub fn check_passphrase(
+    check: &mut crate::validate::Check,
+    field: &str,
+    again_field: &str,
+    passphrase: &str,
+    again: &str,
+    username: &str,
+) {
+    let n = passphrase.chars().count();
+    if n < 10 {
+        check.fail(
+            field,
+            "use at least 10 characters: three random words, such as \"kettle orbit meadow\", are easy to remember and hard to guess",
+        );
+    } else if n > 200 {
+        check.fail(field, "use at most 200 characters");
+    } else if !username.trim().is_empty() && passphrase.trim().eq_ignore_ascii_case(username.trim()) {
+        check.fail(field, "the passphrase must not be the username: choose something else");
+    } else if passphrase != again {
+        check.fail(again_field, "the two passphrases are not the same: type it again");
+    }
+}
+
+/// The rules for a username: 2 to 32 letters, digits, dots, dashes or underscores.
+pub fn check_username(check: &mut crate::validate::Check, field: &str, username: &str) {
+    let u = username.trim();
+    if u.is_empty() {
+        check.fail(field, "enter a username, such as amy.shah");
+    } else if u.chars().count() < 2 || u.chars().count() > 32 {
+        check.fail(field, "use 2 to 32 characters for the username");
+    } else if !u.chars().all(|c| c.is_ascii_alphanumeric() || matches!(c, '.' | '-' | '_')) {
+        check.fail(field, "use only letters, digits, dots, dashes and underscores in the username");
+    }
+}
+
+fn encrypting_path(path: &Path) -> PathBuf {
+    sibling(path, ".encrypting")
+}
+
+fn plaintext_old_path(path: &Path) -> PathBuf {
+    sibling(path, ".plaintext-old")
+}
+
+fn sibling(path: &Path, suffix: &str) -> PathBuf {
+    let mut name = path.as_os_str().to_owned();
+    name.push(suffix);
+    PathBuf::from(name)
+}
+
+/// The SQLite companion files of a database: `-wal` and `-shm`.
+fn companions(path: &Path) -> [PathBuf; 2] {
+    [sibling(path, "-wal"), sibling(path, "-shm")]
+}
+
+fn remove_with_companions(path: &Path) -> Result<()> {
+    for p in std::iter::once(path.to_path_buf()).chain(companions(path)) {
+        if p.exists() {
+            std::fs::remove_file(&p)?;
+        }
+    }
+    Ok(())
+}
+
+/// Completes an encryption or setup the computer stopped in the middle of (see the module
+/// documentation), and shreds an old unencrypted file once the encrypted one is in place.
+pub fn finish_interrupted(path: &Path) -> Result<()> {
+    let keys = vault::keys_path(path);
+    let tmp = encrypting_path(path);
+    let old = plaintext_old_path(path);
+    if !keys.exists() {
+        // Setup never finished: the half-made file is of no use.
+        if tmp.exists() {
+            remove_with_companions(&tmp)?;
+        }
+        return Ok(());
+    }
+    if tmp.exists() {
+        if path.exists() {
+            // The unencrypted database being replaced: its companions hold no data after the
+            // checkpoint, but must not sit beside the new file.
+            for c in companions(path) {
+                vault::shred(&c)?;
+            }
+            std::fs::rename(path, &old)?;
+        }
+        std::fs::rename(&tmp, path)?;
+        vault::sync_dir(path);
+    }
+    if old.exists() && path.exists() {
+        vault::shred(&old)?;
+        for c in companions(&old) {
+            vault::shred(&c)?;
+        }
+    }
+    Ok(())
+}
+
+/// Every table's row count: to check a copy holds what the original held.
+pub fn table_counts(conn: &Connection) -> Result<Vec<(String, i64)>> {
+    let names: Vec<String> = {
+        let mut stmt = conn.prepare(
+            "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%' ORDER BY name",
+        )?;
+        let rows = stmt.query_map([], |r| r.get(0))?;
+        rows.collect::<rusqlite::Result<_>>()?
+    };
+    names
+        .into_iter()
+        .map(|n| {
+            let count: i64 = conn.query_row(&format!("SELECT count(*) FROM \"{}\"", n.replace('"', "\"\"")), [], |r| r.get(0))?;
+            Ok((n, count))
+        })
+        .collect()
+}
+
+/// Copies an unencrypted database into a new encrypted file (SQLCipher's `sqlcipher_export`),
+/// keeping its schema version, and checks the copy: it opens with the key, passes
+/// `quick_check`, and every table has the same number of rows.
+pub fn encrypt_plaintext(plain: &Path, encrypted: &Path, key: &[u8; 32]) -> Result<()> {
+    let conn = Connection::open(plain)?;
+    conn.execute_batch("PRAGMA wal_checkpoint(TRUNCATE);")?;
+    let version: i64 = conn.query_row("PRAGMA user_version", [], |r| r.get(0))?;
+    let before = table_counts(&conn)?;
+    let target = encrypted.to_string_lossy().replace('\'', "''");
+    conn.execute_batch(&format!(
+        "ATTACH DATABASE '{target}' AS encrypted KEY {};
+         SELECT sqlcipher_export('encrypted');
+         PRAGMA encrypted.user_version = {version};
+         DETACH DATABASE encrypted;",
+        vault::key_pragma(key).as_str()
+    ))?;
+    drop(conn);
+    let copy = vault::open_encrypted(encrypted, key)?;
+    let ok: String = copy.query_row("PRAGMA quick_check", [], |r| r.get(0))?;
+    let after = table_counts(&copy)?;
+    let copied_version: i64 = copy.query_row("PRAGMA user_version", [], |r| r.get(0))?;
+    if ok != "ok" || after != before || copied_version != version {
+        return Err(Error::DatabaseLocation(
+            "the encrypted copy of the database did not match the original, so the original was left as it was: try again, and if it keeps happening report it"
+                .into(),
+        ));
+    }
+    Ok(())
+}
+
+/// An account to create at setup.
+pub(crate) struct NewAdmin<'a> {
+    pub organisation: Option<&'a str>,
+    pub username: &'a str,
+    pub name: &'a str,
+    pub passphrase: &'a str,
+}
+
+fn setup_finish(path: &Path, inner: &mut Inner, _today: NaiveDate, args: SetupArgs) -> Result<()> {
+    if vault::keys_path(path).exists() {
+        return Err(Error::Conflict("this database is already set up: sign in instead".into()));
+    }
+    let mut check = crate::validate::Check::new("");
+    check_username(&mut check, "username", &args.username);
+    if args.name.trim().is_empty() {
+        check.fail("name", "enter your name as colleagues know it");
+    }
+    check_passphrase(&mut check, "passphrase", "passphrase_again", &args.passphrase, &args.passphrase_again, &args.username);
+    match &inner.pending {
+        None => check.fail("recovery_check", "the recovery key was not made yet: go back a step and start again"),
+        Some(p) => {
+            for g in p.check {
+                let typed = args.recovery_check.get(&g.to_string()).map(|t| vault::normalise_recovery(t));
+                let want = vault::recovery_group(&p.recovery, g).map(|w| vault::normalise_recovery(&w));
+                if typed.is_none() || typed != want {
+                    check.fail(
+                        "recovery_check",
+                        format!("group {g} does not match the recovery key: check what you wrote down and type it again"),
+                    );
+                    break;
+                }
+            }
+        }
+    }
+    check.finish()?;
+    let pending = inner.pending.take().expect("checked above");
+    let admin = NewAdmin {
+        organisation: args.organisation.as_deref(),
+        username: args.username.trim(),
+        name: args.name.trim(),
+        passphrase: &args.passphrase,
+    };
+    create(path, inner, &pending.key, &pending.recovery, &admin, Vec::new())
+}
+
+/// Creates (or encrypts) the database with its first administrator and key file, and signs
+/// them in.
+pub(crate) fn create(
+    path: &Path,
+    inner: &mut Inner,
+    key: &Key,
+    recovery: &str,
+    admin: &NewAdmin<'_>,
+    demo_accounts: Vec<vault::DemoAccount>,
+) -> Result<()> {
+    let tmp = encrypting_path(path);
+    remove_with_companions(&tmp)?;
+    if path.exists() {
+        encrypt_plaintext(path, &tmp, key)?;
+    }
+    let staff_id = {
+        let mut conn = db::open(&tmp, key)?;
+        let tx = conn.transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?;
+        let now = now();
+        tx.execute(
+            "INSERT INTO staff (username, name, role, created_at, updated_at) VALUES (?1, ?2, 'administrator', ?3, ?3)",
+            params![admin.username, admin.name, now],
+        )?;
+        let staff_id = tx.last_insert_rowid();
+        if let Some(org) = admin.organisation.map(str::trim).filter(|o| !o.is_empty()) {
+            tx.execute("UPDATE settings SET organisation_name = ?1 WHERE id = 1", [org])?;
+        }
+        let session =
+            Session { staff_id, username: admin.username.into(), name: admin.name.into(), role: Role::Administrator, school_id: None };
+        let detail = if path.exists() { "encrypted the existing database" } else { "new database" };
+        audit::append(&tx, &session_entry(&session, "setup", "session_setup_finish", Some(detail)))?;
+        tx.commit()?;
+        conn.execute_batch("PRAGMA wal_checkpoint(TRUNCATE);")?;
+        staff_id
+    };
+    let mut file = KeyFile::new(key, recovery, Kdf::STANDARD)?;
+    file.set_account(key, staff_id, admin.username, admin.passphrase)?;
+    file.last_username = Some(admin.username.to_string());
+    file.demo_accounts = demo_accounts;
+    file.save(&vault::keys_path(path))?;
+    finish_interrupted(path)?;
+    let session = Session {
+        staff_id,
+        username: admin.username.into(),
+        name: admin.name.into(),
+        role: Role::Administrator,
+        school_id: None,
+    };
+    open_as(path, inner, key, session)
+}
+
+fn now() -> String {
+    chrono::Utc::now().format("%Y-%m-%dT%H:%M:%S%.3fZ").to_string()
+}
+
+fn session_entry(s: &Session, action: &str, command: &str, detail: Option<&str>) -> audit::Entry {
+    audit::Entry {
+        at: now(),
+        actor_id: format!("staff:{}", s.staff_id),
+        actor_name: s.name.clone(),
+        role: s.role.code().to_string(),
+        action: action.to_string(),
+        command: command.to_string(),
+        record_type: Some("staff".into()),
+        record_id: Some(s.staff_id),
+        detail: detail.map(str::to_string),
+        ..Default::default()
+    }
+}
+
+/// Writes a session event to the audit trail in its own transaction.
+fn log(conn: &mut Connection, s: &Session, action: &str, command: &str, detail: Option<&str>) -> Result<()> {
+    let tx = conn.transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?;
+    audit::append(&tx, &session_entry(s, action, command, detail))?;
+    tx.commit()?;
+    Ok(())
+}
+
+fn open_as(path: &Path, inner: &mut Inner, key: &Key, session: Session) -> Result<()> {
+    let conn = db::open(path, key)?;
+    inner.vault = Some(VaultInfo { db_path: path.to_path_buf(), keys_path: vault::keys_path(path), key: key.clone() });
+    inner.conn = Some(conn);
+    inner.session = Some(session);
+    inner.pending = None;
+    Ok(())
+}
+
+/// The account's row, if it exists and is switched on.
+fn load_staff(conn: &Connection, by: StaffBy<'_>) -> Result<Option<(Session, bool)>> {
+    let (sql, value): (&str, rusqlite::types::Value) = match by {
+        StaffBy::Id(id) => ("id = ?1", id.into()),
+        StaffBy::Username(u) => ("username = ?1", u.trim().to_string().into()),
+    };
+    conn.query_row(
+        &format!("SELECT id, username, name, role, school_id, active FROM staff WHERE {sql}"),
+        [value],
+        |r| {
+            let role: String = r.get(3)?;
+            Ok((
+                Session {
+                    staff_id: r.get(0)?,
+                    username: r.get(1)?,
+                    name: r.get(2)?,
+                    role: Role::parse("role", &role).unwrap_or(Role::Reporting),
+                    school_id: r.get(4)?,
+                },
+                r.get::<_, bool>(5)?,
+            ))
+        },
+    )
+    .optional()
+    .map_err(Error::from)
+}
+
+enum StaffBy<'a> {
+    Id(i64),
+    Username(&'a str),
+}
+
+fn switched_off() -> Error {
+    Error::NotPermitted("this account is switched off: ask an administrator to switch it on".into())
+}
+
+/// Records a wrong passphrase or recovery key in the key file (the sign-in delay).
+fn count_failure(keys: &Path, file: &mut KeyFile) -> Result<u64> {
+    file.failures = file.failures.saturating_add(1);
+    let now = vault::unix_now();
+    file.last_failure_at = Some(now);
+    file.save(keys)?;
+    Ok(file.retry_after(now))
+}
+
+fn refuse_while_waiting(file: &KeyFile) -> Result<()> {
+    let wait = file.retry_after(vault::unix_now());
+    if wait > 0 {
+        return Err(Error::Key {
+            code: "wait",
+            field: Some("passphrase"),
+            message: format!(
+                "too many wrong passphrases: wait {wait} second{}, then try again",
+                if wait == 1 { "" } else { "s" }
+            ),
+        });
+    }
+    Ok(())
+}
+
+fn unlock(path: &Path, inner: &mut Inner, args: UnlockArgs) -> Result<()> {
+    let keys = vault::keys_path(path);
+    if !keys.exists() {
+        return Err(Error::Conflict("this database is not set up yet: set it up first".into()));
+    }
+    if inner.session.is_some() {
+        close(inner, "lock")?;
+    }
+    let mut file = KeyFile::load(&keys)?;
+    refuse_while_waiting(&file)?;
+    let Some(account) = file.account(&args.username).cloned() else {
+        let message = match args.username.trim() {
+            "" => "enter your username".to_string(),
+            u => format!("there is no account called '{u}' on this computer: check the spelling, or ask an administrator"),
+        };
+        return Err(Error::field("username", message));
+    };
+    let Some(key) = file.unlock(&account, &args.passphrase)? else {
+        let wait = count_failure(&keys, &mut file)?;
+        let then = if wait > 0 { format!("; wait {wait} seconds before the next try") } else { String::new() };
+        return Err(Error::Key {
+            code: "wrong_passphrase",
+            field: Some("passphrase"),
+            message: format!("wrong passphrase: check Caps Lock and try again{then}"),
+        });
+    };
+    let mut conn = db::open(path, &key)?;
+    let Some((session, active)) = load_staff(&conn, StaffBy::Id(account.staff_id))? else {
+        return Err(Error::NotPermitted("this account no longer exists: ask an administrator".into()));
+    };
+    if !active {
+        return Err(switched_off());
+    }
+    let failures = std::mem::take(&mut file.failures);
+    file.last_failure_at = None;
+    file.last_username = Some(session.username.clone());
+    file.save(&keys)?;
+    let detail = (failures > 0).then(|| format!("after {failures} wrong passphrase{}", if failures == 1 { "" } else { "s" }));
+    log(&mut conn, &session, "sign_in", "session_unlock", detail.as_deref())?;
+    drop(conn);
+    open_as(path, inner, &key, session)
+}
+
+fn recover(path: &Path, inner: &mut Inner, args: RecoverArgs) -> Result<()> {
+    let keys = vault::keys_path(path);
+    let mut file = KeyFile::load(&keys)?;
+    refuse_while_waiting(&file).map_err(|e| match e {
+        Error::Key { code, message, .. } => Error::Key { code, field: Some("recovery_key"), message },
+        other => other,
+    })?;
+    let mut check = crate::validate::Check::new("");
+    check_username(&mut check, "username", &args.username);
+    check_passphrase(&mut check, "passphrase", "passphrase_again", &args.passphrase, &args.passphrase_again, &args.username);
+    check.finish()?;
+    let Some(key) = file.recover(&args.recovery_key)? else {
+        count_failure(&keys, &mut file)?;
+        return Err(Error::Key {
+            code: "wrong_recovery_key",
+            field: Some("recovery_key"),
+            message: "that is not this organisation's recovery key: check each group of four and try again".into(),
+        });
+    };
+    if inner.session.is_some() {
+        close(inner, "lock")?;
+    }
+    let mut conn = db::open(path, &key)?;
+    let Some((session, active)) = load_staff(&conn, StaffBy::Username(&args.username))? else {
+        return Err(Error::field(
+            "username",
+            format!("there is no account called '{}': check the spelling", args.username.trim()),
+        ));
+    };
+    if !active {
+        return Err(switched_off());
+    }
+    file.set_account(&key, session.staff_id, &session.username, &args.passphrase)?;
+    file.failures = 0;
+    file.last_failure_at = None;
+    file.last_username = Some(session.username.clone());
+    file.save(&keys)?;
+    log(&mut conn, &session, "recover", "session_recover", Some("new passphrase set with the recovery key"))?;
+    drop(conn);
+    open_as(path, inner, &key, session)
+}
+
+/// Locks or signs out: writes the audit entry, then closes the database and drops the key.
+fn close(inner: &mut Inner, action: &str) -> Result<()> {
+    if let (Some(conn), Some(session)) = (inner.conn.as_mut(), inner.session.as_ref()) {
+        let command = if action == "lock" { "session_lock" } else { "session_sign_out" };
+        log(conn, session, action, command, None)?;
+    }
+    if let Some(conn) = inner.conn.take() {
+        // Closing checkpoints the write-ahead log; a failure leaves it for next time.
+        let _ = conn.close();
+    }
+    inner.vault = None;
+    inner.session = None;
+    Ok(())
+}
+
+fn open_parts(inner: &mut Inner) -> Result<(&mut Connection, &VaultInfo, &Session)> {
+    match (inner.conn.as_mut(), inner.vault.as_ref(), inner.session.as_ref()) {
+        (Some(c), Some(v), Some(s)) => Ok((c, v, s)),
+        _ => Err(Error::Locked),
+    }
+}
+
+fn change_passphrase(inner: &mut Inner, args: ChangeArgs) -> Result<()> {
+    let (conn, vault, session) = open_parts(inner)?;
+    let mut file = KeyFile::load(&vault.keys_path)?;
+    let mut check = crate::validate::Check::new("");
+    check_passphrase(&mut check, "passphrase", "passphrase_again", &args.passphrase, &args.passphrase_again, &session.username);
+    check.finish()?;
+    let current_ok = match file.accounts.iter().find(|a| a.staff_id == session.staff_id).cloned() {
+        Some(account) => file.unlock(&account, &args.current)?.is_some(),
+        None => false,
+    };
+    if !current_ok {
+        return Err(Error::Key {
+            code: "wrong_passphrase",
+            field: Some("current"),
+            message: "your current passphrase is not right: type it again".into(),
+        });
+    }
+    file.set_account(&vault.key, session.staff_id, &session.username, &args.passphrase)?;
+    file.save(&vault.keys_path)?;
+    let session = session.clone();
+    log(conn, &session, "passphrase", "passphrase_change", None)
+}
+
+fn restore(inner: &mut Inner, today: NaiveDate, from: &Path) -> Result<Value> {
+    let (conn, vault, session) = open_parts(inner)?;
+    if session.role != Role::Administrator {
+        return Err(Error::NotPermitted("only an administrator can restore a backup".into()));
+    }
+    let vault = vault.clone();
+    let session = session.clone();
+    // Checked before anything changes: the backup must open with this key and be sound.
+    crate::backup::check_restorable(&vault, from)?;
+    log(conn, &session, "restore", "backup_restore", Some(&format!("restoring {}", from.display())))?;
+    close(inner, "sign_out")?;
+    crate::backup::restore_files(&vault, from, today)
+}
+
+/// Makes the key file changes a command asked for, after its transaction committed.
+pub(crate) fn apply_key_changes(vault: &VaultInfo, changes: Vec<crate::context::KeyChange>) -> Result<()> {
+    if changes.is_empty() {
+        return Ok(());
+    }
+    let mut file = KeyFile::load(&vault.keys_path)?;
+    for change in changes {
+        match change {
+            crate::context::KeyChange::Set { staff_id, username, passphrase } => {
+                file.set_account(&vault.key, staff_id, &username, &passphrase)?
+            }
+            crate::context::KeyChange::Remove { staff_id } => file.remove_account(staff_id),
+        }
+    }
+    file.save(&vault.keys_path)
+}
+
+/// Demo accounts: made-up data only, so their passphrases are shown on the sign-in screen.
+pub const DEMO_ACCOUNTS: &[(&str, &str, &str, Role)] = &[
+    ("demo", "Demo Administrator", "demo passphrase", Role::Administrator),
+    ("support", "Sam Support", "support passphrase", Role::SupportWorker),
+    ("school", "Pat Pastoral", "school passphrase", Role::SchoolStaff),
+    ("reports", "Rory Reports", "reports passphrase", Role::Reporting),
+];
+
+impl Desk {
+    /// Sets up a demo organisation on a new database: encrypted like any other, made-up
+    /// carers, and the [`DEMO_ACCOUNTS`] (signed in as `demo`). Used by `--demo-data` and
+    /// `carers-desk-cli demo-data` on a new file.
+    pub fn setup_demo(&self, today: NaiveDate, carers: Option<u32>, seed: Option<u64>) -> std::result::Result<Value, ApiError> {
+        let path = self.path.clone().ok_or_else(|| Error::Conflict("a database in memory has no sign-in".into()))?;
+        if path.exists() || vault::keys_path(&path).exists() {
+            return Err(Error::Conflict(format!(
+                "{} already exists: demo data is set up only on a new database file",
+                path.display()
+            ))
+            .into());
+        }
+        let demo_accounts = DEMO_ACCOUNTS
+            .iter()
+            .map(|(u, _, p, r)| vault::DemoAccount { username: u.to_string(), passphrase: p.to_string(), role: r.code().into() })
+            .collect();
+        {
+            let mut inner = self.inner();
+            let (username, name, passphrase, _) = DEMO_ACCOUNTS[0];
+            let admin = NewAdmin { organisation: Some("Demo Carers Centre"), username, name, passphrase };
+            let recovery = vault::new_recovery_key();
+            create(&path, &mut inner, &vault::random_key(), &recovery, &admin, demo_accounts)?;
+        }
+        let ctx = Context::desktop(today);
+        let counts = self.call(&ctx, "setup_choose", json!({ "choice": "demo", "carers": carers, "seed": seed }))?;
+        let first_school = {
+            let inner = self.inner();
+            let conn = inner.conn.as_ref().ok_or(Error::Locked)?;
+            conn.query_row("SELECT min(id) FROM schools", [], |r| r.get::<_, Option<i64>>(0)).map_err(Error::from)?
+        };
+        for (username, name, passphrase, role) in &DEMO_ACCOUNTS[1..] {
+            let school_id = if *role == Role::SchoolStaff { first_school } else { None };
+            if *role == Role::SchoolStaff && school_id.is_none() {
+                continue;
+            }
+            self.call(
+                &ctx,
+                "staff_create",
+                json!({
+                    "username": username, "name": name, "role": role.code(), "school_id": school_id,
+                    "passphrase": passphrase, "passphrase_again": passphrase,
+                }),
+            )?;
+        }
+        Ok(counts)
+    }
+
+    /// Signs in to a demo database as its administrator (`--demo-data` on a database made by
+    /// [`Desk::setup_demo`]). Refuses any other database.
+    pub fn sign_in_demo(&self) -> std::result::Result<(), ApiError> {
+        let path = self.path.clone().ok_or_else(|| Error::Conflict("a database in memory has no sign-in".into()))?;
+        let file = KeyFile::load(&vault::keys_path(&path))?;
+        let Some(admin) = file.demo_accounts.iter().find(|a| a.role == "administrator") else {
+            return Err(Error::NotPermitted("this is not a demo database: sign in with your own account".into()).into());
+        };
+        let args = UnlockArgs { username: admin.username.clone(), passphrase: admin.passphrase.clone() };
+        let mut inner = self.inner();
+        unlock(&path, &mut inner, args)?;
+        Ok(())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn passphrase_rules() {
+        let table = [
+            ("kettle orbit meadow", "kettle orbit meadow", "amy", None),
+            ("short", "short", "amy", Some("passphrase")),
+            ("amy.shah.2026", "amy.shah.2026", "AMY.SHAH.2026", Some("passphrase")),
+            ("kettle orbit meadow", "kettle orbit meadoW", "amy", Some("passphrase_again")),
+            ("ééééééééééé", "ééééééééééé", "amy", None),
+        ];
+        for (p, again, user, want) in table {
+            let mut check = crate::validate::Check::new("");
+            check_passphrase(&mut check, "passphrase", "passphrase_again", p, again, user);
+            let got = check.finish().err().map(|e| crate::ApiError::from(e).field.unwrap());
+            assert_eq!(got.as_deref(), want, "{p:?}");
+        }
+    }
+
+    #[test]
+    fn username_rules() {
+        for (u, ok) in [("amy.shah", true), ("a", false), ("amy shah", false), ("", false), ("o'neil", false), ("pat_2", true)] {
+            let mut check = crate::validate::Check::new("");
+            check_username(&mut check, "username", u);
+            assert_eq!(check.finish().is_ok(), ok, "{u:?}");
+        }
+    }
+}

@@ -1,0 +1,450 @@
+//! Keys: how the database is encrypted and who can open it (docs/security.md).
+//!
+//! - The database is SQLCipher, opened with a random 256-bit **database key** given raw
+//!   (`PRAGMA key = "x'…'"`), so opening costs no key derivation.
+//! - The database key is never stored in the clear. The **key file** (`<database>.keys`, JSON,
+//!   beside the database) holds it wrapped (XChaCha20-Poly1305) once per staff account, by a key
+//!   derived from that person's passphrase with Argon2id (64 MiB, 3 passes), and once by the
+//!   **recovery key** shown at setup.
+//! - A wrong passphrase fails the wrapped key's authentication tag: we can say "wrong
+//!   passphrase" before SQLCipher is asked anything. Repeated failures are recorded in the key
+//!   file and sign-in waits longer after each ([`wait_seconds`]).
+//! - Changing a passphrase re-wraps the database key; the database itself is untouched.
+//!
+//! Invariants: the key file is only ever replaced whole (write, sync, rename); nothing here
+//! reads a clock except [`unix_now`], used for the sign-in delay only.
+
+use std::io::Write;
+use std::path::{Path, PathBuf};
+
+use argon2::{Algorithm, Argon2, Params, Version};
+use chacha20poly1305::aead::{Aead, KeyInit, Payload};
+use chacha20poly1305::{XChaCha20Poly1305, XNonce};
+use rand::RngCore;
+use rusqlite::Connection;
+use serde::{Deserialize, Serialize};
+use zeroize::Zeroizing;
+
+use crate::error::{Error, Result};
+
+/// A raw 256-bit key, wiped from memory when dropped.
+pub type Key = Zeroizing<[u8; 32]>;
+
+/// What a command handler may need of the keys (backups, staff accounts). `None` for
+/// in-memory desks.
+#[derive(Clone)]
+pub struct VaultInfo {
+    pub db_path: PathBuf,
+    pub keys_path: PathBuf,
+    pub key: Key,
+}
+
+impl std::fmt::Debug for VaultInfo {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("VaultInfo").field("db_path", &self.db_path).finish_non_exhaustive()
+    }
+}
+
+/// The key file's name for a database: `carers-desk.sqlite3` → `carers-desk.sqlite3.keys`.
+pub fn keys_path(db: &Path) -> PathBuf {
+    let mut name = db.as_os_str().to_owned();
+    name.push(".keys");
+    PathBuf::from(name)
+}
+
+/// A fresh random key.
+pub fn random_key() -> Key {
+    let mut key = Zeroizing::new([0u8; 32]);
+    rand::rng().fill_bytes(key.as_mut());
+    key
+}
+
+/// The SQL literal SQLCipher takes for a raw key: `"x'<64 hex digits>'"`.
+pub fn key_pragma(key: &[u8; 32]) -> Zeroizing<String> {
+    Zeroizing::new(format!("\"x'{}'\"", hex::encode(key)))
+}
+
+/// Gives an open connection its key. Must be the first statement on the connection.
+pub fn apply_key(conn: &Connection, key: &[u8; 32]) -> Result<()> {
+    conn.execute_batch(&format!("PRAGMA key = {};", key_pragma(key).as_str()))?;
+    Ok(())
+}
+
+/// Opens an encrypted database file with `key` (no migrations, no settings): for backups,
+/// checks and tests. A wrong key is an error saying so.
+pub fn open_encrypted(path: &Path, key: &[u8; 32]) -> Result<Connection> {
+    let conn = Connection::open(path)?;
+    apply_key(&conn, key)?;
+    readable(&conn).map_err(|_| Error::Key {
+        code: "wrong_key",
+        field: None,
+        message: format!(
+            "{} cannot be opened with this organisation's key: it belongs to another Carers Desk database or is damaged",
+            path.display()
+        ),
+    })?;
+    Ok(conn)
+}
+
+/// Whether the connection can read its schema (false for a wrong key or not a database).
+pub fn readable(conn: &Connection) -> rusqlite::Result<()> {
+    conn.query_row("SELECT count(*) FROM sqlite_master", [], |r| r.get::<_, i64>(0)).map(|_| ())
+}
+
+/// Argon2id settings, stored with the wrapped keys so they can be raised later.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Kdf {
+    /// Memory in KiB.
+    pub m_kib: u32,
+    /// Passes.
+    pub t: u32,
+    /// Lanes.
+    pub p: u32,
+}
+
+impl Kdf {
+    /// About 64 MiB and 3 passes: OWASP's Argon2id guidance; about 0.1–0.3 s on an office PC.
+    pub const STANDARD: Kdf = Kdf { m_kib: 64 * 1024, t: 3, p: 1 };
+
+    fn derive(&self, secret: &[u8], salt: &[u8]) -> Result<Key> {
+        let params = Params::new(self.m_kib, self.t, self.p, Some(32)).map_err(|e| key_file_error(&e.to_string()))?;
+        let mut out = Zeroizing::new([0u8; 32]);
+        Argon2::new(Algorithm::Argon2id, Version::V0x13, params)
+            .hash_password_into(secret, salt, out.as_mut())
+            .map_err(|e| key_file_error(&e.to_string()))?;
+        Ok(out)
+    }
+}
+
+/// The database key wrapped by a key derived from a secret.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Wrapped {
+    /// Hex: Argon2id salt (16 bytes).
+    pub salt: String,
+    /// Hex: XChaCha20-Poly1305 nonce (24 bytes).
+    pub nonce: String,
+    /// Hex: the wrapped key and its tag.
+    pub ciphertext: String,
+}
+
+impl Wrapped {
+    /// Wraps `key` under `secret`. `label` (the account, or "recovery") is bound in as
+    /// associated data, so a wrapped key cannot be moved to another account's entry.
+    pub fn new(key: &[u8; 32], secret: &[u8], kdf: Kdf, label: &str) -> Result<Wrapped> {
+        let mut salt = [0u8; 16];
+        let mut nonce = [0u8; 24];
+        rand::rng().fill_bytes(&mut salt);
+        rand::rng().fill_bytes(&mut nonce);
+        let kek = kdf.derive(secret, &salt)?;
+        let cipher = XChaCha20Poly1305::new(kek.as_ref().into());
+        let ciphertext = cipher
+            .encrypt(XNonce::from_slice(&nonce), Payload { msg: key, aad: label.as_bytes() })
+            .map_err(|_| key_file_error("the key could not be wrapped"))?;
+        Ok(Wrapped { salt: hex::encode(salt), nonce: hex::encode(nonce), ciphertext: hex::encode(ciphertext) })
+    }
+
+    /// The database key, or `None` when `secret` is wrong (the tag does not verify).
+    pub fn open(&self, secret: &[u8], kdf: Kdf, label: &str) -> Result<Option<Key>> {
+        let bad = || key_file_error("a wrapped key is damaged");
+        let salt = hex::decode(&self.salt).map_err(|_| bad())?;
+        let nonce = hex::decode(&self.nonce).map_err(|_| bad())?;
+        let ciphertext = hex::decode(&self.ciphertext).map_err(|_| bad())?;
+        if nonce.len() != 24 {
+            return Err(bad());
+        }
+        let kek = kdf.derive(secret, &salt)?;
+        let cipher = XChaCha20Poly1305::new(kek.as_ref().into());
+        let Ok(plain) = cipher.decrypt(XNonce::from_slice(&nonce), Payload { msg: &ciphertext, aad: label.as_bytes() })
+        else {
+            return Ok(None);
+        };
+        let plain = Zeroizing::new(plain);
+        let mut key = Zeroizing::new([0u8; 32]);
+        if plain.len() != 32 {
+            return Err(bad());
+        }
+        key.copy_from_slice(&plain);
+        Ok(Some(key))
+    }
+}
+
+/// One staff account's copy of the key.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct AccountKey {
+    pub staff_id: i64,
+    pub username: String,
+    pub wrapped: Wrapped,
+}
+
+/// A demo database's accounts, shown on its sign-in screen (made-up data only).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
+pub struct DemoAccount {
+    pub username: String,
+    pub passphrase: String,
+    pub role: String,
+}
+
+/// The key file.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct KeyFile {
+    pub version: u32,
+    pub kdf: Kdf,
+    pub accounts: Vec<AccountKey>,
+    pub recovery: Wrapped,
+    /// Wrong passphrases since the last successful sign-in, and when the last one was (Unix
+    /// seconds): the sign-in delay.
+    #[serde(default)]
+    pub failures: u32,
+    #[serde(default)]
+    pub last_failure_at: Option<i64>,
+    #[serde(default)]
+    pub last_username: Option<String>,
+    /// Present only for demo databases.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub demo_accounts: Vec<DemoAccount>,
+}
+
+pub const RECOVERY_LABEL: &str = "recovery";
+
+fn account_label(staff_id: i64) -> String {
+    format!("staff:{staff_id}")
+}
+
+fn key_file_error(detail: &str) -> Error {
+    Error::Key {
+        code: "key_file",
+        field: None,
+        message: format!(
+            "the key file could not be used ({detail}): restore the .keys file from a backup (it sits beside each backup)"
+        ),
+    }
+}
+
+impl KeyFile {
+    pub fn new(key: &[u8; 32], recovery: &str, kdf: Kdf) -> Result<KeyFile> {
+        Ok(KeyFile {
+            version: 1,
+            kdf,
+            accounts: Vec::new(),
+            recovery: Wrapped::new(key, normalise_recovery(recovery).as_bytes(), kdf, RECOVERY_LABEL)?,
+            failures: 0,
+            last_failure_at: None,
+            last_username: None,
+            demo_accounts: Vec::new(),
+        })
+    }
+
+    pub fn load(path: &Path) -> Result<KeyFile> {
+        let text = std::fs::read_to_string(path).map_err(|e| key_file_error(&format!("{}: {e}", path.display())))?;
+        serde_json::from_str(&text).map_err(|e| key_file_error(&format!("{}: {e}", path.display())))
+    }
+
+    /// Replaces the file whole: written beside it, synced, then renamed over it.
+    pub fn save(&self, path: &Path) -> Result<()> {
+        let text = serde_json::to_string_pretty(self).expect("the key file serialises");
+        write_atomically(path, text.as_bytes())
+    }
+
+    /// Adds or replaces the account's wrapped key.
+    pub fn set_account(&mut self, key: &[u8; 32], staff_id: i64, username: &str, passphrase: &str) -> Result<()> {
+        let wrapped = Wrapped::new(key, passphrase.as_bytes(), self.kdf, &account_label(staff_id))?;
+        self.accounts.retain(|a| a.staff_id != staff_id);
+        self.accounts.push(AccountKey { staff_id, username: username.to_string(), wrapped });
+        Ok(())
+    }
+
+    pub fn remove_account(&mut self, staff_id: i64) {
+        self.accounts.retain(|a| a.staff_id != staff_id);
+    }
+
+    pub fn account(&self, username: &str) -> Option<&AccountKey> {
+        self.accounts.iter().find(|a| a.username.eq_ignore_ascii_case(username.trim()))
+    }
+
+    /// Unwraps with a passphrase: `Ok(None)` when it is wrong.
+    pub fn unlock(&self, account: &AccountKey, passphrase: &str) -> Result<Option<Key>> {
+        account.wrapped.open(passphrase.as_bytes(), self.kdf, &account_label(account.staff_id))
+    }
+
+    /// Unwraps with the recovery key: `Ok(None)` when it is wrong.
+    pub fn recover(&self, recovery: &str) -> Result<Option<Key>> {
+        self.recovery.open(normalise_recovery(recovery).as_bytes(), self.kdf, RECOVERY_LABEL)
+    }
+
+    /// Seconds to wait before the next sign-in may be tried.
+    pub fn retry_after(&self, now: i64) -> u64 {
+        let Some(last) = self.last_failure_at else { return 0 };
+        let ready = last + wait_seconds(self.failures) as i64;
+        ready.saturating_sub(now).max(0) as u64
+    }
+}
+
+/// The pause after `failures` wrong passphrases in a row: none for the first three (typing
+/// slips), then 2, 4, 8, … seconds, at most 5 minutes.
+pub fn wait_seconds(failures: u32) -> u64 {
+    if failures < 3 {
+        0
+    } else {
+        (1u64 << (failures - 2).min(20)).min(300)
+    }
+}
+
+/// Seconds since 1970, for the sign-in delay only.
+pub fn unix_now() -> i64 {
+    std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map(|d| d.as_secs() as i64).unwrap_or(0)
+}
+
+/// Writes `bytes` to `path` so that a crash leaves either the old file or the new one.
+pub fn write_atomically(path: &Path, bytes: &[u8]) -> Result<()> {
+    let mut tmp = path.as_os_str().to_owned();
+    tmp.push(".new");
+    let tmp = PathBuf::from(tmp);
+    let fail = |e: std::io::Error| key_file_error(&format!("{}: {e}", path.display()));
+    let mut file = std::fs::File::create(&tmp).map_err(fail)?;
+    file.write_all(bytes).map_err(fail)?;
+    file.sync_all().map_err(fail)?;
+    drop(file);
+    std::fs::rename(&tmp, path).map_err(fail)?;
+    sync_dir(path);
+    Ok(())
+}
+
+/// Makes a rename in `path`'s folder durable (best effort; not needed on Windows).
+pub fn sync_dir(path: &Path) {
+    #[cfg(unix)]
+    if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
+        if let Ok(d) = std::fs::File::open(dir) {
+            let _ = d.sync_all();
+        }
+    }
+    #[cfg(not(unix))]
+    let _ = path;
+}
+
+/// Overwrites a file with zeros, syncs, then deletes it. On SSDs and copy-on-write file
+/// systems the old blocks may survive; docs/security.md says so.
+pub fn shred(path: &Path) -> std::io::Result<()> {
+    let Ok(meta) = std::fs::metadata(path) else { return Ok(()) };
+    {
+        let mut f = std::fs::OpenOptions::new().write(true).open(path)?;
+        let zeros = vec![0u8; 1 << 16];
+        let mut left = meta.len();
+        while left > 0 {
+            let n = left.min(zeros.len() as u64) as usize;
+            f.write_all(&zeros[..n])?;
+            left -= n as u64;
+        }
+        f.sync_all()?;
+    }
+    std::fs::remove_file(path)?;
+    sync_dir(path);
+    Ok(())
+}
+
+/// A new recovery key: 160 random bits as 8 groups of 4 Crockford base32 characters.
+pub fn new_recovery_key() -> Zeroizing<String> {
+    let mut bytes = Zeroizing::new([0u8; 20]);
+    rand::rng().fill_bytes(bytes.as_mut());
+    let plain = Zeroizing::new(base32::encode(base32::Alphabet::Crockford, bytes.as_ref()));
+    Zeroizing::new(plain.as_bytes().chunks(4).map(|c| std::str::from_utf8(c).expect("base32 is ASCII")).collect::<Vec<_>>().join("-"))
+}
+
+/// The recovery key as typed → its canonical form: upper case, no spaces or dashes, and the
+/// letters Crockford base32 reads as digits (O → 0, I and L → 1).
+pub fn normalise_recovery(typed: &str) -> Zeroizing<String> {
+    Zeroizing::new(
+        typed
+            .chars()
+            .filter(|c| !c.is_whitespace() && *c != '-')
+            .map(|c| match c.to_ascii_uppercase() {
+                'O' => '0',
+                'I' | 'L' => '1',
+                other => other,
+            })
+            .collect(),
+    )
+}
+
+/// Group `n` (1-based) of a recovery key.
+pub fn recovery_group(key: &str, n: usize) -> Option<String> {
+    key.split('-').nth(n.checked_sub(1)?).map(str::to_string)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const FAST: Kdf = Kdf { m_kib: 64, t: 1, p: 1 };
+
+    #[test]
+    fn a_wrapped_key_opens_only_with_its_secret_and_label() {
+        let key = random_key();
+        let w = Wrapped::new(&key, b"correct horse battery", FAST, "staff:1").unwrap();
+        assert_eq!(w.open(b"correct horse battery", FAST, "staff:1").unwrap().as_deref(), Some(&*key));
+        assert!(w.open(b"correct horse batterY", FAST, "staff:1").unwrap().is_none());
+        assert!(w.open(b"correct horse battery", FAST, "staff:2").unwrap().is_none());
+        let mut bad = w.clone();
+        bad.nonce = "zz".into();
+        assert_eq!(crate::ApiError::from(bad.open(b"x", FAST, "staff:1").unwrap_err()).code, "key_file");
+    }
+
+    #[test]
+    fn recovery_keys_read_back_however_they_are_typed() {
+        let key = new_recovery_key();
+        assert_eq!(key.len(), 8 * 4 + 7);
+        assert_eq!(key.split('-').count(), 8);
+        let typed = key.to_lowercase().replace('-', " ").replace('0', "o").replace('1', "l");
+        assert_eq!(normalise_recovery(&typed), normalise_recovery(&key));
+        assert_eq!(recovery_group(&key, 1).unwrap().len(), 4);
+        assert_eq!(recovery_group(&key, 9), None);
+        assert_eq!(recovery_group(&key, 0), None);
+        let db = random_key();
+        let file = KeyFile::new(&db, &key, FAST).unwrap();
+        assert_eq!(file.recover(&typed).unwrap().as_deref(), Some(&*db));
+        assert!(file.recover("AAAA-AAAA").unwrap().is_none());
+    }
+
+    #[test]
+    fn the_wait_grows_after_three_wrong_passphrases_and_is_capped() {
+        let table = [(0, 0), (1, 0), (2, 0), (3, 2), (4, 4), (5, 8), (6, 16), (10, 256), (11, 300), (40, 300)];
+        for (failures, wait) in table {
+            assert_eq!(wait_seconds(failures), wait, "{failures}");
+        }
+        let mut file = KeyFile::new(&random_key(), "AAAA", FAST).unwrap();
+        file.failures = 4;
+        file.last_failure_at = Some(1_000);
+        assert_eq!(file.retry_after(1_000), 4);
+        assert_eq!(file.retry_after(1_003), 1);
+        assert_eq!(file.retry_after(1_010), 0);
+    }
+
+    #[test]
+    fn the_key_file_is_replaced_whole() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("db.sqlite3.keys");
+        let db = random_key();
+        let mut file = KeyFile::new(&db, "ABCD", FAST).unwrap();
+        file.set_account(&db, 1, "amy", "passphrase one").unwrap();
+        file.save(&path).unwrap();
+        file.set_account(&db, 1, "amy", "passphrase two").unwrap();
+        file.save(&path).unwrap();
+        let back = KeyFile::load(&path).unwrap();
+        assert_eq!(back, file);
+        let amy = back.account("AMY ").unwrap();
+        assert!(back.unlock(amy, "passphrase one").unwrap().is_none());
+        assert_eq!(back.unlock(amy, "passphrase two").unwrap().as_deref(), Some(&*db));
+        assert!(!dir.path().join("db.sqlite3.keys.new").exists());
+        std::fs::write(&path, "{not json").unwrap();
+        assert_eq!(crate::ApiError::from(KeyFile::load(&path).unwrap_err()).code, "key_file");
+    }
+
+    #[test]
+    fn shredding_removes_the_file() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("old.sqlite3");
+        std::fs::write(&path, vec![7u8; 200_000]).unwrap();
+        shred(&path).unwrap();
+        assert!(!path.exists());
+        shred(&path).unwrap();
+    }
+}
