@@ -262,7 +262,7 @@ pub fn authorize(ctx: &Context, command: &str, access: Access) -> Result<()> {
         Ok(())
     } else {
         Err(Error::NotPermitted(
-            format!("your account ({:?}) cannot use '{command}': ask an administrator", ctx.actor.role).to_lowercase(),
+            format!("your account ({}) cannot use '{command}': ask an administrator", ctx.actor.role.label().to_lowercase()),
         ))
     }
 }

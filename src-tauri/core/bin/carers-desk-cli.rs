@@ -1,8 +1,9 @@
 //! `carers-desk-cli`: the command line over the same command layer as the window.
 //!
 //! ```text
-//! carers-desk-cli --db carers.sqlite3 init
-//! carers-desk-cli --db carers.sqlite3 demo-data --carers 5000 --seed 7
+//! carers-desk-cli --db carers.sqlite3 init --admin amy --name "Amy Shah" --organisation "Havering Carers Hub"
+//! carers-desk-cli --db demo.sqlite3 demo-data --carers 5000 --seed 7
+//! carers-desk-cli --db carers.sqlite3 --user amy audit verify
 //! carers-desk-cli commands
 //! carers-desk-cli --db carers.sqlite3 call carer_search '{"query": "smi"}'
 //! carers-desk-cli --db carers.sqlite3 print plan 12 --out plan.pdf [--contingency]
@@ -10,6 +11,12 @@
 //! carers-desk-cli --db carers.sqlite3 print passports --number CP-000012-X --single --out card.pdf
 //! carers-desk-cli --db carers.sqlite3 print calibration --stock c32011 --out calibration.pdf
 //! ```
+//!
+//! Every database is encrypted (docs/security.md). Each run signs in as `--user` (or
+//! `$CARERS_DESK_USER`) with the passphrase in `$CARERS_DESK_PASSPHRASE`, or typed at the
+//! prompt (not echoed) when that is not set. `init` sets up a new database (or encrypts an old
+//! unencrypted one) and prints its recovery key once. `demo-data` on a new file makes a demo
+//! organisation whose accounts are listed in docs/security.md.
 //!
 //! Long prints (`print passports`) report progress on standard error.
 //!
@@ -36,15 +43,30 @@ struct Cli {
     /// Run as if today were this date (YYYY-MM-DD or DD/MM/YYYY), for scripts and tests.
     #[arg(long, global = true)]
     today: Option<String>,
+    /// The staff account to sign in as. Defaults to $CARERS_DESK_USER. The passphrase comes
+    /// from $CARERS_DESK_PASSPHRASE, or is asked for.
+    #[arg(long, global = true, env = "CARERS_DESK_USER")]
+    user: Option<String>,
     #[command(subcommand)]
     command: Cmd,
 }
 
 #[derive(Subcommand)]
 enum Cmd {
-    /// Create a database (or bring an existing one up to date).
-    Init,
-    /// Add deterministic made-up carers, cared-for people and notes.
+    /// Set up a new organisation: an encrypted database and its first administrator (an old
+    /// unencrypted database at --db is encrypted). Prints the recovery key: write it down.
+    Init {
+        /// The administrator's username.
+        #[arg(long)]
+        admin: String,
+        /// The administrator's name.
+        #[arg(long)]
+        name: String,
+        #[arg(long)]
+        organisation: Option<String>,
+    },
+    /// Add deterministic made-up carers, cared-for people and notes. On a new database file,
+    /// sets up a demo organisation with the demo accounts (no sign-in needed).
     DemoData {
         #[arg(long, default_value_t = 300)]
         carers: u32,
@@ -64,6 +86,17 @@ enum Cmd {
         #[arg(default_value = "{}")]
         args: String,
     },
+    /// The audit trail.
+    Audit {
+        #[command(subcommand)]
+        what: AuditWhat,
+    },
+}
+
+#[derive(Subcommand)]
+enum AuditWhat {
+    /// Check the hash chain: exit 0 when every entry is intact, 1 when one was changed or removed.
+    Verify,
 }
 
 #[derive(Subcommand)]
@@ -158,6 +191,59 @@ fn usage(message: &str) -> ExitCode {
     ExitCode::from(2)
 }
 
+const PASSPHRASE_ENV: &str = "CARERS_DESK_PASSPHRASE";
+
+/// The passphrase: from the environment, else typed at the terminal (not echoed).
+fn passphrase(prompt: &str) -> Result<String, String> {
+    if let Ok(p) = std::env::var(PASSPHRASE_ENV) {
+        return Ok(p);
+    }
+    rpassword::prompt_password(prompt)
+        .map_err(|e| format!("could not read a passphrase ({e}): set {PASSPHRASE_ENV} when no one is at the keyboard"))
+}
+
+/// Signs in as `--user`.
+fn sign_in(desk: &Desk, ctx: &Context, user: Option<&str>) -> Result<(), ExitCode> {
+    let Some(user) = user else {
+        return Err(usage("say which staff account to sign in as with --user NAME (or set CARERS_DESK_USER)"));
+    };
+    let passphrase = passphrase(&format!("passphrase for {user}: ")).map_err(|e| usage(&e))?;
+    desk.call(ctx, "session_unlock", serde_json::json!({ "username": user, "passphrase": passphrase }))
+        .map(|_| ())
+        .map_err(fail)
+}
+
+/// `init`: sets up the organisation and prints the recovery key.
+fn init(desk: &Desk, ctx: &Context, admin: &str, name: &str, organisation: Option<&str>) -> Result<serde_json::Value, ApiError> {
+    let first = passphrase(&format!("choose a passphrase for {admin} (at least 10 characters): "))
+        .map_err(|m| ApiError { code: "usage".into(), message: m, field: None, errors: Vec::new() })?;
+    let again = if std::env::var(PASSPHRASE_ENV).is_ok() {
+        first.clone()
+    } else {
+        passphrase("type it again: ").map_err(|m| ApiError { code: "usage".into(), message: m, field: None, errors: Vec::new() })?
+    };
+    let begun = desk.call(ctx, "session_setup_begin", serde_json::json!({}))?;
+    let key = begun["recovery_key"].as_str().unwrap_or_default().to_string();
+    let check: serde_json::Map<String, serde_json::Value> = begun["check_groups"]
+        .as_array()
+        .into_iter()
+        .flatten()
+        .filter_map(|g| g.as_u64())
+        .map(|g| (g.to_string(), serde_json::json!(key.split('-').nth(g as usize - 1).unwrap_or_default())))
+        .collect();
+    let status = desk.call(
+        ctx,
+        "session_setup_finish",
+        serde_json::json!({
+            "organisation": organisation, "username": admin, "name": name,
+            "passphrase": first, "passphrase_again": again, "recovery_check": check,
+        }),
+    )?;
+    eprintln!("\nRECOVERY KEY (shown once: write it down and keep it away from this computer):\n\n    {key}\n");
+    eprintln!("With it an administrator can set a new passphrase if theirs is forgotten.\n");
+    Ok(status)
+}
+
 fn main() -> ExitCode {
     let cli = Cli::parse();
     let today = match cli.today.as_deref() {
@@ -175,15 +261,53 @@ fn main() -> ExitCode {
     let Some(db) = cli.db else {
         return usage("say which database to use with --db PATH (or set CARERS_DESK_DB)");
     };
+    let new_file = !db.exists();
     let desk = match Desk::open(&db) {
         Ok(d) => d,
         Err(e) => return fail(e),
     };
     let result = match cli.command {
         Cmd::Commands => unreachable!("handled above"),
-        Cmd::Init => desk.call(&ctx, "app_info", serde_json::json!({})),
+        Cmd::Init { admin, name, organisation } => init(&desk, &ctx, &admin, &name, organisation.as_deref()),
+        Cmd::DemoData { carers, seed } if new_file => desk.setup_demo(today, Some(carers), Some(seed)),
+        // A demo database: no sign-in needed to add more made-up carers.
+        Cmd::DemoData { carers, seed } if cli.user.is_none() && desk.sign_in_demo().is_ok() => {
+            desk.call(&ctx, "demo_data_load", serde_json::json!({ "carers": carers, "seed": seed }))
+        }
+        command => {
+            if let Err(code) = sign_in(&desk, &ctx, cli.user.as_deref()) {
+                return code;
+            }
+            return run(&desk, &ctx, command);
+        }
+    };
+    match result {
+        Ok(v) => {
+            print(&v);
+            ExitCode::SUCCESS
+        }
+        Err(e) => fail(e),
+    }
+}
+
+/// Runs a command once signed in.
+fn run(desk: &Desk, ctx: &Context, command: Cmd) -> ExitCode {
+    let ctx = ctx.clone();
+    let result = match command {
+        Cmd::Commands | Cmd::Init { .. } => unreachable!("handled before signing in"),
         Cmd::DemoData { carers, seed } => {
             desk.call(&ctx, "demo_data_load", serde_json::json!({ "carers": carers, "seed": seed }))
+        }
+        Cmd::Audit { what: AuditWhat::Verify } => {
+            desk.call(&ctx, "audit_verify", serde_json::json!({})).and_then(|v| match v["ok"].as_bool() {
+                Some(true) => Ok(v),
+                _ => Err(ApiError {
+                    code: "audit_broken".into(),
+                    message: v["message"].as_str().unwrap_or("the audit trail is broken").to_string(),
+                    field: None,
+                    errors: Vec::new(),
+                }),
+            })
         }
         Cmd::Print { what: PrintWhat::Plan { id, out, contingency } } => desk.call(
             &ctx,
@@ -193,7 +317,7 @@ fn main() -> ExitCode {
         Cmd::Print { what: PrintWhat::Passports { from, to, number, kind, stock, single, no_crop_marks, out } } => {
             let ids = match number.is_empty() {
                 true => None,
-                false => match passport_ids(&desk, &ctx, &number) {
+                false => match passport_ids(desk, &ctx, &number) {
                     Ok(ids) => Some(ids),
                     Err(e) => return fail(e),
                 },
