@@ -148,6 +148,10 @@ commands! {
     audit_list: audit::ListArgs => audit::list, false, Admin, "The audit trail, newest first, filtered by date, staff member, person, action or command";
     audit_export: audit::ExportArgs => audit::export, false, Admin, "Export the audit trail (filtered) to a CSV file, with each entry's hash";
     audit_verify: settings::NoArgs => audit::verify_command, false, Admin, "Check the audit trail's hash chain: whether any entry was changed or removed";
+    backup_now: crate::backup::NowArgs => crate::backup::now, false, Admin, "Back up the database now (encrypted with the same key, checked after writing), keeping the newest backups";
+    backup_auto: settings::NoArgs => crate::backup::auto, true, Records, "The day's automatic backup: made unless one was made today (after signing in, and when the window closes)";
+    backup_list: settings::NoArgs => crate::backup::list, false, Admin, "The backups in the backup folder, newest first, with the folder and how many are kept";
+    backup_verify: crate::backup::VerifyArgs => crate::backup::verify, false, Admin, "Check a backup opens with this database's key and is intact: what it holds and when it was made (the restore preview)";
     passport_kinds: settings::NoArgs => pp::kinds, false, App, "The passport types (prefix, card title, default validity) and what each one's holders may ask for";
     passport_asks_save: pp::AsksSaveArgs => pp::asks_save, true, Admin, "Change one passport type's list of what holders may ask for: add, rename, reorder, retire";
     passport_issue: pp::IssueArgs => pp::issue, true, Records, "Issue a carer passport or young carer card to a carer whose record is open";
