@@ -548,7 +548,13 @@ fn an_assessment_can_be_filled_and_completed_from_the_command_line() {
     let db = dir.path().join("assess.sqlite3");
     let run = |args: &[&str], stdin: Option<String>| -> (i32, Value) {
         let mut cmd = Command::new(env!("CARGO_BIN_EXE_carers-desk-cli"));
-        cmd.arg("--db").arg(&db).args(["--today", "2026-11-23"]).args(args).env_remove("CARERS_DESK_DB");
+        cmd.arg("--db")
+            .arg(&db)
+            .args(["--today", "2026-11-23"])
+            .args(args)
+            .env_remove("CARERS_DESK_DB")
+            .env("CARERS_DESK_USER", crate::util::ADMIN)
+            .env("CARERS_DESK_PASSPHRASE", crate::util::ADMIN_PASSPHRASE);
         let out = match stdin {
             Some(input) => {
                 use std::io::Write;
@@ -562,6 +568,7 @@ fn an_assessment_can_be_filled_and_completed_from_the_command_line() {
         let v = serde_json::from_slice(&out.stdout).unwrap_or(Value::Null);
         (out.status.code().unwrap(), v)
     };
+    assert_eq!(run(&["init", "--admin", crate::util::ADMIN, "--name", "Test Admin"], None).0, 0);
     let (_, carer) = run(
         &["call", "carer_create", r#"{"first_name":"Grace","last_name":"Adeyemi","date_of_birth":"02/04/1970"}"#],
         None,

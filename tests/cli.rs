@@ -12,6 +12,8 @@ pub(crate) fn cli(db: &Path, args: &[&str]) -> Output {
         .args(["--today", "2026-11-23"])
         .args(args)
         .env_remove("CARERS_DESK_DB")
+        .env("CARERS_DESK_USER", crate::util::ADMIN)
+        .env("CARERS_DESK_PASSPHRASE", crate::util::ADMIN_PASSPHRASE)
         .output()
         .expect("the CLI runs")
 }
@@ -25,10 +27,15 @@ pub(crate) fn json(o: &Output) -> Value {
 fn init_demo_data_call_and_errors() {
     let dir = tempfile::tempdir().unwrap();
     let db = dir.path().join("cli.sqlite3");
-    let o = cli(&db, &["init"]);
-    assert!(o.status.success());
-    assert_eq!(json(&o)["schema_version"], carers_desk::db::schema_version());
-    assert!(db.exists());
+    let o = cli(&db, &["init", "--admin", crate::util::ADMIN, "--name", "Amy Shah", "--organisation", "Test Carers"]);
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    assert_eq!(json(&o)["state"], "open");
+    assert_eq!(json(&o)["organisation"], "Test Carers");
+    assert!(String::from_utf8_lossy(&o.stderr).contains("RECOVERY KEY"));
+    assert!(db.exists() && carers_desk::vault::keys_path(&db).exists());
+    // Set up once only.
+    let o = cli(&db, &["init", "--admin", "other", "--name", "Other"]);
+    assert_eq!(json(&o)["code"], "conflict");
 
     let o = cli(&db, &["demo-data", "--carers", "50", "--seed", "9"]);
     assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
@@ -118,6 +125,8 @@ fn refuses_without_a_database() {
     let o = Command::new(env!("CARGO_BIN_EXE_carers-desk-cli"))
         .args(["call", "home"])
         .env_remove("CARERS_DESK_DB")
+        .env("CARERS_DESK_USER", crate::util::ADMIN)
+        .env("CARERS_DESK_PASSPHRASE", crate::util::ADMIN_PASSPHRASE)
         .output()
         .unwrap();
     assert_eq!(o.status.code(), Some(2));

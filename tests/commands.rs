@@ -11,6 +11,9 @@ fn docs_list_every_command() {
     for c in COMMANDS {
         assert!(doc.contains(&format!("`{}`", c.name)), "docs/commands.md does not mention {}", c.name);
     }
+    for (name, _) in carers_desk::session::SESSION_COMMANDS {
+        assert!(doc.contains(&format!("`{name}`")), "docs/commands.md does not mention {name}");
+    }
 }
 
 #[test]
@@ -59,7 +62,7 @@ fn a_database_on_a_network_share_is_refused() {
 fn a_bulk_load_leaves_the_write_ahead_log_empty() {
     let dir = tempfile::tempdir().unwrap();
     let path = dir.path().join("bulk.sqlite3");
-    let d = carers_desk::Desk::open(&path).unwrap();
+    let d = crate::util::file_desk(&path);
     call(&d, "demo_data_load", json!({"carers": 300, "seed": 2}));
     let wal = std::fs::metadata(dir.path().join("bulk.sqlite3-wal")).map(|m| m.len()).unwrap_or(0);
     assert_eq!(wal, 0, "the demo data was checkpointed into the database");

@@ -600,7 +600,7 @@ fn a_long_plan_prints_to_a4_over_several_pages_with_every_page_marked() {
 
     // The same from the command line.
     let db = dir.path().join("cli.sqlite3");
-    let cli_desk = carers_desk::Desk::open(&db).unwrap();
+    let cli_desk = crate::util::file_desk(&db);
     let c = create(&cli_desk, "Ann", "Lee", "1960-01-01");
     let id = agreed_light_touch(&cli_desk, c, "2026-11-01", "2026-11-01")["id"].as_i64().unwrap();
     drop(cli_desk);

@@ -189,7 +189,7 @@ fn saved_data_survives_closing_and_reopening_the_file() {
     let dir = tempfile::tempdir().unwrap();
     let path = dir.path().join("carers.sqlite3");
     let id = {
-        let d = carers_desk::Desk::open(&path).unwrap();
+        let d = crate::util::file_desk(&path);
         let id = create(&d, "Grace", "Evans", "1990-12-01");
         call(&d, "carer_add_cared_for", {
             let mut a = person_and_link("Ada");
@@ -199,7 +199,7 @@ fn saved_data_survives_closing_and_reopening_the_file() {
         call(&d, "note_add", json!({"carer_id": id, "date": "22/11/2026", "kind": "visit", "text": "Home visit"}));
         id
     };
-    let d = carers_desk::Desk::open(&path).unwrap();
+    let d = crate::util::file_desk(&path);
     let rec = call(&d, "carer_get", json!({"id": id}));
     assert_eq!(rec["first_name"], "Grace");
     assert_eq!(rec["caring"][0]["person"]["first_name"], "Ada");

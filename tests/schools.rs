@@ -231,7 +231,8 @@ fn free_text_schools_from_version_4_become_school_records_and_links() {
         conn.execute("INSERT INTO assessment_needs (assessment_id, position, description) VALUES (1, 1, 'Sleep')", [])
             .unwrap();
     }
-    let d = Desk::open(&path).unwrap();
+    // An old unencrypted database: setting up encrypts it, then it is brought up to date.
+    let d = crate::util::file_desk(&path);
     let schools = call(&d, "school_list", json!({}));
     assert_eq!(schools.as_array().unwrap().len(), 1, "one school, whatever the capitals: {schools}");
     assert_eq!(schools[0]["young_carers"], 2);
@@ -239,7 +240,7 @@ fn free_text_schools_from_version_4_become_school_records_and_links() {
     assert_eq!(a["needs"][0]["description"], "Sleep", "the assessments table was rebuilt with its needs intact");
     drop(d);
     // Foreign keys are back on after the migrations (they run with them off).
-    let conn = carers_desk::db::open(&path).unwrap();
+    let conn = carers_desk::db::open(&path, &crate::util::file_key(&path)).unwrap();
     let fk: i64 = conn.query_row("PRAGMA foreign_keys", [], |r| r.get(0)).unwrap();
     assert_eq!(fk, 1);
 }

@@ -20,6 +20,41 @@ pub fn desk() -> Desk {
     Desk::open_in_memory().unwrap()
 }
 
+/// The administrator tests sign in as on database files (the same as a demo database's).
+pub const ADMIN: &str = "demo";
+pub const ADMIN_PASSPHRASE: &str = "demo passphrase";
+
+/// An encrypted database file, signed in as [`ADMIN`]: set up on first use (encrypting an old
+/// unencrypted file if there is one), unlocked after that.
+pub fn file_desk(path: &std::path::Path) -> Desk {
+    let d = Desk::open(path).unwrap();
+    let status = call(&d, "session_status", json!({}));
+    if status["state"] == "setup" {
+        let begun = call(&d, "session_setup_begin", json!({}));
+        let key = begun["recovery_key"].as_str().unwrap().to_string();
+        let mut check = serde_json::Map::new();
+        for g in begun["check_groups"].as_array().unwrap() {
+            let g = g.as_u64().unwrap() as usize;
+            check.insert(g.to_string(), json!(key.split('-').nth(g - 1).unwrap()));
+        }
+        call(
+            &d,
+            "session_setup_finish",
+            json!({"username": ADMIN, "name": "Test Admin", "passphrase": ADMIN_PASSPHRASE,
+                   "passphrase_again": ADMIN_PASSPHRASE, "recovery_check": check}),
+        );
+    } else {
+        call(&d, "session_unlock", json!({"username": ADMIN, "passphrase": ADMIN_PASSPHRASE}));
+    }
+    d
+}
+
+/// The raw database key of a file set up by [`file_desk`] (for tests that look inside).
+pub fn file_key(path: &std::path::Path) -> carers_desk::vault::Key {
+    let file = carers_desk::vault::KeyFile::load(&carers_desk::vault::keys_path(path)).unwrap();
+    file.unlock(file.account(ADMIN).unwrap(), ADMIN_PASSPHRASE).unwrap().unwrap()
+}
+
 pub fn call(desk: &Desk, command: &str, args: Value) -> Value {
     desk.call(&ctx(), command, args.clone()).unwrap_or_else(|e| panic!("{command} {args} failed: {e:?}"))
 }

@@ -71,8 +71,9 @@ fn fields_text(fields: &[String]) -> Option<String> {
 
 /// Appends an entry to the chain. Call inside the transaction of the access it records.
 pub fn append(conn: &Connection, e: &Entry) -> Result<()> {
-    let last: Option<(i64, String)> =
-        conn.query_row("SELECT id, hash FROM audit_log ORDER BY id DESC LIMIT 1", [], |r| Ok((r.get(0)?, r.get(1)?))).optional()?;
+    let last: Option<(i64, String)> = conn
+        .query_row("SELECT id, hash FROM audit_log ORDER BY id DESC LIMIT 1", [], |r| Ok((r.get(0)?, r.get(1)?)))
+        .optional()?;
     let (id, prev) = match last {
         Some((id, h)) => (id + 1, h),
         None => (1, GENESIS.to_string()),
@@ -390,8 +391,20 @@ pub fn export(ctx: &mut Ctx<'_>, args: ExportArgs) -> Result<Exported> {
     };
     let mut out = csv::Writer::from_writer(Vec::new());
     let header = [
-        "id", "at", "actor_id", "actor_name", "role", "action", "command", "record_type", "record_id", "carer_id",
-        "cared_for_id", "fields", "detail", "hash",
+        "id",
+        "at",
+        "actor_id",
+        "actor_name",
+        "role",
+        "action",
+        "command",
+        "record_type",
+        "record_id",
+        "carer_id",
+        "cared_for_id",
+        "fields",
+        "detail",
+        "hash",
     ];
     let csv_err = |e: csv::Error| Error::Io(std::io::Error::other(e));
     out.write_record(header).map_err(csv_err)?;

@@ -483,7 +483,7 @@ pub fn get(ctx: &mut Ctx<'_>, args: IdArgs) -> Result<CarerRecord> {
 }
 
 pub fn update(ctx: &mut Ctx<'_>, args: UpdateArgs) -> Result<CarerRecord> {
-    ensure_exists(ctx.tx, args.id)?;
+    let before = load(ctx.tx, args.id, ctx.today())?;
     let details = check(&args.details, ctx.today())?;
     let sets = COLUMNS
         .split(", ")
@@ -501,7 +501,9 @@ pub fn update(ctx: &mut Ctx<'_>, args: UpdateArgs) -> Result<CarerRecord> {
         params.as_slice(),
     )?;
     ctx.touch(Touched::ChangedCarer(args.id));
-    load(ctx.tx, args.id, ctx.today())
+    let after = load(ctx.tx, args.id, ctx.today())?;
+    ctx.note_changes(&before, &after);
+    Ok(after)
 }
 
 pub fn close(ctx: &mut Ctx<'_>, args: CloseArgs) -> Result<CarerRecord> {

@@ -490,7 +490,7 @@ pub fn get(ctx: &mut Ctx<'_>, args: carers::IdArgs) -> Result<CaredForRecord> {
 }
 
 pub fn update(ctx: &mut Ctx<'_>, args: CaredForUpdateArgs) -> Result<CaredForRecord> {
-    load(ctx.tx, args.id, ctx.today())?;
+    let before = load(ctx.tx, args.id, ctx.today())?;
     let mut c = Check::new("");
     let p = check_person(&mut c, &args.details, ctx.today());
     c.finish()?;
@@ -512,7 +512,9 @@ pub fn update(ctx: &mut Ctx<'_>, args: CaredForUpdateArgs) -> Result<CaredForRec
     )?;
     write_conditions(ctx.tx, args.id, &p.conditions)?;
     ctx.touch(Touched::ChangedCaredFor(args.id));
-    load(ctx.tx, args.id, ctx.today())
+    let after = load(ctx.tx, args.id, ctx.today())?;
+    ctx.note_changes(&before, &after);
+    Ok(after)
 }
 
 /// Finds cared-for people by name or reference, to link a second carer to them.

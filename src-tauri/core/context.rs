@@ -181,6 +181,9 @@ pub struct Ctx<'a> {
     pub key_changes: Vec<KeyChange>,
     /// Extra words for the audit entry (never personal details).
     pub audit_detail: Option<String>,
+    /// The fields a change really changed ([`Ctx::note_changes`]); otherwise the audit entry
+    /// lists the argument names sent.
+    pub audit_fields: Option<Vec<String>>,
 }
 
 impl<'a> Ctx<'a> {
@@ -209,9 +212,27 @@ impl<'a> Ctx<'a> {
         self.touched.push(t);
     }
 
+    /// Records, for the audit trail, which fields differ between a record before and after a
+    /// change (top-level names; bookkeeping such as `updated_at` left out).
+    pub fn note_changes(&mut self, before: &impl Serialize, after: &impl Serialize) {
+        let (Ok(serde_json::Value::Object(b)), Ok(serde_json::Value::Object(a))) =
+            (serde_json::to_value(before), serde_json::to_value(after))
+        else {
+            return;
+        };
+        let skip = ["updated_at", "updated_by", "created_at", "created_by"];
+        let mut changed: Vec<String> = a
+            .iter()
+            .filter(|(k, v)| !skip.contains(&k.as_str()) && b.get(*k) != Some(*v))
+            .map(|(k, _)| k.clone())
+            .collect();
+        changed.sort();
+        self.audit_fields = Some(changed);
+    }
+
     /// The database's file and key, for commands that need them (backups); an error for a
     /// database in memory.
-    pub fn vault(&self) -> Result<&crate::vault::VaultInfo> {
+    pub fn vault(&self) -> Result<&'a crate::vault::VaultInfo> {
         self.vault.ok_or_else(|| {
             Error::Conflict("this database is in memory, so it has no file to back up or key to use".into())
         })
@@ -261,9 +282,10 @@ pub fn authorize(ctx: &Context, command: &str, access: Access) -> Result<()> {
     if permits(ctx.actor.role, access) {
         Ok(())
     } else {
-        Err(Error::NotPermitted(
-            format!("your account ({}) cannot use '{command}': ask an administrator", ctx.actor.role.label().to_lowercase()),
-        ))
+        Err(Error::NotPermitted(format!(
+            "your account ({}) cannot use '{command}': ask an administrator",
+            ctx.actor.role.label().to_lowercase()
+        )))
     }
 }
 
@@ -311,7 +333,11 @@ pub fn record(ctx: &Ctx<'_>, ran: &Ran<'_>) -> Result<()> {
         command: ran.command.to_string(),
         record_type: crate::audit::record_type_for(ran.command).map(str::to_string),
         record_id: ran.record_id,
-        fields: if ran.changes { ran.fields.iter().filter(|f| *f != "id").cloned().collect() } else { Vec::new() },
+        fields: match (&ctx.audit_fields, ran.changes) {
+            (Some(changed), _) => changed.clone(),
+            (None, true) => ran.fields.iter().filter(|f| *f != "id").cloned().collect(),
+            (None, false) => Vec::new(),
+        },
         detail: ctx.audit_detail.clone(),
         ..Default::default()
     };

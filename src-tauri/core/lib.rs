@@ -32,8 +32,9 @@ pub mod schools;
 pub mod search;
 pub mod session;
 pub mod settings;
-pub mod transition;
 pub mod staff;
+pub mod subject;
+pub mod transition;
 pub mod validate;
 pub mod vault;
 
@@ -179,6 +180,7 @@ impl Desk {
             vault: inner.vault.as_ref(),
             key_changes: Vec::new(),
             audit_detail: None,
+            audit_fields: None,
         };
         let out = (cmd.run)(&mut run, args)?;
         context::record(&run, &ran)?;

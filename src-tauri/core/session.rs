@@ -67,7 +67,10 @@ pub const SESSION_COMMANDS: &[(&str, &str)] = &[
     ("session_lock", "Lock: the key leaves memory until the passphrase is typed again"),
     ("session_sign_out", "Sign out"),
     ("passphrase_change", "Change your own passphrase (the database key is re-wrapped, the database is untouched)"),
-    ("backup_restore", "Replace the database with a backup made with this database's key; the replaced file is kept aside"),
+    (
+        "backup_restore",
+        "Replace the database with a backup made with this database's key; the replaced file is kept aside",
+    ),
 ];
 
 pub fn is_session_command(name: &str) -> bool {
@@ -188,11 +191,10 @@ fn status(path: &Path, inner: &Inner) -> Result<Value> {
     let file = if keys.exists() { Some(KeyFile::load(&keys)?) } else { None };
     let (state, user, auto_lock, organisation) = match (&inner.session, &inner.conn) {
         (Some(s), Some(conn)) => {
-            let (minutes, organisation): (i64, Option<String>) = conn.query_row(
-                "SELECT auto_lock_minutes, organisation_name FROM settings WHERE id = 1",
-                [],
-                |r| Ok((r.get(0)?, r.get(1)?)),
-            )?;
+            let (minutes, organisation): (i64, Option<String>) =
+                conn.query_row("SELECT auto_lock_minutes, organisation_name FROM settings WHERE id = 1", [], |r| {
+                    Ok((r.get(0)?, r.get(1)?))
+                })?;
             let school_name: Option<String> = match s.school_id {
                 Some(id) => conn.query_row("SELECT name FROM schools WHERE id = ?1", [id], |r| r.get(0)).optional()?,
                 None => None,
@@ -344,7 +346,8 @@ pub fn table_counts(conn: &Connection) -> Result<Vec<(String, i64)>> {
     names
         .into_iter()
         .map(|n| {
-            let count: i64 = conn.query_row(&format!("SELECT count(*) FROM \"{}\"", n.replace('"', "\"\"")), [], |r| r.get(0))?;
+            let count: i64 =
+                conn.query_row(&format!("SELECT count(*) FROM \"{}\"", n.replace('"', "\"\"")), [], |r| r.get(0))?;
             Ok((n, count))
         })
         .collect()
@@ -397,7 +400,14 @@ fn setup_finish(path: &Path, inner: &mut Inner, _today: NaiveDate, args: SetupAr
     if args.name.trim().is_empty() {
         check.fail("name", "enter your name as colleagues know it");
     }
-    check_passphrase(&mut check, "passphrase", "passphrase_again", &args.passphrase, &args.passphrase_again, &args.username);
+    check_passphrase(
+        &mut check,
+        "passphrase",
+        "passphrase_again",
+        &args.passphrase,
+        &args.passphrase_again,
+        &args.username,
+    );
     match &inner.pending {
         None => check.fail("recovery_check", "the recovery key was not made yet: go back a step and start again"),
         Some(p) => {
@@ -407,7 +417,9 @@ fn setup_finish(path: &Path, inner: &mut Inner, _today: NaiveDate, args: SetupAr
                 if typed.is_none() || typed != want {
                     check.fail(
                         "recovery_check",
-                        format!("group {g} does not match the recovery key: check what you wrote down and type it again"),
+                        format!(
+                            "group {g} does not match the recovery key: check what you wrote down and type it again"
+                        ),
                     );
                     break;
                 }
@@ -452,8 +464,13 @@ pub(crate) fn create(
         if let Some(org) = admin.organisation.map(str::trim).filter(|o| !o.is_empty()) {
             tx.execute("UPDATE settings SET organisation_name = ?1 WHERE id = 1", [org])?;
         }
-        let session =
-            Session { staff_id, username: admin.username.into(), name: admin.name.into(), role: Role::Administrator, school_id: None };
+        let session = Session {
+            staff_id,
+            username: admin.username.into(),
+            name: admin.name.into(),
+            role: Role::Administrator,
+            school_id: None,
+        };
         let detail = if path.exists() { "encrypted the existing database" } else { "new database" };
         audit::append(&tx, &session_entry(&session, "setup", "session_setup_finish", Some(detail)))?;
         tx.commit()?;
@@ -585,7 +602,9 @@ fn unlock(path: &Path, inner: &mut Inner, args: UnlockArgs) -> Result<()> {
     let Some(account) = file.account(&args.username).cloned() else {
         let message = match args.username.trim() {
             "" => "enter your username".to_string(),
-            u => format!("there is no account called '{u}' on this computer: check the spelling, or ask an administrator"),
+            u => format!(
+                "there is no account called '{u}' on this computer: check the spelling, or ask an administrator"
+            ),
         };
         return Err(Error::field("username", message));
     };
@@ -609,7 +628,8 @@ fn unlock(path: &Path, inner: &mut Inner, args: UnlockArgs) -> Result<()> {
     file.last_failure_at = None;
     file.last_username = Some(session.username.clone());
     file.save(&keys)?;
-    let detail = (failures > 0).then(|| format!("after {failures} wrong passphrase{}", if failures == 1 { "" } else { "s" }));
+    let detail =
+        (failures > 0).then(|| format!("after {failures} wrong passphrase{}", if failures == 1 { "" } else { "s" }));
     log(&mut conn, &session, "sign_in", "session_unlock", detail.as_deref())?;
     drop(conn);
     open_as(path, inner, &key, session)
@@ -624,7 +644,14 @@ fn recover(path: &Path, inner: &mut Inner, args: RecoverArgs) -> Result<()> {
     })?;
     let mut check = crate::validate::Check::new("");
     check_username(&mut check, "username", &args.username);
-    check_passphrase(&mut check, "passphrase", "passphrase_again", &args.passphrase, &args.passphrase_again, &args.username);
+    check_passphrase(
+        &mut check,
+        "passphrase",
+        "passphrase_again",
+        &args.passphrase,
+        &args.passphrase_again,
+        &args.username,
+    );
     check.finish()?;
     let Some(key) = file.recover(&args.recovery_key)? else {
         count_failure(&keys, &mut file)?;
@@ -683,7 +710,14 @@ fn change_passphrase(inner: &mut Inner, args: ChangeArgs) -> Result<()> {
     let (conn, vault, session) = open_parts(inner)?;
     let mut file = KeyFile::load(&vault.keys_path)?;
     let mut check = crate::validate::Check::new("");
-    check_passphrase(&mut check, "passphrase", "passphrase_again", &args.passphrase, &args.passphrase_again, &session.username);
+    check_passphrase(
+        &mut check,
+        "passphrase",
+        "passphrase_again",
+        &args.passphrase,
+        &args.passphrase_again,
+        &session.username,
+    );
     check.finish()?;
     let current_ok = match file.accounts.iter().find(|a| a.staff_id == session.staff_id).cloned() {
         Some(account) => file.unlock(&account, &args.current)?.is_some(),
@@ -745,7 +779,12 @@ impl Desk {
     /// Sets up a demo organisation on a new database: encrypted like any other, made-up
     /// carers, and the [`DEMO_ACCOUNTS`] (signed in as `demo`). Used by `--demo-data` and
     /// `carers-desk-cli demo-data` on a new file.
-    pub fn setup_demo(&self, today: NaiveDate, carers: Option<u32>, seed: Option<u64>) -> std::result::Result<Value, ApiError> {
+    pub fn setup_demo(
+        &self,
+        today: NaiveDate,
+        carers: Option<u32>,
+        seed: Option<u64>,
+    ) -> std::result::Result<Value, ApiError> {
         let path = self.path.clone().ok_or_else(|| Error::Conflict("a database in memory has no sign-in".into()))?;
         if path.exists() || vault::keys_path(&path).exists() {
             return Err(Error::Conflict(format!(
@@ -756,7 +795,11 @@ impl Desk {
         }
         let demo_accounts = DEMO_ACCOUNTS
             .iter()
-            .map(|(u, _, p, r)| vault::DemoAccount { username: u.to_string(), passphrase: p.to_string(), role: r.code().into() })
+            .map(|(u, _, p, r)| vault::DemoAccount {
+                username: u.to_string(),
+                passphrase: p.to_string(),
+                role: r.code().into(),
+            })
             .collect();
         {
             let mut inner = self.inner();
@@ -827,7 +870,9 @@ mod tests {
 
     #[test]
     fn username_rules() {
-        for (u, ok) in [("amy.shah", true), ("a", false), ("amy shah", false), ("", false), ("o'neil", false), ("pat_2", true)] {
+        for (u, ok) in
+            [("amy.shah", true), ("a", false), ("amy shah", false), ("", false), ("o'neil", false), ("pat_2", true)]
+        {
             let mut check = crate::validate::Check::new("");
             check_username(&mut check, "username", u);
             assert_eq!(check.finish().is_ok(), ok, "{u:?}");

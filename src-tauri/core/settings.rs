@@ -46,6 +46,28 @@ pub struct Settings {
     /// A logo is set for cards (`card_logo_set`).
     #[serde(default)]
     pub has_logo: bool,
+    /// Lock the window after this many minutes without use (1 to 120).
+    pub auto_lock_minutes: u32,
+    /// Where backups go (`None`: [`default_backup_folder`]).
+    pub backup_folder: Option<String>,
+    /// How many backups to keep (1 to 365); older ones are deleted.
+    pub backup_keep: u32,
+    /// Closed carers' records are due for review and anonymising this many years after closure.
+    pub retention_carer_years: u32,
+    /// Cared-for people's records: this many years after the last carer's record closed.
+    pub retention_cared_for_years: u32,
+    /// When the last backup was made (read-only).
+    #[serde(default)]
+    pub last_backup_at: Option<String>,
+    /// Where backups go when `backup_folder` is empty (read-only).
+    #[serde(default)]
+    pub backup_folder_default: String,
+}
+
+/// The backup folder when none is set: "Carers Desk backups" in the user's Documents (or home)
+/// folder.
+pub fn default_backup_folder() -> std::path::PathBuf {
+    dirs::document_dir().or_else(dirs::home_dir).unwrap_or_else(std::env::temp_dir).join("Carers Desk backups")
 }
 
 impl Default for Settings {
@@ -71,6 +93,13 @@ impl Default for Settings {
             card_if_found: None,
             passport_months: 12,
             has_logo: false,
+            auto_lock_minutes: 10,
+            backup_folder: None,
+            backup_keep: 14,
+            retention_carer_years: 6,
+            retention_cared_for_years: 6,
+            last_backup_at: None,
+            backup_folder_default: default_backup_folder().display().to_string(),
         }
     }
 }
@@ -82,7 +111,8 @@ pub fn load(conn: &Connection) -> Result<Settings> {
                     review_interval_months, young_adult_min_age, young_adult_max_age, prepare_age,
                     transition_offer_age, transition_complete_months, transition_review_months, handover_age,
                     card_stock, printer_offset_x_mm, printer_offset_y_mm, card_crop_marks, card_if_found,
-                    passport_months, card_logo IS NOT NULL
+                    passport_months, card_logo IS NOT NULL, auto_lock_minutes, backup_folder, backup_keep,
+                    retention_carer_years, retention_cared_for_years, last_backup_at
              FROM settings WHERE id = 1",
             [],
             |r| {
@@ -107,6 +137,13 @@ pub fn load(conn: &Connection) -> Result<Settings> {
                     card_if_found: r.get(17)?,
                     passport_months: r.get(18)?,
                     has_logo: r.get(19)?,
+                    auto_lock_minutes: r.get(20)?,
+                    backup_folder: r.get(21)?,
+                    backup_keep: r.get(22)?,
+                    retention_carer_years: r.get(23)?,
+                    retention_cared_for_years: r.get(24)?,
+                    last_backup_at: r.get(25)?,
+                    backup_folder_default: default_backup_folder().display().to_string(),
                 })
             },
         )
@@ -166,6 +203,24 @@ pub struct SettingsInput {
     /// back changed, and ignored.
     #[schemars(skip)]
     pub has_logo: Option<bool>,
+    /// 1 to 120 minutes.
+    pub auto_lock_minutes: Option<NumberInput>,
+    /// A folder on this computer (a full path); blank or null: the default. Not sent: kept.
+    #[serde(deserialize_with = "validate::present")]
+    #[schemars(with = "Option<String>")]
+    pub backup_folder: Option<Option<String>>,
+    /// 1 to 365.
+    pub backup_keep: Option<NumberInput>,
+    /// 1 to 100 years.
+    pub retention_carer_years: Option<NumberInput>,
+    /// 1 to 100 years.
+    pub retention_cared_for_years: Option<NumberInput>,
+    /// Read-only: accepted and ignored.
+    #[schemars(skip)]
+    pub last_backup_at: Option<Option<String>>,
+    /// Read-only: accepted and ignored.
+    #[schemars(skip)]
+    pub backup_folder_default: Option<String>,
 }
 
 fn checked(input: SettingsInput) -> Result<Settings> {
@@ -253,7 +308,40 @@ fn checked(input: SettingsInput) -> Result<Settings> {
             1..=60,
         ),
         has_logo: false,
+        auto_lock_minutes: number(
+            &mut c,
+            "auto_lock_minutes",
+            "Lock after (minutes without use)",
+            &input.auto_lock_minutes,
+            1..=120,
+        ),
+        backup_folder: c.text("backup_folder", "Backup folder", &input.backup_folder.clone().flatten(), 1000),
+        backup_keep: number(&mut c, "backup_keep", "Backups to keep", &input.backup_keep, 1..=365),
+        retention_carer_years: number(
+            &mut c,
+            "retention_carer_years",
+            "Keep closed carers' records for (years)",
+            &input.retention_carer_years,
+            1..=100,
+        ),
+        retention_cared_for_years: number(
+            &mut c,
+            "retention_cared_for_years",
+            "Keep cared-for people's records for (years)",
+            &input.retention_cared_for_years,
+            1..=100,
+        ),
+        last_backup_at: None,
+        backup_folder_default: String::new(),
     };
+    if let Some(folder) = &out.backup_folder {
+        if !std::path::Path::new(folder).is_absolute() {
+            c.fail(
+                "backup_folder",
+                "enter the folder's full path, such as C:\\Users\\amy\\Documents\\Backups, or choose it",
+            );
+        }
+    }
     let ok = |v: u32| v != 0;
     if ok(out.prepare_age) && ok(out.transition_offer_age) && out.prepare_age >= out.transition_offer_age {
         c.fail("prepare_age", "preparing for adulthood must start before the transition assessment is offered");
@@ -310,6 +398,11 @@ pub fn update(ctx: &mut Ctx<'_>, mut input: SettingsInput) -> Result<Settings> {
     input.card_crop_marks.get_or_insert(current.card_crop_marks);
     input.card_if_found.get_or_insert(current.card_if_found.clone());
     input.passport_months.get_or_insert(current.passport_months.into());
+    input.auto_lock_minutes.get_or_insert(current.auto_lock_minutes.into());
+    input.backup_folder.get_or_insert(current.backup_folder.clone());
+    input.backup_keep.get_or_insert(current.backup_keep.into());
+    input.retention_carer_years.get_or_insert(current.retention_carer_years.into());
+    input.retention_cared_for_years.get_or_insert(current.retention_cared_for_years.into());
     let s = checked(input)?;
     ctx.tx.execute(
         "UPDATE settings SET organisation_name = ?1, address = ?2, phone = ?3, email = ?4,
@@ -317,7 +410,8 @@ pub fn update(ctx: &mut Ctx<'_>, mut input: SettingsInput) -> Result<Settings> {
              young_adult_min_age = ?7, young_adult_max_age = ?8, prepare_age = ?9, transition_offer_age = ?10,
              transition_complete_months = ?11, transition_review_months = ?12, handover_age = ?13,
              card_stock = ?14, printer_offset_x_mm = ?15, printer_offset_y_mm = ?16, card_crop_marks = ?17,
-             card_if_found = ?18, passport_months = ?19
+             card_if_found = ?18, passport_months = ?19, auto_lock_minutes = ?20, backup_folder = ?21,
+             backup_keep = ?22, retention_carer_years = ?23, retention_cared_for_years = ?24
          WHERE id = 1",
         params![
             s.organisation_name,
@@ -338,7 +432,12 @@ pub fn update(ctx: &mut Ctx<'_>, mut input: SettingsInput) -> Result<Settings> {
             s.printer_offset_y_mm,
             s.card_crop_marks,
             s.card_if_found,
-            s.passport_months
+            s.passport_months,
+            s.auto_lock_minutes,
+            s.backup_folder,
+            s.backup_keep,
+            s.retention_carer_years,
+            s.retention_cared_for_years
         ],
     )?;
     let saved = load(ctx.tx)?;

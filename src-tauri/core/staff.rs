@@ -77,7 +77,8 @@ fn check_school(ctx: &Ctx<'_>, check: &mut Check, role: Option<Role>, school_id:
     match (role, school_id) {
         (Some(Role::SchoolStaff), None) => check.fail("school_id", "choose the school this person works at"),
         (Some(Role::SchoolStaff), Some(id)) => {
-            let exists: bool = ctx.tx.query_row("SELECT EXISTS (SELECT 1 FROM schools WHERE id = ?1)", [id], |r| r.get(0))?;
+            let exists: bool =
+                ctx.tx.query_row("SELECT EXISTS (SELECT 1 FROM schools WHERE id = ?1)", [id], |r| r.get(0))?;
             if !exists {
                 check.fail("school_id", "that school is not on the list: add it under Schools first");
             }
@@ -210,7 +211,14 @@ pub fn set_passphrase(ctx: &mut Ctx<'_>, args: SetPassphraseArgs) -> Result<Done
         return Err(Error::field("id", "this account is switched off: switch it on first"));
     }
     let mut check = Check::new("");
-    check_passphrase(&mut check, "passphrase", "passphrase_again", &args.passphrase, &args.passphrase_again, &staff.username);
+    check_passphrase(
+        &mut check,
+        "passphrase",
+        "passphrase_again",
+        &args.passphrase,
+        &args.passphrase_again,
+        &staff.username,
+    );
     check.finish()?;
     ctx.key_changes.push(KeyChange::Set {
         staff_id: staff.id,

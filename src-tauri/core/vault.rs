@@ -66,7 +66,8 @@ pub fn key_pragma(key: &[u8; 32]) -> Zeroizing<String> {
 
 /// Gives an open connection its key. Must be the first statement on the connection.
 pub fn apply_key(conn: &Connection, key: &[u8; 32]) -> Result<()> {
-    conn.execute_batch(&format!("PRAGMA key = {};", key_pragma(key).as_str()))?;
+    // A wrong key is reported to the caller as an error; SQLCipher need not also log it.
+    conn.execute_batch(&format!("PRAGMA cipher_log_level = NONE; PRAGMA key = {};", key_pragma(key).as_str()))?;
     Ok(())
 }
 
@@ -346,7 +347,14 @@ pub fn new_recovery_key() -> Zeroizing<String> {
     let mut bytes = Zeroizing::new([0u8; 20]);
     rand::rng().fill_bytes(bytes.as_mut());
     let plain = Zeroizing::new(base32::encode(base32::Alphabet::Crockford, bytes.as_ref()));
-    Zeroizing::new(plain.as_bytes().chunks(4).map(|c| std::str::from_utf8(c).expect("base32 is ASCII")).collect::<Vec<_>>().join("-"))
+    Zeroizing::new(
+        plain
+            .as_bytes()
+            .chunks(4)
+            .map(|c| std::str::from_utf8(c).expect("base32 is ASCII"))
+            .collect::<Vec<_>>()
+            .join("-"),
+    )
 }
 
 /// The recovery key as typed → its canonical form: upper case, no spaces or dashes, and the

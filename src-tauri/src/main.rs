@@ -7,7 +7,11 @@
 //! Command line:
 //! - `--db PATH` (or `--db=PATH`): the database file. Otherwise the environment variable
 //!   `CARERS_DESK_DB`, otherwise `carers-desk.sqlite3` in the platform's app data folder.
-//! - `--demo-data`: if the database has no carers yet, fill it with demo data at start-up.
+//! - `--demo-data`: on a new database file, set up a demo organisation (encrypted, made-up
+//!   carers, the demo accounts of docs/security.md) and start signed in as its administrator;
+//!   on an existing demo database, start signed in. Ignored for a real organisation's database.
+//!
+//! The database is encrypted; the window starts at the sign-in (or first-run setup) screen.
 
 // Without this a console window opens alongside the app on Windows release builds.
 #![cfg_attr(not(debug_assertions), windows_subsystem = "windows")]
@@ -69,6 +73,7 @@ fn api_error(code: &str, message: impl Into<String>) -> ApiError {
     ApiError { code: code.to_string(), message, field: None, errors: Vec::new() }
 }
 
+/// Today, for the core's rules. (The actor is the signed-in account, which the core holds.)
 fn today_context() -> Context {
     Context::desktop(chrono::Local::now().date_naive())
 }
@@ -126,25 +131,27 @@ fn database_path(app: &tauri::App, options: &Options) -> Result<PathBuf, ApiErro
     Ok(dir.join(DB_FILE))
 }
 
-/// Loads demo data if the database has no carers yet.
-fn load_demo_data_if_empty(desk: &Desk) -> Result<(), ApiError> {
-    let ctx = today_context();
-    let status = desk.call(&ctx, "setup_status", json!({}))?;
-    if status.get("carers").and_then(Value::as_u64) == Some(0) {
-        let created = desk.call(&ctx, "setup_choose", json!({ "choice": "demo" }))?;
-        eprintln!("carers-desk: demo data loaded: {created}");
+/// `--demo-data`: a new file becomes a demo organisation; an existing demo database is signed
+/// in to as its administrator. Any other database is left locked.
+fn start_demo(desk: &Desk, new_file: bool) -> Result<(), ApiError> {
+    if new_file {
+        let created = desk.setup_demo(chrono::Local::now().date_naive(), None, None)?;
+        eprintln!("carers-desk: demo organisation set up: {created}");
+        Ok(())
+    } else {
+        desk.sign_in_demo()
     }
-    Ok(())
 }
 
 fn open_desk(app: &tauri::App, options: &Options) -> Result<Desk, ApiError> {
     let path = database_path(app, options)?;
     eprintln!("carers-desk: database {}", path.display());
+    let new_file = !path.exists();
     let desk = Desk::open(&path)?;
     if options.demo_data {
-        if let Err(error) = load_demo_data_if_empty(&desk) {
-            // The register itself is fine; the window opens without demo data.
-            eprintln!("carers-desk: could not load demo data: {}: {}", error.code, error.message);
+        if let Err(error) = start_demo(&desk, new_file) {
+            // The database itself is fine; the window opens at the sign-in screen.
+            eprintln!("carers-desk: demo data: {}: {}", error.code, error.message);
         }
     }
     Ok(desk)

@@ -214,13 +214,24 @@ fn sign_in(desk: &Desk, ctx: &Context, user: Option<&str>) -> Result<(), ExitCod
 }
 
 /// `init`: sets up the organisation and prints the recovery key.
-fn init(desk: &Desk, ctx: &Context, admin: &str, name: &str, organisation: Option<&str>) -> Result<serde_json::Value, ApiError> {
+fn init(
+    desk: &Desk,
+    ctx: &Context,
+    admin: &str,
+    name: &str,
+    organisation: Option<&str>,
+) -> Result<serde_json::Value, ApiError> {
     let first = passphrase(&format!("choose a passphrase for {admin} (at least 10 characters): "))
         .map_err(|m| ApiError { code: "usage".into(), message: m, field: None, errors: Vec::new() })?;
     let again = if std::env::var(PASSPHRASE_ENV).is_ok() {
         first.clone()
     } else {
-        passphrase("type it again: ").map_err(|m| ApiError { code: "usage".into(), message: m, field: None, errors: Vec::new() })?
+        passphrase("type it again: ").map_err(|m| ApiError {
+            code: "usage".into(),
+            message: m,
+            field: None,
+            errors: Vec::new(),
+        })?
     };
     let begun = desk.call(ctx, "session_setup_begin", serde_json::json!({}))?;
     let key = begun["recovery_key"].as_str().unwrap_or_default().to_string();
