@@ -30,6 +30,10 @@
 //! }
 //! ```
 //!
+//! The window starts signed in ([`App::launch_with`] sets up or unlocks the database through the
+//! core, as [`TEST_USERNAME`]); [`App::launch_signed_out`] leaves the setup wizard or the lock
+//! screen for a test of signing in.
+//!
 //! Every launch gets a fresh temporary folder holding the database
 //! ([`App::db_path`]), the XDG data/cache/config folders of the app and WebKit, and the
 //! `tauri-driver` log ([`App::log`]: the app's own stderr goes there too).
@@ -59,6 +63,13 @@ use serde_json::{json, Value};
 
 pub use fantoccini;
 
+/// The administrator [`App::launch`] sets up on a new database (and signs in as on a locked one).
+pub const TEST_USERNAME: &str = "tester";
+/// [`TEST_USERNAME`]'s passphrase.
+pub const TEST_PASSPHRASE: &str = "test passphrase for e2e";
+/// [`TEST_USERNAME`]'s name.
+pub const TEST_NAME: &str = "Test Administrator";
+
 /// How long [`App::launch`] waits for the window to open (WebDriver session creation).
 pub const SESSION_TIMEOUT: Duration = Duration::from_secs(60);
 /// Default for [`App::timeout`].
@@ -80,7 +91,8 @@ pub struct App {
 }
 
 impl App {
-    /// Starts tauri-driver and opens the app window on a fresh, empty database.
+    /// Starts tauri-driver and opens the app window on a fresh, empty database, signed in as
+    /// the test administrator (see [`App::launch_with`]): the first-run choice comes next.
     ///
     /// Panics with an explanation if something is missing (`DISPLAY`, the app binary,
     /// tauri-driver, WebKitWebDriver) or the window does not open within [`SESSION_TIMEOUT`].
@@ -89,7 +101,21 @@ impl App {
     }
 
     /// Like [`App::launch`], passing `args` to the app, e.g. `&["--demo-data"]`.
+    ///
+    /// The window starts signed in, as the tests before staff accounts expect: a new database
+    /// is set up with the test administrator ([`TEST_USERNAME`], [`TEST_PASSPHRASE`]), a locked
+    /// one (a database opened again) is unlocked as that administrator, or as `demo` on a demo
+    /// database; then the page is loaded again. `--demo-data` already starts signed in as
+    /// `demo`. Use [`App::launch_signed_out`] to see the setup wizard or the lock screen.
     pub async fn launch_with(args: &[&str]) -> App {
+        let app = App::launch_signed_out(args).await;
+        app.ensure_signed_in().await;
+        app
+    }
+
+    /// Like [`App::launch_with`], but the window is left as the app opens it: the setup wizard
+    /// on a new database, the lock screen on a locked one.
+    pub async fn launch_signed_out(args: &[&str]) -> App {
         if std::env::var_os("DISPLAY").is_none_or(|d| d.is_empty()) {
             panic!(
                 "DISPLAY is not set: the end-to-end tests open a real window; \
@@ -131,6 +157,94 @@ impl App {
             tokio::time::sleep(Duration::from_millis(100)).await;
         }
         self
+    }
+
+    /// The core's `session_status`, waiting (bounded) while the shell is still opening the
+    /// database. `Err` is the core's error (e.g. `database_location`).
+    pub async fn session_status(&self) -> Result<Value, Value> {
+        let deadline = Instant::now() + self.timeout;
+        loop {
+            match self.invoke("session_status", json!({})).await {
+                Err(e) if e["code"] == "storage" && Instant::now() < deadline => {
+                    tokio::time::sleep(Duration::from_millis(100)).await;
+                }
+                other => return other,
+            }
+        }
+    }
+
+    /// Signs in through the core (not the page) if the window is not signed in: sets up a new
+    /// database with the test administrator, or unlocks a locked one (as `demo` on a demo
+    /// database, else as the test administrator); then reloads the page so it starts signed in.
+    /// Does nothing if the database cannot be opened (the tests of that case look at the error).
+    pub async fn ensure_signed_in(&self) {
+        let Ok(status) = self.session_status().await else { return };
+        match status["state"].as_str() {
+            Some("open") => return,
+            Some("setup") => {
+                let begun = self.invoke("session_setup_begin", json!({})).await.expect("session_setup_begin");
+                let key = begun["recovery_key"].as_str().expect("a recovery key").to_string();
+                let groups: Vec<&str> = key.split('-').collect();
+                let mut check = serde_json::Map::new();
+                for n in begun["check_groups"].as_array().expect("check_groups") {
+                    let n = n.as_u64().expect("a group number") as usize;
+                    check.insert(n.to_string(), json!(groups[n - 1]));
+                }
+                let finished = self
+                    .invoke(
+                        "session_setup_finish",
+                        json!({
+                            "organisation": null,
+                            "username": TEST_USERNAME,
+                            "name": TEST_NAME,
+                            "passphrase": TEST_PASSPHRASE,
+                            "passphrase_again": TEST_PASSPHRASE,
+                            "recovery_check": check,
+                        }),
+                    )
+                    .await;
+                match finished {
+                    Ok(_) => {}
+                    // A database that cannot be made: the page shows why (the shell tests).
+                    Err(e) if e["code"] == "database_location" => return,
+                    Err(e) => panic!("setting up the test administrator: {e}"),
+                }
+            }
+            Some("locked") => {
+                let (username, passphrase) =
+                    if status["demo"] == true { ("demo", "demo passphrase") } else { (TEST_USERNAME, TEST_PASSPHRASE) };
+                self.invoke("session_unlock", json!({ "username": username, "passphrase": passphrase }))
+                    .await
+                    .unwrap_or_else(|e| panic!("signing in as {username}: {e}"));
+            }
+            other => panic!("unexpected session state {other:?}: {status}"),
+        }
+        self.reload().await;
+    }
+
+    /// Loads the page again (as at start) and waits for it to be ready.
+    pub async fn reload(&self) {
+        self.client.refresh().await.unwrap_or_else(|e| panic!("reloading the page: {e}"));
+        let deadline = Instant::now() + self.timeout;
+        loop {
+            let state = self.client.execute("return document.readyState", vec![]).await;
+            if matches!(&state, Ok(Value::String(s)) if s == "complete") {
+                return;
+            }
+            if Instant::now() > deadline {
+                panic!("the page did not load again within {:?} (last state {state:?})", self.timeout);
+            }
+            tokio::time::sleep(Duration::from_millis(100)).await;
+        }
+    }
+
+    /// Signs in on the lock screen the way a person does: types the username and passphrase
+    /// and presses "Sign in". Does not wait for the result.
+    pub async fn sign_in(&self, username: &str, passphrase: &str) {
+        self.wait_for("#lock-screen[open]").await;
+        self.fill("#sign-in-username", username).await;
+        self.fill("#sign-in-passphrase", passphrase).await;
+        self.click("#sign-in").await;
     }
 
     /// The database file the app was started with (`CARERS_DESK_DB`); it is in a temporary

@@ -4,6 +4,7 @@
 import * as api from './api.js';
 import { h, replace, focusElement } from './dom.js';
 import { sentence } from './format.js';
+import * as session from './session.js';
 
 const routes = [
   { pattern: /^\/$/, view: () => import('./home.js'), nav: 'home', title: 'Home' },
@@ -27,6 +28,9 @@ const routes = [
   { pattern: /^\/passports$/, view: () => import('./passports.js'), nav: 'passports', title: 'Passports and cards' },
   { pattern: /^\/passports\/(\d+)$/, keys: ['id'], view: () => import('./passport.js'), nav: 'passports', title: 'Passport' },
   { pattern: /^\/settings$/, view: () => import('./settings.js'), nav: 'settings', title: 'Settings' },
+  { pattern: /^\/settings\/staff$/, view: () => import('./staff.js'), nav: 'settings', title: 'Staff accounts' },
+  { pattern: /^\/account$/, view: () => import('./account.js'), nav: null, title: 'Your account' },
+  { pattern: /^\/reports$/, view: () => import('./reporting.js'), nav: 'home', title: 'Counts and reports' },
 ];
 
 const main = document.getElementById('main');
@@ -103,8 +107,10 @@ function markNav(nav) {
 /** A page-level error (record not found, core unreachable) in place of the view. */
 export function renderFailure(container, err, { heading = 'Sorry, this page could not be shown', backHref = '#/', backLabel = 'Go to the home page' } = {}) {
   const notFound = err && err.code === 'not_found';
+  const refused = err && err.code === 'not_permitted';
   replace(container,
-    h('h1', { class: 'page-title', tabindex: '-1' }, notFound ? 'Not found' : heading),
+    h('h1', { class: 'page-title', tabindex: '-1', dataset: { failure: err?.code || 'error' } },
+      notFound ? 'Not found' : refused ? 'Your account cannot open this' : heading),
     h('p', { class: 'lead' }, sentence(err?.message || 'something went wrong')),
     h('p', null, h('a', { href: backHref }, backLabel)),
   );
@@ -115,6 +121,8 @@ async function route() {
   const { path, query } = parseHash(location.hash);
   if (!location.hash.startsWith('#/') && location.hash !== '') return; // in-page anchors
   if (firstRun && path !== '/welcome') { location.replace('#/welcome'); return; }
+  const home = session.homeRedirect(path); // school staff and reporting have their own home
+  if (home) { location.replace(`#${home}`); return; }
   const match = routes.map((r) => ({ r, m: r.pattern.exec(path) })).find((x) => x.m);
   const thisRender = ++renderCount;
   if (cleanup) { try { cleanup(); } catch { /* a view's cleanup must not stop navigation */ } cleanup = null; }
@@ -186,11 +194,10 @@ async function start() {
     return;
   }
   // The shell opens the database as the window opens: give it a few seconds.
+  let status;
   for (let attempt = 0; ; attempt += 1) {
     try {
-      const status = await api.setupStatus();
-      firstRun = Boolean(status.first_run);
-      showNav(!firstRun);
+      status = await api.sessionStatus();
       break;
     } catch (err) {
       if (err.code === 'storage' && attempt < 20) {
@@ -201,6 +208,20 @@ async function start() {
       return;
     }
   }
+  // Set up a new organisation or sign in first (session.js), then the first-run choice.
+  showNav(false);
+  try {
+    await session.begin(main, status);
+    firstRun = Boolean((await api.setupStatus()).first_run);
+  } catch (err) {
+    renderFailure(main, err, { heading: 'Carers Desk could not open the register' });
+    return;
+  }
+  showNav(!firstRun);
+  session.onResume(() => {
+    // A page that failed because the desk was locked under it is shown again.
+    if (main.querySelector('[data-failure="locked"]')) route();
+  });
   api.settingsGet().then((s) => showOrganisation(s.organisation_name)).catch(() => {});
   route();
 }

@@ -174,7 +174,7 @@ export function openLockScreen({ status, reason = 'startup', minutes = 10 }) {
     const input = name === 'username' ? usernameInput : passphraseInput;
     const id = `error-sign-in-${name}`;
     wrapper.classList.add('field--error');
-    wrapper.querySelector('label').after(h('p', { class: 'field-error', id, role: 'alert' },
+    (wrapper.querySelector('.hint') || wrapper.querySelector('label')).after(h('p', { class: 'field-error', id, role: 'alert' },
       h('span', { class: 'visually-hidden' }, 'Error: '), sentence(message)));
     input.setAttribute('aria-invalid', 'true');
     const ids = (input.getAttribute('aria-describedby') || '').split(/\s+/).filter(Boolean);

@@ -7,6 +7,7 @@ import { h, append, replace } from './dom.js';
 import { setTitle } from './app.js';
 import { formatDate, plural, sentence } from './format.js';
 import { adjustmentStatus } from './young-carer.js';
+import { can } from './session.js';
 
 const STATUS_WORDS = { completed: 'Completed', draft: 'Draft, not finished' };
 
@@ -91,7 +92,7 @@ function pupilTable(pupils) {
       ['Young carer', 'Year group', 'Tutor group', 'Last contact', 'Assessment', 'Agreed adjustments'].map((t) => h('th', { scope: 'col' }, t)))),
     h('tbody', null, pupils.map((p) => h('tr', { dataset: { carerId: String(p.carer_id) } },
       h('td', null,
-        h('a', { href: `#/carers/${p.carer_id}`, class: 'result-link' }, p.name),
+        can('records') ? h('a', { href: `#/carers/${p.carer_id}`, class: 'result-link' }, p.name) : h('span', { class: 'result-link' }, p.name),
         h('span', { class: 'muted small block' }, [p.reference, p.age !== null && p.age !== undefined ? `age ${p.age}` : null].filter(Boolean).join(', ')),
         p.census_label ? h('span', { class: 'muted small block' }, p.census_label) : null,
         p.staff_contact ? h('span', { class: 'small block' }, `Staff contact: ${p.staff_contact}`) : null),

@@ -143,7 +143,7 @@ export function applyRole() {
 function renderSessionBar() {
   const bar = document.getElementById('session-bar');
   if (!bar || !user) return;
-  const role = ROLE_LABELS[user.role] || user.role;
+  const role = user.role_label || ROLE_LABELS[user.role] || user.role;
   const where = user.role === 'school_staff' && user.school_name ? `, ${user.school_name}` : '';
   replace(bar,
     h('a', { href: '#/account', id: 'session-user', class: 'session-bar__user' },

@@ -62,6 +62,7 @@ export async function render(main) {
   });
   append(main, 
     h('h1', { class: 'page-title' }, 'Settings'),
+    h('p', { class: 'lead' }, 'Who can sign in, and with which role: ', h('a', { href: '#/settings/staff', id: 'settings-staff-link' }, 'Staff accounts'), '.'),
     form,
     asksPanel(kinds),
     catalogueSection(catalogue),

@@ -13,7 +13,7 @@ const PASSPHRASE_HINT = 'At least 10 characters. Three random words are easy to 
 const ACCOUNT_FIELDS = [
   { name: 'organisation', label: 'Organisation name (optional)', width: 'long', hint: 'Shown at the top of every page. You can change it later in Settings.' },
   { name: 'name', label: 'Your name', width: 'long', autocomplete: 'name', hint: 'Shown to colleagues and in the audit trail' },
-  { name: 'username', label: 'Username', width: 'medium', autocomplete: 'username', hint: 'What you type to sign in, for example amy or a.shah' },
+  { name: 'username', label: 'Username', width: 'medium', autocomplete: 'username', hint: 'What you type to sign in, for example amy.shah: letters, digits, dots, dashes or underscores' },
   { name: 'passphrase', label: 'Passphrase', type: 'password', width: 'medium', autocomplete: 'new-password', hint: PASSPHRASE_HINT },
   { name: 'passphrase_again', label: 'Passphrase again', type: 'password', width: 'medium', autocomplete: 'new-password' },
 ];
@@ -25,13 +25,22 @@ function groupsOf(key) {
   return String(key).split(/[-\s]+/).filter(Boolean);
 }
 
-/** Checks made before the key is shown, so nobody writes a key down for a form that fails. */
+/**
+ * The core's checks of step 1 (session.rs check_username, check_passphrase), made before the key
+ * is shown so nobody writes a key down for a form that fails. The core checks them again.
+ */
 function step1Problems(args) {
   const errors = [];
-  if (!args.name.trim()) errors.push({ field: 'name', message: 'enter your name' });
-  if (!args.username.trim()) errors.push({ field: 'username', message: 'enter a username: it is what you type to sign in' });
-  if (args.passphrase.length < MIN_PASSPHRASE) {
-    errors.push({ field: 'passphrase', message: `the passphrase must be at least ${MIN_PASSPHRASE} characters: three random words make a good one` });
+  const name = args.name.trim();
+  const username = args.username.trim();
+  if (!name) errors.push({ field: 'name', message: 'enter your name as colleagues know it' });
+  if (!username) errors.push({ field: 'username', message: 'enter a username, such as amy.shah' });
+  else if (username.length < 2 || username.length > 32) errors.push({ field: 'username', message: 'use 2 to 32 characters for the username' });
+  else if (!/^[A-Za-z0-9._-]+$/.test(username)) errors.push({ field: 'username', message: 'use only letters, digits, dots, dashes and underscores in the username' });
+  if ([...args.passphrase].length < MIN_PASSPHRASE) {
+    errors.push({ field: 'passphrase', message: `use at least ${MIN_PASSPHRASE} characters: three random words, such as "kettle orbit meadow", are easy to remember and hard to guess` });
+  } else if (username && args.passphrase.trim().toLowerCase() === username.toLowerCase()) {
+    errors.push({ field: 'passphrase', message: 'the passphrase must not be the username: choose something else' });
   } else if (args.passphrase_again !== args.passphrase) {
     errors.push({ field: 'passphrase_again', message: 'the two passphrases are not the same: type it again' });
   }

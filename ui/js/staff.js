@@ -23,7 +23,7 @@ const ROLE_ORDER = ['administrator', 'support_worker', 'school_staff', 'reportin
 const PASSPHRASE_HINT = 'At least 10 characters. Three random words are a good passphrase, for example: kettle violet harbour.';
 
 const NAME = { name: 'name', label: 'Full name', width: 'long', hint: 'Shown to colleagues and in the audit trail' };
-const USERNAME = { name: 'username', label: 'Username', width: 'medium', hint: 'What they type to sign in, for example amy or a.shah' };
+const USERNAME = { name: 'username', label: 'Username', width: 'medium', hint: 'What they type to sign in, for example amy.shah: letters, digits, dots, dashes or underscores' };
 const ROLE = { name: 'role', label: 'Role', type: 'choice', list: 'staff_role', blank: 'Choose a role' };
 const SCHOOL = { name: 'school_id', label: 'School', type: 'choice', list: 'schools', blank: 'Choose their school', hint: 'School staff see only the young carers linked to this school' };
 const PASSPHRASE = { name: 'passphrase', label: 'Passphrase', type: 'password', width: 'medium', autocomplete: 'new-password', hint: PASSPHRASE_HINT };
@@ -89,7 +89,7 @@ export async function render(main) {
             h('button', { type: 'button', class: 'button button--small button--secondary', id: `staff-change-${m.id}`, onclick: () => changeDialog(m) },
               'Change', h('span', { class: 'visually-hidden' }, ` ${m.name}`)),
             h('button', { type: 'button', class: 'button button--small button--secondary', id: `staff-passphrase-${m.id}`, onclick: () => passphraseDialog(m) },
-              'Set a new passphrase', h('span', { class: 'visually-hidden' }, ` for ${m.name}`)),
+              'New passphrase', h('span', { class: 'visually-hidden' }, ` for ${m.name}`)),
             isMe ? null : h('button', { type: 'button', class: 'button button--small button--secondary', id: `staff-active-${m.id}`, onclick: () => switchActive(m) },
               m.active ? 'Switch off' : 'Switch on', h('span', { class: 'visually-hidden' }, ` ${m.name}`)))));
       }))));
@@ -175,7 +175,8 @@ export async function render(main) {
       await api.staffUpdate({ id: member.id, active: on });
       await reload(on ? `${member.name} can sign in again` : `${member.name}’s account is switched off`, `staff-active-${member.id}`);
     } catch (err) {
-      replace(status, h('p', { class: 'inline-error', id: 'staff-error' }, sentence(err.message)));
+      const messages = err.errors?.length ? err.errors.map((e) => e.message) : [err.message];
+      replace(status, h('p', { class: 'inline-error', id: 'staff-error' }, messages.map(sentence).join(' ')));
     }
   }
 }
