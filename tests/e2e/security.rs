@@ -3,7 +3,8 @@
 //! Journey 1 (a new database): the setup wizard (a passphrase too short first, the recovery key
 //! shown and two of its groups typed back, one wrong first), the first-run choice, then "Lock"
 //! with a half-typed form on the page; a wrong passphrase is refused beside the field, the right
-//! one brings the page back with the form as it was.
+//! one brings the page back with the form as it was. Then "Forgotten your passphrase?": the
+//! recovery key (a wrong one first) sets a new passphrase, and the form is still there.
 //!
 //! Journey 2 (the demo database): "Hide screen" by its keyboard shortcut over a carer's record
 //! blanks the window and locks; sign out; sign in as the school account, which sees its school
@@ -166,6 +167,26 @@ async fn set_up_then_lock_and_sign_in_with_a_wrong_then_the_right_passphrase() {
     assert_eq!(app.value("#carer-form [name=last_name]").await, "Draftington", "the draft is kept");
     assert_eq!(app.session_status().await.expect("status")["state"], "open");
     assert!(app.title().await.contains("Add a carer"), "the page's title is back: {}", app.title().await);
+
+    // Forgotten passphrase: the recovery key (a wrong one first) sets a new one.
+    app.click("#lock-now").await;
+    app.click("#forgotten-passphrase").await;
+    app.wait_for("#recover-form").await;
+    assert_eq!(app.value("#recover-username").await, USERNAME);
+    let mut wrong_key = groups.clone();
+    wrong_key.reverse();
+    app.fill("#recover-recovery_key", &wrong_key.join("-")).await;
+    app.fill("#recover-passphrase", "orchid pebble lantern").await;
+    app.fill("#recover-passphrase_again", "orchid pebble lantern").await;
+    app.click("#recover-submit").await;
+    app.wait_for_text("#error-recovery_key", "not this organisation").await;
+    app.check_accessible("forgotten passphrase, wrong key", &mut failures).await;
+    app.fill("#recover-recovery_key", &groups.join(" ").to_lowercase()).await;
+    app.click("#recover-submit").await;
+    app.wait_gone("#lock-screen").await;
+    assert_eq!(app.value("#carer-form [name=first_name]").await, "Unsaved", "the draft is still kept");
+    let wrong = app.invoke("session_unlock", json!({ "username": USERNAME, "passphrase": PASSPHRASE })).await;
+    assert_eq!(wrong.expect_err("the old passphrase no longer works")["code"], "wrong_passphrase");
 
     assert!(failures.is_empty(), "accessibility problems:\n{}", failures.join("\n"));
     app.close().await;
