@@ -170,6 +170,10 @@ commands! {
     passport_preview: pp::IdArgs => pprint::preview, false, Records, "The card's front and back as SVG for the screen, with what will not print and why";
     passports_print: pprint::PrintArgs => pprint::print, false, Records, "Print cards to PDF: chosen passports or those issued in a date range, one per page (card printer) or 10-up sheets";
     passport_calibration_print: pprint::CalibrationArgs => pprint::calibration, false, Records, "Print a calibration sheet for a card stock, to measure the printer's offset";
+    subject_export: crate::subject::ExportArgs => crate::subject::export, false, Admin, "Subject access: everything held about one carer or cared-for person, as a JSON file and an A4 PDF, in one action";
+    carer_anonymise: crate::subject::AnonymiseArgs => crate::subject::anonymise_carer, true, Admin, "Anonymise a closed carer's record (confirm with its reference): names, contact details and free text removed, counts kept";
+    cared_for_anonymise: crate::subject::AnonymiseArgs => crate::subject::anonymise_cared_for, true, Admin, "Anonymise a cared-for person's record once nobody caring for them has an open record (confirm with its reference)";
+    retention_due: settings::NoArgs => crate::subject::due, false, Admin, "Records past retention (closed carers, and cared-for people with no open carer) for an administrator to review";
 }
 
 /// Commands that write many rows at once. After one commits, the write-ahead log is
