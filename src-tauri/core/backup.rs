@@ -400,12 +400,18 @@ pub fn make(source: &Connection, vault: &VaultInfo, folder: &Path, keep: u32) ->
     })?;
     let now = Local::now();
     let stamp = now.format("%Y%m%d-%H%M%S").to_string();
-    let mut path = folder.join(format!("{PREFIX}{stamp}{EXTENSION}"));
-    let mut n = 2;
-    while path.exists() || vault::keys_path(&path).exists() {
-        path = folder.join(format!("{PREFIX}{stamp}-{n}{EXTENSION}"));
+    // Made in the same second as another: numbered after the newest of that second, so it
+    // sorts newest (and pruning never takes it for an old one).
+    let same_second = in_folder(folder)?.into_iter().filter(|b| b.stamp == stamp).map(|b| b.n).max();
+    let mut n = same_second.map_or(1, |n| n + 1);
+    let name = |n: u32| match n {
+        1 => folder.join(format!("{PREFIX}{stamp}{EXTENSION}")),
+        n => folder.join(format!("{PREFIX}{stamp}-{n}{EXTENSION}")),
+    };
+    while name(n).exists() || vault::keys_path(&name(n)).exists() {
         n += 1;
     }
+    let path = name(n);
     let tmp = with_suffix(&path, PARTIAL);
     let result = write_checked(source, vault, &tmp, &path);
     if result.is_err() {

@@ -4,6 +4,9 @@
 //! carers-desk-cli --db carers.sqlite3 init --admin amy --name "Amy Shah" --organisation "Havering Carers Hub"
 //! carers-desk-cli --db demo.sqlite3 demo-data --carers 5000 --seed 7
 //! carers-desk-cli --db carers.sqlite3 --user amy audit verify
+//! carers-desk-cli --db carers.sqlite3 --user amy backup [--to /media/usb/backups]
+//! carers-desk-cli --db carers.sqlite3 --user amy verify carers-desk-backup-20261123-140509.sqlite3
+//! carers-desk-cli --db carers.sqlite3 --user amy restore carers-desk-backup-20261123-140509.sqlite3
 //! carers-desk-cli commands
 //! carers-desk-cli --db carers.sqlite3 call carer_search '{"query": "smi"}'
 //! carers-desk-cli --db carers.sqlite3 print plan 12 --out plan.pdf [--contingency]
@@ -19,6 +22,12 @@
 //! organisation whose accounts are listed in docs/security.md.
 //!
 //! Long prints (`print passports`) report progress on standard error.
+//!
+//! `verify` exits 1 when the backup is damaged or cannot be opened. `restore` (docs/backups.md)
+//! uses the database's own key when the backup was made with it; when the database or its key
+//! file is lost, or the backup was made with another key, it restores the backup with the key
+//! file beside it (`<backup>.keys`), which the account's passphrase must open, then signs in to
+//! check. The replaced database is always kept aside.
 //!
 //! `call` prints the JSON result (exit 0) or the JSON error `{code, message, field, errors}`
 //! (exit 1). Usage mistakes exit 2.
@@ -91,6 +100,16 @@ enum Cmd {
         #[command(subcommand)]
         what: AuditWhat,
     },
+    /// Back up the database now (encrypted, checked), into the backup folder from Settings.
+    Backup {
+        /// Another folder for this backup (the newest backups there are kept, as many as Settings says).
+        #[arg(long)]
+        to: Option<PathBuf>,
+    },
+    /// Check a backup: exit 0 when it opens with this database's key and is intact, 1 when not.
+    Verify { file: PathBuf },
+    /// Replace the database with a backup; the replaced database is kept aside beside it.
+    Restore { file: PathBuf },
 }
 
 #[derive(Subcommand)]
@@ -272,6 +291,9 @@ fn main() -> ExitCode {
     let Some(db) = cli.db else {
         return usage("say which database to use with --db PATH (or set CARERS_DESK_DB)");
     };
+    if let Cmd::Restore { file } = &cli.command {
+        return restore(&db, file, &ctx, cli.user.as_deref());
+    }
     let new_file = !db.exists();
     let desk = match Desk::open(&db) {
         Ok(d) => d,
@@ -305,7 +327,7 @@ fn main() -> ExitCode {
 fn run(desk: &Desk, ctx: &Context, command: Cmd) -> ExitCode {
     let ctx = ctx.clone();
     let result = match command {
-        Cmd::Commands | Cmd::Init { .. } => unreachable!("handled before signing in"),
+        Cmd::Commands | Cmd::Init { .. } | Cmd::Restore { .. } => unreachable!("handled before signing in"),
         Cmd::DemoData { carers, seed } => {
             desk.call(&ctx, "demo_data_load", serde_json::json!({ "carers": carers, "seed": seed }))
         }
@@ -320,6 +342,14 @@ fn run(desk: &Desk, ctx: &Context, command: Cmd) -> ExitCode {
                 }),
             })
         }
+        Cmd::Backup { to } => desk.call(&ctx, "backup_now", serde_json::json!({ "folder": to })),
+        Cmd::Verify { file } => match desk.call(&ctx, "backup_verify", serde_json::json!({ "path": file })) {
+            Ok(v) => {
+                print(&v);
+                return if v["ok"] == true { ExitCode::SUCCESS } else { ExitCode::from(1) };
+            }
+            Err(e) => Err(e),
+        },
         Cmd::Print { what: PrintWhat::Plan { id, out, contingency } } => desk.call(
             &ctx,
             "plan_print",
@@ -382,6 +412,63 @@ fn run(desk: &Desk, ctx: &Context, command: Cmd) -> ExitCode {
     match result {
         Ok(v) => {
             print(&v);
+            ExitCode::SUCCESS
+        }
+        Err(e) => fail(e),
+    }
+}
+
+/// `restore FILE`: with the database's own key when the backup was made with it; otherwise
+/// (database or key file lost, or another key) with the backup's own key file, which the
+/// account's passphrase must open. Then signs in to check the restored database opens.
+fn restore(db: &std::path::Path, file: &std::path::Path, ctx: &Context, user: Option<&str>) -> ExitCode {
+    let Some(user) = user else {
+        return usage("say which staff account to sign in as with --user NAME (or set CARERS_DESK_USER)");
+    };
+    let passphrase = match passphrase(&format!("passphrase for {user}: ")) {
+        Ok(p) => p,
+        Err(e) => return usage(&e),
+    };
+    let sign_in = serde_json::json!({ "username": user, "passphrase": passphrase });
+    if db.exists() && carers_desk::vault::keys_path(db).exists() {
+        let desk = match Desk::open(db) {
+            Ok(d) => d,
+            Err(e) => return fail(e),
+        };
+        match desk.call(ctx, "session_unlock", sign_in.clone()) {
+            Ok(_) => match desk.call(ctx, "backup_restore", serde_json::json!({ "path": file })) {
+                Ok(v) => {
+                    print(&v);
+                    return ExitCode::SUCCESS;
+                }
+                Err(e) if e.code == "wrong_key" => {
+                    let _ = desk.call(ctx, "session_sign_out", serde_json::json!({}));
+                    eprintln!("carers-desk-cli: the backup was made with another key: restoring it with the key file beside it");
+                }
+                Err(e) => return fail(e),
+            },
+            // Perhaps this database is not the one the backup came from: the backup's own
+            // key file decides below.
+            Err(e) => eprintln!(
+                "carers-desk-cli: could not sign in to {} ({}): trying the backup's own key file",
+                db.display(),
+                e.message
+            ),
+        }
+    }
+    let mut out = match carers_desk::backup::restore_with_own_keys(db, file, user, &passphrase) {
+        Ok(v) => v,
+        Err(e) => return fail(e.into()),
+    };
+    // Check: the restored database opens and this account can sign in to it.
+    let checked = Desk::open(db).and_then(|desk| {
+        desk.call(ctx, "session_unlock", sign_in)?;
+        desk.call(ctx, "session_lock", serde_json::json!({}))
+    });
+    match checked {
+        Ok(_) => {
+            out["signed_in_as"] = serde_json::json!(user);
+            print(&out);
             ExitCode::SUCCESS
         }
         Err(e) => fail(e),
