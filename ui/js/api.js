@@ -330,3 +330,83 @@ function noticeLocked(err) {
   }
   return err;
 }
+
+// Part 6: audit, backups, subject rights (docs/commands.md, "Data safety"). Administrators only,
+// except backup_auto, which the window runs once after signing in.
+export const auditList = (filters = {}) => call('audit_list', filters);
+export const auditVerify = () => call('audit_verify');
+/**
+ * Ask where to save the audit trail (the save dialog, suggesting `suggestedName`), then write
+ * the entries the `filters` choose there as CSV. Resolves null when the dialog is cancelled,
+ * else { path, entries }.
+ */
+export async function auditExport(filters, suggestedName) {
+  let path = await saveDialog('Save the audit trail', suggestedName, { name: 'CSV file (spreadsheet)', extensions: ['csv'] });
+  if (!path) return null;
+  if (!/\.csv$/i.test(path)) path = `${path}.csv`;
+  return call('audit_export', { ...filters, path });
+}
+export const backupNow = () => call('backup_now');
+export const backupAuto = () => call('backup_auto');
+export const backupList = () => call('backup_list');
+export const backupVerify = (path) => call('backup_verify', { path });
+export const backupRestore = (path) => call('backup_restore', { path });
+/** `who` is { carer_id } or { cared_for_id }; writes the JSON and the PDF into `folder`. */
+export const subjectExport = (who, folder) => call('subject_export', { ...who, folder });
+/** `confirm` is the record's reference, typed by the administrator. */
+export const carerAnonymise = (id, confirm) => call('carer_anonymise', { id, confirm });
+export const caredForAnonymise = (id, confirm) => call('cared_for_anonymise', { id, confirm });
+export const retentionDue = () => call('retention_due');
+
+/** The system's save dialog; resolves the chosen path, or null when cancelled. */
+async function saveDialog(title, suggestedName, filter) {
+  if (!hasCore()) {
+    sayNoCore();
+    throw { ...NO_TAURI };
+  }
+  const dialog = window.__TAURI__.dialog;
+  if (!dialog || typeof dialog.save !== 'function') {
+    throw pluginError('the save dialog is not available in this window', 'dialog plugin missing');
+  }
+  try {
+    return (await dialog.save({ title, defaultPath: suggestedName, filters: [filter] })) || null;
+  } catch (raw) {
+    throw pluginError('the save dialog could not be opened', raw);
+  }
+}
+
+/**
+ * Ask for a folder (the system's open dialog, for folders). Resolves its path, or null when
+ * the dialog is cancelled. `defaultPath` is where the dialog starts, if given.
+ */
+export async function chooseFolder(title, defaultPath) {
+  if (!hasCore()) {
+    sayNoCore();
+    throw { ...NO_TAURI };
+  }
+  const dialog = window.__TAURI__.dialog;
+  if (!dialog || typeof dialog.open !== 'function') {
+    throw pluginError('the open dialog is not available in this window', 'dialog plugin missing');
+  }
+  let chosen;
+  try {
+    chosen = await dialog.open({ title, directory: true, multiple: false, defaultPath: defaultPath || undefined });
+  } catch (raw) {
+    throw pluginError('the folder dialog could not be opened', raw);
+  }
+  if (Array.isArray(chosen)) chosen = chosen[0];
+  if (chosen && typeof chosen === 'object' && 'path' in chosen) chosen = chosen.path;
+  return chosen ? String(chosen) : null;
+}
+
+/** Open a file in the system's viewer for it. Resolves true if the viewer started. */
+export async function openFile(path) {
+  const opener = hasCore() ? window.__TAURI__.opener : null;
+  if (!opener || typeof opener.openPath !== 'function') return false;
+  try {
+    await opener.openPath(path);
+    return true;
+  } catch {
+    return false;
+  }
+}

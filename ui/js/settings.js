@@ -1,6 +1,6 @@
 // Settings (#/settings): the organisation, review timings, the young adult carer age range,
 // the transition to adulthood timeline, how cards are printed, what passport holders may ask
-// for, the support catalogue, and where the data is kept.
+// for, the support catalogue, where the data is kept, and (administrators) data safety.
 
 import * as api from './api.js';
 import { h, append, focusElement } from './dom.js';
@@ -9,6 +9,9 @@ import { fields, section, read, onSubmit, formButtons } from './forms.js';
 import { catalogueSection } from './settings-catalogue.js';
 import { cardsSection, asksPanel, CARD_FIELDS } from './passport-settings.js';
 import { passportKinds } from './passport-parts.js';
+import { safetySection, safetyArgs, SAFETY_FIELDS } from './settings-safety.js';
+import { isAdministrator } from './safety-parts.js';
+import { setAutoLockMinutes } from './session.js';
 
 const ORGANISATION = [
   { name: 'organisation_name', label: 'Organisation name', width: 'long', hint: 'Shown at the top of every page' },
@@ -37,11 +40,13 @@ const TRANSITION = [
 
 const ALL = [...ORGANISATION, ...REVIEWS, ...AGES, ...TRANSITION, ...CARD_FIELDS];
 
-export async function render(main) {
-  const [settings, info, catalogue, opts, kinds] = await Promise.all([
+export async function render(main, { query } = {}) {
+  const [settings, info, catalogue, opts, kinds, admin] = await Promise.all([
     api.settingsGet(), api.appInfo().catch(() => null), api.supportCatalogue(), api.options(), passportKinds({ fresh: true }).catch(() => []),
+    isAdministrator(),
   ]);
   const cards = cardsSection(settings, opts);
+  const safety = admin ? safetySection(settings) : null;
   const form = h('form', { id: 'settings-form', class: 'form', novalidate: true },
     section('Your organisation', fields(ORGANISATION, settings, {})),
     section('Reviews', fields(REVIEWS, settings, {}), { hint: 'When reviews of a carer’s support plan fall due.' }),
@@ -50,12 +55,17 @@ export async function render(main) {
     section('Transition to adulthood', fields(TRANSITION, settings, {}),
       { hint: 'When each step of a young carer’s transition to adult services falls due. Young adult carer support ends at the “To age” above. Ages in months count from their date of birth: 12 months for each year.' }),
     cards.element,
+    safety ? safety.element : null,
     formButtons('Save settings', { submitId: 'save-settings' }),
   );
   onSubmit(form, async () => {
     // Only what the form shows: the read-only facts (has_logo) are not settings to send.
-    const saved = await api.settingsUpdate(read(form, ALL));
+    const saved = await api.settingsUpdate(safetyArgs(read(form, safety ? [...ALL, ...SAFETY_FIELDS] : ALL)));
     cards.update(saved);
+    if (safety) {
+      safety.update(saved);
+      setAutoLockMinutes(saved.auto_lock_minutes);
+    }
     showOrganisation(saved.organisation_name);
     flash('Saved');
     focusElement(main.querySelector('h1'));
@@ -72,4 +82,10 @@ export async function render(main) {
       h('p', { class: 'path', id: 'database-path' }, info ? info.database_path : 'Not known'),
       info ? h('p', { class: 'muted small' }, `Carers Desk version ${info.version}`) : null),
   );
+  // `?show=data-safety` (from the backups and retention pages) starts at that section.
+  if (safety && query?.get('show') === 'data-safety') {
+    const heading = safety.element.querySelector('h2');
+    heading.setAttribute('tabindex', '-1');
+    heading.dataset.autofocus = 'true';
+  }
 }
