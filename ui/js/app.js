@@ -31,6 +31,9 @@ const routes = [
   { pattern: /^\/settings\/staff$/, view: () => import('./staff.js'), nav: 'settings', title: 'Staff accounts' },
   { pattern: /^\/account$/, view: () => import('./account.js'), nav: null, title: 'Your account' },
   { pattern: /^\/reports$/, view: () => import('./reporting.js'), nav: 'home', title: 'Counts and reports' },
+  { pattern: /^\/audit$/, view: () => import('./audit.js'), nav: 'settings', title: 'Audit trail' },
+  { pattern: /^\/backups$/, view: () => import('./backups.js'), nav: 'settings', title: 'Backups' },
+  { pattern: /^\/retention$/, view: () => import('./retention.js'), nav: 'settings', title: 'Records past retention' },
 ];
 
 const main = document.getElementById('main');
@@ -218,6 +221,9 @@ async function start() {
     return;
   }
   showNav(!firstRun);
+  // Someone has signed in: the day's automatic backup, quietly (backups.js says so on the home
+  // page if one was made, and warns if it could not be).
+  import('./backups.js').then((m) => m.afterSignIn()).catch(() => {});
   session.onResume(() => {
     // A page that failed because the desk was locked under it is shown again.
     if (main.querySelector('[data-failure="locked"]')) route();
