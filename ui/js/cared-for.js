@@ -2,13 +2,14 @@
 // (the whole-family view), each linking to the carer's record.
 
 import * as api from './api.js';
-import { h, append } from './dom.js';
-import { setTitle } from './app.js';
+import { h, append, replace, focusElement } from './dom.js';
+import { setTitle, flash } from './app.js';
 import { formatDate } from './format.js';
 import { detailsList, shownValue } from './details.js';
 import { PERSON_FIELDS, LINK_FIELDS, spec } from './cared-for-fields.js';
 import { ageText } from './caring.js';
 import { personName, categoryBadge, statusLabel } from './search.js';
+import { informationRights, anonymisedBanner, isAdministrator } from './safety-parts.js';
 
 export function personFullName(p) {
   return [p.first_name, p.last_name].filter(Boolean).join(' ');
@@ -16,11 +17,29 @@ export function personFullName(p) {
 
 
 export async function render(main, { id }) {
-  const [opts, person] = await Promise.all([api.options(), api.caredForGet(id)]);
+  const [opts, person, admin] = await Promise.all([api.options(), api.caredForGet(id), isAdministrator()]);
   const name = personFullName(person);
   setTitle(name);
   const carers = person.carers || [];
   const age = ageText(person);
+
+  // Administrators: subject access export and anonymising (safety-parts.js).
+  const rights = admin ? informationRights({
+    kind: 'cared_for',
+    getRecord: () => person,
+    nameOf: personFullName,
+    canAnonymise: (p) => ((p.carers || []).some(({ carer }) => carer.status !== 'closed')
+      ? { ok: false, why: 'Someone with an open record cares for this person: they can be anonymised once no open carer is linked to them.' }
+      : { ok: true }),
+    onAnonymised: async () => {
+      // The page is drawn once from the record: draw it again as it is now.
+      const view = main.closest('.view') || main;
+      replace(view);
+      await render(view, { id });
+      flash('Record anonymised');
+      focusElement(document.getElementById('cared-for-name'));
+    },
+  }) : null;
 
   append(main, 
     h('h1', { class: 'page-title', id: 'cared-for-name' }, name),
@@ -28,6 +47,7 @@ export async function render(main, { id }) {
       person.reference ? h('span', { class: 'record-head__ref' }, person.reference) : null,
       h('span', null, 'Cared-for person'),
       age ? h('span', null, age) : null),
+    anonymisedBanner(person),
     h('div', { class: 'button-row' }, h('a', { class: 'button', href: `#/cared-for/${id}/edit`, id: 'edit-cared-for' }, 'Edit details')),
     h('div', { class: 'record-columns' },
       h('div', { class: 'record-columns__side' },
@@ -51,7 +71,8 @@ export async function render(main, { id }) {
                 row('Hours of care a week', link.hours_band_label || shownValue(spec(LINK_FIELDS, 'hours_band'), link.hours_band, opts)),
                 row('Kinds of care', shownValue(spec(LINK_FIELDS, 'care_kinds'), link.care_kinds, opts)),
                 row('Caring since', formatDate(link.since))))))
-            : h('p', { class: 'muted' }, 'No carer is linked to this person now.')))),
+            : h('p', { class: 'muted' }, 'No carer is linked to this person now.')),
+        rights?.element)),
   );
 }
 

@@ -15,6 +15,7 @@ import { assessmentsSection } from './assessment-section.js';
 import { plansSection } from './plan-section.js';
 import { youngCarerSection } from './young-carer.js';
 import { passportsSection } from './passport-section.js';
+import { informationRights, anonymisedBanner, isAdministrator } from './safety-parts.js';
 
 const CLOSE_FIELDS = [
   { name: 'reason', label: 'Why is the record being closed?', type: 'choice', list: 'close_reason', blank: 'Choose a reason' },
@@ -23,7 +24,7 @@ const CLOSE_FIELDS = [
 ];
 
 export async function render(main, { id }) {
-  const [opts, first] = await Promise.all([api.options(), api.carerGet(id)]);
+  const [opts, first, admin] = await Promise.all([api.options(), api.carerGet(id), isAdministrator()]);
   let record = first;
   setTitle(displayName(record));
 
@@ -39,6 +40,29 @@ export async function render(main, { id }) {
   const plans = plansSection({ getRecord: () => record });
   const youngCarer = youngCarerSection({ getRecord: () => record, opts });
   const passports = passportsSection({ getRecord: () => record });
+  // Administrators: subject access export and anonymising (safety-parts.js).
+  const rights = admin ? informationRights({
+    kind: 'carer',
+    getRecord: () => record,
+    nameOf: (r) => displayName(r),
+    canAnonymise: (r) => (r.status === 'closed'
+      ? { ok: true }
+      : { ok: false, why: 'Only a closed record can be anonymised: close it first, with the reason.' }),
+    onAnonymised: async () => {
+      record = await api.carerGet(id);
+      setTitle(displayName(record));
+      drawHead();
+      drawDetails();
+      caring.refresh();
+      assessments.refresh();
+      plans.refresh();
+      youngCarer.refresh();
+      passports.refresh();
+      rights.refresh();
+      flash('Record anonymised');
+      focusElement(document.getElementById('record-name'));
+    },
+  }) : null;
 
   append(main, 
     h('p', { class: 'back' }, h('a', { href: registerHref() }, 'Back to carers')),
@@ -46,7 +70,7 @@ export async function render(main, { id }) {
       head,
       h('div', { class: 'record-columns' },
         h('div', { class: 'record-columns__side' }, detailsBox),
-        h('div', { class: 'record-columns__main' }, caring, youngCarer.element, assessments.element, plans.element, passports.element, notes),
+        h('div', { class: 'record-columns__main' }, caring, youngCarer.element, assessments.element, plans.element, passports.element, notes, rights?.element),
       ),
     ),
   );
@@ -66,6 +90,7 @@ export async function render(main, { id }) {
     replace(head,
       h('h1', { class: 'page-title record-head__name', id: 'record-name' }, displayName(record)),
       h('p', { class: 'record-head__facts' }, facts),
+      anonymisedBanner(record),
       closed ? closedNotice() : null,
       h('div', { class: 'button-row' },
         h('a', { class: 'button', href: `#/carers/${id}/edit`, id: 'edit-carer' }, 'Edit details'),
@@ -122,6 +147,7 @@ export async function render(main, { id }) {
       plans.refresh();
       youngCarer.refresh();
       passports.refresh();
+      rights?.refresh();
       flash('Record closed');
       focusElement(document.getElementById('record-name'));
     }, { busyLabel: 'Closing…' });
@@ -144,6 +170,7 @@ export async function render(main, { id }) {
       plans.refresh();
       youngCarer.refresh();
       passports.refresh();
+      rights?.refresh();
       flash('Record reopened');
       focusElement(document.getElementById('record-name'));
     } catch (err) {
