@@ -461,8 +461,11 @@ fn every_command_for_every_role() {
     let app: BTreeSet<&str> = COMMANDS.iter().filter(|c| c.access == Access::App).map(|c| c.name).collect();
     let with =
         |extra: &[&'static str]| -> BTreeSet<&str> { app.iter().copied().chain(extra.iter().copied()).collect() };
-    // Reporting: version, choice lists and settings only (no command with names is Counts yet).
-    assert_eq!(allowed["reporting"], with(&[]));
+    // Reporting: version, choice lists, settings and counts without names.
+    assert_eq!(allowed["reporting"], with(&["home_counts"]));
+    let counts = d.call(&contexts[2].1, "home_counts", json!({})).unwrap();
+    assert_eq!(counts["recently_viewed"], json!([]));
+    assert!(counts["counts"][0]["count"].as_i64().unwrap() > 0);
     // School staff: their school, its young carers' adjustments and the staff summary.
     assert_eq!(
         allowed["school_staff"],
@@ -475,6 +478,7 @@ fn every_command_for_every_role() {
         assert!(admin_only.contains(name), "{name} is for administrators");
     }
     assert!(allowed["support_worker"].iter().all(|n| !admin_only.contains(n)));
+    assert!(allowed["support_worker"].contains("home_counts"));
     assert_eq!(allowed["administrator"].len() + 2, COMMANDS.len(), "administrators may run everything");
 }
 

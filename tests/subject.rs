@@ -450,6 +450,8 @@ fn anonymising_removes_the_person_everywhere_and_keeps_the_counts() {
         assert!(!text.contains(secret), "'{secret}' is still held after anonymising both");
     }
     assert_eq!(home_counts(&d), before);
+    // Erasure is final: the record cannot be reopened or edited back.
+    assert_eq!(call_err(&d, "carer_reopen", json!({"id": id})).code, "conflict");
 }
 
 #[test]

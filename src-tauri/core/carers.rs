@@ -295,6 +295,8 @@ pub struct CarerRecord {
     pub closed_reason_label: Option<String>,
     pub closed_date: Option<String>,
     pub closed_note: Option<String>,
+    /// The day the record was anonymised (`carer_anonymise`), else null.
+    pub anonymised_on: Option<String>,
     pub created_at: String,
     pub created_by: String,
     pub updated_at: String,
@@ -374,11 +376,11 @@ pub fn load(conn: &Connection, id: i64, today: NaiveDate) -> Result<CarerRecord>
     let settings = settings::load(conn)?;
     let sql = format!(
         "SELECT id, reference, status, closed_reason, closed_date, closed_note, created_at, created_by,
-                updated_at, updated_by, {COLUMNS} FROM carers WHERE id = ?1"
+                updated_at, updated_by, anonymised_on, {COLUMNS} FROM carers WHERE id = ?1"
     );
     let rec = conn
         .query_row(&sql, [id], |r| {
-            let details = input_from_row(r, 10)?;
+            let details = input_from_row(r, 11)?;
             Ok(CarerRecord {
                 id: r.get(0)?,
                 reference: r.get(1)?,
@@ -391,6 +393,7 @@ pub fn load(conn: &Connection, id: i64, today: NaiveDate) -> Result<CarerRecord>
                 created_by: r.get(7)?,
                 updated_at: r.get(8)?,
                 updated_by: r.get(9)?,
+                anonymised_on: r.get(10)?,
                 age: 0,
                 category: String::new(),
                 category_label: String::new(),
@@ -482,8 +485,21 @@ pub fn get(ctx: &mut Ctx<'_>, args: IdArgs) -> Result<CarerRecord> {
     Ok(rec)
 }
 
+/// Refuses to change or reopen a record that was anonymised (erasure is final).
+fn refuse_anonymised(conn: &Connection, id: i64) -> Result<()> {
+    let on: Option<String> =
+        conn.query_row("SELECT anonymised_on FROM carers WHERE id = ?1", [id], |r| r.get(0)).optional()?.flatten();
+    match on {
+        Some(_) => Err(Error::Conflict(
+            "this record was anonymised, so it can no longer be changed or reopened: add the person as a new carer if they come back".into(),
+        )),
+        None => Ok(()),
+    }
+}
+
 pub fn update(ctx: &mut Ctx<'_>, args: UpdateArgs) -> Result<CarerRecord> {
     let before = load(ctx.tx, args.id, ctx.today())?;
+    refuse_anonymised(ctx.tx, args.id)?;
     let details = check(&args.details, ctx.today())?;
     let sets = COLUMNS
         .split(", ")
@@ -546,6 +562,7 @@ pub fn reopen(ctx: &mut Ctx<'_>, args: IdArgs) -> Result<CarerRecord> {
     if rec.status == Status::Open.code() {
         return Err(Error::Conflict("this record is already open".into()));
     }
+    refuse_anonymised(ctx.tx, args.id)?;
     ctx.tx.execute(
         "UPDATE carers SET status = 'open', closed_reason = NULL, closed_date = NULL, closed_note = NULL,
              updated_at = ?1, updated_by = ?2 WHERE id = ?3",

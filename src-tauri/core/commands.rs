@@ -14,7 +14,9 @@ use crate::error::{Error, Result};
 use crate::passports::{self as pp, print as pprint};
 use crate::plans::{self, lists as due, review as rv};
 use crate::transition::{self as tr, view as trv};
-use crate::{app, assessments as asm, audit, carers, caring as cf, catalogue, demo, notes, schools, search, settings, staff};
+use crate::{
+    app, assessments as asm, audit, carers, caring as cf, catalogue, demo, notes, schools, search, settings, staff,
+};
 
 /// One command.
 pub struct Command {
@@ -85,6 +87,7 @@ commands! {
     settings_get: settings::NoArgs => settings::get, false, App, "The organisation's settings";
     settings_update: settings::SettingsInput => settings::update, true, Admin, "Change the organisation's settings";
     home: settings::NoArgs => search::home, false, Records, "Home screen: counts and recently viewed carers";
+    home_counts: settings::NoArgs => search::home_counts, false, Counts, "Home screen counts without any names (what reporting accounts see)";
     carer_search: search::SearchArgs => search::search, false, Records, "Search the register by name, preferred name, reference or postcode, with filters";
     carer_create: carers::CarerInput => carers::create, true, Records, "Add a carer to the register";
     carer_get: carers::IdArgs => carers::get, false, Records, "A carer's whole record, with the people they care for and case notes";

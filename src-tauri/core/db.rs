@@ -31,15 +31,7 @@ fn migrations() -> Migrations<'static> {
 /// Opens (creating if needed) the encrypted database at `path` with `key` and brings its
 /// schema up to date.
 pub fn open(path: &Path, key: &[u8; 32]) -> Result<Connection> {
-    crate::location::check(path)?;
-    if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
-        std::fs::create_dir_all(dir).map_err(|e| {
-            Error::DatabaseLocation(format!(
-                "the folder {} could not be created ({e}): choose a folder you can write to",
-                dir.display()
-            ))
-        })?;
-    }
+    ensure_folder(path)?;
     let mut conn = Connection::open(path).map_err(|e| {
         Error::DatabaseLocation(format!(
             "the database {} could not be opened ({e}): check the file is a Carers Desk database and that you can write to its folder",
@@ -61,6 +53,21 @@ pub fn open(path: &Path, key: &[u8; 32]) -> Result<Connection> {
     Ok(conn)
 }
 
+/// Checks a database path can be used: not on a network share, and its folder exists (it is
+/// created if need be).
+pub fn ensure_folder(path: &Path) -> Result<()> {
+    crate::location::check(path)?;
+    if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
+        std::fs::create_dir_all(dir).map_err(|e| {
+            Error::DatabaseLocation(format!(
+                "the folder {} could not be created ({e}): choose a folder you can write to",
+                dir.display()
+            ))
+        })?;
+    }
+    Ok(())
+}
+
 /// Whether `path` is an old, unencrypted Carers Desk database (readable without a key).
 pub fn is_plaintext(path: &Path) -> bool {
     let Ok(conn) = Connection::open_with_flags(path, rusqlite::OpenFlags::SQLITE_OPEN_READ_ONLY) else {
@@ -79,6 +86,8 @@ pub fn open_in_memory() -> Result<Connection> {
 fn configure(conn: &mut Connection) -> Result<()> {
     conn.busy_timeout(std::time::Duration::from_secs(5))?;
     conn.pragma_update(None, "temp_store", "MEMORY")?;
+    // Deleted and replaced text (an anonymised record) is overwritten, not left in free pages.
+    conn.pragma_update(None, "secure_delete", "ON")?;
     let mode: String = conn.query_row("PRAGMA journal_mode = WAL", [], |r| r.get(0))?;
     if mode != "wal" && mode != "memory" {
         return Err(Error::DatabaseLocation(format!(

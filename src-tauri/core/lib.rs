@@ -73,7 +73,7 @@ impl Desk {
     /// the organisation) before any other command runs. Refuses network shares, and finishes
     /// an encryption that was interrupted (see `session::finish_interrupted`).
     pub fn open(path: &Path) -> Result<Desk, ApiError> {
-        location::check(path)?;
+        db::ensure_folder(path)?;
         session::finish_interrupted(path)?;
         if !vault::keys_path(path).exists() && path.exists() && !db::is_plaintext(path) {
             return Err(Error::Key {

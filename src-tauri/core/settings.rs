@@ -48,7 +48,7 @@ pub struct Settings {
     pub has_logo: bool,
     /// Lock the window after this many minutes without use (1 to 120).
     pub auto_lock_minutes: u32,
-    /// Where backups go (`None`: [`default_backup_folder`]).
+    /// Where backups go (`None`: `backup::default_folder`).
     pub backup_folder: Option<String>,
     /// How many backups to keep (1 to 365); older ones are deleted.
     pub backup_keep: u32,
@@ -64,10 +64,12 @@ pub struct Settings {
     pub backup_folder_default: String,
 }
 
-/// The backup folder when none is set: "Carers Desk backups" in the user's Documents (or home)
-/// folder.
-pub fn default_backup_folder() -> std::path::PathBuf {
-    dirs::document_dir().or_else(dirs::home_dir).unwrap_or_else(std::env::temp_dir).join("Carers Desk backups")
+/// Where backups go when no folder is set, for this database.
+fn default_backup_folder(conn: &Connection) -> Result<String> {
+    let file: Option<String> =
+        conn.query_row("SELECT file FROM pragma_database_list WHERE name = 'main'", [], |r| r.get(0)).optional()?;
+    let db = std::path::PathBuf::from(file.unwrap_or_default());
+    Ok(crate::backup::default_folder(&db).display().to_string())
 }
 
 impl Default for Settings {
@@ -99,7 +101,7 @@ impl Default for Settings {
             retention_carer_years: 6,
             retention_cared_for_years: 6,
             last_backup_at: None,
-            backup_folder_default: default_backup_folder().display().to_string(),
+            backup_folder_default: String::new(),
         }
     }
 }
@@ -143,12 +145,14 @@ pub fn load(conn: &Connection) -> Result<Settings> {
                     retention_carer_years: r.get(23)?,
                     retention_cared_for_years: r.get(24)?,
                     last_backup_at: r.get(25)?,
-                    backup_folder_default: default_backup_folder().display().to_string(),
+                    backup_folder_default: String::new(),
                 })
             },
         )
         .optional()?;
-    Ok(s.unwrap_or_default())
+    let mut s = s.unwrap_or_default();
+    s.backup_folder_default = default_backup_folder(conn)?;
+    Ok(s)
 }
 
 /// Arguments of `settings_get`.

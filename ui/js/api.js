@@ -74,6 +74,7 @@ export const setupChoose = (args) => call('setup_choose', args);
 export const settingsGet = () => call('settings_get');
 export const settingsUpdate = (settings) => call('settings_update', settings);
 export const home = () => call('home');
+export const homeCounts = () => call('home_counts');
 export const carerSearch = (args) => call('carer_search', args);
 export const carerGet = (id) => call('carer_get', { id });
 export const carerCreate = (input) => call('carer_create', input);
