@@ -96,6 +96,8 @@ pub struct CaredForRecord {
     pub details: CaredForInput,
     pub age: Option<u32>,
     pub age_is_approximate: bool,
+    /// The day the record was anonymised (`cared_for_anonymise`), else null.
+    pub anonymised_on: Option<String>,
     pub created_at: String,
     pub updated_at: String,
     /// Everyone who cares for this person: the whole family.
@@ -337,7 +339,8 @@ pub fn for_carer(conn: &Connection, carer_id: i64, today: NaiveDate) -> Result<V
 pub fn load(conn: &Connection, id: i64, today: NaiveDate) -> Result<CaredForRecord> {
     let row = conn
         .query_row(
-            "SELECT id, reference, first_name, last_name, date_of_birth, approximate_age, age_recorded_on, notes, created_at, updated_at
+            "SELECT id, reference, first_name, last_name, date_of_birth, approximate_age, age_recorded_on, notes, created_at, updated_at,
+                    anonymised_on
              FROM cared_for WHERE id = ?1",
             [id],
             |r| {
@@ -358,6 +361,7 @@ pub fn load(conn: &Connection, id: i64, today: NaiveDate) -> Result<CaredForReco
                     },
                     age,
                     age_is_approximate: approximate,
+                    anonymised_on: r.get(10)?,
                     created_at: r.get(8)?,
                     updated_at: r.get(9)?,
                     carers: vec![],

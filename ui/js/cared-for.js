@@ -48,7 +48,7 @@ export async function render(main, { id }) {
       h('span', null, 'Cared-for person'),
       age ? h('span', null, age) : null),
     anonymisedBanner(person),
-    h('div', { class: 'button-row' }, h('a', { class: 'button', href: `#/cared-for/${id}/edit`, id: 'edit-cared-for' }, 'Edit details')),
+    person.anonymised_on ? null : h('div', { class: 'button-row' }, h('a', { class: 'button', href: `#/cared-for/${id}/edit`, id: 'edit-cared-for' }, 'Edit details')),
     h('div', { class: 'record-columns' },
       h('div', { class: 'record-columns__side' },
         h('section', { class: 'details-section', 'aria-labelledby': 'cf-details-title' },

@@ -92,7 +92,8 @@ export async function render(main, { id }) {
       h('p', { class: 'record-head__facts' }, facts),
       anonymisedBanner(record),
       closed ? closedNotice() : null,
-      h('div', { class: 'button-row' },
+      // An anonymised record cannot be changed or reopened (the core refuses too).
+      record.anonymised_on ? null : h('div', { class: 'button-row' },
         h('a', { class: 'button', href: `#/carers/${id}/edit`, id: 'edit-carer' }, 'Edit details'),
         closed
           ? h('button', { type: 'button', class: 'button button--secondary', id: 'reopen-carer', onclick: reopen }, 'Reopen record')
