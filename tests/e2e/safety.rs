@@ -9,8 +9,8 @@
 //! records past retention (a wrong reference first: refused beside the field) and the record
 //! shows the banner; finally the backup is restored (typing RESTORE), the window asks who is
 //! there, and after signing in the carer is back as it was before. Every screen is checked
-//! with axe-core. Screenshots in `tests/e2e/screenshots/`: `backups.png`, `audit.png`,
-//! `subject-export.png`, `retention.png` (the picture in docs/data-safety.md),
+//! with axe-core. Screenshots in `tests/e2e/screenshots/`: `backups.png`, `audit.png` (the
+//! picture in docs/data-safety.md), `subject-export.png`, `retention.png`,
 //! `anonymise-dialog.png`, `anonymised.png`, `restore-preview.png`.
 
 use std::path::Path;

@@ -2,13 +2,15 @@
 // the list of backups with a check of each and restoring one (a preview of what it holds, a
 // clear warning, typing RESTORE, then the window goes back to signing in).
 // Also `afterSignIn()`, which the window runs once each time someone signs in: it makes the
-// day's automatic backup, quietly, and says so only if it was made or could not be.
+// day's automatic backup (unless the window's close already made one today), quietly, and
+// says so only if it was made or could not be.
 
 import * as api from './api.js';
 import { h, append, replace, focusElement } from './dom.js';
 import { sentence, plural } from './format.js';
 import { field, formDialog, read } from './forms.js';
 import { adminOnly, isAdministrator, formatDateTime, formatBytes, countsText, safetyNav } from './safety-parts.js';
+import { can } from './session.js';
 
 export async function render(main) {
   if (!(await adminOnly(main, 'Backups'))) return null;
@@ -232,11 +234,13 @@ function restored(main, done) {
  * stays until closed when it failed.
  */
 export async function afterSignIn() {
+  // School staff and reporting accounts do not make backups (the core refuses them too).
+  if (!can('records')) return null;
   let result;
   try {
     result = await api.backupAuto();
   } catch (err) {
-    if (err && (err.code === 'locked' || err.code === 'no_window')) return null;
+    if (err && ['locked', 'no_window', 'not_permitted'].includes(err.code)) return null;
     await showAutoFailed(err);
     return null;
   }
