@@ -235,16 +235,11 @@ fn setup_begin(path: &Path, inner: &mut Inner) -> Result<Value> {
     Ok(out)
 }
 
-/// The rules for a passphrase: at least 10 characters (three random words make a good one),
-/// at most 200, not the username, typed the same twice.
-pub fn check_passphrase(
-    check: &mut crate::validate::Check,
-    field: &str,
-    again_field: &str,
-    passphrase: &str,
-    again: &str,
-    username: &str,
-) {
+/// The rules for a passphrase (argument `passphrase`, typed again in `passphrase_again`): at
+/// least 10 characters (three random words make a good one), at most 200, not the username,
+/// typed the same twice.
+pub fn check_passphrase(check: &mut crate::validate::Check, passphrase: &str, again: &str, username: &str) {
+    let (field, again_field) = ("passphrase", "passphrase_again");
     let n = passphrase.chars().count();
     if n < 10 {
         check.fail(
@@ -400,14 +395,7 @@ fn setup_finish(path: &Path, inner: &mut Inner, _today: NaiveDate, args: SetupAr
     if args.name.trim().is_empty() {
         check.fail("name", "enter your name as colleagues know it");
     }
-    check_passphrase(
-        &mut check,
-        "passphrase",
-        "passphrase_again",
-        &args.passphrase,
-        &args.passphrase_again,
-        &args.username,
-    );
+    check_passphrase(&mut check, &args.passphrase, &args.passphrase_again, &args.username);
     match &inner.pending {
         None => check.fail("recovery_check", "the recovery key was not made yet: go back a step and start again"),
         Some(p) => {
@@ -644,14 +632,7 @@ fn recover(path: &Path, inner: &mut Inner, args: RecoverArgs) -> Result<()> {
     })?;
     let mut check = crate::validate::Check::new("");
     check_username(&mut check, "username", &args.username);
-    check_passphrase(
-        &mut check,
-        "passphrase",
-        "passphrase_again",
-        &args.passphrase,
-        &args.passphrase_again,
-        &args.username,
-    );
+    check_passphrase(&mut check, &args.passphrase, &args.passphrase_again, &args.username);
     check.finish()?;
     let Some(key) = file.recover(&args.recovery_key)? else {
         count_failure(&keys, &mut file)?;
@@ -710,14 +691,7 @@ fn change_passphrase(inner: &mut Inner, args: ChangeArgs) -> Result<()> {
     let (conn, vault, session) = open_parts(inner)?;
     let mut file = KeyFile::load(&vault.keys_path)?;
     let mut check = crate::validate::Check::new("");
-    check_passphrase(
-        &mut check,
-        "passphrase",
-        "passphrase_again",
-        &args.passphrase,
-        &args.passphrase_again,
-        &session.username,
-    );
+    check_passphrase(&mut check, &args.passphrase, &args.passphrase_again, &session.username);
     check.finish()?;
     let current_ok = match file.accounts.iter().find(|a| a.staff_id == session.staff_id).cloned() {
         Some(account) => file.unlock(&account, &args.current)?.is_some(),
@@ -862,7 +836,7 @@ mod tests {
         ];
         for (p, again, user, want) in table {
             let mut check = crate::validate::Check::new("");
-            check_passphrase(&mut check, "passphrase", "passphrase_again", p, again, user);
+            check_passphrase(&mut check, p, again, user);
             let got = check.finish().err().map(|e| crate::ApiError::from(e).field.unwrap());
             assert_eq!(got.as_deref(), want, "{p:?}");
         }

@@ -105,7 +105,7 @@ pub fn create(ctx: &mut Ctx<'_>, args: CreateArgs) -> Result<Staff> {
     }
     let role = check.absorb(Role::parse("role", &args.role));
     check_school(ctx, &mut check, role, args.school_id)?;
-    check_passphrase(&mut check, "passphrase", "passphrase_again", &args.passphrase, &args.passphrase_again, &username);
+    check_passphrase(&mut check, &args.passphrase, &args.passphrase_again, &username);
     check.finish()?;
     let role = role.expect("checked");
     let now = ctx.now();
@@ -211,14 +211,7 @@ pub fn set_passphrase(ctx: &mut Ctx<'_>, args: SetPassphraseArgs) -> Result<Done
         return Err(Error::field("id", "this account is switched off: switch it on first"));
     }
     let mut check = Check::new("");
-    check_passphrase(
-        &mut check,
-        "passphrase",
-        "passphrase_again",
-        &args.passphrase,
-        &args.passphrase_again,
-        &staff.username,
-    );
+    check_passphrase(&mut check, &args.passphrase, &args.passphrase_again, &staff.username);
     check.finish()?;
     ctx.key_changes.push(KeyChange::Set {
         staff_id: staff.id,

@@ -267,7 +267,17 @@ export function printCalibration(stock, suggestedName) {
  * Ask for a PNG or JPEG image (the system's open dialog). Resolves the chosen file's path, or
  * null when the dialog is cancelled. The core checks the file itself.
  */
-export async function chooseImage(title) {
+export function chooseImage(title) {
+  return openDialog({
+    title,
+    multiple: false,
+    directory: false,
+    filters: [{ name: 'PNG or JPEG image', extensions: ['png', 'jpg', 'jpeg', 'PNG', 'JPG', 'JPEG'] }],
+  }, 'the open dialog could not be opened');
+}
+
+/** The system's open dialog with `options`: resolves one chosen path, or null when cancelled. */
+async function openDialog(options, failure) {
   if (!hasCore()) {
     sayNoCore();
     throw { ...NO_TAURI };
@@ -278,14 +288,9 @@ export async function chooseImage(title) {
   }
   let chosen;
   try {
-    chosen = await dialog.open({
-      title,
-      multiple: false,
-      directory: false,
-      filters: [{ name: 'PNG or JPEG image', extensions: ['png', 'jpg', 'jpeg', 'PNG', 'JPG', 'JPEG'] }],
-    });
+    chosen = await dialog.open(options);
   } catch (raw) {
-    throw pluginError('the open dialog could not be opened', raw);
+    throw pluginError(failure, raw);
   }
   if (Array.isArray(chosen)) chosen = chosen[0];
   if (chosen && typeof chosen === 'object' && 'path' in chosen) chosen = chosen.path;
@@ -380,24 +385,9 @@ async function saveDialog(title, suggestedName, filter) {
  * Ask for a folder (the system's open dialog, for folders). Resolves its path, or null when
  * the dialog is cancelled. `defaultPath` is where the dialog starts, if given.
  */
-export async function chooseFolder(title, defaultPath) {
-  if (!hasCore()) {
-    sayNoCore();
-    throw { ...NO_TAURI };
-  }
-  const dialog = window.__TAURI__.dialog;
-  if (!dialog || typeof dialog.open !== 'function') {
-    throw pluginError('the open dialog is not available in this window', 'dialog plugin missing');
-  }
-  let chosen;
-  try {
-    chosen = await dialog.open({ title, directory: true, multiple: false, defaultPath: defaultPath || undefined });
-  } catch (raw) {
-    throw pluginError('the folder dialog could not be opened', raw);
-  }
-  if (Array.isArray(chosen)) chosen = chosen[0];
-  if (chosen && typeof chosen === 'object' && 'path' in chosen) chosen = chosen.path;
-  return chosen ? String(chosen) : null;
+export function chooseFolder(title, defaultPath) {
+  return openDialog({ title, directory: true, multiple: false, defaultPath: defaultPath || undefined },
+    'the folder dialog could not be opened');
 }
 
 /** Open a file in the system's viewer for it. Resolves true if the viewer started. */
