@@ -12,11 +12,19 @@
 //!   on an existing demo database, start signed in. Ignored for a real organisation's database.
 //!
 //! The database is encrypted; the window starts at the sign-in (or first-run setup) screen.
+//!
+//! One window per database: starting the app again on a database that is already open shows
+//! the running window and the second start exits before it opens anything (Tauri's
+//! single-instance plugin; on Linux a D-Bus name per database file, see [`instance_id`]).
+//! When the window closes with someone signed in, the day's backup is made first unless one
+//! was made today ([`backup_on_close`], docs/backups.md).
 
 // Without this a console window opens alongside the app on Windows release builds.
 #![cfg_attr(not(debug_assertions), windows_subsystem = "windows")]
 
-use std::path::PathBuf;
+use std::hash::{Hash, Hasher};
+use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::OnceLock;
 
 use carers_desk::{ApiError, Context, Desk};
@@ -157,9 +165,74 @@ fn open_desk(app: &tauri::App, options: &Options) -> Result<Desk, ApiError> {
     Ok(desk)
 }
 
+/// The name the single-instance plugin claims (a D-Bus name on Linux): the app's identifier
+/// for the default database, and one per file for a database chosen with `--db` or
+/// `CARERS_DESK_DB`, so a second start on the same file hands over to the first while windows
+/// on other files (a training copy, the end-to-end tests) run side by side. (Windows and
+/// macOS allow one instance of the app whatever the file.)
+fn instance_id(identifier: &str, options: &Options) -> String {
+    let chosen = options.db.clone().or_else(|| std::env::var_os(DB_ENV).filter(|p| !p.is_empty()).map(PathBuf::from));
+    let Some(path) = chosen else { return identifier.to_string() };
+    let mut hasher = std::collections::hash_map::DefaultHasher::new();
+    absolute_path(&path).hash(&mut hasher);
+    // A D-Bus name's parts may not start with a digit: "db" first.
+    format!("{identifier}.db{:016x}", hasher.finish())
+}
+
+/// The file's absolute path with its folder's symbolic links resolved (the file itself may
+/// not exist yet).
+fn absolute_path(path: &Path) -> PathBuf {
+    let absolute = std::path::absolute(path).unwrap_or_else(|_| path.to_path_buf());
+    match (absolute.parent(), absolute.file_name()) {
+        (Some(dir), Some(name)) => dir.canonicalize().map(|d| d.join(name)).unwrap_or(absolute),
+        _ => absolute,
+    }
+}
+
+/// The app was started again on this database: show this window instead.
+fn show_main_window(app: &tauri::AppHandle) {
+    eprintln!("carers-desk: started again on the same database: showing the open window");
+    if let Some(window) = app.get_webview_window("main") {
+        let _ = window.unminimize();
+        let _ = window.show();
+        let _ = window.set_focus();
+    }
+}
+
+/// The day's backup (`backup_auto`) when the window closes, if someone is signed in: once per
+/// run, and the close waits for it (a second or two for a large register).
+fn backup_on_close(app: &tauri::AppHandle) {
+    static DONE: AtomicBool = AtomicBool::new(false);
+    if DONE.swap(true, Ordering::SeqCst) {
+        return;
+    }
+    let state = app.state::<DeskState>();
+    let Ok(desk) = state.desk() else { return };
+    if desk.session().is_none() {
+        return;
+    }
+    match desk.call(&today_context(), "backup_auto", json!({})) {
+        Ok(done) if done["made"] == true => eprintln!("carers-desk: backed up on close to {}", done["backup"]["path"]),
+        Ok(done) => {
+            eprintln!("carers-desk: no backup needed on close: {}", done["reason"].as_str().unwrap_or_default())
+        }
+        // Reporting and school staff accounts do not make backups; a failure must not keep
+        // the window open.
+        Err(error) => eprintln!("carers-desk: no backup on close: {}: {}", error.code, error.message),
+    }
+}
+
 fn main() {
     let options = Options::parse(std::env::args().skip(1));
+    let context = tauri::generate_context!();
+    let single_instance = tauri_plugin_single_instance::Builder::new()
+        .dbus_id(instance_id(&context.config().identifier, &options))
+        .callback(|app, _args, _cwd| show_main_window(app))
+        .build();
     tauri::Builder::default()
+        // First, so that a second start exits before anything else runs (it never opens the
+        // database).
+        .plugin(single_instance)
         // Printing a plan: the save dialog (where the PDF goes) and the system viewer (to open
         // it). The window may use only what src-tauri/capabilities/default.json grants.
         .plugin(tauri_plugin_dialog::init())
@@ -175,6 +248,19 @@ fn main() {
             let _ = app.state::<DeskState>().0.set(opened);
             Ok(())
         })
-        .run(tauri::generate_context!())
-        .expect("error while running Carers Desk");
+        .on_window_event(|window, event| {
+            if let tauri::WindowEvent::CloseRequested { .. } = event {
+                if window.label() == "main" {
+                    backup_on_close(window.app_handle());
+                }
+            }
+        })
+        .build(context)
+        .expect("error while starting Carers Desk")
+        .run(|app, event| {
+            // Also when the app is asked to quit some other way than closing the window.
+            if let tauri::RunEvent::ExitRequested { .. } = event {
+                backup_on_close(app);
+            }
+        });
 }
