@@ -11,7 +11,7 @@
 //! there, and after signing in the carer is back as it was before. Every screen is checked
 //! with axe-core. Screenshots in `tests/e2e/screenshots/`: `backups.png`, `audit.png` (the
 //! picture in docs/data-safety.md), `subject-export.png`, `retention.png`,
-//! `anonymise-dialog.png`, `anonymised.png`, `restore-preview.png`.
+//! `anonymise-dialog.png`, `anonymised.png`, `restore-preview.png`, `backup-notice.png`.
 
 use std::path::Path;
 
@@ -55,6 +55,7 @@ async fn an_administrator_backs_up_reads_the_audit_trail_exports_anonymises_and_
     assert_eq!(status["user"]["role"], "administrator", "demo data starts signed in as the administrator: {status}");
     // Signing in made the day's first backup, quietly: a calm note on the home page.
     app.wait_for_text("#backup-notice", "Backed up").await;
+    app.screenshot("backup-notice").await;
 
     // ---- Settings → Data safety: the backup folder, typed (the Choose… button opens the
     // system's folder dialog, which WebDriver cannot reach).
@@ -150,6 +151,28 @@ async fn an_administrator_backs_up_reads_the_audit_trail_exports_anonymises_and_
     assert!(written.lines().count() >= 3, "a header and the carer's entries: {written}");
     assert!(written.contains("carer_close"), "{written}");
     app.check_accessible("audit trail", &mut failures).await;
+    // The whole trail, 100 at a time: "Load more" adds the older ones below.
+    let some = app.invoke("carer_search", json!({ "query": "", "limit": 5 })).await.expect("search");
+    let other = some["results"]
+        .as_array()
+        .and_then(|r| r.iter().find(|c| c["id"] != json!(id)))
+        .map(|c| c["id"].clone())
+        .expect("another carer");
+    for _ in 0..120 {
+        app.invoke("carer_get", json!({ "id": other })).await.expect("a view");
+    }
+    app.go("/audit").await;
+    app.wait_for_text("#audit-count", "The newest 100 entries").await;
+    app.click("#audit-more").await;
+    app.wait_for("#audit-table tbody tr:nth-child(101)").await;
+    let rows = app.js("return document.querySelectorAll('#audit-table tbody tr').length").await;
+    assert!(rows.as_u64().is_some_and(|n| n > 100), "{rows}");
+    app.go(&format!("/audit?carer={reference}")).await;
+    app.wait_for("#audit-table tr[data-command=carer_close]").await;
+    app.click("#audit-verify").await;
+    app.wait_for_text("#audit-verify-result", "entries are intact").await;
+    app.click("#audit-export").await;
+    app.wait_for_text("#audit-exported", "saved to").await;
     app.js("document.querySelector('.safety-nav').scrollIntoView({ block: 'start' }); window.scrollBy(0, 150); return true;").await;
     app.screenshot("audit").await;
 
@@ -160,6 +183,16 @@ async fn an_administrator_backs_up_reads_the_audit_trail_exports_anonymises_and_
     app.wait_for("#information-rights").await;
     app.click("#subject-export").await; // no folder yet: said beside the box
     app.wait_for("#error-folder").await;
+    // Choose… opens the system's folder dialog (stubbed here); typing the path works as well.
+    let elsewhere = app.temp_dir().join("elsewhere");
+    app.js(&format!(
+        "window.__TAURI__.dialog.open = async (o) => {{ window.__askedOpen = o; return {}; }}; return true;",
+        json!(elsewhere.to_str().expect("UTF-8"))
+    ))
+    .await;
+    app.click("#subject-folder-choose").await;
+    assert_eq!(app.value("#subject-folder").await, elsewhere.to_str().unwrap(), "the chosen folder is in the box");
+    assert_eq!(app.js("return window.__askedOpen.directory").await, json!(true), "a folder dialog");
     app.fill("#subject-folder", export_to.to_str().expect("UTF-8")).await;
     app.click("#subject-export").await;
     app.wait_for("#subject-export-done").await;
@@ -171,6 +204,9 @@ async fn an_administrator_backs_up_reads_the_audit_trail_exports_anonymises_and_
     assert!(std::fs::read(&pdf).expect("PDF").starts_with(b"%PDF-"), "{pdf} is a PDF");
     let held: Value = serde_json::from_str(&std::fs::read_to_string(&json_path).expect("JSON")).expect("valid JSON");
     assert!(held.to_string().contains(&reference), "the JSON names the record");
+    app.js("window.__TAURI__.opener.openPath = async (p) => { window.__opened = p; }; return true;").await;
+    app.click("#subject-pdf-open").await;
+    assert_eq!(app.js("return window.__opened").await, json!(pdf), "Open shows the PDF in the system viewer");
     app.js("document.getElementById('information-rights').scrollIntoView({ block: 'start' }); return true;").await;
     app.check_accessible("record, information rights", &mut failures).await;
     app.screenshot("subject-export").await;
@@ -251,6 +287,22 @@ async fn an_administrator_backs_up_reads_the_audit_trail_exports_anonymises_and_
     let back = app.invoke("carer_get", json!({ "id": id })).await.expect("the carer");
     assert_eq!(back["status"], "open", "the backup was made before the carer was closed: {back}");
     assert!(back["anonymised_on"].is_null(), "{back}");
+
+    // ---- A support worker sees none of this: no Information rights, no audit trail.
+    app.click("#sign-out").await;
+    app.wait_for("#sign-in-passphrase").await;
+    app.fill("#sign-in-username", "support").await;
+    app.fill("#sign-in-passphrase", "support passphrase").await;
+    app.click("#sign-in").await;
+    app.wait_for("#home-search").await;
+    app.go(&format!("/carers/{id}")).await;
+    app.wait_for("#carer-record").await;
+    app.wait_for("#notes").await;
+    assert!(!app.exists("#information-rights").await, "only administrators see Information rights");
+    app.go("/audit").await;
+    app.wait_for("#admin-only").await;
+    app.go("/backups").await;
+    app.wait_for("#admin-only").await;
 
     app.close().await;
     assert!(failures.is_empty(), "accessibility problems:\n{}", failures.join("\n"));

@@ -252,9 +252,10 @@ export async function render(main, { query }) {
 
   function updateCount() {
     const any = Object.keys(filters).length > 0;
-    count.textContent = entries.length
-      ? `${hasMore ? 'The newest ' : ''}${plural(entries.length, 'entry', 'entries')}${any ? ' matching the filters' : ''}, newest first${hasMore ? ': more below' : ''}.`
-      : '';
+    const which = `${plural(entries.length, 'entry', 'entries')}${any ? ' matching the filters' : ''}`;
+    if (!entries.length) count.textContent = '';
+    else if (hasMore) count.textContent = `The newest ${which}. For older ones, choose Load more below the list.`;
+    else count.textContent = `${sentence(which)}, newest first.`;
     more.hidden = !hasMore;
   }
 
