@@ -43,7 +43,11 @@ pub fn iso(date: NaiveDate) -> String {
 
 /// A stored `YYYY-MM-DD` date; `None` for anything else.
 pub fn from_iso(text: &str) -> Option<NaiveDate> {
-    NaiveDate::parse_from_str(text, "%Y-%m-%d").ok()
+    // chrono's `%Y-%m-%d` alone also reads `-4-6-2` (the year −4) and `1984-3-7`.
+    let b = text.as_bytes();
+    let shape = b.len() == 10
+        && b.iter().enumerate().all(|(i, c)| if i == 4 || i == 7 { *c == b'-' } else { c.is_ascii_digit() });
+    shape.then(|| NaiveDate::parse_from_str(text, "%Y-%m-%d").ok()).flatten()
 }
 
 /// The date shown to people: DD/MM/YYYY.
@@ -148,5 +152,18 @@ mod tests {
     #[test]
     fn shows_dates_the_uk_way() {
         assert_eq!(uk(d("2026-03-07")), "07/03/2026");
+        assert_eq!(uk_text("2026-03-07T10:15:00Z"), "07/03/2026");
+    }
+
+    #[test]
+    fn stored_dates_are_only_yyyy_mm_dd() {
+        assert_eq!(from_iso("2024-02-29"), Some(d("2024-02-29")));
+        for text in
+            ["-4-6-2", "+1984-03-07", "1984-3-7", " 1984-03-07", "1984-03-07 ", "84-03-07", "2023-02-29", "1984/03/07"]
+        {
+            assert_eq!(from_iso(text), None, "{text}");
+        }
+        // Printing leaves text that is not a stored date as it is.
+        assert_eq!(uk_text(" -4-6-2 "), "-4-6-2");
     }
 }
