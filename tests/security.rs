@@ -512,6 +512,13 @@ fn every_access_to_a_person_is_in_the_audit_trail_and_a_failed_one_is_not() {
     assert!(entries.iter().all(|e| e["actor_id"] == ctx().actor.id));
     let v = call(&d, "audit_verify", json!({}));
     assert_eq!(v["ok"], true, "{v}");
+    // A list of a carer's assessments is not "assessment <carer id>".
+    call(&d, "assessment_list", json!({"carer_id": id}));
+    let listed = call(&d, "audit_list", json!({"command": "assessment_list"}));
+    assert_eq!(listed["entries"][0]["record_type"], "assessment");
+    assert!(listed["entries"][0]["record_id"].is_null(), "{listed}");
+    let note = call(&d, "audit_list", json!({"command": "carer_get", "limit": 1}));
+    assert_eq!(note["entries"][0]["record_id"], json!(id));
 
     // Export: CSV with a header and one line per entry, oldest first.
     let csv_path = path.path().join("audit.csv");

@@ -296,7 +296,7 @@ pub struct Ran<'a> {
     pub access: Access,
     /// The top-level argument names sent.
     pub fields: Vec<String>,
-    /// The `id`, else `carer_id`, else `cared_for_id` argument.
+    /// The id of the record the command is about (see `Desk::run`).
     pub record_id: Option<i64>,
 }
 

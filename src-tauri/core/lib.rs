@@ -164,7 +164,17 @@ impl Desk {
             changes: cmd.changes,
             access: cmd.access,
             fields: args.as_object().map(|o| o.keys().cloned().collect()).unwrap_or_default(),
-            record_id: ["id", "carer_id", "cared_for_id"].iter().find_map(|k| args.get(k).and_then(|v| v.as_i64())),
+            // The record the command is about: its `id`, or for a command about a person (a note
+            // added to a carer) the person's id; never another kind's id (`assessment_list`
+            // takes a carer's id, which is not an assessment's).
+            record_id: args.get("id").and_then(|v| v.as_i64()).or_else(|| {
+                let key = match audit::record_type_for(cmd.name) {
+                    Some("carer") => "carer_id",
+                    Some("cared_for") => "cared_for_id",
+                    _ => return None,
+                };
+                args.get(key).and_then(|v| v.as_i64())
+            }),
         };
         let behaviour = if cmd.changes || context::audited(cmd.access) {
             TransactionBehavior::Immediate
