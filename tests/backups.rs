@@ -232,9 +232,10 @@ fn a_restore_brings_back_the_backup_and_keeps_the_replaced_database() {
     assert_eq!(count(&kept, &key, "SELECT count(*) FROM carers"), 2);
     assert_eq!(count(&kept, &key, "SELECT count(*) FROM carers WHERE status = 'closed'"), 1);
     assert!(vault::keys_path(&kept).exists());
-    // The restore is in the replaced database's audit trail (the last thing it recorded), and
-    // the restored trail still verifies.
+    // The restore is in both audit trails: the replaced database's (the last thing it
+    // recorded) and the restored one's (the first thing after the backup); both verify.
     assert_eq!(count(&kept, &key, "SELECT count(*) FROM audit_log WHERE command = 'backup_restore'"), 1);
+    assert_eq!(count(&db_path, &key, "SELECT count(*) FROM audit_log WHERE command = 'backup_restore'"), 1);
     assert_eq!(call(&d, "audit_verify", json!({}))["ok"], true);
     // The backup itself is unchanged and can be restored again.
     assert_eq!(call(&d, "backup_verify", json!({ "path": backup }))["counts"], made["counts"]);

@@ -721,7 +721,13 @@ fn restore(inner: &mut Inner, today: NaiveDate, from: &Path) -> Result<Value> {
     crate::backup::check_restorable(&vault, from)?;
     log(conn, &session, "restore", "backup_restore", Some(&format!("restoring {}", from.display())))?;
     close(inner, "sign_out")?;
-    crate::backup::restore_files(&vault, from, today)
+    let restored = crate::backup::restore_files(&vault, from, today)?;
+    // The restored database's own trail says it was restored, and by whom.
+    let mut conn = db::open(&vault.db_path, &vault.key)?;
+    let kept = restored.get("replaced_kept_at").and_then(Value::as_str).unwrap_or("");
+    let detail = format!("restored from {}; the replaced database is kept at {kept}", from.display());
+    log(&mut conn, &session, "restore", "backup_restore", Some(&detail))?;
+    Ok(restored)
 }
 
 /// Makes the key file changes a command asked for, after its transaction committed.
