@@ -440,7 +440,7 @@ pub(crate) fn create(
     if path.exists() {
         encrypt_plaintext(path, &tmp, key)?;
     }
-    let staff_id = {
+    let session = {
         let mut conn = db::open(&tmp, key)?;
         let tx = conn.transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?;
         let now = now();
@@ -463,21 +463,14 @@ pub(crate) fn create(
         audit::append(&tx, &session_entry(&session, "setup", "session_setup_finish", Some(detail)))?;
         tx.commit()?;
         conn.execute_batch("PRAGMA wal_checkpoint(TRUNCATE);")?;
-        staff_id
+        session
     };
     let mut file = KeyFile::new(key, recovery, Kdf::STANDARD)?;
-    file.set_account(key, staff_id, admin.username, admin.passphrase)?;
+    file.set_account(key, session.staff_id, admin.username, admin.passphrase)?;
     file.last_username = Some(admin.username.to_string());
     file.demo_accounts = demo_accounts;
     file.save(&vault::keys_path(path))?;
     finish_interrupted(path)?;
-    let session = Session {
-        staff_id,
-        username: admin.username.into(),
-        name: admin.name.into(),
-        role: Role::Administrator,
-        school_id: None,
-    };
     open_as(path, inner, key, session)
 }
 
