@@ -7,7 +7,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::caring::{self, CaringEntry};
 use crate::choices::{
-    Category, CloseReason, ContactMethod, Disability, Employment, Ethnicity, Gender, ReferralSource, Status,
+    Category, CloseReason, ContactMethod, Disability, Employment, Ethnicity, Gender, ReferralOutcome, ReferralSource, Status,
 };
 use crate::context::{Ctx, Touched};
 use crate::dates;
@@ -54,6 +54,9 @@ pub struct CarerInput {
     pub date_first_identified: Option<String>,
     /// A `referral_source` code.
     pub referral_source: Option<String>,
+    /// A `referral_outcome` code: registered for support (`accepted`, the default) or given
+    /// information and signposted elsewhere only (`signposted`).
+    pub referral_outcome: Option<String>,
     pub referrer_name: Option<String>,
     /// "How did you hear about us?"
     pub how_heard: Option<String>,
@@ -75,9 +78,9 @@ pub struct CarerInput {
 const COLUMNS: &str = "title, first_name, last_name, preferred_name, date_of_birth, gender, ethnicity, \
     main_language, interpreter_needed, address_line1, address_line2, town, postcode, phone, email, \
     preferred_contact, gp_practice, nhs_number, date_first_identified, referral_source, \
-    referrer_name, how_heard, consent_given, consent_date, consent_recorded_by, consent_share_gp, \
+    referral_outcome, referrer_name, how_heard, consent_given, consent_date, consent_recorded_by, consent_share_gp, \
     consent_share_school, consent_share_adult_services, employment_status, disability, parent_carer";
-const COLUMN_COUNT: usize = 31;
+const COLUMN_COUNT: usize = 32;
 
 impl CarerInput {
     fn to_params(&self) -> [&dyn rusqlite::ToSql; COLUMN_COUNT] {
@@ -102,6 +105,7 @@ impl CarerInput {
             &self.nhs_number,
             &self.date_first_identified,
             &self.referral_source,
+            &self.referral_outcome,
             &self.referrer_name,
             &self.how_heard,
             &self.consent_given,
@@ -139,17 +143,18 @@ fn input_from_row(r: &Row<'_>, at: usize) -> rusqlite::Result<CarerInput> {
         nhs_number: r.get(at + 17)?,
         date_first_identified: r.get(at + 18)?,
         referral_source: r.get(at + 19)?,
-        referrer_name: r.get(at + 20)?,
-        how_heard: r.get(at + 21)?,
-        consent_given: r.get(at + 22)?,
-        consent_date: r.get(at + 23)?,
-        consent_recorded_by: r.get(at + 24)?,
-        consent_share_gp: r.get(at + 25)?,
-        consent_share_school: r.get(at + 26)?,
-        consent_share_adult_services: r.get(at + 27)?,
-        employment_status: r.get(at + 28)?,
-        disability: r.get(at + 29)?,
-        parent_carer: r.get(at + 30)?,
+        referral_outcome: r.get(at + 20)?,
+        referrer_name: r.get(at + 21)?,
+        how_heard: r.get(at + 22)?,
+        consent_given: r.get(at + 23)?,
+        consent_date: r.get(at + 24)?,
+        consent_recorded_by: r.get(at + 25)?,
+        consent_share_gp: r.get(at + 26)?,
+        consent_share_school: r.get(at + 27)?,
+        consent_share_adult_services: r.get(at + 28)?,
+        employment_status: r.get(at + 29)?,
+        disability: r.get(at + 30)?,
+        parent_carer: r.get(at + 31)?,
     })
 }
 
@@ -217,6 +222,12 @@ pub fn check(input: &CarerInput, today: NaiveDate) -> Result<CarerInput> {
         referral_source: c
             .choice("referral_source", &input.referral_source, ReferralSource::parse)
             .map(|v| v.code().into()),
+        referral_outcome: Some(
+            c.choice("referral_outcome", &input.referral_outcome, ReferralOutcome::parse)
+                .unwrap_or(ReferralOutcome::Accepted)
+                .code()
+                .into(),
+        ),
         referrer_name: c.text("referrer_name", "Referrer's name", &input.referrer_name, NAME_MAX),
         how_heard: c.text("how_heard", "How they heard about us", &input.how_heard, TEXT_MAX),
         consent_given: input.consent_given,

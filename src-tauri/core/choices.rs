@@ -143,6 +143,14 @@ choice_list!(
 });
 
 choice_list!(
+    /// What happened to a referral or contact (monitoring: accepted as a new carer, or
+    /// signposted only).
+    ReferralOutcome, "referral_outcome" {
+    Accepted = "accepted": "Registered for support",
+    Signposted = "signposted": "Information and signposting only",
+});
+
+choice_list!(
     /// The carer's own employment or education.
     Employment, "employment" {
     FullTime = "full_time": "Employed full-time",
@@ -308,6 +316,7 @@ pub fn all_options() -> serde_json::Map<String, serde_json::Value> {
         Ethnicity,
         ContactMethod,
         ReferralSource,
+        ReferralOutcome,
         Employment,
         Disability,
         CloseReason,
@@ -346,6 +355,7 @@ mod tests {
         check(Condition::ALL, Condition::code, Condition::from_code);
         check(HoursBand::ALL, HoursBand::code, HoursBand::from_code);
         check(ReferralSource::ALL, ReferralSource::code, ReferralSource::from_code);
+        check(ReferralOutcome::ALL, ReferralOutcome::code, ReferralOutcome::from_code);
         check(CloseReason::ALL, CloseReason::code, CloseReason::from_code);
     }
 

@@ -22,6 +22,7 @@ const MIGRATIONS: &[&str] = &[
     include_str!("migrations/0005_young_carers.sql"),
     include_str!("migrations/0006_passports.sql"),
     include_str!("migrations/0007_security.sql"),
+    include_str!("migrations/0008_reports_import.sql"),
 ];
 
 fn migrations() -> Migrations<'static> {

@@ -422,6 +422,9 @@ pub fn generate(ctx: &Ctx<'_>, n: u32, seed: u64) -> Result<DemoCounts> {
                 },
                 ReferralSource::code,
             ),
+            // Adults who did not consent to being registered were given information and
+            // signposted only (no random draw, so the rest of the made-up data stays the same).
+            referral_outcome: Some(if !consent && !young { "signposted" } else { "accepted" }.to_string()),
             referrer_name: None,
             how_heard: rng.random_bool(0.3).then(|| {
                 pick(
@@ -638,7 +641,7 @@ fn plans(ctx: &mut Ctx<'_>, after_id: i64, seed: u64) -> Result<u64> {
     let adult = crate::dates::iso(latest_birth_for_age(today, 18));
     let ids: Vec<i64> = ctx
         .tx
-        .prepare("SELECT id FROM carers WHERE id > ?1 AND status = 'open' AND date_of_birth <= ?2 ORDER BY id")?
+        .prepare("SELECT id FROM carers WHERE id > ?1 AND status = 'open' AND referral_outcome = 'accepted' AND date_of_birth <= ?2 ORDER BY id")?
         .query_map(rusqlite::params![after_id, adult], |r| r.get(0))?
         .collect::<rusqlite::Result<_>>()?;
     let mut rng = ChaCha8Rng::seed_from_u64(seed ^ 0x5eed_91a5);
@@ -704,7 +707,7 @@ fn passports(ctx: &mut Ctx<'_>, after_id: i64, seed: u64) -> Result<u64> {
     let today = ctx.today();
     let rows: Vec<(i64, Option<String>)> = ctx
         .tx
-        .prepare("SELECT id, date_of_birth FROM carers WHERE id > ?1 AND status = 'open' ORDER BY id")?
+        .prepare("SELECT id, date_of_birth FROM carers WHERE id > ?1 AND status = 'open' AND referral_outcome = 'accepted' ORDER BY id")?
         .query_map([after_id], |r| Ok((r.get(0)?, r.get(1)?)))?
         .collect::<rusqlite::Result<_>>()?;
     let mut rng = ChaCha8Rng::seed_from_u64(seed ^ 0x9a55_9027);

@@ -56,6 +56,9 @@ pub struct Settings {
     pub retention_carer_years: u32,
     /// Cared-for people's records: this many years after the last carer's record closed.
     pub retention_cared_for_years: u32,
+    /// Exported reports (CSV, PDF, JSON) show counts from 1 to 4 as "<5", so a shared report
+    /// cannot identify anyone. The window, for staff, always shows the real numbers.
+    pub report_suppress_small: bool,
     /// When the last backup was made (read-only).
     #[serde(default)]
     pub last_backup_at: Option<String>,
@@ -100,6 +103,7 @@ impl Default for Settings {
             backup_keep: 14,
             retention_carer_years: 6,
             retention_cared_for_years: 6,
+            report_suppress_small: true,
             last_backup_at: None,
             backup_folder_default: String::new(),
         }
@@ -114,7 +118,7 @@ pub fn load(conn: &Connection) -> Result<Settings> {
                     transition_offer_age, transition_complete_months, transition_review_months, handover_age,
                     card_stock, printer_offset_x_mm, printer_offset_y_mm, card_crop_marks, card_if_found,
                     passport_months, card_logo IS NOT NULL, auto_lock_minutes, backup_folder, backup_keep,
-                    retention_carer_years, retention_cared_for_years, last_backup_at
+                    retention_carer_years, retention_cared_for_years, last_backup_at, report_suppress_small
              FROM settings WHERE id = 1",
             [],
             |r| {
@@ -145,6 +149,7 @@ pub fn load(conn: &Connection) -> Result<Settings> {
                     retention_carer_years: r.get(23)?,
                     retention_cared_for_years: r.get(24)?,
                     last_backup_at: r.get(25)?,
+                    report_suppress_small: r.get(26)?,
                     backup_folder_default: String::new(),
                 })
             },
@@ -219,6 +224,8 @@ pub struct SettingsInput {
     pub retention_carer_years: Option<NumberInput>,
     /// 1 to 100 years.
     pub retention_cared_for_years: Option<NumberInput>,
+    /// Show counts from 1 to 4 as "<5" in exported reports.
+    pub report_suppress_small: Option<bool>,
     /// Read-only: accepted and ignored.
     #[schemars(skip)]
     pub last_backup_at: Option<Option<String>>,
@@ -335,6 +342,7 @@ fn checked(input: SettingsInput) -> Result<Settings> {
             &input.retention_cared_for_years,
             1..=100,
         ),
+        report_suppress_small: input.report_suppress_small.unwrap_or(true),
         last_backup_at: None,
         backup_folder_default: String::new(),
     };
@@ -407,6 +415,7 @@ pub fn update(ctx: &mut Ctx<'_>, mut input: SettingsInput) -> Result<Settings> {
     input.backup_keep.get_or_insert(current.backup_keep.into());
     input.retention_carer_years.get_or_insert(current.retention_carer_years.into());
     input.retention_cared_for_years.get_or_insert(current.retention_cared_for_years.into());
+    input.report_suppress_small.get_or_insert(current.report_suppress_small);
     let s = checked(input)?;
     ctx.tx.execute(
         "UPDATE settings SET organisation_name = ?1, address = ?2, phone = ?3, email = ?4,
@@ -415,7 +424,8 @@ pub fn update(ctx: &mut Ctx<'_>, mut input: SettingsInput) -> Result<Settings> {
              transition_complete_months = ?11, transition_review_months = ?12, handover_age = ?13,
              card_stock = ?14, printer_offset_x_mm = ?15, printer_offset_y_mm = ?16, card_crop_marks = ?17,
              card_if_found = ?18, passport_months = ?19, auto_lock_minutes = ?20, backup_folder = ?21,
-             backup_keep = ?22, retention_carer_years = ?23, retention_cared_for_years = ?24
+             backup_keep = ?22, retention_carer_years = ?23, retention_cared_for_years = ?24,
+             report_suppress_small = ?25
          WHERE id = 1",
         params![
             s.organisation_name,
@@ -441,7 +451,8 @@ pub fn update(ctx: &mut Ctx<'_>, mut input: SettingsInput) -> Result<Settings> {
             s.backup_folder,
             s.backup_keep,
             s.retention_carer_years,
-            s.retention_cared_for_years
+            s.retention_cared_for_years,
+            s.report_suppress_small
         ],
     )?;
     let saved = load(ctx.tx)?;
