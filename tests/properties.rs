@@ -687,6 +687,7 @@ choice_lists!(
     carers_desk::choices::Ethnicity,
     carers_desk::choices::ContactMethod,
     carers_desk::choices::ReferralSource,
+    carers_desk::choices::ReferralOutcome,
     carers_desk::choices::Employment,
     carers_desk::choices::Disability,
     carers_desk::choices::CloseReason,
