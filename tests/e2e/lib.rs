@@ -492,6 +492,29 @@ impl App {
         }
     }
 
+    /// Replaces the system's open dialog (a native window WebDriver cannot reach) with one that
+    /// answers `answer` (a path, or null for Cancel) and keeps what it was asked in
+    /// `window.__askedOpen`.
+    pub async fn stub_open_dialog(&self, answer: Value) {
+        let script = format!(
+            "window.__TAURI__.dialog.open = async (o) => {{ window.__askedOpen = o; return {answer}; }};
+             return true;"
+        );
+        assert_eq!(self.js(&script).await, json!(true), "the dialog plugin's JS can be stubbed");
+    }
+
+    /// Replaces the system's save dialog with one that answers `answer` (a path, or null for
+    /// Cancel) and keeps what it was asked in `window.__askedSave`; files the window asks the
+    /// system viewer to open are kept in `window.__opened` instead.
+    pub async fn stub_save_dialog(&self, answer: Value) {
+        let script = format!(
+            "window.__TAURI__.dialog.save = async (o) => {{ window.__askedSave = o; return {answer}; }};
+             window.__TAURI__.opener.openPath = async (p) => {{ window.__opened = p; }};
+             return true;"
+        );
+        assert_eq!(self.js(&script).await, json!(true), "the plugins' JS can be stubbed");
+    }
+
     /// Saves a PNG of the window to `tests/e2e/screenshots/<name>.png` and returns its path.
     /// Waits for the page to be loaded and two animation frames first, so the picture shows
     /// the current state rather than a stale frame.

@@ -401,3 +401,63 @@ export async function openFile(path) {
     return false;
   }
 }
+
+// Part 7: monitoring reports, importing carers from a spreadsheet, exporting the register
+// (docs/commands.md, "Reports", "Import" and "Export").
+/** The quick periods: [{ key, label, from, to }]. */
+export const reportPeriods = () => call('report_periods');
+/** The monitoring report for a period (dates as typed); `onProgress({ done, total })` while it runs. */
+export const reportRun = (from, to, onProgress) => callWithProgress('report_run', { from, to }, onProgress);
+/** The records behind one figure (or one row of it): { figure, row, description, count, records }. */
+export const reportRecords = (args) => call('report_records', args);
+
+const REPORT_FORMATS = {
+  pdf: { title: 'Save the report as a PDF', filter: { name: 'PDF document', extensions: ['pdf'] } },
+  json: { title: 'Save the report as JSON', filter: { name: 'JSON file', extensions: ['json'] } },
+};
+
+/**
+ * Export the monitoring report: `format` 'csv' asks for a folder (one CSV per group of figures
+ * is written there), 'pdf' and 'json' ask where to save the file (suggesting `suggestedName`).
+ * Resolves null when the dialog is cancelled, else { format, files }.
+ */
+export async function reportExport({ from, to, format }, suggestedName, onProgress) {
+  let path;
+  if (format === 'csv') {
+    path = await chooseFolder('Choose a folder for the CSV files');
+  } else {
+    const { title, filter } = REPORT_FORMATS[format];
+    path = await saveDialog(title, suggestedName, filter);
+    if (path && !new RegExp(`\\.${format}$`, 'i').test(path)) path = `${path}.${format}`;
+  }
+  if (!path) return null;
+  return callWithProgress('report_export', { from, to, format, path }, onProgress);
+}
+
+/**
+ * Ask for a spreadsheet to import (the system's open dialog: CSV, Excel or OpenDocument).
+ * Resolves the chosen file's path, or null when the dialog is cancelled.
+ */
+export function chooseSpreadsheet(title) {
+  const extensions = ['csv', 'xlsx', 'xls', 'ods'];
+  return openDialog({
+    title,
+    multiple: false,
+    directory: false,
+    filters: [{ name: 'Spreadsheet (CSV, Excel or OpenDocument)', extensions: [...extensions, ...extensions.map((e) => e.toUpperCase())] }],
+  }, 'the open dialog could not be opened');
+}
+/** What a spreadsheet holds: sheets, columns with samples and suggested fields, the fields. */
+export const importRead = (path, sheet) => call('import_read', { path, sheet: sheet ?? null });
+/** The values found in each mapped choice column, with suggested codes. */
+export const importValues = (path, sheet, mapping) => call('import_values', { path, sheet: sheet ?? null, mapping });
+/** Check every row without writing anything: counts, errors, likely duplicates, a preview. */
+export const importDryRun = (path, sheet, mapping, onProgress) => callWithProgress('import_dry_run', { path, sheet: sheet ?? null, mapping }, onProgress);
+/** Write every row in one go (or none): { carers_created, cared_for_created, duplicates_skipped, first_reference, last_reference }. */
+export const importCommit = ({ path, sheet, mapping, skipDuplicates }, onProgress) => callWithProgress('import_commit', { path, sheet: sheet ?? null, mapping, skip_duplicates: Boolean(skipDuplicates) }, onProgress);
+export const importMappingList = () => call('import_mapping_list');
+/** { id: null|n, name, mapping } */
+export const importMappingSave = (args) => call('import_mapping_save', args);
+export const importMappingDelete = (id) => call('import_mapping_delete', { id });
+/** The whole register as CSV files and JSON, in a new folder inside `folder`. */
+export const registerExport = (folder) => call('register_export', { folder });

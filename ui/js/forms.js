@@ -2,10 +2,12 @@
 // (GOV.UK-style error summary plus a message beside each field). Views describe their fields
 // as plain specs and never build inputs by hand.
 //
-// A field spec: { name, label, type, hint, list, blank, width, autocomplete, inputmode, rows }
+// A field spec: { name, label, type, hint, list, blank, initial, width, autocomplete, inputmode, rows }
 //   type: 'text' (default) | 'date' | 'email' | 'tel' | 'password' | 'number' | 'textarea'
 //         | 'choice' (a <select> built from options()[list]) | 'bool' (one checkbox)
 //         | 'checkboxes' (a group built from options()[list]; the value is a list of codes)
+//   initial: a choice's value when there is none yet (a new record); blank: false leaves out
+//         the "Not recorded" option (for a choice that always has a value)
 //   name: the argument path the core uses (`postcode`, `person.first_name`): it is the input's
 //         name, so the core's error `field` finds the input.
 
@@ -56,9 +58,9 @@ export function field(spec, value, opts = {}, prefix = '') {
   const list = type === 'choice' ? opts[spec.list] : null;
   let input;
   if (type === 'choice' && Array.isArray(list)) {
-    const current = value ?? '';
+    const current = value ?? spec.initial ?? '';
     input = h('select', { id, name: spec.name, class: widthClass(spec, 'select') },
-      h('option', { value: '' }, spec.blank ?? 'Not recorded'),
+      spec.blank === false ? null : h('option', { value: '' }, spec.blank ?? 'Not recorded'),
       list.map((o) => h('option', { value: o.code, selected: o.code === current }, o.label)),
     );
     // A stored code no longer in the list is kept rather than silently dropped.

@@ -4,6 +4,7 @@
 import { h, append } from './dom.js';
 import { replaceQuery } from './app.js';
 import { carerSearchBox } from './search.js';
+import { currentUser } from './session.js';
 
 export async function render(main, { query }) {
   const search = carerSearchBox({
@@ -26,7 +27,11 @@ export async function render(main, { query }) {
   append(main, 
     h('div', { class: 'page-head' },
       h('h1', { class: 'page-title' }, 'Carers'),
-      h('a', { class: 'button', href: '#/carers/new' }, 'Add a carer'),
+      h('div', { class: 'button-row button-row--tight' },
+        h('a', { class: 'button', href: '#/carers/new' }, 'Add a carer'),
+        currentUser()?.role === 'administrator'
+          ? h('a', { class: 'button button--secondary', href: '#/import', id: 'register-import' }, 'Import from a spreadsheet')
+          : null),
     ),
     search.element,
   );

@@ -34,7 +34,8 @@ const ROLE_ACCESS = {
 
 /** What each main navigation item needs (by its data-nav); items not listed are always shown. */
 const NAV_ACCESS = {
-  home: 'counts',
+  home: 'records',
+  reports: 'counts',
   carers: 'records',
   new: 'records',
   schools: 'school',

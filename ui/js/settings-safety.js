@@ -1,9 +1,10 @@
 // Settings → Data safety (administrators): how soon the window locks itself, where backups go
-// and how many are kept, how long closed records are kept before they are listed for review;
-// the last backup, read-only; and links to the audit trail, backups and records past retention.
+// and how many are kept, how long closed records are kept before they are listed for review,
+// whether exported reports hide counts under 5; the last backup, read-only; exporting the whole
+// register; and links to the audit trail, backups, records past retention and importing.
 
 import * as api from './api.js';
-import { h, replace } from './dom.js';
+import { h, replace, focusElement } from './dom.js';
 import { sentence } from './format.js';
 import { fields, section } from './forms.js';
 import { formatDateTime } from './safety-parts.js';
@@ -15,6 +16,7 @@ export const SAFETY_FIELDS = [
   { name: 'backup_keep', label: 'Backups to keep', type: 'number', width: 'short', hint: 'From 1 to 365. The oldest are removed once there are more' },
   { name: 'retention_carer_years', row: 'retention', label: 'Keep closed carer records for (years)', type: 'number', width: 'short', hint: 'From 1 to 100, counted from the date the record was closed' },
   { name: 'retention_cared_for_years', row: 'retention', label: 'Keep cared-for people’s records for (years)', type: 'number', width: 'short', hint: 'From 1 to 100, counted from when the last record of someone caring for them was closed' },
+  { name: 'report_suppress_small', label: 'Show counts under 5 as “<5” in exported reports', type: 'bool', hint: 'So that a report shared outside the organisation cannot identify anyone. The Reports page itself always shows the exact numbers' },
 ];
 
 /**
@@ -29,10 +31,12 @@ export function safetySection(first) {
     h('p', { class: 'safety-links' },
       h('a', { href: '#/audit', id: 'settings-audit-link' }, 'Audit trail'), ' · ',
       h('a', { href: '#/backups', id: 'settings-backups-link' }, 'Backups'), ' · ',
-      h('a', { href: '#/retention', id: 'settings-retention-link' }, 'Records past retention')),
+      h('a', { href: '#/retention', id: 'settings-retention-link' }, 'Records past retention'), ' · ',
+      h('a', { href: '#/import', id: 'settings-import-link' }, 'Import carers from a spreadsheet')),
     fields(SAFETY_FIELDS, settings, {}),
     last,
     chooseStatus,
+    registerExportPanel(),
   ], { id: 'data-safety', hint: 'Locking, backups and how long records are kept. Only administrators see this.' });
 
   // The folder: a Choose… button beside the text box (typing the path works as well).
@@ -78,6 +82,62 @@ export function safetySection(first) {
       draw();
     },
   };
+}
+
+/**
+ * Export the whole register (for moving to another system): choose a folder, and a new
+ * folder inside it gets a CSV file per table, register.json, the data dictionary and a README.
+ * Its buttons are not the settings form's submit.
+ */
+function registerExportPanel() {
+  const status = h('div', { id: 'register-export-status', role: 'status', 'aria-live': 'polite' });
+  const button = h('button', { type: 'button', class: 'button button--secondary', id: 'register-export', 'aria-describedby': 'register-export-hint' }, 'Export the register…');
+  button.addEventListener('click', async () => {
+    if (button.disabled) return;
+    replace(status);
+    let folder;
+    try {
+      folder = await api.chooseFolder('Choose where to save the export');
+    } catch (err) {
+      replace(status, h('p', { class: 'inline-error' }, sentence(err.message)));
+      return;
+    }
+    if (!folder) return;
+    button.disabled = true;
+    button.textContent = 'Exporting…';
+    replace(status, h('p', { class: 'muted' }, 'Writing every table. This can take a minute with a large register.'));
+    try {
+      const done = await api.registerExport(folder);
+      replace(status, exportedNotice(done));
+      focusElement(status.querySelector('.notice__title'));
+    } catch (err) {
+      replace(status, h('div', { class: 'notice notice--error', id: 'register-export-failed' },
+        h('p', { class: 'notice__title' }, 'The register was not exported'),
+        h('p', null, sentence(err.message))));
+    } finally {
+      button.disabled = false;
+      button.textContent = 'Export the register…';
+    }
+  });
+  return h('div', { class: 'register-export', id: 'register-export-box' },
+    h('h3', { class: 'register-export__title' }, 'Export the whole register'),
+    h('p', { class: 'hint', id: 'register-export-hint' }, 'For moving to another system: every table as a CSV file, the same as JSON, and a data dictionary saying what each column holds, in a new folder inside the one you choose. The export holds everyone’s personal information: keep it as safe as the register, and delete it when done. It is written to the audit trail.'),
+    h('div', { class: 'button-row' }, button),
+    status);
+}
+
+function exportedNotice(done) {
+  const tables = Array.isArray(done.tables) ? done.tables : [];
+  const files = Array.isArray(done.files) ? done.files : [];
+  return h('div', { class: 'notice notice--valid', id: 'register-exported' },
+    h('p', { class: 'notice__title' }, 'Register exported'),
+    h('p', null, 'Saved in ', h('span', { class: 'path', id: 'register-export-folder' }, done.folder)),
+    tables.length ? h('p', null, tables.map((t) => `${t.name}: ${Number(t.rows).toLocaleString('en-GB')} ${Number(t.rows) === 1 ? 'row' : 'rows'}`).join('; ')) : null,
+    files.length ? h('details', null,
+      h('summary', null, `${files.length} ${files.length === 1 ? 'file' : 'files'}`),
+      h('ul', { class: 'register-export__files', id: 'register-export-files' }, files.map((f) => h('li', { class: 'mono small' }, f)))) : null,
+    h('div', { class: 'button-row button-row--tight' },
+      h('button', { type: 'button', class: 'button button--secondary button--small', id: 'register-export-open', onclick: () => api.openFile(done.folder) }, 'Open the folder')));
 }
 
 /** The form's data-safety values as settings_update wants them: a blank folder is the usual one. */
