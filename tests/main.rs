@@ -15,6 +15,7 @@ mod pdf;
 mod plans;
 mod properties;
 mod register;
+mod reports;
 mod schools;
 mod search;
 mod security;

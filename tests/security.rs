@@ -462,7 +462,7 @@ fn every_command_for_every_role() {
     let with =
         |extra: &[&'static str]| -> BTreeSet<&str> { app.iter().copied().chain(extra.iter().copied()).collect() };
     // Reporting: version, choice lists, settings and counts without names.
-    assert_eq!(allowed["reporting"], with(&["home_counts"]));
+    assert_eq!(allowed["reporting"], with(&["home_counts", "report_periods", "report_run", "report_export"]));
     let counts = d.call(&contexts[2].1, "home_counts", json!({})).unwrap();
     assert_eq!(counts["recently_viewed"], json!([]));
     assert!(counts["counts"][0]["count"].as_i64().unwrap() > 0);

@@ -177,6 +177,10 @@ commands! {
     carer_anonymise: crate::subject::AnonymiseArgs => crate::subject::anonymise_carer, true, Admin, "Anonymise a closed carer's record (confirm with its reference): names, contact details and free text removed, counts kept";
     cared_for_anonymise: crate::subject::AnonymiseArgs => crate::subject::anonymise_cared_for, true, Admin, "Anonymise a cared-for person's record once nobody caring for them has an open record (confirm with its reference)";
     retention_due: settings::NoArgs => crate::subject::due, false, Admin, "Records past retention (closed carers, and cared-for people with no open carer) for an administrator to review";
+    report_periods: settings::NoArgs => crate::reports::periods, false, Counts, "The monitoring report's quick picks: this quarter, last quarter, financial year to date, last financial year";
+    report_run: crate::reports::RunArgs => crate::reports::run, false, Counts, "The monitoring report for a period: every figure with its description and breakdown (no names)";
+    report_records: crate::reports::RecordsArgs => crate::reports::records, false, Records, "The records behind one figure (or one row of it) of the monitoring report";
+    report_export: crate::reports::export::ExportArgs => crate::reports::export::export, false, Counts, "Export the monitoring report as CSV files (one per group), JSON or an A4 PDF, with small numbers shown as <5 if Settings says so";
 }
 
 /// Commands that write many rows at once. After one commits, the write-ahead log is

@@ -27,6 +27,7 @@ pub mod notes;
 pub mod passports;
 pub mod pdf;
 pub mod plans;
+pub mod reports;
 pub mod reviews;
 pub mod schools;
 pub mod search;

@@ -91,6 +91,21 @@ pub enum Block {
     Spacer(f32),
     /// Starts a new page (nothing if the current page is still empty).
     PageBreak,
+    /// A horizontal bar chart, one row per bar: the label (wrapped, left), a solid dark bar
+    /// as long as the value (scaled to the largest) and the value as text beside it, so it
+    /// reads in greyscale and without the bars. A bar with no value (a suppressed count) is
+    /// drawn as its text alone. Rows never split across pages.
+    BarChart(Vec<Bar>),
+}
+
+/// One bar of a [`Block::BarChart`].
+#[derive(Debug, Clone, PartialEq)]
+pub struct Bar {
+    pub label: String,
+    /// The length (no bar when `None` or 0).
+    pub value: Option<f64>,
+    /// The number printed beside the bar ("12", "<5").
+    pub display: String,
 }
 
 /// How dense a document's tables are: [`render`] and [`render_counted`] use
@@ -144,6 +159,10 @@ pub fn unprintable_in(info: &DocumentInfo, blocks: &[Block]) -> Vec<String> {
                 rows.iter().flatten().for_each(|c| text.push_str(c));
             }
             Block::Bullets(items) | Block::Signatures(items) => items.iter().for_each(|i| text.push_str(i)),
+            Block::BarChart(bars) => bars.iter().for_each(|b| {
+                text.push_str(&b.label);
+                text.push_str(&b.display)
+            }),
             Block::Spacer(_) | Block::PageBreak => {}
         }
     }

@@ -13,6 +13,7 @@
 //! carers-desk-cli --db carers.sqlite3 print passports --from 2026-11-01 --to 2026-11-30 --stock c32011 --out cards.pdf
 //! carers-desk-cli --db carers.sqlite3 print passports --number CP-000012-X --single --out card.pdf
 //! carers-desk-cli --db carers.sqlite3 print calibration --stock c32011 --out calibration.pdf
+//! carers-desk-cli --db carers.sqlite3 report --from 2026-07-01 --to 2026-09-30 --format pdf --out q2.pdf
 //! ```
 //!
 //! Every database is encrypted (docs/security.md). Each run signs in as `--user` (or
@@ -110,6 +111,22 @@ enum Cmd {
     Verify { file: PathBuf },
     /// Replace the database with a backup; the replaced database is kept aside beside it.
     Restore { file: PathBuf },
+    /// The monitoring report for a period (docs/reports.md), exported as CSV files (--out is
+    /// a folder), a PDF or JSON; small numbers are shown as <5 if Settings says so.
+    Report {
+        /// The first day (YYYY-MM-DD or DD/MM/YYYY).
+        #[arg(long)]
+        from: String,
+        /// The last day, included.
+        #[arg(long)]
+        to: String,
+        /// csv, pdf or json.
+        #[arg(long)]
+        format: String,
+        /// The file (pdf, json) or folder (csv) to write.
+        #[arg(long)]
+        out: PathBuf,
+    },
 }
 
 #[derive(Subcommand)]
@@ -388,6 +405,11 @@ fn run(desk: &Desk, ctx: &Context, command: Cmd) -> ExitCode {
             }
             desk.call_with_progress(&ctx, "passports_print", args, &progress_on_stderr)
         }
+        Cmd::Report { from, to, format, out } => desk.call(
+            &ctx,
+            "report_export",
+            serde_json::json!({ "from": from, "to": to, "format": format, "path": out }),
+        ),
         Cmd::Print { what: PrintWhat::Calibration { stock, out } } => {
             desk.call(&ctx, "passport_calibration_print", serde_json::json!({ "stock": stock, "path": out }))
         }
