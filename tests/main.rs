@@ -9,6 +9,7 @@ mod caring;
 mod cli;
 mod commands;
 mod crash;
+mod export;
 mod passport_cards;
 mod passports;
 mod pdf;

@@ -177,6 +177,7 @@ commands! {
     carer_anonymise: crate::subject::AnonymiseArgs => crate::subject::anonymise_carer, true, Admin, "Anonymise a closed carer's record (confirm with its reference): names, contact details and free text removed, counts kept";
     cared_for_anonymise: crate::subject::AnonymiseArgs => crate::subject::anonymise_cared_for, true, Admin, "Anonymise a cared-for person's record once nobody caring for them has an open record (confirm with its reference)";
     retention_due: settings::NoArgs => crate::subject::due, false, Admin, "Records past retention (closed carers, and cared-for people with no open carer) for an administrator to review";
+    register_export: crate::export::ExportArgs => crate::export::register_export, false, Admin, "Export the whole register (for moving systems): a CSV file per table, one JSON file, a data dictionary and the pictures, in a new folder";
     report_periods: settings::NoArgs => crate::reports::periods, false, Counts, "The monitoring report's quick picks: this quarter, last quarter, financial year to date, last financial year";
     report_run: crate::reports::RunArgs => crate::reports::run, false, Counts, "The monitoring report for a period: every figure with its description and breakdown (no names)";
     report_records: crate::reports::RecordsArgs => crate::reports::records, false, Records, "The records behind one figure (or one row of it) of the monitoring report";

@@ -21,6 +21,7 @@ pub mod db;
 pub mod demo;
 pub mod eligibility;
 pub mod error;
+pub mod export;
 pub mod instruments;
 pub mod location;
 pub mod notes;

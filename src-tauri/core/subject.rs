@@ -145,7 +145,7 @@ impl Rec {
 }
 
 /// Columns holding JSON text: exported as JSON, not as a string of JSON.
-const JSON_COLUMNS: &[&str] = &[
+pub(crate) const JSON_COLUMNS: &[&str] = &[
     "answers",
     "determination",
     "scores",
@@ -376,6 +376,35 @@ fn lists() -> &'static HashMap<String, Vec<(String, String)>> {
             })
             .collect()
     })
+}
+
+/// Every code of a choice list with its label, in the list's order (the register export's
+/// data dictionary).
+pub(crate) fn list_choices(list: &str) -> Option<&'static [(String, String)]> {
+    lists().get(list).map(Vec::as_slice)
+}
+
+/// How a stored column reads to people: its label and, for a code, the choice list it comes
+/// from. Columns the subject access PDF labels use the same words; others read as their name.
+pub(crate) fn column_meaning(table: &str, column: &str) -> (String, Option<&'static str>) {
+    let spec: Spec = match table {
+        "carers" => CARER,
+        "cared_for" => CARED_FOR,
+        "caring_links" => LINK,
+        "assessments" => ASSESSMENT,
+        "support_plans" => PLAN,
+        "plan_reviews" => REVIEW,
+        "passports" => PASSPORT,
+        "school_links" => SCHOOL_LINK,
+        "handovers" => HANDOVER,
+        "young_carer_cards" => CARD,
+        _ => &[],
+    };
+    match spec.iter().find(|(c, _, _)| *c == column) {
+        Some((_, label, F::List(list))) => (label.to_string(), Some(*list)),
+        Some((_, label, _)) => (label.to_string(), None),
+        None => (humanise(column), None),
+    }
 }
 
 /// A code's label in a list (the code itself if the list does not have it).
@@ -1400,7 +1429,7 @@ pub struct Exported {
     pub unprintable: Vec<String>,
 }
 
-fn check_folder(folder: &Option<String>) -> Result<PathBuf> {
+pub(crate) fn check_folder(folder: &Option<String>) -> Result<PathBuf> {
     let Some(f) = folder.as_deref().map(str::trim).filter(|f| !f.is_empty()) else {
         return Err(Error::field("folder", "choose the folder to save the export in"));
     };

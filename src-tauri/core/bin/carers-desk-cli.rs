@@ -7,6 +7,7 @@
 //! carers-desk-cli --db carers.sqlite3 --user amy backup [--to /media/usb/backups]
 //! carers-desk-cli --db carers.sqlite3 --user amy verify carers-desk-backup-20261123-140509.sqlite3
 //! carers-desk-cli --db carers.sqlite3 --user amy restore carers-desk-backup-20261123-140509.sqlite3
+//! carers-desk-cli --db carers.sqlite3 --user amy export --to /media/usb
 //! carers-desk-cli commands
 //! carers-desk-cli --db carers.sqlite3 call carer_search '{"query": "smi"}'
 //! carers-desk-cli --db carers.sqlite3 print plan 12 --out plan.pdf [--contingency]
@@ -111,6 +112,13 @@ enum Cmd {
     Verify { file: PathBuf },
     /// Replace the database with a backup; the replaced database is kept aside beside it.
     Restore { file: PathBuf },
+    /// Export the whole register (administrators): a new folder inside --to with a CSV file
+    /// per table, register.json, data-dictionary.csv and the pictures. Not encrypted.
+    Export {
+        /// An existing folder to write the export folder into.
+        #[arg(long)]
+        to: PathBuf,
+    },
     /// The monitoring report for a period (docs/reports.md), exported as CSV files (--out is
     /// a folder), a PDF or JSON; small numbers are shown as <5 if Settings says so.
     Report {
@@ -360,6 +368,7 @@ fn run(desk: &Desk, ctx: &Context, command: Cmd) -> ExitCode {
             })
         }
         Cmd::Backup { to } => desk.call(&ctx, "backup_now", serde_json::json!({ "folder": to })),
+        Cmd::Export { to } => desk.call(&ctx, "register_export", serde_json::json!({ "folder": to })),
         Cmd::Verify { file } => match desk.call(&ctx, "backup_verify", serde_json::json!({ "path": file })) {
             Ok(v) => {
                 print(&v);
