@@ -2,21 +2,25 @@
 //! written the American way (month first) is picked from the register's "Import from a
 //! spreadsheet" (the open dialog is stubbed: WebDriver cannot reach the system one); the
 //! columns come with samples and the suggested fields already chosen; the values of the Sex
-//! column are matched to ours; the dry run, with dates read day first, finds the one row whose
-//! date cannot be a day-first date (row, column, value and message); the date format is
-//! changed to month first and the check is clean; the mapping is saved by name; the import is
-//! confirmed and the three carers (one caring for someone) are in the register with the right
-//! dates of birth. Every step is checked with axe-core. Screenshots in
+//! column are matched to ours by suggestion, the relationship and hours by hand; the dry run,
+//! with dates read day first, finds the one row whose date cannot be a day-first date (row,
+//! column, value and message); the date format is changed to month first and the check is
+//! clean; the mapping is saved by name; the import is confirmed and the three carers (one
+//! caring for someone) are in the register with the right dates of birth; the referral's
+//! outcome is on a record and changed on the form. Then, in Settings › Data safety, small
+//! numbers in exports are switched off and the whole register is exported into a folder
+//! (folder dialog stubbed). Every step is checked with axe-core. Screenshots in
 //! `tests/e2e/screenshots/`: `import-columns.png`, `import-dry-run-errors.png`,
-//! `import-dry-run-clean.png`, `import-done.png`, `import-register.png`.
+//! `import-dry-run-clean.png`, `import-done.png`, `import-register.png`,
+//! `register-exported.png`.
 
 use carers_desk_e2e::App;
 use serde_json::json;
 
-const CSV: &str = "First Name,Surname,DOB,Sex,Postcode,Cared for\n\
-Imogen,Importwell,01/02/1970,F,LS1 4AP,Ray\n\
-Isaac,Importwell,03/04/1982,M,LS6 2QB,\n\
-Iris,Importwell,05/25/1965,F,,Rose\n";
+const CSV: &str = "First Name,Surname,DOB,Sex,Postcode,Cared for,Relationship,Hours a week\n\
+Imogen,Importwell,01/02/1970,F,LS1 4AP,Ray,Husband,50+\n\
+Isaac,Importwell,03/04/1982,M,LS6 2QB,,,\n\
+Iris,Importwell,05/25/1965,F,,Rose,Mum,20-34\n";
 
 #[tokio::test]
 async fn a_spreadsheet_is_mapped_checked_fixed_and_imported() {
@@ -47,6 +51,8 @@ async fn a_spreadsheet_is_mapped_checked_fixed_and_imported() {
     app.wait_for_text("#import-column-0-samples", "Imogen").await;
     // "Cared for" holds the cared-for person's first name.
     app.select("#import-column-5", "cared_for_first_name").await;
+    assert_eq!(app.value("#import-column-6").await, "cared_for_relationship");
+    assert_eq!(app.value("#import-column-7").await, "cared_for_hours_band");
     assert_eq!(app.js("return document.querySelector('#date_format-dmy').checked").await, json!(true));
     app.check_accessible("import: columns", &mut failures).await;
     app.screenshot("import-columns").await;
@@ -56,6 +62,12 @@ async fn a_spreadsheet_is_mapped_checked_fixed_and_imported() {
     app.wait_for("#import-values-gender").await;
     assert_eq!(app.value("#import-values-gender select[data-value='F']").await, "female");
     assert_eq!(app.value("#import-values-gender select[data-value='M']").await, "male");
+    // Values with no suggestion are matched by hand.
+    app.wait_for("#import-values-cared_for_relationship").await;
+    app.select("#import-values-cared_for_relationship select[data-value='Husband']", "spouse_partner").await;
+    app.select("#import-values-cared_for_relationship select[data-value='Mum']", "parent").await;
+    app.select("#import-values-cared_for_hours_band select[data-value='50+']", "h50_plus").await;
+    app.select("#import-values-cared_for_hours_band select[data-value='20-34']", "h20_34").await;
 
     // ---- Dry run, dates day first: row 4's 05/25/1965 is not a date.
     app.click("#import-check").await;
@@ -112,6 +124,36 @@ async fn a_spreadsheet_is_mapped_checked_fixed_and_imported() {
     let record = app.invoke("carer_get", json!({ "id": iris["id"] })).await.expect("Iris's record");
     assert_eq!(record["date_of_birth"], "1965-05-25", "read month first: {record}");
     assert_eq!(record["gender"], "female", "{record}");
+
+    // ---- Her record shows the referral's outcome (imported without one: registered for
+    // support), and the form offers it beside "Referred by".
+    app.go(&format!("/carers/{}", iris["id"])).await;
+    app.wait_for_text("#carer-record [data-field=referral_outcome]", "Registered for support").await;
+    app.go(&format!("/carers/{}/edit", iris["id"])).await;
+    assert_eq!(app.value("#carer-form [name=referral_outcome]").await, "accepted");
+    app.select("#carer-form [name=referral_outcome]", "signposted").await;
+    app.click("#save-carer").await;
+    app.wait_for_text("#carer-record [data-field=referral_outcome]", "Information and signposting only").await;
+
+    // ---- Settings › Data safety: small numbers in exported reports, and the whole register
+    // exported into a folder (the folder dialog stubbed).
+    app.go("/settings?show=data-safety").await;
+    app.wait_for("#register-export").await;
+    assert_eq!(app.js("return document.querySelector('[name=report_suppress_small]').checked").await, json!(true));
+    app.click("#settings-form [name=report_suppress_small]").await;
+    app.click("#save-settings").await;
+    app.wait_for_text("#flash", "Saved").await;
+    let settings = app.invoke("settings_get", json!({})).await.expect("settings");
+    assert_eq!(settings["report_suppress_small"], false, "{settings}");
+    let exports = app.temp_dir().join("exports");
+    std::fs::create_dir_all(&exports).expect("a folder");
+    app.stub_open_dialog(json!(exports.to_str().expect("UTF-8"))).await;
+    app.click("#register-export").await;
+    app.wait_for_text("#register-exported", "Register exported").await;
+    let folder = app.text("#register-export-folder").await;
+    assert!(std::path::Path::new(folder.trim()).join("register.json").is_file(), "register.json in {folder}");
+    app.check_accessible("settings: register exported", &mut failures).await;
+    app.screenshot("register-exported").await;
 
     assert!(failures.is_empty(), "accessibility problems:\n{}", failures.join("\n"));
     app.close().await;

@@ -204,12 +204,14 @@ export async function render(main) {
       forgetCheck();
     });
     const needed = fieldsList.filter((f) => f.required).map((f) => f.label);
+    const caredFor = fieldsList.some((f) => f.target === 'cared_for');
     replace(columnsStep,
       h('h2', { class: 'section-title', id: 'import-columns-title', tabindex: '-1' }, '2. What each column holds'),
       loaded ? h('p', { class: 'notice notice--valid', id: 'import-mapping-used' }, `Using your saved mapping “${loaded.name}”, which matches these columns. Check it, then go on.`) : null,
       h('div', { class: 'field', dataset: { field: 'columns', group: 'true' } },
         h('p', { class: 'hint' }, 'Our suggestion is chosen already where a column’s name says what it holds. Choose “Do not import” for columns you do not want.',
-          needed.length ? ` Each carer needs: ${needed.join(', ')}.` : ''),
+          needed.length ? ` Each carer needs: ${needed.join(', ')}.` : '',
+          caredFor ? ' When a column holds the person cared for, their relationship to the carer and the hours of care are needed too.' : ''),
         h('div', { class: 'table-scroll' }, table)),
       dates,
       mappingTools(),

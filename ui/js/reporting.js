@@ -193,16 +193,16 @@ export async function render(main, { query } = {}) {
           f.rows_add_up ? 'The rows add up to the total.' : 'A carer can be counted in more than one row.'),
         h('thead', null, h('tr', null,
           h('th', { scope: 'col' }, 'Row'),
-          f.chart ? h('th', { scope: 'col', class: 'report-rows__bar-head' }, h('span', { class: 'visually-hidden' }, 'Bar')) : null,
-          h('th', { scope: 'col', class: 'numeric' }, 'Count'))),
+          h('th', { scope: 'col', class: 'numeric' }, 'Count'),
+          f.chart ? h('th', { scope: 'col', class: 'report-rows__bar-head' }, h('span', { class: 'visually-hidden' }, 'Bar')) : null)),
         h('tbody', null, rows.map((r) => h('tr', { dataset: { row: r.key } },
           h('th', { scope: 'row', class: 'report-rows__label' },
             drill && r.value
               ? h('button', { type: 'button', class: 'link-button report-row-open', id: `${id}-row-${r.key}`, onclick: (e) => openRecords(f, r, e.currentTarget) },
                 r.label, h('span', { class: 'visually-hidden' }, `: list the ${shown(r.value)} records`))
               : r.label),
-          f.chart ? h('td', { class: 'report-rows__bar' }, bar(Number(r.value) || 0, max)) : null,
-          h('td', { class: 'numeric report-rows__count' }, r.display ?? shown(r.value)))))));
+          h('td', { class: 'numeric report-rows__count' }, r.display ?? shown(r.value)),
+          f.chart ? h('td', { class: 'report-rows__bar' }, bar(Number(r.value) || 0, max)) : null)))));
   }
 
   // ---------------------------------------------------------- the records behind a figure
@@ -334,7 +334,7 @@ function recordsDialog(list, returnTo) {
               onclick: () => { if (dialog.open) dialog.close(); dialog.remove(); },
             }, r.name)),
             h('td', { class: 'nowrap' }, formatDate(r.date)),
-            h('td', null, r.detail || '')))))
+            h('td', null, r.detail || ''))))))
       : h('p', { class: 'muted' }, 'No records.'),
     h('div', { class: 'button-row' },
       h('button', { type: 'button', class: 'button button--secondary', id: 'report-records-close', onclick: close }, 'Close')));
