@@ -10,6 +10,7 @@ mod cli;
 mod commands;
 mod crash;
 mod export;
+mod import;
 mod passport_cards;
 mod passports;
 mod pdf;

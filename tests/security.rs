@@ -474,7 +474,17 @@ fn every_command_for_every_role() {
     // Support workers: everything but settings, accounts, the audit trail, bulk loads,
     // backups and subject rights.
     let admin_only: BTreeSet<&str> = COMMANDS.iter().filter(|c| c.access == Access::Admin).map(|c| c.name).collect();
-    for name in ["settings_update", "staff_create", "audit_list", "demo_data_load", "support_catalogue_save"] {
+    for name in [
+        "settings_update",
+        "staff_create",
+        "audit_list",
+        "demo_data_load",
+        "support_catalogue_save",
+        "import_read",
+        "import_dry_run",
+        "import_commit",
+        "import_mapping_save",
+    ] {
         assert!(admin_only.contains(name), "{name} is for administrators");
     }
     assert!(allowed["support_worker"].iter().all(|n| !admin_only.contains(n)));

@@ -119,13 +119,14 @@ pub fn action_for(command: &str, changes: bool) -> &'static str {
             "home" | "carer_search" | "cared_for_search" | "plans_due" | "transitions" | "passports_expiring"
             | "school_list" | "staff_list" | "audit_list" | "retention_due" | "note_list" | "assessment_list"
             | "plan_list" | "passport_list" | "backup_list" => "list",
+            "import_mapping_list" => "list",
             _ => "view",
         }
     } else if has("close") || has("end") || has("revoke") {
         "close"
-    } else if has("remove") || has("discard") || has("clear") {
+    } else if has("remove") || has("discard") || has("clear") || has("delete") {
         "delete"
-    } else if has("create") || has("add") || has("issue") || has("start") {
+    } else if has("create") || has("add") || has("issue") || has("start") || command == "import_commit" {
         "create"
     } else {
         "change"
@@ -466,6 +467,11 @@ mod tests {
             ("caring_link_remove", true, "delete"),
             ("plan_discard", true, "delete"),
             ("passport_photo_clear", true, "delete"),
+            ("import_mapping_delete", true, "delete"),
+            ("import_commit", true, "create"),
+            ("import_mapping_save", true, "change"),
+            ("import_mapping_list", false, "list"),
+            ("import_dry_run", false, "view"),
             ("plan_print", false, "print"),
             ("passports_print", false, "print"),
             ("subject_export", false, "export"),

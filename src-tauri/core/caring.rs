@@ -430,17 +430,36 @@ pub struct SearchArgs {
     pub limit: Option<u32>,
 }
 
+/// A new cared-for person and their caring link, checked as `carer_add_cared_for` checks them
+/// (errors named `person.<field>` and `link.<field>`); imports use the same checks and writes.
+pub struct Addition {
+    person: CheckedPerson,
+    link: CheckedLink,
+}
+
+/// Checks a new cared-for person and their link, reporting every problem at once.
+pub fn check_addition(person: &CaredForInput, link: &LinkInput, today: NaiveDate) -> Result<Addition> {
+    let mut c = Check::new("person");
+    let person = check_person(&mut c, person, today);
+    let mut cl = Check::new("link");
+    let link = check_link(&mut cl, link, today);
+    c.errors.append(&mut cl.errors);
+    c.finish()?;
+    Ok(Addition { person, link })
+}
+
+/// Stores a checked cared-for person and links them to the carer; returns the person's id.
+pub(crate) fn insert_addition(ctx: &Ctx<'_>, carer_id: i64, a: &Addition) -> Result<i64> {
+    let pid = insert_person(ctx, &a.person)?;
+    write_link(ctx, None, carer_id, pid, &a.link)?;
+    Ok(pid)
+}
+
 /// Adds a new cared-for person and links them to a carer, in one step.
 pub fn add_for_carer(ctx: &mut Ctx<'_>, args: AddCaredForArgs) -> Result<CarerRecord> {
     ensure_open(ctx.tx, args.carer_id)?;
-    let mut c = Check::new("person");
-    let person = check_person(&mut c, &args.person, ctx.today());
-    let mut cl = Check::new("link");
-    let link = check_link(&mut cl, &args.link, ctx.today());
-    c.errors.append(&mut cl.errors);
-    c.finish()?;
-    let pid = insert_person(ctx, &person)?;
-    write_link(ctx, None, args.carer_id, pid, &link)?;
+    let addition = check_addition(&args.person, &args.link, ctx.today())?;
+    let pid = insert_addition(ctx, args.carer_id, &addition)?;
     ctx.touch(Touched::ChangedCaredFor(pid));
     ctx.touch(Touched::ChangedCarer(args.carer_id));
     carers::load(ctx.tx, args.carer_id, ctx.today())

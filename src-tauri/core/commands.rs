@@ -178,6 +178,13 @@ commands! {
     cared_for_anonymise: crate::subject::AnonymiseArgs => crate::subject::anonymise_cared_for, true, Admin, "Anonymise a cared-for person's record once nobody caring for them has an open record (confirm with its reference)";
     retention_due: settings::NoArgs => crate::subject::due, false, Admin, "Records past retention (closed carers, and cared-for people with no open carer) for an administrator to review";
     register_export: crate::export::ExportArgs => crate::export::register_export, false, Admin, "Export the whole register (for moving systems): a CSV file per table, one JSON file, a data dictionary and the pictures, in a new folder";
+    import_read: crate::import::ReadArgs => crate::import::read_file, false, Admin, "Read a spreadsheet to import (CSV, XLSX, XLS, ODS): sheets, columns with samples and suggested fields, a matching saved mapping";
+    import_values: crate::import::FileArgs => crate::import::values, false, Admin, "The different values in each mapped choice column of a spreadsheet, with the code each one suggests";
+    import_dry_run: crate::import::FileArgs => crate::import::dry_run, false, Admin, "Check a spreadsheet import without writing: rows to create, errors by row and column, likely duplicates, a preview";
+    import_commit: crate::import::CommitArgs => crate::import::commit, true, Admin, "Import carers (and cared-for people, linked) from a spreadsheet: every row in one transaction, or none if any row has an error";
+    import_mapping_list: settings::NoArgs => crate::import::mapping_list, false, Admin, "Saved import mappings (columns, date format, values)";
+    import_mapping_save: crate::import::MappingSaveArgs => crate::import::mapping_save, true, Admin, "Save an import mapping under a name (new, or changing one by id)";
+    import_mapping_delete: carers::IdArgs => crate::import::mapping_delete, true, Admin, "Delete a saved import mapping";
     report_periods: settings::NoArgs => crate::reports::periods, false, Counts, "The monitoring report's quick picks: this quarter, last quarter, financial year to date, last financial year";
     report_run: crate::reports::RunArgs => crate::reports::run, false, Counts, "The monitoring report for a period: every figure with its description and breakdown (no names)";
     report_records: crate::reports::RecordsArgs => crate::reports::records, false, Records, "The records behind one figure (or one row of it) of the monitoring report";
@@ -186,7 +193,7 @@ commands! {
 
 /// Commands that write many rows at once. After one commits, the write-ahead log is
 /// checkpointed and truncated, so the saves that follow do not pay for it (docs/benchmarks.md).
-pub const BULK: &[&str] = &["demo_data_load", "setup_choose"];
+pub const BULK: &[&str] = &["demo_data_load", "setup_choose", "import_commit"];
 
 pub fn find(name: &str) -> Result<&'static Command> {
     COMMANDS.iter().find(|c| c.name == name).ok_or_else(|| Error::UnknownCommand(name.to_string()))

@@ -14,6 +14,7 @@
 //! carers-desk-cli --db carers.sqlite3 print passports --from 2026-11-01 --to 2026-11-30 --stock c32011 --out cards.pdf
 //! carers-desk-cli --db carers.sqlite3 print passports --number CP-000012-X --single --out card.pdf
 //! carers-desk-cli --db carers.sqlite3 print calibration --stock c32011 --out calibration.pdf
+//! carers-desk-cli --db carers.sqlite3 import carers carers.xlsx --mapping mapping.json --dry-run
 //! carers-desk-cli --db carers.sqlite3 report --from 2026-07-01 --to 2026-09-30 --format pdf --out q2.pdf
 //! ```
 //!
@@ -119,6 +120,11 @@ enum Cmd {
         #[arg(long)]
         to: PathBuf,
     },
+    /// Import from a spreadsheet (docs/import.md).
+    Import {
+        #[command(subcommand)]
+        what: ImportWhat,
+    },
     /// The monitoring report for a period (docs/reports.md), exported as CSV files (--out is
     /// a folder), a PDF or JSON; small numbers are shown as <5 if Settings says so.
     Report {
@@ -134,6 +140,29 @@ enum Cmd {
         /// The file (pdf, json) or folder (csv) to write.
         #[arg(long)]
         out: PathBuf,
+    },
+}
+
+#[derive(Subcommand)]
+enum ImportWhat {
+    /// Carers (and the people they care for) from a .csv, .xlsx, .xls or .ods file: --dry-run
+    /// prints what would happen (exit 1 when rows have problems); --commit imports every row,
+    /// or nothing when any row has a problem.
+    Carers {
+        file: PathBuf,
+        /// The mapping (JSON: columns, date_format, values), as docs/import.md describes.
+        #[arg(long)]
+        mapping: PathBuf,
+        /// The workbook's sheet (default: the first).
+        #[arg(long)]
+        sheet: Option<String>,
+        #[arg(long, required_unless_present = "commit", conflicts_with = "commit")]
+        dry_run: bool,
+        #[arg(long)]
+        commit: bool,
+        /// With --commit: leave out rows that look like carers already registered.
+        #[arg(long)]
+        skip_duplicates: bool,
     },
 }
 
@@ -217,6 +246,76 @@ fn progress_on_stderr(done: u64, total: u64) {
             let _ = writeln!(std::io::stderr());
         }
     }
+}
+
+/// Import progress on standard error (rows checked, then written).
+fn import_progress(done: u64, total: u64) {
+    use std::io::Write;
+    let _ = write!(std::io::stderr(), "\rimporting: {done} of {total}");
+    if done == total {
+        let _ = writeln!(std::io::stderr());
+    }
+}
+
+/// The dry run, for people: counts, every problem listed, likely duplicates, the first rows.
+fn print_import_report(r: &serde_json::Value) {
+    use std::io::Write;
+    let n = |k: &str| r[k].as_u64().unwrap_or(0);
+    let s = |v: &serde_json::Value| v.as_str().unwrap_or("").to_string();
+    let mut out = String::new();
+    out.push_str(&format!("{} rows to import ({} empty rows skipped)\n", n("rows"), n("empty_rows")));
+    out.push_str(&format!(
+        "{} carers would be created, {} with a cared-for person\n",
+        n("will_create"),
+        n("cared_for_will_create")
+    ));
+    if n("errors_total") > 0 {
+        out.push_str(&format!(
+            "\n{} problems in {} rows (nothing can be imported until they are fixed):\n",
+            n("errors_total"),
+            n("rows_with_errors")
+        ));
+        for e in r["errors"].as_array().into_iter().flatten() {
+            out.push_str(&format!("  row {}, {}: {}\n", e["row"], s(&e["column"]), s(&e["message"])));
+        }
+    }
+    if n("duplicates_total") > 0 {
+        out.push_str(&format!("\n{} rows look like carers already known:\n", n("duplicates_total")));
+        for d in r["duplicates"].as_array().into_iter().flatten() {
+            let matches: Vec<String> = d["matches"]
+                .as_array()
+                .into_iter()
+                .flatten()
+                .map(|m| match s(&m["reason"]).as_str() {
+                    "earlier_row" => format!("row {} of this file", m["row"]),
+                    "nhs_number" => format!("{} {} (same NHS number)", s(&m["reference"]), s(&m["name"])),
+                    _ => format!("{} {} (same name and date of birth)", s(&m["reference"]), s(&m["name"])),
+                })
+                .collect();
+            out.push_str(&format!("  row {}, {}: {}\n", d["row"], s(&d["name"]), matches.join("; ")));
+        }
+    }
+    let preview = r["preview"].as_array().cloned().unwrap_or_default();
+    if !preview.is_empty() {
+        out.push_str("\nFirst rows to be created:\n");
+        for p in preview {
+            let mut line = format!(
+                "  row {}: {}, born {}",
+                p["row"],
+                s(&p["name"]),
+                carers_desk::dates::uk_text(&s(&p["date_of_birth"]))
+            );
+            if !p["postcode"].is_null() {
+                line.push_str(&format!(", {}", s(&p["postcode"])));
+            }
+            if !p["cared_for"].is_null() {
+                line.push_str(&format!(", cares for {}", s(&p["cared_for"])));
+            }
+            out.push_str(&line);
+            out.push('\n');
+        }
+    }
+    let _ = write!(std::io::stdout(), "{out}");
 }
 
 fn print(v: &serde_json::Value) {
@@ -419,6 +518,32 @@ fn run(desk: &Desk, ctx: &Context, command: Cmd) -> ExitCode {
             "report_export",
             serde_json::json!({ "from": from, "to": to, "format": format, "path": out }),
         ),
+        Cmd::Import { what: ImportWhat::Carers { file, mapping, sheet, dry_run, commit: _, skip_duplicates } } => {
+            let mapping = match std::fs::read_to_string(&mapping)
+                .map_err(|e| e.to_string())
+                .and_then(|t| serde_json::from_str::<serde_json::Value>(&t).map_err(|e| e.to_string()))
+            {
+                Ok(m) => m,
+                Err(e) => return usage(&format!("--mapping {}: could not read it as JSON ({e})", mapping.display())),
+            };
+            let path = std::path::absolute(&file).unwrap_or(file);
+            let mut args = serde_json::json!({ "path": path, "sheet": sheet, "mapping": mapping });
+            if dry_run {
+                return match desk.call_with_progress(&ctx, "import_dry_run", args, &import_progress) {
+                    Ok(report) => {
+                        print_import_report(&report);
+                        if report["errors_total"].as_u64().unwrap_or(0) > 0 {
+                            ExitCode::from(1)
+                        } else {
+                            ExitCode::SUCCESS
+                        }
+                    }
+                    Err(e) => fail(e),
+                };
+            }
+            args["skip_duplicates"] = serde_json::json!(skip_duplicates);
+            desk.call_with_progress(&ctx, "import_commit", args, &import_progress)
+        }
         Cmd::Print { what: PrintWhat::Calibration { stock, out } } => {
             desk.call(&ctx, "passport_calibration_print", serde_json::json!({ "stock": stock, "path": out }))
         }
