@@ -137,7 +137,9 @@ fn raw_report(from: &str, to: &str) -> usize {
     let raw = f.raw.lock().unwrap();
     let mut stmt = raw.prepare_cached(RAW).unwrap();
     let rows = stmt
-        .query_map([from, to], |r| Ok((r.get::<_, String>(0)?, r.get::<_, Option<String>>(1).ok(), r.get::<_, i64>(2)?)))
+        .query_map([from, to], |r| {
+            Ok((r.get::<_, String>(0)?, r.get::<_, Option<String>>(1).ok(), r.get::<_, i64>(2)?))
+        })
         .unwrap();
     rows.count()
 }

@@ -130,11 +130,19 @@ fn built() -> Built {
     let raw = carers_desk::vault::open_encrypted(&path, &file_key(&path)).unwrap();
     let now = "2026-11-01T10:00:00.000Z";
     raw.execute("UPDATE carers SET created_at = '2026-08-01T09:00:00.000Z' WHERE id = ?1", [i]).unwrap();
-    let assessment = |reference: &str, carer: i64, kind: &str, status: &str, version: i64, previous: Option<i64>,
-                      on: &str, determination: Option<&str>, scores: Option<&str>|
-     -> i64 {
-        let done = (status == "completed").then_some(now);
-        raw.execute(
+    let assessment =
+        |reference: &str,
+         carer: i64,
+         kind: &str,
+         status: &str,
+         version: i64,
+         previous: Option<i64>,
+         on: &str,
+         determination: Option<&str>,
+         scores: Option<&str>|
+         -> i64 {
+            let done = (status == "completed").then_some(now);
+            raw.execute(
             "INSERT INTO assessments (reference, carer_id, type, status, version, previous_id, determination, scores,
                  assessed_on, created_at, created_by, updated_at, updated_by, completed_at, completed_by)
              VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, 'test', ?10, 'test', ?11, ?12)",
@@ -142,19 +150,37 @@ fn built() -> Built {
                 done.map(|_| "test")],
         )
         .unwrap();
-        raw.last_insert_rowid()
+            raw.last_insert_rowid()
+        };
+    let maca = |band: &str| {
+        format!(r#"{{"maca_yc18": {{"total_band": {{"code": "{band}", "label": "x", "concern": false}}}}}}"#)
     };
-    let maca = |band: &str| format!(r#"{{"maca_yc18": {{"total_band": {{"code": "{band}", "label": "x", "concern": false}}}}}}"#);
     assessment("AS-1", f, "young_carer", "completed", 1, None, "2026-07-05", None, Some(&maca("low")));
     assessment("AS-2", f, "young_carer", "completed", 1, None, "2026-08-10", None, Some(&maca("high")));
-    let v1 = assessment("AS-3", a, "adult", "completed", 1, None, "2026-07-20", Some(r#"{"result": "eligible"}"#), None);
+    let v1 =
+        assessment("AS-3", a, "adult", "completed", 1, None, "2026-07-20", Some(r#"{"result": "eligible"}"#), None);
     assessment("AS-3", a, "adult", "completed", 2, Some(v1), "2026-08-01", Some(r#"{"result": "not_eligible"}"#), None);
     assessment("AS-4", a, "adult", "draft", 1, None, "2026-08-05", None, None);
-    assessment("AS-5", ids["G"], "transition", "completed", 1, None, "2026-09-20", Some(r#"{"result": "eligible", "indication": true}"#), None);
+    assessment(
+        "AS-5",
+        ids["G"],
+        "transition",
+        "completed",
+        1,
+        None,
+        "2026-09-20",
+        Some(r#"{"result": "eligible", "indication": true}"#),
+        None,
+    );
     assessment("AS-6", dd, "parent_carer", "completed", 1, None, "2026-09-30", None, None);
     assessment("AS-7", h, "adult", "completed", 1, None, "2026-10-01", Some(r#"{"result": "eligible"}"#), None);
 
-    let plan = |reference: &str, carer: i64, version: i64, previous: Option<i64>, status: &str, agreed: Option<&str>,
+    let plan = |reference: &str,
+                carer: i64,
+                version: i64,
+                previous: Option<i64>,
+                status: &str,
+                agreed: Option<&str>,
                 due: Option<&str>|
      -> i64 {
         raw.execute(
@@ -247,6 +273,11 @@ fn rows(list: &[(&str, u64)]) -> BTreeMap<String, u64> {
     list.iter().map(|(k, v)| (k.to_string(), *v)).collect()
 }
 
+/// A figure's key, value and non-zero rows.
+type Expected = (&'static str, u64, &'static [(&'static str, u64)]);
+/// A quick period's key, from and to.
+type Quick = (&'static str, &'static str, &'static str);
+
 #[test]
 fn every_figure_on_the_hand_built_register() {
     let b = built();
@@ -255,7 +286,7 @@ fn every_figure_on_the_hand_built_register() {
     assert_eq!(r["organisation"], "Riverside Carers");
     assert_eq!(r["made_on"], "2026-11-23");
     assert_eq!(r["suppressed"], false);
-    let expect: &[(&str, u64, &[(&str, u64)])] = &[
+    let expect: &[Expected] = &[
         ("referrals_received", 4, &[("gp", 1), ("self", 1), ("family_friend", 1), ("not_recorded", 1)]),
         ("referrals_outcome", 4, &[("accepted", 3), ("signposted", 1)]),
         ("accepted_new_carers", 3, &[]),
@@ -301,11 +332,15 @@ fn every_figure_on_the_hand_built_register() {
     // Every figure is in the expectations above (and the school one).
     assert_eq!(figures(&r).len(), expect.len() + 1);
     // Accepted and signposted reconcile with received.
-    assert_eq!(counts(&r, "accepted_new_carers").0 + counts(&r, "signposted_only").0, counts(&r, "referrals_received").0);
+    assert_eq!(
+        counts(&r, "accepted_new_carers").0 + counts(&r, "signposted_only").0,
+        counts(&r, "referrals_received").0
+    );
     reconcile(&b.desk, &r);
 
     // Who is behind a row: the records, with names and references.
-    let recs = call(&b.desk, "report_records", json!({"from": FROM, "to": TO, "figure": "closed", "row": "moved_away"}));
+    let recs =
+        call(&b.desk, "report_records", json!({"from": FROM, "to": TO, "figure": "closed", "row": "moved_away"}));
     assert_eq!(recs["count"], 1);
     assert_eq!(recs["figure"], "Records closed");
     assert_eq!(recs["row"], "Moved away");
@@ -314,7 +349,8 @@ fn every_figure_on_the_hand_built_register() {
     assert_eq!(recs["records"][0]["date"], "2026-08-15");
     assert!(recs["records"][0]["reference"].as_str().unwrap().starts_with("C-"));
     let assessed = call(&b.desk, "report_records", json!({"from": FROM, "to": TO, "figure": "assessments_completed"}));
-    let refs: Vec<&str> = assessed["records"].as_array().unwrap().iter().map(|r| r["detail"].as_str().unwrap()).collect();
+    let refs: Vec<&str> =
+        assessed["records"].as_array().unwrap().iter().map(|r| r["detail"].as_str().unwrap()).collect();
     assert!(refs.iter().any(|d| d.ends_with("AS-3")), "{refs:?}");
 }
 
@@ -399,10 +435,12 @@ fn records_are_one_audit_entry_and_no_recently_viewed() {
     assert!(detail.contains("carers_supported") && detail.contains("row new") && detail.contains(FROM), "{detail}");
     assert!(entries[0]["carer_id"].is_null());
     assert_eq!(call(&b.desk, "home", json!({}))["recently_viewed"], before, "recently viewed unchanged");
-    // Reports without names are not audited; reporting accounts cannot list records.
+    // Reporting accounts see the numbers but cannot list records (the role is the context's on a
+    // database in memory; on a file it is the signed-in account's).
+    let d = desk();
     let reporting = ctx().with_role(carers_desk::context::Role::Reporting);
-    assert!(b.desk.call(&reporting, "report_run", json!({"from": FROM, "to": TO})).is_ok());
-    let e = b.desk.call(&reporting, "report_records", json!({"from": FROM, "to": TO, "figure": "closed"})).unwrap_err();
+    assert!(d.call(&reporting, "report_run", json!({"from": FROM, "to": TO})).is_ok());
+    let e = d.call(&reporting, "report_records", json!({"from": FROM, "to": TO, "figure": "closed"})).unwrap_err();
     assert_eq!(e.code, "not_permitted");
 }
 
@@ -416,7 +454,8 @@ fn exports_suppress_small_numbers_in_csv_json_and_pdf() {
     let out = tempfile::tempdir().unwrap();
     let folder = out.path().join("csv");
     let done = call(&b.desk, "report_export", json!({"from": FROM, "to": TO, "format": "csv", "path": folder}));
-    let files: Vec<String> = done["files"].as_array().unwrap().iter().map(|f| f.as_str().unwrap().to_string()).collect();
+    let files: Vec<String> =
+        done["files"].as_array().unwrap().iter().map(|f| f.as_str().unwrap().to_string()).collect();
     assert_eq!(files.len(), 8);
     let referrals = folder.join("monitoring-2026-07-01-to-2026-09-30-referrals.csv");
     assert!(files.contains(&referrals.display().to_string()));
@@ -480,7 +519,7 @@ fn exports_suppress_small_numbers_in_csv_json_and_pdf() {
 #[test]
 fn quick_periods_follow_the_financial_year() {
     let d = desk();
-    let table: &[(&str, [(&str, &str, &str); 4])] = &[
+    let table: &[(&str, [Quick; 4])] = &[
         (
             "2026-11-29",
             [
@@ -524,7 +563,13 @@ fn quick_periods_follow_the_financial_year() {
             .as_array()
             .unwrap()
             .iter()
-            .map(|p| (p["key"].as_str().unwrap().into(), p["from"].as_str().unwrap().into(), p["to"].as_str().unwrap().into()))
+            .map(|p| {
+                (
+                    p["key"].as_str().unwrap().into(),
+                    p["from"].as_str().unwrap().into(),
+                    p["to"].as_str().unwrap().into(),
+                )
+            })
             .collect();
         let want: Vec<(String, String, String)> =
             want.iter().map(|(k, f, t)| (k.to_string(), f.to_string(), t.to_string())).collect();

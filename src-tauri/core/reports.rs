@@ -638,7 +638,9 @@ fn count(ctx: &Ctx<'_>, f: &Figure, from: NaiveDate, to: NaiveDate, s: &settings
             }
             // Largest first; "not recorded" and "no school" last.
             let last = |k: &str| matches!(k, "not_recorded" | "no_school");
-            rows.sort_by(|a, b| last(&a.key).cmp(&last(&b.key)).then(b.value.cmp(&a.value)).then(a.label.cmp(&b.label)));
+            rows.sort_by(|a, b| {
+                last(&a.key).cmp(&last(&b.key)).then(b.value.cmp(&a.value)).then(a.label.cmp(&b.label))
+            });
         }
     }
     Ok(FigureResult {

@@ -802,6 +802,38 @@ mod tests {
     }
 
     #[test]
+    fn a_bar_chart_draws_bars_in_proportion_with_every_number_as_text() {
+        let bar = |label: &str, value: Option<f64>, display: &str| Bar {
+            label: label.into(),
+            value,
+            display: display.into(),
+        };
+        let bars = vec![
+            bar("GP", Some(40.0), "40"),
+            bar("School", Some(10.0), "10"),
+            bar("Hospital", None, "<5"),
+            bar("Other", Some(0.0), "0"),
+        ];
+        let pages = layout(f(), &info(), &[Block::BarChart(bars)], &Style::default());
+        assert_eq!(pages.len(), 1);
+        let t = texts(&pages[0]);
+        for text in ["GP", "School", "Hospital", "Other", "40", "10", "<5", "0"] {
+            assert!(t.contains(&text), "{text} is printed");
+        }
+        let widths: Vec<f32> = pages[0]
+            .items
+            .iter()
+            .filter_map(|i| match i {
+                Item::Fill { w, grey, .. } if *grey == BAR => Some(*w),
+                _ => None,
+            })
+            .collect();
+        assert_eq!(widths.len(), 2, "no bar for a suppressed count or 0");
+        assert!((widths[0] / widths[1] - 4.0).abs() < 0.01, "{widths:?}");
+        assert!(widths[0] <= TEXT_W * (1.0 - CHART_LABEL));
+    }
+
+    #[test]
     fn fields_signatures_and_page_breaks() {
         let blocks = vec![
             Block::Fields(vec![("Name".into(), "Jane Doe".into()), ("Address".into(), "1 Elm Road\nLeeds".into())]),

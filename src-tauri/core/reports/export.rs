@@ -68,7 +68,10 @@ pub fn export(ctx: &mut Ctx<'_>, args: ExportArgs) -> Result<Exported> {
 /// Writes `bytes` through a temporary file in the same folder, then renames it.
 fn write(path: &Path, bytes: &[u8]) -> Result<()> {
     let cannot = |e: std::io::Error| {
-        Error::field("path", format!("the report could not be saved to {} ({e}): choose a folder you can write to", path.display()))
+        Error::field(
+            "path",
+            format!("the report could not be saved to {} ({e}): choose a folder you can write to", path.display()),
+        )
     };
     let dir = path.parent().filter(|d| !d.as_os_str().is_empty()).unwrap_or(Path::new("."));
     let name = path.file_name().map(|n| n.to_string_lossy().to_string()).unwrap_or_else(|| "report".into());
@@ -143,14 +146,19 @@ pub fn document(report: &Report, s: &settings::Settings, created: chrono::NaiveD
         for f in &g.figures {
             blocks.push(Block::Subheading(format!("{}: {}", f.label, f.display)));
             blocks.push(Block::Paragraph(f.description.clone()));
-            if f.rows.is_empty() {
+            // No breakdown of nothing: a figure of 0 is its line alone.
+            if f.rows.is_empty() || f.value == Some(0) {
                 continue;
             }
             if f.chart {
                 blocks.push(Block::BarChart(
                     f.rows
                         .iter()
-                        .map(|r| Bar { label: r.label.clone(), value: r.value.map(|v| v as f64), display: r.display.clone() })
+                        .map(|r| Bar {
+                            label: r.label.clone(),
+                            value: r.value.map(|v| v as f64),
+                            display: r.display.clone(),
+                        })
                         .collect(),
                 ));
             } else {
