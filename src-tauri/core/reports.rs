@@ -10,8 +10,8 @@
 //!
 //! Every query runs with the period and settings bound in a CTE `p` (`d_from`, `d_to` as
 //! `YYYY-MM-DD`, `ya_min`, `ya_max` the young adult carer age range), and may use the CTEs
-//! below: `supported` (carers supported in the period), `at_end` (supported at its end),
-//! `done` (assessments completed in the period). See docs/reports.md for the definitions in
+//! of [`prelude`]: `received` (carers referred in the period), `supported` (carers supported in
+//! the period), `at_end` (supported at its end), `done` (assessments completed in the period). See docs/reports.md for the definitions in
 //! words and the known approximations.
 
 pub mod export;
@@ -39,6 +39,8 @@ const IDENTIFIED: &str = "coalesce(c.date_first_identified, substr(c.created_at,
 fn prelude() -> String {
     format!(
         "WITH p AS (SELECT ?1 AS d_from, ?2 AS d_to, ?3 AS ya_min, ?4 AS ya_max),
+         received AS (
+            SELECT c.*, {IDENTIFIED} AS identified FROM carers c, p WHERE {IDENTIFIED} BETWEEN p.d_from AND p.d_to),
          supported AS (
             SELECT c.*, {IDENTIFIED} AS identified FROM carers c, p
             WHERE c.referral_outcome = 'accepted' AND {IDENTIFIED} <= p.d_to
@@ -163,9 +165,7 @@ pub static FIGURES: &[Figure] = &[
         description: "Carers whose date first identified (or, when missing, the day their record was made) is in the period, by referral source.",
         rows: Rows::Fixed(|| list(choices::ReferralSource::choices(), &[NOT_RECORDED])),
         chart: true,
-        units: "SELECT c.id, coalesce(c.referral_source, 'not_recorded'), NULL, coalesce(c.date_first_identified, substr(c.created_at, 1, 10)), NULL
-                FROM carers c, p
-                WHERE coalesce(c.date_first_identified, substr(c.created_at, 1, 10)) BETWEEN p.d_from AND p.d_to",
+        units: "SELECT r.id, coalesce(r.referral_source, 'not_recorded'), NULL, r.identified, NULL FROM received r",
     },
     Figure {
         key: "referrals_outcome",
@@ -174,9 +174,7 @@ pub static FIGURES: &[Figure] = &[
         description: "The referrals and contacts received in the period: registered for support (accepted as new carers) or given information and signposted only.",
         rows: Rows::Fixed(|| list(choices::ReferralOutcome::choices(), &[])),
         chart: true,
-        units: "SELECT c.id, c.referral_outcome, NULL, coalesce(c.date_first_identified, substr(c.created_at, 1, 10)), NULL
-                FROM carers c, p
-                WHERE coalesce(c.date_first_identified, substr(c.created_at, 1, 10)) BETWEEN p.d_from AND p.d_to",
+        units: "SELECT r.id, r.referral_outcome, NULL, r.identified, NULL FROM received r",
     },
     Figure {
         key: "accepted_new_carers",
@@ -185,10 +183,7 @@ pub static FIGURES: &[Figure] = &[
         description: "Referrals and contacts received in the period that were registered for support.",
         rows: Rows::None,
         chart: false,
-        units: "SELECT c.id, NULL, NULL, coalesce(c.date_first_identified, substr(c.created_at, 1, 10)), NULL
-                FROM carers c, p
-                WHERE coalesce(c.date_first_identified, substr(c.created_at, 1, 10)) BETWEEN p.d_from AND p.d_to
-                  AND c.referral_outcome = 'accepted'",
+        units: "SELECT r.id, NULL, NULL, r.identified, NULL FROM received r WHERE r.referral_outcome = 'accepted'",
     },
     Figure {
         key: "signposted_only",
@@ -197,10 +192,7 @@ pub static FIGURES: &[Figure] = &[
         description: "Referrals and contacts received in the period that were given information and signposted elsewhere, not registered.",
         rows: Rows::None,
         chart: false,
-        units: "SELECT c.id, NULL, NULL, coalesce(c.date_first_identified, substr(c.created_at, 1, 10)), NULL
-                FROM carers c, p
-                WHERE coalesce(c.date_first_identified, substr(c.created_at, 1, 10)) BETWEEN p.d_from AND p.d_to
-                  AND c.referral_outcome = 'signposted'",
+        units: "SELECT r.id, NULL, NULL, r.identified, NULL FROM received r WHERE r.referral_outcome = 'signposted'",
     },
     // ----------------------------------------------------------------- carers
     Figure {
