@@ -5,7 +5,8 @@
 //! `cargo bench --bench report` prints the median and slowest of 10 runs of each for two
 //! periods, then divan's timings. `CARERS_DESK_BENCH_DB` may name a database made earlier with
 //! `carers-desk-cli demo-data --carers 100000 --seed 1` (its .keys file beside it): it is copied
-//! and saves minutes. Results and the machine are recorded in docs/benchmarks.md.
+//! and saves minutes (`CARERS_DESK_BENCH_SAVE=PATH` keeps one, notes included, after loading).
+//! Results and the machine are recorded in docs/benchmarks.md.
 
 use std::sync::OnceLock;
 use std::time::{Duration, Instant};
@@ -74,6 +75,13 @@ fn fixture() -> &'static Fixture {
         }
         // Start as the app would after a restart: the write-ahead log checkpointed.
         desk.call(&ctx, "app_info", json!({})).unwrap();
+        // CARERS_DESK_BENCH_SAVE: keep a copy (with its .keys file) for CARERS_DESK_BENCH_DB next time.
+        if let Some(keep) = std::env::var_os("CARERS_DESK_BENCH_SAVE") {
+            let keep = std::path::PathBuf::from(keep);
+            std::fs::copy(&path, &keep).unwrap();
+            std::fs::copy(vault::keys_path(&path), vault::keys_path(&keep)).unwrap();
+            eprintln!("saved a copy as {}", keep.display());
+        }
         raw.pragma_update(None, "cache_size", -32_768).unwrap();
         Fixture { _dir: dir, desk, raw: std::sync::Mutex::new(raw), ctx }
     })

@@ -31,29 +31,44 @@ use crate::settings;
 
 pub use periods::{periods, Period};
 
-/// The day a referral or contact arrived: the date first identified, or the day the record
-/// was made when that is missing.
-const IDENTIFIED: &str = "coalesce(c.date_first_identified, substr(c.created_at, 1, 10))";
+/// The register's columns the figures use, copied once per report into a temporary table in
+/// memory (`report_carers`): one pass over the encrypted `carers` table instead of one per
+/// figure. `identified` is the day a referral or contact arrived: the date first identified,
+/// or the day the record was made when that is missing.
+const SNAPSHOT: &str = "DROP TABLE IF EXISTS temp.report_carers;
+    CREATE TEMP TABLE report_carers AS
+    SELECT id, coalesce(date_first_identified, substr(created_at, 1, 10)) AS identified, referral_source,
+           referral_outcome, status, closed_date, closed_reason, closed_note, date_of_birth, gender, ethnicity,
+           disability, postcode
+    FROM carers;";
+
+/// Makes `report_carers` for this command (temporary tables stay in memory: `temp_store`).
+fn snapshot(ctx: &Ctx<'_>) -> Result<()> {
+    ctx.tx.execute_batch(SNAPSHOT)?;
+    Ok(())
+}
+
+/// Drops `report_carers` again.
+fn drop_snapshot(ctx: &Ctx<'_>) -> Result<()> {
+    ctx.tx.execute_batch("DROP TABLE IF EXISTS temp.report_carers")?;
+    Ok(())
+}
 
 /// The CTEs every figure's query may use. `?1` from, `?2` to, `?3`/`?4` the young adult range.
-fn prelude() -> String {
-    format!(
-        "WITH p AS (SELECT ?1 AS d_from, ?2 AS d_to, ?3 AS ya_min, ?4 AS ya_max),
-         received AS (
-            SELECT c.*, {IDENTIFIED} AS identified FROM carers c, p WHERE {IDENTIFIED} BETWEEN p.d_from AND p.d_to),
-         supported AS (
-            SELECT c.*, {IDENTIFIED} AS identified FROM carers c, p
-            WHERE c.referral_outcome = 'accepted' AND {IDENTIFIED} <= p.d_to
-              AND (c.status = 'open' OR c.closed_date >= p.d_from)),
-         at_end AS (
-            SELECT s.* FROM supported s, p WHERE s.status = 'open' OR s.closed_date > p.d_to),
-         done AS (
-            SELECT a.*, coalesce(a.assessed_on, substr(a.completed_at, 1, 10)) AS done_on FROM assessments a, p
-            WHERE a.status = 'completed'
-              AND coalesce(a.assessed_on, substr(a.completed_at, 1, 10)) BETWEEN p.d_from AND p.d_to
-              AND NOT EXISTS (SELECT 1 FROM assessments n WHERE n.previous_id = a.id AND n.status = 'completed'))
-         "
-    )
+fn prelude() -> &'static str {
+    "WITH p AS (SELECT ?1 AS d_from, ?2 AS d_to, ?3 AS ya_min, ?4 AS ya_max),
+     received AS (SELECT c.* FROM report_carers c, p WHERE c.identified BETWEEN p.d_from AND p.d_to),
+     supported AS (
+        SELECT c.* FROM report_carers c, p
+        WHERE c.referral_outcome = 'accepted' AND c.identified <= p.d_to
+          AND (c.status = 'open' OR c.closed_date >= p.d_from)),
+     at_end AS (SELECT s.* FROM supported s, p WHERE s.status = 'open' OR s.closed_date > p.d_to),
+     done AS (
+        SELECT a.*, coalesce(a.assessed_on, substr(a.completed_at, 1, 10)) AS done_on FROM assessments a, p
+        WHERE a.status = 'completed'
+          AND coalesce(a.assessed_on, substr(a.completed_at, 1, 10)) BETWEEN p.d_from AND p.d_to
+          AND NOT EXISTS (SELECT 1 FROM assessments n WHERE n.previous_id = a.id AND n.status = 'completed'))
+     "
 }
 
 /// Age in whole years on the period's last day (a 29 February birthday is reached on 1 March
@@ -221,7 +236,7 @@ pub static FIGURES: &[Figure] = &[
         description: "Carers registered for support whose record was closed in the period, by the reason recorded.",
         rows: Rows::Fixed(|| list(choices::CloseReason::choices(), &[])),
         chart: true,
-        units: "SELECT c.id, c.closed_reason, NULL, c.closed_date, c.closed_note FROM carers c, p
+        units: "SELECT c.id, c.closed_reason, NULL, c.closed_date, c.closed_note FROM report_carers c, p
                 WHERE c.status = 'closed' AND c.referral_outcome = 'accepted' AND c.closed_date BETWEEN p.d_from AND p.d_to",
     },
     // ----------------------------------------------------------------- assessments
@@ -651,6 +666,7 @@ fn count(ctx: &Ctx<'_>, f: &Figure, from: NaiveDate, to: NaiveDate, s: &settings
 /// Runs the report for a period (no suppression: that is for exports).
 pub fn build(ctx: &Ctx<'_>, from: NaiveDate, to: NaiveDate) -> Result<Report> {
     let s = settings::load(ctx.tx)?;
+    snapshot(ctx)?;
     let mut groups = Vec::new();
     let total = GROUPS.len() as u64;
     ctx.progress(0, total);
@@ -663,6 +679,7 @@ pub fn build(ctx: &Ctx<'_>, from: NaiveDate, to: NaiveDate) -> Result<Report> {
         groups.push(GroupResult { key: g.key.into(), title: g.title.into(), figures });
         ctx.progress(i as u64 + 1, total);
     }
+    drop_snapshot(ctx)?;
     Ok(Report {
         from: dates::iso(from),
         to: dates::iso(to),
@@ -741,6 +758,7 @@ pub fn records(ctx: &mut Ctx<'_>, args: RecordsArgs) -> Result<Records> {
     })?;
     let row = args.row.as_deref().map(str::trim).filter(|r| !r.is_empty());
     let s = settings::load(ctx.tx)?;
+    snapshot(ctx)?;
     // The row's label, from the report itself (so it matches what the window showed).
     let counted = count(ctx, f, from, to, &s)?;
     let row_label = match row {
@@ -786,6 +804,8 @@ pub fn records(ctx: &mut Ctx<'_>, args: RecordsArgs) -> Result<Records> {
             })
         })?
         .collect::<rusqlite::Result<Vec<_>>>()?;
+    drop(stmt);
+    drop_snapshot(ctx)?;
     ctx.audit_detail = Some(format!(
         "report records: figure {}{}, {} to {}",
         f.key,
@@ -828,6 +848,7 @@ mod tests {
     #[test]
     fn every_query_prepares() {
         let conn = crate::db::open_in_memory().unwrap();
+        conn.execute_batch(SNAPSHOT).unwrap();
         for f in FIGURES {
             conn.prepare(&format!("{} SELECT * FROM units", units_cte(f))).unwrap_or_else(|e| panic!("{}: {e}", f.key));
         }
