@@ -5,14 +5,15 @@
 //! column are matched to ours by suggestion, the relationship and hours by hand; the dry run,
 //! with dates read day first, finds the one row whose date cannot be a day-first date (row,
 //! column, value and message); the date format is changed to month first and the check is
-//! clean; the mapping is saved by name; the import is confirmed and the three carers (one
-//! caring for someone) are in the register with the right dates of birth; the referral's
-//! outcome is on a record and changed on the form. Then, in Settings › Data safety, small
-//! numbers in exports are switched off and the whole register is exported into a folder
-//! (folder dialog stubbed). Every step is checked with axe-core. Screenshots in
-//! `tests/e2e/screenshots/`: `import-columns.png`, `import-dry-run-errors.png`,
-//! `import-dry-run-clean.png`, `import-done.png`, `import-register.png`,
-//! `register-exported.png`.
+//! clean; the mapping is saved by name; the import is confirmed and the three carers (two
+//! caring for someone) are in the register with the right dates of birth. The same file again
+//! uses the saved mapping by itself and shows every row as a likely duplicate, linked to the
+//! carer (opening one and coming back keeps the check). The referral's outcome is on a record
+//! and changed on the form. Then, in Settings › Data safety, small numbers in exports are
+//! switched off and the whole register is exported into a folder (folder dialog stubbed).
+//! Every step is checked with axe-core. Screenshots in `tests/e2e/screenshots/`:
+//! `import-columns.png`, `import-dry-run-errors.png`, `import-dry-run-clean.png`,
+//! `import-done.png`, `import-register.png`, `import-duplicates.png`, `register-exported.png`.
 
 use carers_desk_e2e::App;
 use serde_json::json;
@@ -78,6 +79,7 @@ async fn a_spreadsheet_is_mapped_checked_fixed_and_imported() {
     assert!(!app.exists("#import-commit").await, "nothing can be imported while a row is wrong");
     app.wait_for_text("#import-counts [data-count=rows_with_errors] dd", "1").await;
     app.check_accessible("import: dry run with an error", &mut failures).await;
+    app.js("document.querySelector('#import-step-check').scrollIntoView(); return true;").await;
     app.screenshot("import-dry-run-errors").await;
     let none = app.invoke("carer_search", json!({ "query": "Importwell" })).await.expect("search");
     assert_eq!(none["results"].as_array().map(Vec::len), Some(0), "the dry run wrote nothing");
@@ -101,6 +103,7 @@ async fn a_spreadsheet_is_mapped_checked_fixed_and_imported() {
     assert_eq!(mapping["columns"]["Cared for"], "cared_for_first_name", "{saved}");
     assert_eq!(mapping["values"]["gender"]["F"], "female", "{saved}");
     app.check_accessible("import: clean dry run", &mut failures).await;
+    app.js("document.querySelector('#import-step-check').scrollIntoView(); return true;").await;
     app.screenshot("import-dry-run-clean").await;
 
     // ---- Import, after a question.
@@ -124,6 +127,34 @@ async fn a_spreadsheet_is_mapped_checked_fixed_and_imported() {
     let record = app.invoke("carer_get", json!({ "id": iris["id"] })).await.expect("Iris's record");
     assert_eq!(record["date_of_birth"], "1965-05-25", "read month first: {record}");
     assert_eq!(record["gender"], "female", "{record}");
+
+    // ---- The same file again: the saved mapping is used by itself, and every row is a likely
+    // duplicate of a carer just imported, linked to their record; the check is kept while one
+    // is opened.
+    app.go("/import").await;
+    app.stub_open_dialog(json!(csv.to_str().expect("UTF-8"))).await;
+    app.click("#import-choose").await;
+    app.wait_for_text("#import-mapping-used", "Old register").await;
+    assert_eq!(app.value("#import-column-5").await, "cared_for_first_name", "the saved mapping's choice");
+    app.click("#import-next-values").await;
+    assert_eq!(app.value("#import-values-cared_for_relationship select[data-value='Mum']").await, "parent");
+    app.click("#import-check").await;
+    app.wait_for("#import-duplicates").await;
+    assert_eq!(app.js("return document.querySelectorAll('#import-duplicates tbody tr').length").await, json!(3));
+    app.wait_for_text("#import-duplicates", &format!("({})", iris["reference"].as_str().expect("a reference"))).await;
+    assert_eq!(app.js("return document.querySelector('#import-skip-duplicates').checked").await, json!(true));
+    app.wait_for_text("#import-commit[disabled]", "Nothing to import").await;
+    app.click("#import-skip-duplicates").await;
+    app.wait_for_text("#import-commit", "Import 3 carers").await;
+    app.click("#import-skip-duplicates").await;
+    app.check_accessible("import: likely duplicates", &mut failures).await;
+    app.js("document.querySelector('#import-duplicates').scrollIntoView(); return true;").await;
+    app.screenshot("import-duplicates").await;
+    app.click("#import-duplicates tbody tr:first-child a").await;
+    app.wait_for("#carer-record").await;
+    app.client.back().await.expect("back");
+    app.wait_for("#import-duplicates").await;
+    app.wait_for_text("#import-file-name", "old register.csv").await;
 
     // ---- Her record shows the referral's outcome (imported without one: registered for
     // support), and the form offers it beside "Referred by".
@@ -152,7 +183,10 @@ async fn a_spreadsheet_is_mapped_checked_fixed_and_imported() {
     app.wait_for_text("#register-exported", "Register exported").await;
     let folder = app.text("#register-export-folder").await;
     assert!(std::path::Path::new(folder.trim()).join("register.json").is_file(), "register.json in {folder}");
+    app.click("#register-exported summary").await;
+    app.wait_for_text("#register-export-tables", "carers").await;
     app.check_accessible("settings: register exported", &mut failures).await;
+    app.js("document.querySelector('#register-export-box').scrollIntoView(); return true;").await;
     app.screenshot("register-exported").await;
 
     assert!(failures.is_empty(), "accessibility problems:\n{}", failures.join("\n"));

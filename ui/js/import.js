@@ -31,12 +31,18 @@ const REASONS = {
 /** Yes/no columns have no choice list of their own. */
 const YES_NO = [{ code: 'yes', label: 'Yes' }, { code: 'no', label: 'No' }];
 
+/**
+ * The import under way, kept while Carers Desk is open, so that opening a likely duplicate's
+ * record (a link in the check) and coming back finds every choice as it was.
+ */
+let underway = null;
+
 export async function render(main) {
   if (!(await adminOnly(main, 'Import carers from a spreadsheet'))) return null;
   const [opts, saved] = await Promise.all([api.options(), api.importMappingList().catch(() => [])]);
 
   /** Everything chosen so far. */
-  const state = {
+  const state = underway || {
     path: null,
     sheet: null,
     info: null, // import_read
@@ -45,8 +51,10 @@ export async function render(main) {
     mappingId: null,
     values: null, // import_values
     dry: null, // import_dry_run
-    saved: Array.isArray(saved) ? saved : [],
+    saved: [],
   };
+  state.saved = Array.isArray(saved) ? saved : [];
+  underway = state;
 
   const form = h('form', { id: 'import-form', class: 'form import-form', novalidate: true });
   form.addEventListener('submit', (event) => event.preventDefault());
@@ -388,8 +396,20 @@ export async function render(main) {
       { hint: 'Untick to import them as well: they then become new records.' });
     skip.querySelector('input').id = 'import-skip-duplicates';
     skip.querySelector('label').setAttribute('for', 'import-skip-duplicates');
-    const commitButton = h('button', { type: 'button', class: 'button button--large', id: 'import-commit' }, `Import ${plural(Number(d.will_create) || 0, 'carer')}`);
-    commitButton.addEventListener('click', () => commit(commitButton, skip.querySelector('input')));
+    const commitButton = h('button', { type: 'button', class: 'button button--large', id: 'import-commit' });
+    const skipBox = skip.querySelector('input');
+    const toCreate = () => {
+      const skipped = duplicates.length && skipBox.checked ? (Number(d.duplicates_total) || duplicates.length) : 0;
+      return Math.max(0, (Number(d.will_create) || 0) - skipped);
+    };
+    const label = () => {
+      const n = toCreate();
+      commitButton.disabled = n === 0;
+      commitButton.textContent = n ? `Import ${plural(n, 'carer')}` : 'Nothing to import: every row looks like a carer already here';
+    };
+    skipBox.addEventListener('change', label);
+    label();
+    commitButton.addEventListener('click', () => commit(commitButton, skipBox, toCreate()));
     replace(dryStep,
       h('h2', { class: 'section-title', id: 'import-check-title', tabindex: '-1' }, '4. Check and import'),
       h('dl', { class: 'counts', id: 'import-counts' },
@@ -397,17 +417,20 @@ export async function render(main) {
         count('will_create', 'Carers to add', d.will_create),
         count('cared_for_will_create', 'Cared-for people to add', d.cared_for_will_create),
         count('rows_with_errors', 'Rows with a problem', d.rows_with_errors, d.rows_with_errors > 0),
-        count('duplicates', 'Look like carers already here', duplicates.length, duplicates.length > 0),
+        count('duplicates', 'Look like carers already here', d.duplicates_total ?? duplicates.length, duplicates.length > 0),
         d.empty_rows ? count('empty_rows', 'Empty rows, left out', d.empty_rows) : null),
       clean
         ? h('div', { class: 'notice notice--valid', id: 'import-clean' },
           h('p', { class: 'notice__title' }, 'No problems found'),
           h('p', null, 'Nothing has been written yet. Importing adds every row in one go: if anything goes wrong, nothing is added.'))
         : h('div', { class: 'notice notice--error', id: 'import-has-errors' },
-          h('p', { class: 'notice__title' }, `${plural(Number(d.rows_with_errors) || errors.length, 'row')} cannot be imported as they are`),
+          h('p', { class: 'notice__title' }, (Number(d.rows_with_errors) || errors.length) === 1
+            ? '1 row cannot be imported as it is'
+            : `${plural(Number(d.rows_with_errors) || errors.length, 'row')} cannot be imported as they are`),
           h('p', null, 'Change what a column goes into, how dates are written or how values match (above), then check again. Or correct the spreadsheet and choose it again. Nothing is imported until every row is right.')),
-      errors.length ? errorsTable(errors) : null,
-      duplicates.length ? duplicatesTable(duplicates) : null,
+      errors.length ? errorsTable(errors, d.errors_total) : null,
+      duplicates.length ? duplicatesTable(duplicates, d.duplicates_total) : null,
+      duplicates.length ? h('p', { class: 'hint', id: 'import-duplicates-hint' }, 'A name opens that carer’s record. Come back with Back: every choice here is kept.') : null,
       duplicates.length && clean ? skip : null,
       (d.preview || []).length ? previewTable(d.preview, d.will_create) : null,
       clean ? h('div', { class: 'button-row' }, commitButton) : null,
@@ -415,9 +438,8 @@ export async function render(main) {
     dryStep.hidden = false;
   }
 
-  async function commit(button, skipBox) {
+  async function commit(button, skipBox, n) {
     const skipDuplicates = Boolean(skipBox && skipBox.isConnected && skipBox.checked && (state.dry?.duplicates || []).length);
-    const n = Number(state.dry?.will_create) || 0;
     const sure = await confirmDialog({
       title: `Import ${plural(n, 'carer')}?`,
       message: `They are added to the register from ${state.info.file_name}${skipDuplicates ? ', leaving out the likely duplicates' : ''}. Each new record is written to the audit trail.`,
@@ -432,6 +454,7 @@ export async function render(main) {
   }
 
   function finished(done) {
+    underway = null;
     const refs = done.first_reference
       ? (done.first_reference === done.last_reference ? ` (${done.first_reference})` : ` (${done.first_reference} to ${done.last_reference})`)
       : '';
@@ -445,7 +468,7 @@ export async function render(main) {
         ].join('').trim() || null)),
       h('div', { class: 'button-row' },
         h('a', { class: 'button', href: '#/carers', id: 'import-register-link' }, 'See them in the register'),
-        h('a', { class: 'button button--secondary', href: '#/import', id: 'import-another', onclick: (event) => { event.preventDefault(); navigate('/import'); } }, 'Import another file')));
+        h('a', { class: 'button button--secondary', href: '#/import', id: 'import-another', onclick: (event) => { event.preventDefault(); underway = null; navigate('/import'); } }, 'Import another file')));
     focusElement(main.querySelector('h1'));
   }
 
@@ -456,7 +479,15 @@ export async function render(main) {
     form,
     progressBox);
   drawFile();
-  fileStep.querySelector('#import-choose').dataset.autofocus = 'true';
+  if (state.info) {
+    // Back from a record opened from the check: everything as it was.
+    drawColumns(null);
+    if (state.values) drawValues();
+    if (state.dry) drawCheck();
+    (dryStep.querySelector('h2') || columnsStep.querySelector('h2')).dataset.autofocus = 'true';
+  } else {
+    fileStep.querySelector('#import-choose').dataset.autofocus = 'true';
+  }
   return () => { document.querySelectorAll('dialog.dialog').forEach((d) => d.remove()); };
 }
 
@@ -474,10 +505,16 @@ function count(code, label, n, alert = false) {
     h('dd', null, shown(n)));
 }
 
-function errorsTable(errors) {
+/** "Problems, by row", saying so when the core listed only the first of them. */
+function caption(text, shownCount, total) {
+  const more = Number(total) > shownCount ? ` (the first ${shown(shownCount)} of ${shown(total)})` : '';
+  return h('caption', { class: 'import-caption' }, `${text}${more}`);
+}
+
+function errorsTable(errors, total) {
   return h('div', { class: 'table-scroll' },
     h('table', { class: 'table import-errors', id: 'import-errors' },
-      h('caption', { class: 'import-caption' }, 'Problems, by row'),
+      caption('Problems, by row', errors.length, total),
       h('thead', null, h('tr', null,
         h('th', { scope: 'col', class: 'numeric' }, 'Row'),
         h('th', { scope: 'col' }, 'Column'),
@@ -490,10 +527,10 @@ function errorsTable(errors) {
         h('td', null, sentence(e.message)))))));
 }
 
-function duplicatesTable(duplicates) {
+function duplicatesTable(duplicates, total) {
   return h('div', { class: 'table-scroll' },
     h('table', { class: 'table import-duplicates', id: 'import-duplicates' },
-      h('caption', { class: 'import-caption' }, 'Rows that look like carers already on the register'),
+      caption('Rows that look like carers already on the register', duplicates.length, total),
       h('thead', null, h('tr', null,
         h('th', { scope: 'col', class: 'numeric' }, 'Row'),
         h('th', { scope: 'col' }, 'Name in the file'),
@@ -505,8 +542,8 @@ function duplicatesTable(duplicates) {
         h('td', { class: 'nowrap' }, formatDate(d.date_of_birth)),
         h('td', null, (d.matches || []).map((m) => h('span', { class: 'block' },
           m.carer_id
-            ? h('a', { href: `#/carers/${m.carer_id}`, target: '_self', class: 'import-match' }, `${m.name} (${m.reference})`)
-            : m.name,
+            ? h('a', { href: `#/carers/${m.carer_id}`, class: 'import-match' }, `${m.name} (${m.reference})`)
+            : `${m.name}${m.row ? `, row ${m.row} of this file` : ''}`,
           ` — ${REASONS[m.reason] || String(m.reason || '').replace(/_/g, ' ')}`))))))));
 }
 

@@ -129,13 +129,18 @@ function registerExportPanel() {
 function exportedNotice(done) {
   const tables = Array.isArray(done.tables) ? done.tables : [];
   const files = Array.isArray(done.files) ? done.files : [];
+  const rows = (n) => `${Number(n).toLocaleString('en-GB')} ${Number(n) === 1 ? 'row' : 'rows'}`;
   return h('div', { class: 'notice notice--valid', id: 'register-exported' },
     h('p', { class: 'notice__title' }, 'Register exported'),
-    h('p', null, 'Saved in ', h('span', { class: 'path', id: 'register-export-folder' }, done.folder)),
-    tables.length ? h('p', null, tables.map((t) => `${t.name}: ${Number(t.rows).toLocaleString('en-GB')} ${Number(t.rows) === 1 ? 'row' : 'rows'}`).join('; ')) : null,
-    files.length ? h('details', null,
-      h('summary', null, `${files.length} ${files.length === 1 ? 'file' : 'files'}`),
-      h('ul', { class: 'register-export__files', id: 'register-export-files' }, files.map((f) => h('li', { class: 'mono small' }, f)))) : null,
+    h('p', { class: 'register-export__where' }, 'Saved in this folder:'),
+    h('p', { class: 'path', id: 'register-export-folder' }, done.folder),
+    h('details', { class: 'register-export__what' },
+      h('summary', null, `What is in it: ${tables.length} ${tables.length === 1 ? 'table' : 'tables'}, ${files.length} ${files.length === 1 ? 'file' : 'files'}`),
+      tables.length ? h('table', { class: 'table table--compact', id: 'register-export-tables' },
+        h('caption', { class: 'visually-hidden' }, 'The tables exported, with their rows'),
+        h('thead', null, h('tr', null, h('th', { scope: 'col' }, 'Table'), h('th', { scope: 'col', class: 'numeric' }, 'Rows'))),
+        h('tbody', null, tables.map((t) => h('tr', null, h('td', { class: 'mono' }, t.name), h('td', { class: 'numeric' }, rows(t.rows)))))) : null,
+      h('ul', { class: 'register-export__files', id: 'register-export-files' }, files.map((f) => h('li', { class: 'mono small' }, f)))),
     h('div', { class: 'button-row button-row--tight' },
       h('button', { type: 'button', class: 'button button--secondary button--small', id: 'register-export-open', onclick: () => api.openFile(done.folder) }, 'Open the folder')));
 }
