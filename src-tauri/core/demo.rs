@@ -324,6 +324,7 @@ pub struct DemoCounts {
     pub notes_created: u64,
     pub plans_created: u64,
     pub passports_created: u64,
+    pub assessments_created: u64,
 }
 
 /// Adds `n` made-up carers (with cared-for people, links and notes) from `seed`.
@@ -616,6 +617,7 @@ pub fn generate_with_plans(ctx: &mut Ctx<'_>, n: u32, seed: u64) -> Result<DemoC
     let mut counts = generate(ctx, n, seed)?;
     counts.plans_created = plans(ctx, before, seed)?;
     counts.passports_created = passports(ctx, before, seed)?;
+    counts.assessments_created = assessments(ctx, before, seed)?;
     Ok(counts)
 }
 
@@ -691,6 +693,171 @@ fn plans(ctx: &mut Ctx<'_>, after_id: i64, seed: u64) -> Result<u64> {
         }
     }
     // Made-up plans are not "recently viewed" by anyone.
+    ctx.touched.clear();
+    Ok(made)
+}
+
+/// At most this many demo assessments per load.
+const DEMO_ASSESSMENTS_MAX: usize = 90;
+
+/// Completed assessments for about one in four of the open carers just added, through the
+/// assessment commands' own checks, dated over the last 15 months so the monitoring report
+/// has assessments by type and outcome to show: carers' assessments for adults (about half
+/// with eligible needs), young carers' needs assessments with the MACA-YC18 questionnaire
+/// (totals spread over its bands), and transition assessments for some 16 and 17 year olds.
+fn assessments(ctx: &mut Ctx<'_>, after_id: i64, seed: u64) -> Result<u64> {
+    use crate::assessments::{self as asm, SaveArgs, StartArgs};
+    use crate::eligibility::{Outcome, WellbeingArea};
+    let today = ctx.today();
+    let rows: Vec<(i64, Option<String>, bool)> = ctx
+        .tx
+        .prepare(
+            "SELECT id, date_of_birth, parent_carer FROM carers
+             WHERE id > ?1 AND status = 'open' AND referral_outcome = 'accepted' ORDER BY id",
+        )?
+        .query_map([after_id], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))?
+        .collect::<rusqlite::Result<_>>()?;
+    let mut rng = ChaCha8Rng::seed_from_u64(seed ^ 0xa55e_55ed);
+    let mut made = 0;
+    for (id, dob, parent) in rows.into_iter().skip(2).step_by(4).take(DEMO_ASSESSMENTS_MAX) {
+        let age = dob.as_deref().and_then(crate::dates::from_iso).and_then(|d| crate::dates::age_on(d, today));
+        let Some(age) = age else { continue };
+        let kind = match age {
+            16..=17 if rng.random_bool(0.5) => "transition",
+            0..=17 => "young_carer",
+            _ if parent => "parent_carer",
+            _ => "adult",
+        };
+        let assessed_on = today - Days::new(rng.random_range(1..460));
+        let mut answers = serde_json::Map::new();
+        let mut put = |k: &str, v: serde_json::Value| {
+            answers.insert(k.to_string(), v);
+        };
+        match kind {
+            "young_carer" => {
+                for (k, v) in [
+                    ("cared_for_who", "My mum"),
+                    ("care_nature", "Helping with her medicines, cooking and looking after my little brother"),
+                    ("care_amount", "Every morning and evening"),
+                    ("family_reliance", "a_lot"),
+                    ("impact_wellbeing", "Tired a lot of the time"),
+                    ("impact_education", "Sometimes late for school"),
+                    ("impact_development", "Misses after-school clubs"),
+                    ("own_words", "I want to be able to go to football"),
+                ] {
+                    put(k, serde_json::json!(v));
+                }
+                put("tasks_excessive_or_inappropriate", serde_json::json!(rng.random_bool(0.3)));
+                put("tasks_reasons", serde_json::json!("Gives injections, which is frightening"));
+                put("caring_appropriate", serde_json::json!(true));
+                put("involved", serde_json::json!(["young_carer", "parent"]));
+                // MACA-YC18: 18 items; how many are "some of the time" or "a lot of the time".
+                let some = rng.random_range(2..14u32);
+                let lot = rng.random_range(0..(18 - some).min(6) + 1);
+                let items: serde_json::Map<String, serde_json::Value> = (1..=18u32)
+                    .map(|i| {
+                        let a = if i <= lot {
+                            "a_lot_of_the_time"
+                        } else if i <= lot + some {
+                            "some_of_the_time"
+                        } else {
+                            "never"
+                        };
+                        (i.to_string(), serde_json::json!(a))
+                    })
+                    .collect();
+                put("maca_yc18", serde_json::Value::Object(items));
+            }
+            "parent_carer" => {
+                for (k, v) in [
+                    ("child_who", "Leo, 9, autistic"),
+                    ("care_provided", "Nights, meltdowns and liaison with school"),
+                    ("disabled_child_welfare", "Settled at school with a support plan"),
+                    ("parent_outcomes", "A full night's sleep once a week"),
+                ] {
+                    put(k, serde_json::json!(v));
+                }
+                put("caring_appropriate", serde_json::json!(true));
+                put("involved", serde_json::json!(["parent", "child"]));
+                let impact = *pick(&mut rng, &["some", "significant"][..]);
+                let wellbeing: serde_json::Map<String, serde_json::Value> = WellbeingArea::ALL
+                    .iter()
+                    .map(|a| (a.code().to_string(), serde_json::json!({"impact": impact})))
+                    .collect();
+                put("wellbeing", serde_json::Value::Object(wellbeing));
+            }
+            _ => {
+                // Adult and transition: the reg 3 questions. About half have a need that stops
+                // two outcomes being achieved with a significant impact (eligible).
+                let eligible = rng.random_bool(0.55);
+                let adult = kind == "adult";
+                for (k, v) in [
+                    ("cared_for_who", if adult { "My husband, who has Parkinson's" } else { "My mum, who has MS" }),
+                    ("care_provided", "Personal care, meals, medication and nights"),
+                    ("impact_reasoning", "Broken sleep most nights for a year"),
+                    ("carer_outcomes", "A night's sleep each week and time to see friends"),
+                ] {
+                    put(k, serde_json::json!(v));
+                }
+                put("hours_band", serde_json::json!(*pick(&mut rng, &["h20_34", "h35_49", "h50_plus"][..])));
+                if !adult {
+                    put("likely_needs_after_18", serde_json::json!(true));
+                    put("significant_benefit", serde_json::json!(true));
+                    put(
+                        "significant_benefit_reasons",
+                        serde_json::json!("Mum's needs are growing and college starts next year"),
+                    );
+                    put("consent", serde_json::json!("given"));
+                    put("assess_decision", serde_json::json!("assess"));
+                    for k in ["able_now", "able_after_18", "willing_now", "willing_after_18", "support_would_help"] {
+                        put(k, serde_json::json!(true));
+                    }
+                    put("work_education_now", serde_json::json!("Year 12 at sixth form; swimming club"));
+                    put("work_education_after_18", serde_json::json!("College for a nursing course"));
+                    put("advice_given", serde_json::json!("Adult carers service, young adult carers group, student finance"));
+                }
+                if adult {
+                    put("working_well", serde_json::json!("Our daughter visits on Sundays"));
+                    put("able_to_continue", serde_json::json!(true));
+                    put("willing_to_continue", serde_json::json!(true));
+                    put("consent_to_assessment", serde_json::json!(true));
+                }
+                put("needs_from_necessary_care", serde_json::json!(true));
+                put("health_deteriorating_or_at_risk", serde_json::json!(false));
+                put("significant_impact_on_wellbeing", serde_json::json!(eligible));
+                put("involved", serde_json::json!(if adult { ["carer", "cared_for"] } else { ["young_carer", "parent"] }));
+                let outcomes: serde_json::Map<String, serde_json::Value> = Outcome::ALL
+                    .iter()
+                    .enumerate()
+                    .map(|(i, o)| {
+                        let v = if eligible && i % 4 == 1 {
+                            serde_json::json!({"achieved": false, "reasons": ["significant_pain_distress_anxiety"]})
+                        } else {
+                            serde_json::json!({"achieved": true})
+                        };
+                        (o.code().to_string(), v)
+                    })
+                    .collect();
+                put("outcomes", serde_json::Value::Object(outcomes));
+                let impact = if eligible { "significant" } else { "some" };
+                let wellbeing: serde_json::Map<String, serde_json::Value> = WellbeingArea::ALL
+                    .iter()
+                    .map(|a| (a.code().to_string(), serde_json::json!({"impact": impact})))
+                    .collect();
+                put("wellbeing", serde_json::Value::Object(wellbeing));
+            }
+        }
+        let started = asm::start(
+            ctx,
+            StartArgs { carer_id: id, kind: Some(kind.to_string()), confirm_age_warning: true },
+        )?;
+        asm::save(
+            ctx,
+            SaveArgs { id: started.id, answers, needs: None, assessed_on: Some(crate::dates::iso(assessed_on)) },
+        )?;
+        asm::complete(ctx, crate::carers::IdArgs { id: started.id })?;
+        made += 1;
+    }
     ctx.touched.clear();
     Ok(made)
 }
