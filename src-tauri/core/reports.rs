@@ -34,13 +34,24 @@ pub use periods::{periods, Period};
 /// The register's columns the figures use, copied once per report into a temporary table in
 /// memory (`report_carers`): one pass over the encrypted `carers` table instead of one per
 /// figure. `identified` is the day a referral or contact arrived: the date first identified,
-/// or the day the record was made when that is missing.
+/// or the day the record was made when that is missing. With each carer's caring links summed
+/// up: how many (`links`), the highest hours band (the codes sort in band order: h0_9 < h10_19
+/// < ... < h50_plus), how many different relationships and cared-for conditions, and the one
+/// there is when there is only one.
 const SNAPSHOT: &str = "DROP TABLE IF EXISTS temp.report_carers;
     CREATE TEMP TABLE report_carers AS
-    SELECT id, coalesce(date_first_identified, substr(created_at, 1, 10)) AS identified, referral_source,
-           referral_outcome, status, closed_date, closed_reason, closed_note, date_of_birth, gender, ethnicity,
-           disability, postcode
-    FROM carers;";
+    SELECT c.id, coalesce(c.date_first_identified, substr(c.created_at, 1, 10)) AS identified, c.referral_source,
+           c.referral_outcome, c.status, c.closed_date, c.closed_reason, c.closed_note, c.date_of_birth, c.gender,
+           c.ethnicity, c.disability, c.postcode,
+           coalesce(l.n, 0) AS links, l.hours AS hours_band, coalesce(l.rels, 0) AS relationships, l.rel AS relationship,
+           coalesce(k.n, 0) AS conditions, k.one AS condition
+    FROM carers c
+    LEFT JOIN (SELECT carer_id, count(*) AS n, max(hours_band) AS hours, count(DISTINCT relationship) AS rels,
+                      min(relationship) AS rel
+               FROM caring_links GROUP BY carer_id) l ON l.carer_id = c.id
+    LEFT JOIN (SELECT cl.carer_id, count(DISTINCT cc.condition) AS n, min(cc.condition) AS one
+               FROM caring_links cl JOIN cared_for_conditions cc ON cc.cared_for_id = cl.cared_for_id
+               GROUP BY cl.carer_id) k ON k.carer_id = c.id;";
 
 /// Makes `report_carers` for this command (temporary tables stay in memory: `temp_store`).
 fn snapshot(ctx: &Ctx<'_>) -> Result<()> {
@@ -460,9 +471,7 @@ pub static FIGURES: &[Figure] = &[
         description: "Carers supported in the period by hours of care a week (Census 2021 bands); someone caring for several people counts once, in the highest band of their links.",
         rows: Rows::Fixed(|| list(choices::HoursBand::choices(), &[("no_link", "No cared-for person linked")])),
         chart: true,
-        // The band codes sort in band order (h0_9 < h10_19 < ... < h50_plus), so max() is the highest.
-        units: "SELECT s.id, coalesce((SELECT max(l.hours_band) FROM caring_links l WHERE l.carer_id = s.id), 'no_link'),
-                       NULL, s.identified, NULL FROM supported s",
+        units: "SELECT s.id, coalesce(s.hours_band, 'no_link'), NULL, s.identified, NULL FROM supported s",
     },
     Figure {
         key: "by_condition",
@@ -471,12 +480,9 @@ pub static FIGURES: &[Figure] = &[
         description: "Carers supported in the period by the conditions of the people they care for; anyone whose cared-for people have more than one condition between them is counted once, under \"More than one\".",
         rows: Rows::Fixed(|| list(choices::Condition::choices(), &[MORE_THAN_ONE, ("none_recorded", "None recorded")])),
         chart: true,
-        units: "SELECT s.id, CASE WHEN x.n IS NULL OR x.n = 0 THEN 'none_recorded' WHEN x.n = 1 THEN x.one ELSE 'more_than_one' END,
+        units: "SELECT s.id, CASE s.conditions WHEN 0 THEN 'none_recorded' WHEN 1 THEN s.condition ELSE 'more_than_one' END,
                        NULL, s.identified, NULL
-                FROM supported s LEFT JOIN (
-                    SELECT l.carer_id, count(DISTINCT cc.condition) AS n, min(cc.condition) AS one
-                    FROM caring_links l JOIN cared_for_conditions cc ON cc.cared_for_id = l.cared_for_id
-                    GROUP BY l.carer_id) x ON x.carer_id = s.id",
+                FROM supported s",
     },
     Figure {
         key: "by_relationship",
@@ -485,11 +491,9 @@ pub static FIGURES: &[Figure] = &[
         description: "Carers supported in the period by who they care for; anyone caring for people in more than one relationship is counted once, under \"More than one\".",
         rows: Rows::Fixed(|| list(choices::Relationship::choices(), &[MORE_THAN_ONE, ("no_link", "No cared-for person linked")])),
         chart: true,
-        units: "SELECT s.id, CASE WHEN x.n IS NULL THEN 'no_link' WHEN x.n = 1 THEN x.one ELSE 'more_than_one' END,
-                       NULL, s.identified, NULL
-                FROM supported s LEFT JOIN (
-                    SELECT l.carer_id, count(DISTINCT l.relationship) AS n, min(l.relationship) AS one
-                    FROM caring_links l GROUP BY l.carer_id) x ON x.carer_id = s.id",
+        units: "SELECT s.id, CASE WHEN s.links = 0 THEN 'no_link' WHEN s.relationships = 1 THEN s.relationship
+                                  ELSE 'more_than_one' END, NULL, s.identified, NULL
+                FROM supported s",
     },
     Figure {
         key: "by_number_cared_for",
@@ -500,8 +504,8 @@ pub static FIGURES: &[Figure] = &[
             fixed(&[("1", "One person"), ("2", "Two people"), ("3_plus", "Three or more"), ("none", "None linked")])
         }),
         chart: true,
-        units: "SELECT s.id, CASE coalesce((SELECT count(*) FROM caring_links l WHERE l.carer_id = s.id), 0)
-                       WHEN 0 THEN 'none' WHEN 1 THEN '1' WHEN 2 THEN '2' ELSE '3_plus' END, NULL, s.identified, NULL
+        units: "SELECT s.id, CASE s.links WHEN 0 THEN 'none' WHEN 1 THEN '1' WHEN 2 THEN '2' ELSE '3_plus' END, NULL,
+                       s.identified, NULL
                 FROM supported s",
     },
     Figure {
