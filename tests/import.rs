@@ -143,69 +143,62 @@ fn csv_round_trip_creates_carers_with_their_cared_for_people_linked() {
     assert_eq!(call(&d, "audit_verify", json!({}))["ok"], true);
 }
 
-fn xlsx_bytes() -> Vec<u8> {
+/// A workbook of carers. `titled`: a "Notes" sheet first, and on the carers' sheet (then
+/// named "Carers") a title row and an empty row above the header, as people make them.
+fn xlsx_bytes(titled: bool) -> Vec<u8> {
     let mut book = Workbook::new();
     let date = Format::new().set_num_format("dd/mm/yyyy");
-    let notes = book.add_worksheet();
-    notes.set_name("Notes").unwrap();
-    notes.write_string(0, 0, "This sheet is not the carers").unwrap();
+    if titled {
+        let notes = book.add_worksheet();
+        notes.set_name("Notes").unwrap();
+        notes.write_string(0, 0, "This sheet is not the carers").unwrap();
+    }
     let sheet = book.add_worksheet();
-    sheet.set_name("Carers").unwrap();
-    // A title row and an empty row above the header, as people make them.
-    sheet.write_string(0, 0, "Carers list exported 2026").unwrap();
+    let top = if titled {
+        sheet.set_name("Carers").unwrap();
+        sheet.write_string(0, 0, "Carers list exported 2026").unwrap();
+        2
+    } else {
+        1
+    };
     let headers = ["Forename", "Surname", "Date of Birth", "NHS Number", "Phone", "Ethnic group", "Consent"];
     for (c, h) in headers.iter().enumerate() {
-        sheet.write_string(2, c as u16, *h).unwrap();
+        sheet.write_string(top, c as u16, *h).unwrap();
     }
-    sheet.write_string(3, 0, "Chloe").unwrap();
-    sheet.write_string(3, 1, "O’Neill").unwrap();
-    sheet.write_datetime_with_format(3, 2, ExcelDateTime::from_ymd(1984, 3, 27).unwrap(), &date).unwrap();
-    sheet.write_number(3, 3, 9434765919.0).unwrap();
-    sheet.write_number(3, 4, 7700900123.0).unwrap();
-    sheet.write_string(3, 5, "White British").unwrap();
-    sheet.write_string(3, 6, "No").unwrap();
-    // Row 5 empty; row 6: a date typed as text, and a number date format written day/month.
-    sheet.write_string(5, 0, "Dev").unwrap();
-    sheet.write_string(5, 1, "Patel").unwrap();
-    sheet.write_string(5, 2, "07/11/1990").unwrap();
-    sheet.write_string(5, 5, "Indian").unwrap();
+    sheet.write_string(top + 1, 0, "Chloe").unwrap();
+    sheet.write_string(top + 1, 1, "O’Neill").unwrap();
+    sheet.write_datetime_with_format(top + 1, 2, ExcelDateTime::from_ymd(1984, 3, 27).unwrap(), &date).unwrap();
+    sheet.write_number(top + 1, 3, 9434765919.0).unwrap();
+    sheet.write_number(top + 1, 4, 7700900123.0).unwrap();
+    sheet.write_string(top + 1, 5, "White British").unwrap();
+    sheet.write_string(top + 1, 6, "No").unwrap();
+    // An empty row, then a date typed as text.
+    sheet.write_string(top + 3, 0, "Dev").unwrap();
+    sheet.write_string(top + 3, 1, "Patel").unwrap();
+    sheet.write_string(top + 3, 2, "07/11/1990").unwrap();
+    sheet.write_string(top + 3, 5, "Indian").unwrap();
     book.save_to_buffer().unwrap()
 }
 
 #[test]
 fn xlsx_dates_become_dates_and_numbers_lose_their_decimal_point() {
     let dir = tempfile::tempdir().unwrap();
-    let path = write(dir.path(), "carers.xlsx", &xlsx_bytes());
+    let path = write(dir.path(), "titled.xlsx", &xlsx_bytes(true));
     let d = desk();
     let r = call(&d, "import_read", json!({ "path": s(&path), "sheet": "Carers" }));
     assert_eq!(r["format"], "xlsx");
     assert_eq!(r["encoding"], Value::Null);
     assert_eq!(r["sheets"], json!(["Notes", "Carers"]));
     assert_eq!(r["sheet"], "Carers");
-    // The title row is the first non-empty row, so it is taken as the header: the user sees
-    // that at once. Here the title sits alone, so the header row is the title.
+    // The first non-empty row is the header: a title row above it is taken for the header
+    // (the user sees that at once, in the columns).
     assert_eq!(r["columns"][0]["header"], "Carers list exported 2026");
+    let e = call_err(&d, "import_read", json!({ "path": s(&path), "sheet": "Nope" }));
+    assert_eq!(e.field.as_deref(), Some("sheet"));
+    assert_eq!(e.message, "the file has no sheet called 'Nope': choose one of Notes, Carers");
 
-    // Without the title row the real header is found.
-    let mut book = Workbook::new();
-    let date = Format::new().set_num_format("dd/mm/yyyy");
-    let sheet = book.add_worksheet();
-    let headers = ["Forename", "Surname", "Date of Birth", "NHS Number", "Phone", "Ethnic group", "Consent"];
-    for (c, h) in headers.iter().enumerate() {
-        sheet.write_string(1, c as u16, *h).unwrap();
-    }
-    sheet.write_string(2, 0, "Chloe").unwrap();
-    sheet.write_string(2, 1, "O’Neill").unwrap();
-    sheet.write_datetime_with_format(2, 2, ExcelDateTime::from_ymd(1984, 3, 27).unwrap(), &date).unwrap();
-    sheet.write_number(2, 3, 9434765919.0).unwrap();
-    sheet.write_number(2, 4, 7700900123.0).unwrap();
-    sheet.write_string(2, 5, "White British").unwrap();
-    sheet.write_string(2, 6, "No").unwrap();
-    sheet.write_string(4, 0, "Dev").unwrap();
-    sheet.write_string(4, 1, "Patel").unwrap();
-    sheet.write_string(4, 2, "07/11/1990").unwrap();
-    sheet.write_string(4, 5, "Indian").unwrap();
-    let path = write(dir.path(), "plain.xlsx", &book.save_to_buffer().unwrap());
+    // A header in row 2 (row 1 empty) is found.
+    let path = write(dir.path(), "plain.xlsx", &xlsx_bytes(false));
     let r = call(&d, "import_read", json!({ "path": s(&path) }));
     assert_eq!(r["sheet"], "Sheet1");
     assert_eq!(r["rows"], 2);
@@ -232,12 +225,6 @@ fn xlsx_dates_become_dates_and_numbers_lose_their_decimal_point() {
     let dev = call(&d, "carer_get", json!({"id": 2}));
     assert_eq!(dev["date_of_birth"], "1990-11-07");
     assert_eq!(dev["ethnicity"], "asian_indian");
-
-    // The workbook with two sheets: an unknown sheet is named in the error.
-    let path = write(dir.path(), "two.xlsx", &xlsx_bytes());
-    let e = call_err(&d, "import_read", json!({ "path": s(&path), "sheet": "Nope" }));
-    assert_eq!(e.field.as_deref(), Some("sheet"));
-    assert_eq!(e.message, "the file has no sheet called 'Nope': choose one of Notes, Carers");
 }
 
 #[test]
@@ -563,6 +550,9 @@ fn a_dry_run_of_100000_rows() {
         "Postcode": "postcode", "Sex": "gender", "Cared for": "cared_for_first_name",
         "Relationship": "cared_for_relationship", "Hours": "cared_for_hours_band"}});
     let started = std::time::Instant::now();
+    assert_eq!(read::read_csv(text.as_bytes()).unwrap().rows.len(), 100_000);
+    eprintln!("reading 100,000 rows: {:?}", started.elapsed());
+    let started = std::time::Instant::now();
     let seen = std::sync::Mutex::new(Vec::new());
     let progress = |done: u64, total: u64| seen.lock().unwrap().push((done, total));
     let dry = d.call_with_progress(&ctx(), "import_dry_run", file_args(&path, m), &progress).unwrap();
@@ -776,6 +766,166 @@ proptest! {
             Err(e) => {
                 let e = carers_desk::ApiError::from(e);
                 prop_assert_eq!(e.field.as_deref(), Some("path"));
+            }
+        }
+    }
+}
+
+/// A minimal XLSX written by hand (stored, not compressed, so damaged XML still unzips).
+const XLSX_PARTS: [(&str, &str); 7] = [
+    (
+        "[Content_Types].xml",
+        r#"<?xml version="1.0" encoding="UTF-8"?><Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types"><Default Extension="rels" ContentType="application/vnd.openxmlformats-package.relationships+xml"/><Default Extension="xml" ContentType="application/xml"/><Override PartName="/xl/workbook.xml" ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet.main+xml"/><Override PartName="/xl/worksheets/sheet1.xml" ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.worksheet+xml"/></Types>"#,
+    ),
+    (
+        "_rels/.rels",
+        r#"<?xml version="1.0" encoding="UTF-8"?><Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships"><Relationship Id="rId1" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/officeDocument" Target="xl/workbook.xml"/></Relationships>"#,
+    ),
+    (
+        "xl/workbook.xml",
+        r#"<?xml version="1.0" encoding="UTF-8"?><workbook xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main" xmlns:r="http://schemas.openxmlformats.org/officeDocument/2006/relationships"><sheets><sheet name="Carers" sheetId="1" r:id="rId1"/></sheets></workbook>"#,
+    ),
+    (
+        "xl/_rels/workbook.xml.rels",
+        r#"<?xml version="1.0" encoding="UTF-8"?><Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships"><Relationship Id="rId1" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/worksheet" Target="worksheets/sheet1.xml"/><Relationship Id="rId2" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/sharedStrings" Target="sharedStrings.xml"/><Relationship Id="rId3" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/styles" Target="styles.xml"/></Relationships>"#,
+    ),
+    (
+        "xl/sharedStrings.xml",
+        r#"<?xml version="1.0" encoding="UTF-8"?><sst xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main" count="3" uniqueCount="3"><si><t>First name</t></si><si><t>DOB</t></si><si><t>Amy</t></si></sst>"#,
+    ),
+    (
+        "xl/styles.xml",
+        r#"<?xml version="1.0" encoding="UTF-8"?><styleSheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main"><numFmts count="1"><numFmt numFmtId="164" formatCode="dd/mm/yyyy"/></numFmts><cellXfs count="2"><xf numFmtId="0"/><xf numFmtId="164" applyNumberFormat="1"/></cellXfs></styleSheet>"#,
+    ),
+    (
+        "xl/worksheets/sheet1.xml",
+        r#"<?xml version="1.0" encoding="UTF-8"?><worksheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main"><dimension ref="A1:B2"/><sheetData><row r="1"><c r="A1" t="s"><v>0</v></c><c r="B1" t="s"><v>1</v></c></row><row r="2"><c r="A2" t="s"><v>2</v></c><c r="B2" s="1"><v>29252</v></c><c r="C2" t="inlineStr"><is><t>x</t></is></c></row></sheetData></worksheet>"#,
+    ),
+];
+
+fn crc32(bytes: &[u8]) -> u32 {
+    let mut crc = !0u32;
+    for b in bytes {
+        crc ^= *b as u32;
+        for _ in 0..8 {
+            crc = if crc & 1 == 1 { (crc >> 1) ^ 0xEDB8_8320 } else { crc >> 1 };
+        }
+    }
+    !crc
+}
+
+/// A zip file of `parts`, stored.
+fn zip_stored(parts: &[(&str, Vec<u8>)]) -> Vec<u8> {
+    let (mut out, mut central) = (Vec::new(), Vec::new());
+    for (name, data) in parts {
+        let offset = out.len() as u32;
+        let crc = crc32(data);
+        let common = |v: &mut Vec<u8>| {
+            for x in [20u16, 0, 0, 0, 0] {
+                v.extend(x.to_le_bytes());
+            }
+            v.extend(crc.to_le_bytes());
+            v.extend((data.len() as u32).to_le_bytes());
+            v.extend((data.len() as u32).to_le_bytes());
+            v.extend((name.len() as u16).to_le_bytes());
+            v.extend(0u16.to_le_bytes());
+        };
+        out.extend(0x0403_4b50u32.to_le_bytes());
+        common(&mut out);
+        out.extend(name.as_bytes());
+        out.extend(data);
+        central.extend(0x0201_4b50u32.to_le_bytes());
+        central.extend(20u16.to_le_bytes());
+        common(&mut central);
+        central.extend([0u8; 6]);
+        central.extend(0u32.to_le_bytes());
+        central.extend(offset.to_le_bytes());
+        central.extend(name.as_bytes());
+    }
+    let at = out.len() as u32;
+    out.extend(&central);
+    out.extend(0x0605_4b50u32.to_le_bytes());
+    out.extend([0u8; 4]);
+    out.extend((parts.len() as u16).to_le_bytes());
+    out.extend((parts.len() as u16).to_le_bytes());
+    out.extend((central.len() as u32).to_le_bytes());
+    out.extend(at.to_le_bytes());
+    out.extend(0u16.to_le_bytes());
+    out
+}
+
+#[test]
+fn a_hand_made_workbook_reads_and_a_stray_far_cell_is_harmless() {
+    let parts: Vec<(&str, Vec<u8>)> = XLSX_PARTS.iter().map(|(n, x)| (*n, x.as_bytes().to_vec())).collect();
+    let t = read::read_workbook(&zip_stored(&parts), "xlsx", None).unwrap();
+    assert_eq!(t.headers, vec!["First name", "DOB"]);
+    assert_eq!(t.rows, vec![read::Row { number: 2, cells: vec!["Amy".into(), "1980-02-01".into()] }]);
+    // A value in the last cell of the sheet (XFD1048576): no grid of 17 billion cells.
+    let mut book = Workbook::new();
+    let sheet = book.add_worksheet();
+    sheet.write_string(0, 0, "First name").unwrap();
+    sheet.write_string(1, 0, "Amy").unwrap();
+    sheet.write_string(1_048_575, 16_383, "stray").unwrap();
+    sheet.write_string(1_048_575, 0, "far down").unwrap();
+    let t = read::read_workbook(&book.save_to_buffer().unwrap(), "xlsx", None).unwrap();
+    assert_eq!(t.headers, vec!["First name"]);
+    assert_eq!(t.rows.len(), 2);
+    assert_eq!(t.rows[1], read::Row { number: 1_048_576, cells: vec!["far down".into()] });
+}
+
+/// What damaged XML is made of.
+const XML_BITS: &[&str] = &[
+    "<",
+    ">",
+    "/>",
+    "\"",
+    "&",
+    "&amp;",
+    "&#0;",
+    "&#xFFFF;",
+    "<row r=\"4294967296\">",
+    "</row>",
+    "<c r=\"XFD1048576\">",
+    "<c r=\"ZZZZ99999999\" t=\"s\"><v>4294967295</v></c>",
+    "<v>1e308</v>",
+    "<v>-1</v>",
+    "t=\"e\"",
+    "t=\"d\"",
+    "t=\"s\"",
+    "s=\"99999\"",
+    "<v>NaN</v>",
+    "<is><t>",
+    "]]>",
+    "<![CDATA[",
+    "\u{0}",
+    "é",
+    "",
+    "numFmtId=\"4294967295\"",
+    "formatCode=\"[h]:mm\"",
+    "<sheet name=\"\" r:id=\"rId9\"/>",
+    "Target=\"../../x\"",
+];
+
+proptest! {
+    #![proptest_config(config(2_000))]
+
+    #[test]
+    fn damaged_workbook_xml_is_a_clear_error_never_a_panic(
+        part in 2usize..7,
+        edits in prop::collection::vec((any::<prop::sample::Index>(), 0usize..6, prop::sample::select(XML_BITS)), 1..6),
+    ) {
+        let mut parts: Vec<(&str, Vec<u8>)> = XLSX_PARTS.iter().map(|(n, x)| (*n, x.as_bytes().to_vec())).collect();
+        let xml = &mut parts[part].1;
+        for (at, cut, bit) in edits {
+            let i = at.index(xml.len() + 1);
+            let end = (i + cut).min(xml.len());
+            xml.splice(i..end, bit.bytes());
+        }
+        match read::read_workbook(&zip_stored(&parts), "xlsx", None) {
+            Ok(t) => prop_assert!(t.rows.iter().all(|r| r.cells.len() == t.headers.len())),
+            Err(e) => {
+                let e = carers_desk::ApiError::from(e);
+                prop_assert!(matches!(e.field.as_deref(), Some("path") | Some("sheet")), "{:?}", e);
             }
         }
     }

@@ -187,8 +187,7 @@ pub struct FieldValues {
 }
 
 /// `import_values`: the different values in each mapped choice column, with our suggested code.
-pub fn values(ctx: &mut Ctx<'_>, args: FileArgs) -> Result<Vec<FieldValues>> {
-    let _ = ctx;
+pub fn values(_ctx: &mut Ctx<'_>, args: FileArgs) -> Result<Vec<FieldValues>> {
     let mapping = convert::parse_mapping(&args.mapping, "mapping")?;
     let table = load(&args.path, args.sheet.as_deref())?;
     let plan = convert::plan(&mapping, &table.headers, false)?;

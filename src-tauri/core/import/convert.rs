@@ -2,7 +2,8 @@
 //! mean) and turning one spreadsheet row into a carer (and a cared-for person) checked by the
 //! same rules as the forms: `carers::check` and `caring::check_addition`.
 
-use std::collections::BTreeMap;
+use std::cell::RefCell;
+use std::collections::{BTreeMap, HashMap};
 
 use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
@@ -171,11 +172,27 @@ pub struct Plan<'m> {
     pub mapping: &'m Mapping,
     /// (field, column index, header as in the file), in column order.
     pub columns: Vec<(&'static Field, usize, String)>,
+    /// Codes already found for (field, value): a column holds few different values.
+    codes: RefCell<HashMap<(&'static str, String), Option<String>>>,
 }
 
 impl Plan<'_> {
     pub fn header_of(&self, key: &str) -> Option<(usize, &str)> {
         self.columns.iter().find(|(f, _, _)| f.key == key).map(|(_, i, h)| (*i, h.as_str()))
+    }
+
+    /// [`map_value`], remembered.
+    fn code(&self, field: &'static Field, value: &str) -> Option<String> {
+        let key = (field.key, value.to_string());
+        if let Some(found) = self.codes.borrow().get(&key) {
+            return found.clone();
+        }
+        let found = map_value(self.mapping, field, value).map(str::to_string);
+        let mut cache = self.codes.borrow_mut();
+        if cache.len() < 100_000 {
+            cache.insert(key, found.clone());
+        }
+        found
     }
 
     pub fn has(&self, key: &str) -> bool {
@@ -205,7 +222,7 @@ pub fn plan<'m>(mapping: &'m Mapping, headers: &[String], complete: bool) -> Res
         }
     }
     columns.sort_by_key(|(_, i, _)| *i);
-    let plan = Plan { mapping, columns };
+    let plan = Plan { mapping, columns, codes: RefCell::default() };
     if complete {
         let mut need: Vec<&Field> = fields::FIELDS.iter().filter(|f| f.required).collect();
         let cared_for = |k: &String| fields::field(k).is_some_and(|f| f.target == Target::CaredFor);
@@ -371,7 +388,8 @@ fn not_listed(field: &Field, value: &str) -> String {
     }
 }
 
-fn convert(mapping: &Mapping, field: &Field, raw: &str) -> std::result::Result<Option<Converted>, String> {
+fn convert(plan: &Plan<'_>, field: &'static Field, raw: &str) -> std::result::Result<Option<Converted>, String> {
+    let mapping = plan.mapping;
     Ok(match field.kind {
         Kind::Text | Kind::Postcode | Kind::NhsNumber => {
             // A phone number stored as a number lost its leading zero.
@@ -386,12 +404,12 @@ fn convert(mapping: &Mapping, field: &Field, raw: &str) -> std::result::Result<O
             }
         }
         Kind::Date => convert_date(raw, mapping.date_format)?.map(Converted::Text),
-        Kind::Choice => match map_value(mapping, field, raw) {
+        Kind::Choice => match plan.code(field, raw).as_deref() {
             Some("") => None,
             Some(code) => Some(Converted::Text(code.to_string())),
             None => return Err(not_listed(field, raw)),
         },
-        Kind::YesNo => match map_value(mapping, field, raw) {
+        Kind::YesNo => match plan.code(field, raw).as_deref() {
             Some("") => None,
             Some(code) => Some(Converted::Flag(code == "yes")),
             None => return Err(not_listed(field, raw)),
@@ -404,7 +422,7 @@ fn convert(mapping: &Mapping, field: &Field, raw: &str) -> std::result::Result<O
             let mut codes = Vec::new();
             let mut unknown = Vec::new();
             for piece in split_choices(raw) {
-                match map_value(mapping, field, piece) {
+                match plan.code(field, piece).as_deref() {
                     Some("") => {}
                     Some(code) => codes.push(code.to_string()),
                     None => unknown.push(piece),
@@ -515,7 +533,7 @@ pub fn convert_row(plan: &Plan<'_>, row: &Row, today: NaiveDate) -> RowOutcome {
         if f.target == Target::CaredFor {
             any_cared_for = true;
         }
-        match convert(plan.mapping, f, raw) {
+        match convert(plan, f, raw) {
             Ok(Some(v)) => assign(&mut carer, &mut person, &mut link, f.key, v),
             Ok(None) => {}
             Err(message) => error(&mut out, f.key, message),

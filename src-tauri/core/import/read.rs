@@ -183,33 +183,85 @@ fn unreadable(format: &str, why: impl std::fmt::Display) -> Error {
 
 fn read_workbook_inner(bytes: Vec<u8>, format: &'static str, sheet: Option<&str>) -> Result<Table> {
     let cursor = Cursor::new(bytes);
-    let mut book: calamine::Sheets<Cursor<Vec<u8>>> = match format {
-        "xlsx" => calamine::Sheets::Xlsx(calamine::open_workbook_from_rs(cursor).map_err(|e| unreadable(format, e))?),
-        "xls" => calamine::Sheets::Xls(calamine::open_workbook_from_rs(cursor).map_err(|e| unreadable(format, e))?),
-        _ => calamine::Sheets::Ods(calamine::open_workbook_from_rs(cursor).map_err(|e| unreadable(format, e))?),
+    let bad = |e: &dyn std::fmt::Display| unreadable(format, e);
+    let choose = |sheets: &[String]| -> Result<String> {
+        match sheet {
+            Some(s) => sheets.iter().find(|n| n.as_str() == s).cloned().ok_or_else(|| {
+                Error::field(
+                    "sheet",
+                    format!("the file has no sheet called '{s}': choose one of {}", sheets.join(", ")),
+                )
+            }),
+            None => sheets
+                .first()
+                .cloned()
+                .ok_or_else(|| Error::field("path", "the workbook has no sheets: check it is the right file")),
+        }
     };
-    let sheets = book.sheet_names();
-    let name = match sheet {
-        Some(s) => sheets.iter().find(|n| n.as_str() == s).cloned().ok_or_else(|| {
-            Error::field("sheet", format!("the file has no sheet called '{s}': choose one of {}", sheets.join(", ")))
-        })?,
-        None => sheets
-            .first()
-            .cloned()
-            .ok_or_else(|| Error::field("path", "the workbook has no sheets: check it is the right file"))?,
+    let (sheets, name, raw) = if format == "xlsx" {
+        // Cell by cell: a stray value far away (XFD1048576) must not make a grid of every cell.
+        let mut book: calamine::Xlsx<_> = calamine::open_workbook_from_rs(cursor).map_err(|e| bad(&e))?;
+        let sheets = book.sheet_names();
+        let name = choose(&sheets)?;
+        let mut reader = book.worksheet_cells_reader(&name).map_err(|e| bad(&e))?;
+        let mut cells: Vec<(u32, u32, String)> = Vec::new();
+        while let Some(cell) = reader.next_cell().map_err(|e| bad(&e))? {
+            let (r, c) = cell.get_position();
+            let text = cell_text(&Data::from(cell.get_value().clone()));
+            if !text.trim().is_empty() {
+                cells.push((r, c, text));
+            }
+        }
+        (sheets, name, sparse_rows(cells))
+    } else {
+        let mut book: calamine::Sheets<Cursor<Vec<u8>>> = match format {
+            "xls" => calamine::Sheets::Xls(calamine::open_workbook_from_rs(cursor).map_err(|e| bad(&e))?),
+            _ => calamine::Sheets::Ods(calamine::open_workbook_from_rs(cursor).map_err(|e| bad(&e))?),
+        };
+        let sheets = book.sheet_names();
+        let name = choose(&sheets)?;
+        let range = book.worksheet_range(&name).map_err(|e| bad(&e))?;
+        let (top, _) = range.start().unwrap_or((0, 0));
+        let raw = range
+            .rows()
+            .enumerate()
+            .map(|(i, cells)| ((top as usize + i + 1) as u32, cells.iter().map(cell_text).collect::<Vec<_>>()))
+            .collect();
+        (sheets, name, raw)
     };
-    let range = book.worksheet_range(&name).map_err(|e| unreadable(format, e))?;
-    let (top, _) = range.start().unwrap_or((0, 0));
-    let raw = range
-        .rows()
-        .enumerate()
-        .map(|(i, cells)| ((top as usize + i + 1) as u32, cells.iter().map(cell_text).collect::<Vec<_>>()))
-        .collect();
     let mut table = assemble(raw)?;
     table.format = format;
     table.sheets = sheets;
     table.sheet = Some(name);
     Ok(table)
+}
+
+/// At most this many columns from the first one used are read.
+pub const MAX_COLUMNS: usize = 1000;
+
+/// Rows (numbered as the spreadsheet shows them) from non-empty cells `(row, column, text)`
+/// counted from 0; columns start at the first one used.
+fn sparse_rows(mut cells: Vec<(u32, u32, String)>) -> Vec<(u32, Vec<String>)> {
+    let first = cells.iter().map(|c| c.1).min().unwrap_or(0);
+    cells.sort_by_key(|c| (c.0, c.1));
+    let mut rows: Vec<(u32, Vec<String>)> = Vec::new();
+    for (r, c, text) in cells {
+        let i = (c - first) as usize;
+        if i >= MAX_COLUMNS {
+            continue;
+        }
+        let number = r.saturating_add(1);
+        if rows.last().is_none_or(|(n, _)| *n != number) {
+            rows.push((number, Vec::new()));
+        }
+        if let Some((_, row)) = rows.last_mut() {
+            if row.len() <= i {
+                row.resize(i + 1, String::new());
+            }
+            row[i] = text;
+        }
+    }
+    rows
 }
 
 /// A cell as text: dates as `YYYY-MM-DD`, whole numbers without `.0`.
@@ -232,7 +284,7 @@ pub fn cell_text(cell: &Data) -> String {
         Data::DateTime(d) => number_text(d.as_f64()),
         Data::DateTimeIso(s) => s.get(..10).filter(|d| crate::dates::from_iso(d).is_some()).unwrap_or(s).to_string(),
         Data::DurationIso(s) => s.clone(),
-        Data::Error(e) => format!("#{e:?}"),
+        Data::Error(e) => e.to_string(),
     }
 }
 
