@@ -300,13 +300,11 @@ pub fn convert_date(text: &str, format: DateFormat) -> std::result::Result<Optio
     };
     let bad =
         || format!("'{t}' is not a date written {written}: check it, or choose how dates are written in the file");
-    // Excel's day numbers (a date column saved without its format): 1 is 1 January 1900.
-    if t.len() <= 6 && t.bytes().all(|b| b.is_ascii_digit()) {
+    // Excel's day numbers (a date column saved without its date format; 1 is 1 January 1900):
+    // five digits, 10000 (18 May 1927) to 99999, so a year alone ("1984") is not taken for one.
+    if t.len() == 5 && t.bytes().all(|b| b.is_ascii_digit()) {
         let n: i64 = t.parse().map_err(|_| bad())?;
-        if n == 60 || !(1..=2_958_465).contains(&n) {
-            return Err(bad());
-        }
-        let epoch = NaiveDate::from_ymd_opt(1899, 12, if n < 60 { 31 } else { 30 }).ok_or_else(bad)?;
+        let epoch = NaiveDate::from_ymd_opt(1899, 12, 30).ok_or_else(bad)?;
         return Ok(epoch.checked_add_signed(chrono::Duration::days(n)).map(|d| d.to_string()));
     }
     // A time after the date.
@@ -608,7 +606,7 @@ mod tests {
         assert_eq!(convert_date("  ", Dmy), Ok(None));
         let e = convert_date("27/03/84", Dmy).unwrap_err();
         assert!(e.contains("two-digit year") && e.contains("1984"), "{e}");
-        for bad in ["31/02/1980", "13/13/2000", "hello", "1/2", "60", "27/03/1984/1"] {
+        for bad in ["31/02/1980", "13/13/2000", "hello", "1/2", "60", "1984", "270384", "27/03/1984/1"] {
             assert!(convert_date(bad, Dmy).is_err(), "{bad}");
         }
         assert!(convert_date("27/03/1984", Mdy).is_err());
