@@ -2,18 +2,20 @@
 //! written the American way (month first) is picked from the register's "Import from a
 //! spreadsheet" (the open dialog is stubbed: WebDriver cannot reach the system one); the
 //! columns come with samples and the suggested fields already chosen; the values of the Sex
-//! column are matched to ours by suggestion, the relationship and hours by hand; the dry run,
-//! with dates read day first, finds the one row whose date cannot be a day-first date (row,
-//! column, value and message); the date format is changed to month first and the check is
-//! clean; the mapping is saved by name; the import is confirmed and the three carers (two
+//! column are matched to ours by suggestion, the relationship and hours by hand; without a
+//! column for the cared-for person's relationship the check says so beside the columns; the
+//! dry run, with dates read day first, finds the one row whose date cannot be a day-first date
+//! (row, column, value and message); the date format is changed to month first and the check
+//! is clean; the mapping is saved by name; the import is confirmed and the three carers (two
 //! caring for someone) are in the register with the right dates of birth. The same file again
 //! uses the saved mapping by itself and shows every row as a likely duplicate, linked to the
 //! carer (opening one and coming back keeps the check). The referral's outcome is on a record
 //! and changed on the form. Then, in Settings › Data safety, small numbers in exports are
 //! switched off and the whole register is exported into a folder (folder dialog stubbed).
 //! Every step is checked with axe-core. Screenshots in `tests/e2e/screenshots/`:
-//! `import-columns.png`, `import-dry-run-errors.png`, `import-dry-run-clean.png`,
-//! `import-done.png`, `import-register.png`, `import-duplicates.png`, `register-exported.png`.
+//! `import-columns.png`, `import-column-missing.png`, `import-dry-run-errors.png`,
+//! `import-dry-run-clean.png`, `import-done.png`, `import-register.png`,
+//! `import-duplicates.png`, `register-exported.png`.
 
 use carers_desk_e2e::App;
 use serde_json::json;
@@ -69,6 +71,21 @@ async fn a_spreadsheet_is_mapped_checked_fixed_and_imported() {
     app.select("#import-values-cared_for_relationship select[data-value='Mum']", "parent").await;
     app.select("#import-values-cared_for_hours_band select[data-value='50+']", "h50_plus").await;
     app.select("#import-values-cared_for_hours_band select[data-value='20-34']", "h20_34").await;
+
+    // ---- A cared-for person with no column for their relationship: the check says so beside
+    // the columns, and the values matched so far are kept.
+    app.select("#import-column-6", "").await;
+    app.click("#import-next-values").await;
+    app.wait_for("#import-step-values:not([hidden]) #import-check").await;
+    app.click("#import-check").await;
+    app.wait_for_text("#error-columns", "relationship").await;
+    app.wait_for_text("#error-summary", "relationship").await;
+    app.check_accessible("import: a needed column not chosen", &mut failures).await;
+    app.screenshot("import-column-missing").await;
+    app.select("#import-column-6", "cared_for_relationship").await;
+    app.click("#import-next-values").await;
+    app.wait_for("#import-step-values:not([hidden]) #import-values-cared_for_relationship").await;
+    assert_eq!(app.value("#import-values-cared_for_relationship select[data-value='Husband']").await, "spouse_partner");
 
     // ---- Dry run, dates day first: row 4's 05/25/1965 is not a date.
     app.click("#import-check").await;
