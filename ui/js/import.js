@@ -506,63 +506,74 @@ function count(code, label, n, alert = false) {
 }
 
 /** "Problems, by row", saying so when the core listed only the first of them. */
-function caption(text, shownCount, total) {
+function caption(text, shownCount, total, visible = true) {
   const more = Number(total) > shownCount ? ` (the first ${shown(shownCount)} of ${shown(total)})` : '';
-  return h('caption', { class: 'import-caption' }, `${text}${more}`);
+  return h('caption', { class: visible ? 'import-caption' : 'visually-hidden' }, `${text}${more}`);
+}
+
+/**
+ * One of the check's tables: `cols` are [heading, numeric]; `cells(item)` gives a row's cells
+ * and `data(item)` its data attributes.
+ */
+function checkTable({ id, cls, head, cols, items, cells, data = () => null }) {
+  return h('div', { class: 'table-scroll' },
+    h('table', { class: ['table', cls], id },
+      head,
+      h('thead', null, h('tr', null, cols.map(([label, numeric]) => h('th', { scope: 'col', class: numeric ? 'numeric' : null }, label)))),
+      h('tbody', null, items.map((item) => h('tr', { dataset: data(item) }, cells(item))))));
 }
 
 function errorsTable(errors, total) {
-  return h('div', { class: 'table-scroll' },
-    h('table', { class: 'table import-errors', id: 'import-errors' },
-      caption('Problems, by row', errors.length, total),
-      h('thead', null, h('tr', null,
-        h('th', { scope: 'col', class: 'numeric' }, 'Row'),
-        h('th', { scope: 'col' }, 'Column'),
-        h('th', { scope: 'col' }, 'Value'),
-        h('th', { scope: 'col' }, 'Problem'))),
-      h('tbody', null, errors.map((e) => h('tr', { dataset: { row: String(e.row), field: e.field || '' } },
-        h('td', { class: 'numeric' }, String(e.row)),
-        h('td', null, e.column || ''),
-        h('td', { class: 'import-value' }, e.value === null || e.value === undefined || e.value === '' ? h('span', { class: 'muted' }, '(empty)') : String(e.value)),
-        h('td', null, sentence(e.message)))))));
+  return checkTable({
+    id: 'import-errors',
+    cls: 'import-errors',
+    head: caption('Problems, by row', errors.length, total),
+    cols: [['Row', true], ['Column'], ['Value'], ['Problem']],
+    items: errors,
+    data: (e) => ({ row: String(e.row), field: e.field || '' }),
+    cells: (e) => [
+      h('td', { class: 'numeric' }, String(e.row)),
+      h('td', null, e.column || ''),
+      h('td', { class: 'import-value' }, e.value === null || e.value === undefined || e.value === '' ? h('span', { class: 'muted' }, '(empty)') : String(e.value)),
+      h('td', null, sentence(e.message)),
+    ],
+  });
 }
 
 function duplicatesTable(duplicates, total) {
-  return h('div', { class: 'table-scroll' },
-    h('table', { class: 'table import-duplicates', id: 'import-duplicates' },
-      caption('Rows that look like carers already on the register', duplicates.length, total),
-      h('thead', null, h('tr', null,
-        h('th', { scope: 'col', class: 'numeric' }, 'Row'),
-        h('th', { scope: 'col' }, 'Name in the file'),
-        h('th', { scope: 'col' }, 'Date of birth'),
-        h('th', { scope: 'col' }, 'Looks like'))),
-      h('tbody', null, duplicates.map((d) => h('tr', { dataset: { row: String(d.row) } },
-        h('td', { class: 'numeric' }, String(d.row)),
-        h('td', null, d.name || ''),
-        h('td', { class: 'nowrap' }, formatDate(d.date_of_birth)),
-        h('td', null, (d.matches || []).map((m) => h('span', { class: 'block' },
-          m.carer_id
-            ? h('a', { href: `#/carers/${m.carer_id}`, class: 'import-match' }, `${m.name} (${m.reference})`)
-            : `${m.name}${m.row ? `, row ${m.row} of this file` : ''}`,
-          ` — ${REASONS[m.reason] || String(m.reason || '').replace(/_/g, ' ')}`))))))));
+  return checkTable({
+    id: 'import-duplicates',
+    cls: 'import-duplicates',
+    head: caption('Rows that look like carers already on the register', duplicates.length, total),
+    cols: [['Row', true], ['Name in the file'], ['Date of birth'], ['Looks like']],
+    items: duplicates,
+    data: (d) => ({ row: String(d.row) }),
+    cells: (d) => [
+      h('td', { class: 'numeric' }, String(d.row)),
+      h('td', null, d.name || ''),
+      h('td', { class: 'nowrap' }, formatDate(d.date_of_birth)),
+      h('td', null, (d.matches || []).map((m) => h('span', { class: 'block' },
+        m.carer_id
+          ? h('a', { href: `#/carers/${m.carer_id}`, class: 'import-match' }, `${m.name} (${m.reference})`)
+          : `${m.name}${m.row ? `, row ${m.row} of this file` : ''}`,
+        ` — ${REASONS[m.reason] || String(m.reason || '').replace(/_/g, ' ')}`))),
+    ],
+  });
 }
 
 function previewTable(preview, total) {
   return h('details', { class: 'import-preview', id: 'import-preview' },
     h('summary', null, `The first ${plural(preview.length, 'carer')} to be added${total > preview.length ? ` of ${shown(total)}` : ''}`),
-    h('div', { class: 'table-scroll' },
-      h('table', { class: 'table' },
-        h('caption', { class: 'visually-hidden' }, 'The first carers to be added'),
-        h('thead', null, h('tr', null,
-          h('th', { scope: 'col', class: 'numeric' }, 'Row'),
-          h('th', { scope: 'col' }, 'Name'),
-          h('th', { scope: 'col' }, 'Date of birth'),
-          h('th', { scope: 'col' }, 'Postcode'),
-          h('th', { scope: 'col' }, 'Cares for'))),
-        h('tbody', null, preview.map((p) => h('tr', null,
-          h('td', { class: 'numeric' }, String(p.row)),
-          h('td', null, p.name || ''),
-          h('td', { class: 'nowrap' }, formatDate(p.date_of_birth)),
-          h('td', null, p.postcode || ''),
-          h('td', null, p.cared_for || '')))))));
+    checkTable({
+      head: caption('The first carers to be added', preview.length, total, false),
+      cols: [['Row', true], ['Name'], ['Date of birth'], ['Postcode'], ['Cares for']],
+      items: preview,
+      cells: (p) => [
+        h('td', { class: 'numeric' }, String(p.row)),
+        h('td', null, p.name || ''),
+        h('td', { class: 'nowrap' }, formatDate(p.date_of_birth)),
+        h('td', null, p.postcode || ''),
+        h('td', null, p.cared_for || ''),
+      ],
+    }));
 }
