@@ -15,7 +15,7 @@
 //! Every step is checked with axe-core. Screenshots in `tests/e2e/screenshots/`:
 //! `import-columns.png`, `import-column-missing.png`, `import-dry-run-errors.png`,
 //! `import-dry-run-clean.png`, `import-done.png`, `import-register.png`,
-//! `import-duplicates.png`, `register-exported.png`.
+//! `import-duplicates.png`, `carer-referral-outcome.png`, `register-exported.png`.
 
 use carers_desk_e2e::App;
 use serde_json::json;
@@ -180,6 +180,8 @@ async fn a_spreadsheet_is_mapped_checked_fixed_and_imported() {
     app.go(&format!("/carers/{}/edit", iris["id"])).await;
     assert_eq!(app.value("#carer-form [name=referral_outcome]").await, "accepted");
     app.select("#carer-form [name=referral_outcome]", "signposted").await;
+    app.js("document.querySelector('[name=referral_outcome]').scrollIntoView({ block: 'center' }); return true;").await;
+    app.screenshot("carer-referral-outcome").await;
     app.click("#save-carer").await;
     app.wait_for_text("#carer-record [data-field=referral_outcome]", "Information and signposting only").await;
 

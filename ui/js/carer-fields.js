@@ -46,9 +46,9 @@ export const CARER_SECTIONS = [
     id: 'referral',
     title: 'How they came to us',
     fields: [
-      { name: 'date_first_identified', row: 'ident', label: 'Date first identified as a carer (optional)', type: 'date', width: 'date' },
-      { name: 'referral_source', row: 'ident', label: 'Referred by (optional)', type: 'choice', list: 'referral_source' },
-      { name: 'referral_outcome', row: 'ident', label: 'Outcome of the referral', type: 'choice', list: 'referral_outcome', blank: false, initial: 'accepted', hint: 'Registered for support, or given information and signposting only (counted apart in the monitoring report)' },
+      { name: 'date_first_identified', label: 'Date first identified as a carer (optional)', type: 'date', width: 'date' },
+      { name: 'referral_source', row: 'referral', label: 'Referred by (optional)', type: 'choice', list: 'referral_source' },
+      { name: 'referral_outcome', row: 'referral', label: 'Outcome of the referral', type: 'choice', list: 'referral_outcome', blank: false, initial: 'accepted', hint: 'Registered for support, or information and signposting only' },
       { name: 'referrer_name', label: 'Referrer’s name (optional)', width: 'medium' },
       { name: 'how_heard', label: 'How they heard about us (optional)', hint: 'In their words, for example “leaflet at the GP surgery”', width: 'long' },
     ],
