@@ -1,14 +1,14 @@
 //! Issue 8's end-to-end test of the monitoring report, on demo data: the Reports page opens on
-//! this quarter; "Last financial year" is chosen from the quick periods; every group is shown
-//! with its figures, each with its one-line description, and the breakdowns as bar charts
-//! (SVG bars, the numbers as text); the numbers on the page are report_run's. A figure's
-//! number is clicked: the records behind it are listed (as many as the figure says), and so
-//! are a row's; a name opens the carer's record. The report is exported as a PDF and JSON
-//! (save dialog stubbed: WebDriver cannot reach the system one) and as CSV files (folder
-//! dialog stubbed). Finally the reporting account sees the same report without anything to
-//! click through to names. Every screen is checked with axe-core.
-//! Screenshots in `tests/e2e/screenshots/`: `reports.png`, `report-chart.png`,
-//! `report-records.png`, `reports-reporting-account.png`.
+//! this quarter; a day that does not exist is refused beside the field; "Last financial year"
+//! is chosen from the quick periods; every group is shown with its figures, each with its
+//! one-line description, and the breakdowns as bar charts (SVG bars, the numbers as text); the
+//! numbers on the page are report_run's. A figure's number is clicked: the records behind it
+//! are listed (as many as the figure says), and so are a row's; a name opens the carer's
+//! record. The report is exported as a PDF and JSON (save dialog stubbed: WebDriver cannot
+//! reach the system one) and as CSV files (folder dialog stubbed). Finally the reporting
+//! account sees the same report without anything to click through to names. Every screen is
+//! checked with axe-core. Screenshots in `tests/e2e/screenshots/`: `reports.png`,
+//! `report-chart.png`, `report-records.png`, `reports-reporting-account.png`.
 
 use carers_desk_e2e::App;
 use serde_json::{json, Value};
@@ -80,6 +80,12 @@ async fn the_monitoring_report_with_its_charts_the_records_behind_a_figure_and_e
         "the period's first day is shown as DD/MM/YYYY: {this_quarter}"
     );
 
+    // ---- A day that does not exist: the message is beside the field.
+    app.fill("#report-form [name=from]", "31/02/2026").await;
+    app.click("#report-show").await;
+    app.wait_for("#error-from").await;
+    app.wait_for("#error-summary").await;
+
     // ---- A quick period: last financial year.
     let last_year = periods
         .as_array()
@@ -95,6 +101,7 @@ async fn the_monitoring_report_with_its_charts_the_records_behind_a_figure_and_e
     app.wait_for_text("#report-title", &format!("{} to {}", uk(&from), uk(&to))).await;
     assert_eq!(app.value("#report-form [name=from]").await, uk(&from));
     assert_eq!(app.value("#report-form [name=to]").await, uk(&to));
+    assert!(!app.exists("#error-from").await, "the quick period clears the mistake");
     assert_eq!(
         app.js("return document.querySelector('#period-last_financial_year').getAttribute('aria-pressed')").await,
         json!("true")
