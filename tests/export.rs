@@ -34,7 +34,11 @@ fn the_whole_register_is_exported_as_csv_json_and_a_data_dictionary() {
     call(&d, "demo_data_load", json!({"carers": 60, "seed": 3}));
     // A carer with awkward text, and a passport with a photo.
     let id = create(&d, "Zoë", "O'Brien-Łukasz", "1975-05-05");
-    call(&d, "note_add", json!({"carer_id": id, "date": "2026-11-20", "kind": "phone", "text": "Said: \"call after 3pm\",\nnot before; £20 for taxis"}));
+    call(
+        &d,
+        "note_add",
+        json!({"carer_id": id, "date": "2026-11-20", "kind": "phone", "text": "Said: \"call after 3pm\",\nnot before; £20 for taxis"}),
+    );
     let passport = call(&d, "passport_issue", json!({"carer_id": id, "kind": "community"}));
     let dir = tempfile::tempdir().unwrap();
     let photo = dir.path().join("photo.png");
@@ -46,7 +50,17 @@ fn the_whole_register_is_exported_as_csv_json_and_a_data_dictionary() {
     assert_eq!(folder.file_name().unwrap().to_str().unwrap(), format!("carers-desk-export-{}", crate::util::today()));
     assert!(folder.is_dir());
     let files: Vec<&str> = out["files"].as_array().unwrap().iter().map(|f| f.as_str().unwrap()).collect();
-    for f in ["carers.csv", "cared_for.csv", "caring_links.csv", "notes.csv", "passports.csv", "support_plans.csv", "register.json", "data-dictionary.csv", "README.txt"] {
+    for f in [
+        "carers.csv",
+        "cared_for.csv",
+        "caring_links.csv",
+        "notes.csv",
+        "passports.csv",
+        "support_plans.csv",
+        "register.json",
+        "data-dictionary.csv",
+        "README.txt",
+    ] {
         assert!(files.contains(&f), "{f} in {files:?}");
         assert!(folder.join(f).is_file(), "{f} written");
     }
@@ -56,14 +70,16 @@ fn the_whole_register_is_exported_as_csv_json_and_a_data_dictionary() {
     }
     assert!(!files.iter().any(|f| f.starts_with("carer_search")));
     // No partial folder left behind.
-    let names: Vec<String> = std::fs::read_dir(dir.path()).unwrap().map(|e| e.unwrap().file_name().to_string_lossy().into_owned()).collect();
+    let names: Vec<String> =
+        std::fs::read_dir(dir.path()).unwrap().map(|e| e.unwrap().file_name().to_string_lossy().into_owned()).collect();
     assert!(names.iter().all(|n| !n.ends_with(".partial")), "{names:?}");
 
     // Every table's row count matches the database, in the CSV and in the JSON.
     let json: Value = serde_json::from_slice(&std::fs::read(folder.join("register.json")).unwrap()).unwrap();
     assert_eq!(json["format"], "carers-desk-register-export");
     assert_eq!(json["schema_version"], carers_desk::db::schema_version());
-    let carers_total = call(&d, "carer_search", json!({"query": "", "limit": 1, "status": "all"}))["total"].as_i64().unwrap();
+    let carers_total =
+        call(&d, "carer_search", json!({"query": "", "limit": 1, "status": "all"}))["total"].as_i64().unwrap();
     for t in out["tables"].as_array().unwrap() {
         let name = t["name"].as_str().unwrap();
         let rows = t["rows"].as_u64().unwrap();
@@ -102,12 +118,14 @@ fn the_whole_register_is_exported_as_csv_json_and_a_data_dictionary() {
         .map(|t| read_csv(&folder.join(format!("{}.csv", t["name"].as_str().unwrap())))[0].len())
         .sum();
     assert_eq!(dict.len() - 1, columns, "one dictionary row per column");
-    let entry = |t: &str, c: &str| dict.iter().find(|r| r[0] == t && r[2] == c).unwrap_or_else(|| panic!("{t}.{c}")).clone();
+    let entry =
+        |t: &str, c: &str| dict.iter().find(|r| r[0] == t && r[2] == c).unwrap_or_else(|| panic!("{t}.{c}")).clone();
     let outcome = entry("carers", "referral_outcome");
     assert_eq!(outcome[7], "accepted = Registered for support; signposted = Information and signposting only");
     assert_eq!(outcome[5], "yes");
     assert_eq!(entry("carers", "gender")[3], "Gender");
-    assert!(entry("carers", "ethnicity")[7].contains("white_british = White: English, Welsh, Scottish, Northern Irish or British"));
+    assert!(entry("carers", "ethnicity")[7]
+        .contains("white_british = White: English, Welsh, Scottish, Northern Irish or British"));
     assert_eq!(entry("carers", "id")[6], "primary key");
     assert_eq!(entry("caring_links", "cared_for_id")[6], "refers to cared_for.id");
     assert_eq!(entry("carers", "date_of_birth")[7], "date (YYYY-MM-DD)");
@@ -143,7 +161,9 @@ fn only_administrators_export_and_a_missing_folder_is_named() {
         let e = d.call(&ctx().with_role(role), "register_export", json!({"folder": dir.path()})).unwrap_err();
         assert_eq!(e.code, "not_permitted", "{role:?}");
     }
-    let e = d.call(&Context::school_staff(1, "Pat", crate::util::today()), "register_export", json!({"folder": dir.path()})).unwrap_err();
+    let e = d
+        .call(&Context::school_staff(1, "Pat", crate::util::today()), "register_export", json!({"folder": dir.path()}))
+        .unwrap_err();
     assert_eq!(e.code, "not_permitted");
     assert_eq!(std::fs::read_dir(dir.path()).unwrap().count(), 0, "nothing written when refused");
 

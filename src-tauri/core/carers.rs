@@ -7,7 +7,8 @@ use serde::{Deserialize, Serialize};
 
 use crate::caring::{self, CaringEntry};
 use crate::choices::{
-    Category, CloseReason, ContactMethod, Disability, Employment, Ethnicity, Gender, ReferralOutcome, ReferralSource, Status,
+    Category, CloseReason, ContactMethod, Disability, Employment, Ethnicity, Gender, ReferralOutcome, ReferralSource,
+    Status,
 };
 use crate::context::{Ctx, Touched};
 use crate::dates;

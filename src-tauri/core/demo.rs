@@ -814,7 +814,10 @@ fn assessments(ctx: &mut Ctx<'_>, after_id: i64, seed: u64) -> Result<u64> {
                     }
                     put("work_education_now", serde_json::json!("Year 12 at sixth form; swimming club"));
                     put("work_education_after_18", serde_json::json!("College for a nursing course"));
-                    put("advice_given", serde_json::json!("Adult carers service, young adult carers group, student finance"));
+                    put(
+                        "advice_given",
+                        serde_json::json!("Adult carers service, young adult carers group, student finance"),
+                    );
                 }
                 if adult {
                     put("working_well", serde_json::json!("Our daughter visits on Sundays"));
@@ -825,7 +828,10 @@ fn assessments(ctx: &mut Ctx<'_>, after_id: i64, seed: u64) -> Result<u64> {
                 put("needs_from_necessary_care", serde_json::json!(true));
                 put("health_deteriorating_or_at_risk", serde_json::json!(false));
                 put("significant_impact_on_wellbeing", serde_json::json!(eligible));
-                put("involved", serde_json::json!(if adult { ["carer", "cared_for"] } else { ["young_carer", "parent"] }));
+                put(
+                    "involved",
+                    serde_json::json!(if adult { ["carer", "cared_for"] } else { ["young_carer", "parent"] }),
+                );
                 let outcomes: serde_json::Map<String, serde_json::Value> = Outcome::ALL
                     .iter()
                     .enumerate()
@@ -847,10 +853,8 @@ fn assessments(ctx: &mut Ctx<'_>, after_id: i64, seed: u64) -> Result<u64> {
                 put("wellbeing", serde_json::Value::Object(wellbeing));
             }
         }
-        let started = asm::start(
-            ctx,
-            StartArgs { carer_id: id, kind: Some(kind.to_string()), confirm_age_warning: true },
-        )?;
+        let started =
+            asm::start(ctx, StartArgs { carer_id: id, kind: Some(kind.to_string()), confirm_age_warning: true })?;
         asm::save(
             ctx,
             SaveArgs { id: started.id, answers, needs: None, assessed_on: Some(crate::dates::iso(assessed_on)) },

@@ -199,9 +199,12 @@ fn columns(conn: &Connection, table: &str) -> Result<Vec<ColumnInfo>> {
 
 /// `column` → `table.column` it refers to.
 fn references(conn: &Connection, table: &str) -> Result<Vec<(String, String)>> {
-    let mut stmt = conn.prepare("SELECT \"from\", \"table\", coalesce(\"to\", 'id') FROM pragma_foreign_key_list(?1)")?;
+    let mut stmt =
+        conn.prepare("SELECT \"from\", \"table\", coalesce(\"to\", 'id') FROM pragma_foreign_key_list(?1)")?;
     let refs = stmt
-        .query_map([table], |r| Ok((r.get::<_, String>(0)?, format!("{}.{}", r.get::<_, String>(1)?, r.get::<_, String>(2)?))))?
+        .query_map([table], |r| {
+            Ok((r.get::<_, String>(0)?, format!("{}.{}", r.get::<_, String>(1)?, r.get::<_, String>(2)?)))
+        })?
         .collect::<rusqlite::Result<_>>()?;
     Ok(refs)
 }
@@ -216,7 +219,10 @@ fn csv_writer(path: &Path) -> Result<csv::Writer<BufWriter<File>>> {
 fn io(path: &Path, e: impl std::fmt::Display) -> Error {
     Error::field(
         "folder",
-        format!("the export could not write {} ({e}): check there is space and you can write to the folder", path.display()),
+        format!(
+            "the export could not write {} ({e}): check there is space and you can write to the folder",
+            path.display()
+        ),
     )
 }
 
@@ -266,7 +272,8 @@ fn write_all(ctx: &Ctx<'_>, dir: &Path, name: &str) -> Result<Exported> {
         csv.write_record(cols.iter().map(|c| c.name.as_str())).map_err(|e| io(&csv_path, e))?;
         j(write!(json_out, "{}\n{}: [", if t == 0 { "" } else { "," }, Value::String(table.clone())))?;
 
-        let mut stmt = conn.prepare(&format!("SELECT * FROM \"{table}\" ORDER BY rowid"))
+        let mut stmt = conn
+            .prepare(&format!("SELECT * FROM \"{table}\" ORDER BY rowid"))
             .or_else(|_| conn.prepare(&format!("SELECT * FROM \"{table}\"")))?;
         let mut rows = stmt.query([])?;
         let mut n: u64 = 0;
@@ -351,7 +358,10 @@ fn write_dictionary(conn: &Connection, list: &[String], path: &Path) -> Result<(
             let key = if col.primary_key {
                 "primary key".to_string()
             } else {
-                refs.iter().find(|(from, _)| *from == col.name).map(|(_, to)| format!("refers to {to}")).unwrap_or_default()
+                refs.iter()
+                    .find(|(from, _)| *from == col.name)
+                    .map(|(_, to)| format!("refers to {to}"))
+                    .unwrap_or_default()
             };
             let values = match list_name.and_then(subject::list_choices) {
                 Some(choices) => choices.iter().map(|(c, l)| format!("{c} = {l}")).collect::<Vec<_>>().join("; "),
@@ -399,17 +409,29 @@ fn format_hint(col: &ColumnInfo) -> String {
         "administrator, support_worker, school_staff or reporting".into()
     } else if n.ends_with("_at") {
         "date and time, UTC (YYYY-MM-DDTHH:MM:SS)".into()
-    } else if n == "date" || n.ends_with("_date") || n.ends_with("_on") || n == "date_of_birth" || n == "since"
-        || n.ends_with("_due") || n == "valid_until"
+    } else if n == "date"
+        || n.ends_with("_date")
+        || n.ends_with("_on")
+        || n == "date_of_birth"
+        || n == "since"
+        || n.ends_with("_due")
+        || n == "valid_until"
     {
         "date (YYYY-MM-DD)".into()
     } else if n.ends_with("_pence") {
         "money in pence".into()
     } else if col.kind == "BLOB" {
         "a picture file in the pictures folder".into()
-    } else if col.kind == "INTEGER" && (n.starts_with("consent_") || n.starts_with("is_") || n == "active"
-        || n.ends_with("_needed") || n.ends_with("_together") || n == "parent_carer" || n == "light_touch"
-        || n == "planned" || n == "direct_payment")
+    } else if col.kind == "INTEGER"
+        && (n.starts_with("consent_")
+            || n.starts_with("is_")
+            || n == "active"
+            || n.ends_with("_needed")
+            || n.ends_with("_together")
+            || n == "parent_carer"
+            || n == "light_touch"
+            || n == "planned"
+            || n == "direct_payment")
     {
         "1 = yes, 0 = no".into()
     } else {
