@@ -173,6 +173,20 @@ fn main() {
     let carers: i64 = f.raw.lock().unwrap().query_row("SELECT count(*) FROM carers", [], |r| r.get(0)).unwrap();
     let notes: i64 = f.raw.lock().unwrap().query_row("SELECT count(*) FROM notes", [], |r| r.get(0)).unwrap();
     eprintln!("{carers} carers, {notes} notes");
+    if std::env::var_os("CARERS_DESK_BENCH_FIGURES").is_some() {
+        // Where the time goes: the snapshot, then each figure's query, on the raw connection.
+        let raw = f.raw.lock().unwrap();
+        let (snapshot, figures) = carers_desk::reports::timing_sql();
+        let t = Instant::now();
+        raw.execute_batch(snapshot).unwrap();
+        eprintln!("snapshot: {:.1} ms", ms(t.elapsed()));
+        for (key, sql) in figures {
+            let t = Instant::now();
+            let mut stmt = raw.prepare(&sql).unwrap();
+            let n = stmt.query_map(rusqlite::params![PERIODS[0].1, PERIODS[0].2, 18, 25], |_| Ok(())).unwrap().count();
+            eprintln!("{key}: {:.1} ms ({n} rows)", ms(t.elapsed()));
+        }
+    }
     for (name, from, to) in PERIODS {
         let r = report(from, to);
         let supported = r["groups"][1]["figures"][0]["value"].clone();
@@ -187,13 +201,13 @@ fn main() {
     divan::main();
 }
 
-#[divan::bench(args = [0, 1])]
+#[divan::bench(args = [0, 1], sample_count = 10, sample_size = 1)]
 fn report_run(period: usize) -> serde_json::Value {
     let (_, from, to) = PERIODS[period];
     report(divan::black_box(from), to)
 }
 
-#[divan::bench(args = [0, 1])]
+#[divan::bench(args = [0, 1], sample_count = 10, sample_size = 1)]
 fn raw_baseline(period: usize) -> usize {
     let (_, from, to) = PERIODS[period];
     raw_report(divan::black_box(from), to)

@@ -70,10 +70,14 @@ fn prelude() -> &'static str {
     "WITH p AS (SELECT ?1 AS d_from, ?2 AS d_to, ?3 AS ya_min, ?4 AS ya_max),
      received AS (SELECT c.* FROM report_carers c, p WHERE c.identified BETWEEN p.d_from AND p.d_to),
      supported AS (
-        SELECT c.* FROM report_carers c, p
+        SELECT c.*,
+               CAST(substr(p.d_to, 1, 4) AS INTEGER) - CAST(substr(c.date_of_birth, 1, 4) AS INTEGER)
+                 - (substr(p.d_to, 6, 5) < substr(c.date_of_birth, 6, 5)) AS age
+        FROM report_carers c, p
         WHERE c.referral_outcome = 'accepted' AND c.identified <= p.d_to
           AND (c.status = 'open' OR c.closed_date >= p.d_from)),
      at_end AS (SELECT s.* FROM supported s, p WHERE s.status = 'open' OR s.closed_date > p.d_to),
+     young AS (SELECT s.* FROM at_end s WHERE s.age < 18),
      done AS (
         SELECT a.*, coalesce(a.assessed_on, substr(a.completed_at, 1, 10)) AS done_on FROM assessments a, p
         WHERE a.status = 'completed'
@@ -82,10 +86,8 @@ fn prelude() -> &'static str {
      "
 }
 
-/// Age in whole years on the period's last day (a 29 February birthday is reached on 1 March
-/// in a common year, as `dates::age_on`).
-const AGE_AT_END: &str = "(CAST(substr(p.d_to, 1, 4) AS INTEGER) - CAST(substr(s.date_of_birth, 1, 4) AS INTEGER)
-     - (substr(p.d_to, 6, 5) < substr(s.date_of_birth, 6, 5)))";
+// `supported.age`: age in whole years on the period's last day (a 29 February birthday is
+// reached on 1 March in a common year, as `dates::age_on`).
 
 /// The rows a figure is broken down into.
 #[derive(Clone, Copy)]
@@ -109,8 +111,12 @@ pub struct Figure {
     pub chart: bool,
     /// After [`prelude`]: a `SELECT` of `carer_id, row_key, row_label, date, detail`, one row
     /// per unit counted (`row_key` NULL when the figure has no rows; `row_label` NULL to use
-    /// the fixed row's label).
+    /// the fixed row's label). Empty when `per_carer` is given.
     pub units: &'static str,
+    /// One unit per carer of a set in the prelude (`received`, `supported`, `at_end`, `young`),
+    /// as `s`: the SQL expressions of its row key and row label (`NULL`: the fixed label). The
+    /// report counts every such figure of one set in a single pass over it.
+    pub per_carer: Option<(&'static str, &'static str, &'static str)>,
 }
 
 /// A figure group, in report order.
@@ -191,7 +197,8 @@ pub static FIGURES: &[Figure] = &[
         description: "Carers whose date first identified (or, when missing, the day their record was made) is in the period, by referral source.",
         rows: Rows::Fixed(|| list(choices::ReferralSource::choices(), &[NOT_RECORDED])),
         chart: true,
-        units: "SELECT r.id, coalesce(r.referral_source, 'not_recorded'), NULL, r.identified, NULL FROM received r",
+        units: "",
+        per_carer: Some(("received", "coalesce(s.referral_source, 'not_recorded')", "NULL")),
     },
     Figure {
         key: "referrals_outcome",
@@ -200,7 +207,8 @@ pub static FIGURES: &[Figure] = &[
         description: "The referrals and contacts received in the period: registered for support (accepted as new carers) or given information and signposted only.",
         rows: Rows::Fixed(|| list(choices::ReferralOutcome::choices(), &[])),
         chart: true,
-        units: "SELECT r.id, r.referral_outcome, NULL, r.identified, NULL FROM received r",
+        units: "",
+        per_carer: Some(("received", "s.referral_outcome", "NULL")),
     },
     Figure {
         key: "accepted_new_carers",
@@ -210,6 +218,7 @@ pub static FIGURES: &[Figure] = &[
         rows: Rows::None,
         chart: false,
         units: "SELECT r.id, NULL, NULL, r.identified, NULL FROM received r WHERE r.referral_outcome = 'accepted'",
+        per_carer: None,
     },
     Figure {
         key: "signposted_only",
@@ -219,6 +228,7 @@ pub static FIGURES: &[Figure] = &[
         rows: Rows::None,
         chart: false,
         units: "SELECT r.id, NULL, NULL, r.identified, NULL FROM received r WHERE r.referral_outcome = 'signposted'",
+        per_carer: None,
     },
     // ----------------------------------------------------------------- carers
     Figure {
@@ -228,8 +238,8 @@ pub static FIGURES: &[Figure] = &[
         description: "Carers registered for support, identified on or before the period's end and not closed before its start: new in the period or continuing.",
         rows: Rows::Fixed(|| fixed(&[("new", "New in the period"), ("continuing", "Continuing from before")])),
         chart: false,
-        units: "SELECT s.id, CASE WHEN s.identified >= p.d_from THEN 'new' ELSE 'continuing' END, NULL, s.identified, NULL
-                FROM supported s, p",
+        units: "",
+        per_carer: Some(("supported", "CASE WHEN s.identified >= p.d_from THEN 'new' ELSE 'continuing' END", "NULL")),
     },
     Figure {
         key: "carers_at_end",
@@ -238,7 +248,8 @@ pub static FIGURES: &[Figure] = &[
         description: "Carers supported in the period whose record was still open on its last day.",
         rows: Rows::None,
         chart: false,
-        units: "SELECT s.id, NULL, NULL, s.identified, NULL FROM at_end s",
+        units: "",
+        per_carer: Some(("at_end", "NULL", "NULL")),
     },
     Figure {
         key: "closed",
@@ -249,6 +260,7 @@ pub static FIGURES: &[Figure] = &[
         chart: true,
         units: "SELECT c.id, c.closed_reason, NULL, c.closed_date, c.closed_note FROM report_carers c, p
                 WHERE c.status = 'closed' AND c.referral_outcome = 'accepted' AND c.closed_date BETWEEN p.d_from AND p.d_to",
+        per_carer: None,
     },
     // ----------------------------------------------------------------- assessments
     Figure {
@@ -261,6 +273,7 @@ pub static FIGURES: &[Figure] = &[
         }),
         chart: true,
         units: "SELECT d.carer_id, d.type, NULL, d.done_on, d.reference FROM done d",
+        per_carer: None,
     },
     Figure {
         key: "adult_assessment_outcomes",
@@ -278,6 +291,7 @@ pub static FIGURES: &[Figure] = &[
         chart: true,
         units: "SELECT d.carer_id, coalesce(json_extract(d.determination, '$.result'), 'no_determination'), NULL, d.done_on, d.reference
                 FROM done d WHERE d.type = 'adult'",
+        per_carer: None,
     },
     // ----------------------------------------------------------------- plans
     Figure {
@@ -291,6 +305,7 @@ pub static FIGURES: &[Figure] = &[
                        sp.reference || ' version ' || sp.version
                 FROM support_plans sp, p
                 WHERE sp.status <> 'draft' AND sp.agreed_on BETWEEN p.d_from AND p.d_to",
+        per_carer: None,
     },
     Figure {
         key: "reviews_completed",
@@ -302,6 +317,7 @@ pub static FIGURES: &[Figure] = &[
         units: "SELECT sp.carer_id, CASE WHEN r.planned = 1 THEN 'planned' ELSE 'unplanned' END, NULL, r.review_date, sp.reference
                 FROM plan_reviews r JOIN support_plans sp ON sp.id = r.plan_id, p
                 WHERE r.status = 'completed' AND r.review_date BETWEEN p.d_from AND p.d_to",
+        per_carer: None,
     },
     Figure {
         key: "reviews_overdue",
@@ -312,6 +328,7 @@ pub static FIGURES: &[Figure] = &[
         chart: false,
         units: "SELECT sp.carer_id, NULL, NULL, sp.review_due, sp.reference FROM support_plans sp, p
                 WHERE sp.status IN ('agreed', 'under_review') AND sp.agreed_on <= p.d_to AND sp.review_due < p.d_to",
+        per_carer: None,
     },
     // ----------------------------------------------------------------- passports
     Figure {
@@ -325,6 +342,7 @@ pub static FIGURES: &[Figure] = &[
         chart: true,
         units: "SELECT pp.carer_id, pp.kind, NULL, pp.issued_on, pp.number FROM passports pp, p
                 WHERE pp.issued_on BETWEEN p.d_from AND p.d_to",
+        per_carer: None,
     },
     Figure {
         key: "passports_how",
@@ -335,6 +353,7 @@ pub static FIGURES: &[Figure] = &[
         chart: true,
         units: "SELECT pp.carer_id, CASE WHEN pp.replaces_id IS NULL THEN 'new' ELSE 'replacement' END, NULL, pp.issued_on, pp.number
                 FROM passports pp, p WHERE pp.issued_on BETWEEN p.d_from AND p.d_to",
+        per_carer: None,
     },
     Figure {
         key: "passports_renewed",
@@ -346,6 +365,7 @@ pub static FIGURES: &[Figure] = &[
         units: "SELECT pp.carer_id, NULL, NULL, e.happened_on, pp.number FROM passport_events e
                 JOIN passports pp ON pp.id = e.passport_id, p
                 WHERE e.event = 'renewed' AND e.happened_on BETWEEN p.d_from AND p.d_to",
+        per_carer: None,
     },
     // ----------------------------------------------------------------- young carers
     Figure {
@@ -355,10 +375,8 @@ pub static FIGURES: &[Figure] = &[
         description: "Carers supported at the period's end who were under 18 on its last day, by age then.",
         rows: Rows::Fixed(|| bands(YOUNG_AGE_BANDS)),
         chart: true,
-        units: "SELECT s.id, CASE WHEN a.age < 8 THEN 'under_8' WHEN a.age <= 10 THEN '8_10' WHEN a.age <= 13 THEN '11_13'
-                       WHEN a.age <= 15 THEN '14_15' ELSE '16_17' END, NULL, s.date_of_birth, NULL
-                FROM at_end s JOIN (SELECT s.id, AGE_AT_END AS age FROM at_end s, p) a ON a.id = s.id
-                WHERE a.age < 18",
+        units: "",
+        per_carer: Some(("young", "CASE WHEN s.age < 8 THEN 'under_8' WHEN s.age <= 10 THEN '8_10' WHEN s.age <= 13 THEN '11_13' WHEN s.age <= 15 THEN '14_15' ELSE '16_17' END", "NULL")),
     },
     Figure {
         key: "young_carers_by_school",
@@ -367,9 +385,8 @@ pub static FIGURES: &[Figure] = &[
         description: "The same young carers, by the school they are linked to now (no school history is kept).",
         rows: Rows::Found,
         chart: true,
-        units: "SELECT s.id, coalesce('school_' || sc.id, 'no_school'), coalesce(sc.name, 'No school recorded'), s.date_of_birth, NULL
-                FROM at_end s, p LEFT JOIN school_links l ON l.carer_id = s.id LEFT JOIN schools sc ON sc.id = l.school_id
-                WHERE AGE_AT_END < 18",
+        units: "",
+        per_carer: Some(("young", "coalesce((SELECT 'school_' || l.school_id FROM school_links l WHERE l.carer_id = s.id), 'no_school')", "coalesce((SELECT sc.name FROM school_links l JOIN schools sc ON sc.id = l.school_id WHERE l.carer_id = s.id), 'No school recorded')")),
     },
     Figure {
         key: "maca_bands",
@@ -382,6 +399,7 @@ pub static FIGURES: &[Figure] = &[
                 FROM (SELECT d.*, row_number() OVER (PARTITION BY d.carer_id ORDER BY d.done_on DESC, d.id DESC) AS n
                       FROM done d WHERE d.type = 'young_carer') x
                 WHERE x.n = 1",
+        per_carer: None,
     },
     // ----------------------------------------------------------------- transition
     Figure {
@@ -400,6 +418,7 @@ pub static FIGURES: &[Figure] = &[
         chart: true,
         units: "SELECT d.carer_id, coalesce(json_extract(d.determination, '$.result'), 'no_indication'), NULL, d.done_on, d.reference
                 FROM done d WHERE d.type = 'transition'",
+        per_carer: None,
     },
     Figure {
         key: "handovers",
@@ -410,6 +429,7 @@ pub static FIGURES: &[Figure] = &[
         chart: false,
         units: "SELECT h.carer_id, CASE WHEN h.consent_to_share = 1 THEN 'consent' ELSE 'no_consent' END, NULL, h.handover_on, h.receiving_service
                 FROM handovers h, p WHERE h.handover_on BETWEEN p.d_from AND p.d_to",
+        per_carer: None,
     },
     // ----------------------------------------------------------------- breakdowns of carers supported
     Figure {
@@ -419,10 +439,8 @@ pub static FIGURES: &[Figure] = &[
         description: "Carers supported in the period by category on its last day: young carer (under 18), young adult carer (the range in Settings), adult carer.",
         rows: Rows::Fixed(|| list(choices::Category::choices(), &[])),
         chart: true,
-        units: "SELECT s.id, CASE WHEN AGE_AT_END < 18 THEN 'young_carer'
-                                  WHEN AGE_AT_END BETWEEN p.ya_min AND p.ya_max THEN 'young_adult_carer'
-                                  ELSE 'adult_carer' END, NULL, s.date_of_birth, NULL
-                FROM supported s, p",
+        units: "",
+        per_carer: Some(("supported", "CASE WHEN s.age < 18 THEN 'young_carer' WHEN s.age BETWEEN p.ya_min AND p.ya_max THEN 'young_adult_carer' ELSE 'adult_carer' END", "NULL")),
     },
     Figure {
         key: "by_age",
@@ -431,11 +449,8 @@ pub static FIGURES: &[Figure] = &[
         description: "Carers supported in the period by age on its last day.",
         rows: Rows::Fixed(|| bands(AGE_BANDS)),
         chart: true,
-        units: "SELECT s.id, CASE WHEN AGE_AT_END < 18 THEN 'under_18' WHEN AGE_AT_END < 25 THEN '18_24'
-                       WHEN AGE_AT_END < 35 THEN '25_34' WHEN AGE_AT_END < 45 THEN '35_44' WHEN AGE_AT_END < 55 THEN '45_54'
-                       WHEN AGE_AT_END < 65 THEN '55_64' WHEN AGE_AT_END < 75 THEN '65_74' WHEN AGE_AT_END < 85 THEN '75_84'
-                       ELSE '85_plus' END, NULL, s.date_of_birth, NULL
-                FROM supported s, p",
+        units: "",
+        per_carer: Some(("supported", "CASE WHEN s.age < 18 THEN 'under_18' WHEN s.age < 25 THEN '18_24' WHEN s.age < 35 THEN '25_34' WHEN s.age < 45 THEN '35_44' WHEN s.age < 55 THEN '45_54' WHEN s.age < 65 THEN '55_64' WHEN s.age < 75 THEN '65_74' WHEN s.age < 85 THEN '75_84' ELSE '85_plus' END", "NULL")),
     },
     Figure {
         key: "by_gender",
@@ -444,7 +459,8 @@ pub static FIGURES: &[Figure] = &[
         description: "Carers supported in the period by gender, as they describe themselves.",
         rows: Rows::Fixed(|| list(choices::Gender::choices(), &[NOT_RECORDED])),
         chart: true,
-        units: "SELECT s.id, coalesce(s.gender, 'not_recorded'), NULL, s.identified, NULL FROM supported s",
+        units: "",
+        per_carer: Some(("supported", "coalesce(s.gender, 'not_recorded')", "NULL")),
     },
     Figure {
         key: "by_ethnicity",
@@ -453,7 +469,8 @@ pub static FIGURES: &[Figure] = &[
         description: "Carers supported in the period by ethnic group (ONS Census 2021 categories for England).",
         rows: Rows::Fixed(|| list(choices::Ethnicity::choices(), &[NOT_RECORDED])),
         chart: true,
-        units: "SELECT s.id, coalesce(s.ethnicity, 'not_recorded'), NULL, s.identified, NULL FROM supported s",
+        units: "",
+        per_carer: Some(("supported", "coalesce(s.ethnicity, 'not_recorded')", "NULL")),
     },
     Figure {
         key: "by_disability",
@@ -462,7 +479,8 @@ pub static FIGURES: &[Figure] = &[
         description: "Carers supported in the period by whether they have a disability or long-term condition of their own.",
         rows: Rows::Fixed(|| list(choices::Disability::choices(), &[NOT_RECORDED])),
         chart: true,
-        units: "SELECT s.id, coalesce(s.disability, 'not_recorded'), NULL, s.identified, NULL FROM supported s",
+        units: "",
+        per_carer: Some(("supported", "coalesce(s.disability, 'not_recorded')", "NULL")),
     },
     Figure {
         key: "by_hours",
@@ -471,7 +489,8 @@ pub static FIGURES: &[Figure] = &[
         description: "Carers supported in the period by hours of care a week (Census 2021 bands); someone caring for several people counts once, in the highest band of their links.",
         rows: Rows::Fixed(|| list(choices::HoursBand::choices(), &[("no_link", "No cared-for person linked")])),
         chart: true,
-        units: "SELECT s.id, coalesce(s.hours_band, 'no_link'), NULL, s.identified, NULL FROM supported s",
+        units: "",
+        per_carer: Some(("supported", "coalesce(s.hours_band, 'no_link')", "NULL")),
     },
     Figure {
         key: "by_condition",
@@ -480,9 +499,8 @@ pub static FIGURES: &[Figure] = &[
         description: "Carers supported in the period by the conditions of the people they care for; anyone whose cared-for people have more than one condition between them is counted once, under \"More than one\".",
         rows: Rows::Fixed(|| list(choices::Condition::choices(), &[MORE_THAN_ONE, ("none_recorded", "None recorded")])),
         chart: true,
-        units: "SELECT s.id, CASE s.conditions WHEN 0 THEN 'none_recorded' WHEN 1 THEN s.condition ELSE 'more_than_one' END,
-                       NULL, s.identified, NULL
-                FROM supported s",
+        units: "",
+        per_carer: Some(("supported", "CASE s.conditions WHEN 0 THEN 'none_recorded' WHEN 1 THEN s.condition ELSE 'more_than_one' END", "NULL")),
     },
     Figure {
         key: "by_relationship",
@@ -491,9 +509,8 @@ pub static FIGURES: &[Figure] = &[
         description: "Carers supported in the period by who they care for; anyone caring for people in more than one relationship is counted once, under \"More than one\".",
         rows: Rows::Fixed(|| list(choices::Relationship::choices(), &[MORE_THAN_ONE, ("no_link", "No cared-for person linked")])),
         chart: true,
-        units: "SELECT s.id, CASE WHEN s.links = 0 THEN 'no_link' WHEN s.relationships = 1 THEN s.relationship
-                                  ELSE 'more_than_one' END, NULL, s.identified, NULL
-                FROM supported s",
+        units: "",
+        per_carer: Some(("supported", "CASE WHEN s.links = 0 THEN 'no_link' WHEN s.relationships = 1 THEN s.relationship ELSE 'more_than_one' END", "NULL")),
     },
     Figure {
         key: "by_number_cared_for",
@@ -504,9 +521,8 @@ pub static FIGURES: &[Figure] = &[
             fixed(&[("1", "One person"), ("2", "Two people"), ("3_plus", "Three or more"), ("none", "None linked")])
         }),
         chart: true,
-        units: "SELECT s.id, CASE s.links WHEN 0 THEN 'none' WHEN 1 THEN '1' WHEN 2 THEN '2' ELSE '3_plus' END, NULL,
-                       s.identified, NULL
-                FROM supported s",
+        units: "",
+        per_carer: Some(("supported", "CASE s.links WHEN 0 THEN 'none' WHEN 1 THEN '1' WHEN 2 THEN '2' ELSE '3_plus' END", "NULL")),
     },
     Figure {
         key: "by_postcode_district",
@@ -515,23 +531,32 @@ pub static FIGURES: &[Figure] = &[
         description: "Carers supported in the period by postcode district (the first half of the postcode, e.g. RM10).",
         rows: Rows::Found,
         chart: true,
-        units: "SELECT s.id, CASE WHEN trim(coalesce(s.postcode, '')) = '' THEN 'not_recorded'
-                                  ELSE lower(substr(trim(s.postcode), 1, instr(trim(s.postcode) || ' ', ' ') - 1)) END,
-                       CASE WHEN trim(coalesce(s.postcode, '')) = '' THEN 'Not recorded'
-                            ELSE upper(substr(trim(s.postcode), 1, instr(trim(s.postcode) || ' ', ' ') - 1)) END,
-                       s.identified, NULL
-                FROM supported s",
+        units: "",
+        per_carer: Some(("supported", "CASE WHEN trim(coalesce(s.postcode, '')) = '' THEN 'not_recorded' ELSE lower(substr(trim(s.postcode), 1, instr(trim(s.postcode) || ' ', ' ') - 1)) END", "CASE WHEN trim(coalesce(s.postcode, '')) = '' THEN 'Not recorded' ELSE upper(substr(trim(s.postcode), 1, instr(trim(s.postcode) || ' ', ' ') - 1)) END")),
     },
 ];
 
 /// The prelude and the figure's units as the CTE `units (carer_id, row_key, row_label, date,
-/// detail)`, with `AGE_AT_END` written out.
+/// detail)`.
 fn units_cte(f: &Figure) -> String {
-    format!(
-        "{}, units (carer_id, row_key, row_label, date, detail) AS ({})",
-        prelude(),
-        f.units.replace("AGE_AT_END", AGE_AT_END)
-    )
+    let units = match f.per_carer {
+        Some((set, row, label)) => format!("SELECT s.id, {row}, {label}, s.identified, NULL FROM {set} s, p"),
+        None => f.units.to_string(),
+    };
+    format!("{}, units (carer_id, row_key, row_label, date, detail) AS ({units})", prelude())
+}
+
+/// For the benchmark: the snapshot's SQL, and each figure's counting query (parameters ?1 from,
+/// ?2 to, ?3 and ?4 the young adult range).
+#[doc(hidden)]
+pub fn timing_sql() -> (&'static str, Vec<(&'static str, String)>) {
+    let counts = FIGURES
+        .iter()
+        .map(|f| {
+            (f.key, format!("{} SELECT row_key, max(row_label), count(*) FROM units GROUP BY row_key", units_cte(f)))
+        })
+        .collect();
+    (SNAPSHOT, counts)
 }
 
 pub fn figure(key: &str) -> Option<&'static Figure> {
@@ -613,15 +638,58 @@ fn display(v: u64) -> String {
     v.to_string()
 }
 
-/// Counts one figure: its total and its rows.
-fn count(ctx: &Ctx<'_>, f: &Figure, from: NaiveDate, to: NaiveDate, s: &settings::Settings) -> Result<FigureResult> {
+/// What one figure's query finds: `(row key, row label, count)` per row key.
+type Found = Vec<(Option<String>, Option<String>, u64)>;
+
+fn bind(from: NaiveDate, to: NaiveDate, s: &settings::Settings) -> (String, String, u32, u32) {
+    (dates::iso(from), dates::iso(to), s.young_adult_min_age, s.young_adult_max_age)
+}
+
+/// Runs one figure's query.
+fn fetch(ctx: &Ctx<'_>, f: &Figure, from: NaiveDate, to: NaiveDate, s: &settings::Settings) -> Result<Found> {
     let sql = format!("{} SELECT row_key, max(row_label), count(*) FROM units GROUP BY row_key", units_cte(f));
     let mut stmt = ctx.tx.prepare_cached(&sql)?;
-    let found: Vec<(Option<String>, Option<String>, u64)> = stmt
-        .query_map(params![dates::iso(from), dates::iso(to), s.young_adult_min_age, s.young_adult_max_age], |r| {
-            Ok((r.get(0)?, r.get(1)?, r.get::<_, i64>(2)? as u64))
-        })?
+    let found = stmt
+        .query_map(bind(from, to, s), |r| Ok((r.get(0)?, r.get(1)?, r.get::<_, i64>(2)? as u64)))?
         .collect::<rusqlite::Result<_>>()?;
+    Ok(found)
+}
+
+/// Counts every per-carer figure of one set in one pass over it.
+fn fetch_set(
+    ctx: &Ctx<'_>,
+    set: &str,
+    figures: &[&'static Figure],
+    from: NaiveDate,
+    to: NaiveDate,
+    s: &settings::Settings,
+) -> Result<Vec<Found>> {
+    let columns: Vec<String> =
+        figures.iter().filter_map(|f| f.per_carer).map(|(_, row, label)| format!("{row}, {label}")).collect();
+    let sql = format!("{} SELECT {} FROM {set} s, p", prelude(), columns.join(",\n "));
+    let mut stmt = ctx.tx.prepare_cached(&sql)?;
+    let mut tallies: Vec<HashMap<Option<String>, (Option<String>, u64)>> = vec![HashMap::new(); figures.len()];
+    let mut rows = stmt.query(bind(from, to, s))?;
+    while let Some(r) = rows.next()? {
+        for (i, tally) in tallies.iter_mut().enumerate() {
+            let key: Option<String> = r.get(2 * i)?;
+            let entry = tally.entry(key).or_insert((None, 0));
+            if entry.1 == 0 {
+                entry.0 = r.get(2 * i + 1)?;
+            }
+            entry.1 += 1;
+        }
+    }
+    Ok(tallies.into_iter().map(|t| t.into_iter().map(|(k, (l, n))| (k, l, n)).collect()).collect())
+}
+
+/// Counts one figure: its total and its rows.
+fn count(ctx: &Ctx<'_>, f: &Figure, from: NaiveDate, to: NaiveDate, s: &settings::Settings) -> Result<FigureResult> {
+    Ok(shape(f, fetch(ctx, f, from, to, s)?))
+}
+
+/// A figure's result from what its query found.
+fn shape(f: &Figure, found: Found) -> FigureResult {
     let total: u64 = found.iter().map(|(_, _, n)| n).sum();
     let mut rows: Vec<Row> = Vec::new();
     match f.rows {
@@ -654,7 +722,7 @@ fn count(ctx: &Ctx<'_>, f: &Figure, from: NaiveDate, to: NaiveDate, s: &settings
             });
         }
     }
-    Ok(FigureResult {
+    FigureResult {
         key: f.key.into(),
         label: f.label.into(),
         description: f.description.into(),
@@ -664,24 +732,39 @@ fn count(ctx: &Ctx<'_>, f: &Figure, from: NaiveDate, to: NaiveDate, s: &settings
         rows,
         chart: f.chart,
         drill: true,
-    })
+    }
 }
 
 /// Runs the report for a period (no suppression: that is for exports).
 pub fn build(ctx: &Ctx<'_>, from: NaiveDate, to: NaiveDate) -> Result<Report> {
     let s = settings::load(ctx.tx)?;
-    snapshot(ctx)?;
-    let mut groups = Vec::new();
-    let total = GROUPS.len() as u64;
+    let total = GROUPS.len() as u64 + 1;
     ctx.progress(0, total);
+    snapshot(ctx)?;
+    // The per-carer figures, one pass per set of carers.
+    let mut batched: HashMap<&str, Found> = HashMap::new();
+    for set in ["received", "supported", "at_end", "young"] {
+        let figures: Vec<&'static Figure> =
+            FIGURES.iter().filter(|f| f.per_carer.is_some_and(|(s, _, _)| s == set)).collect();
+        if !figures.is_empty() {
+            for (f, found) in figures.iter().zip(fetch_set(ctx, set, &figures, from, to, &s)?) {
+                batched.insert(f.key, found);
+            }
+        }
+    }
+    ctx.progress(1, total);
+    let mut groups = Vec::new();
     for (i, g) in GROUPS.iter().enumerate() {
         let figures = FIGURES
             .iter()
             .filter(|f| f.group == g.key)
-            .map(|f| count(ctx, f, from, to, &s))
+            .map(|f| match batched.remove(f.key) {
+                Some(found) => Ok(shape(f, found)),
+                None => count(ctx, f, from, to, &s),
+            })
             .collect::<Result<Vec<_>>>()?;
         groups.push(GroupResult { key: g.key.into(), title: g.title.into(), figures });
-        ctx.progress(i as u64 + 1, total);
+        ctx.progress(i as u64 + 2, total);
     }
     drop_snapshot(ctx)?;
     Ok(Report {
