@@ -655,6 +655,9 @@ fn fetch(ctx: &Ctx<'_>, f: &Figure, from: NaiveDate, to: NaiveDate, s: &settings
     Ok(found)
 }
 
+/// One figure's count so far: row key → (row label, count).
+type Tally = HashMap<Option<String>, (Option<String>, u64)>;
+
 /// Counts every per-carer figure of one set in one pass over it.
 fn fetch_set(
     ctx: &Ctx<'_>,
@@ -668,7 +671,7 @@ fn fetch_set(
         figures.iter().filter_map(|f| f.per_carer).map(|(_, row, label)| format!("{row}, {label}")).collect();
     let sql = format!("{} SELECT {} FROM {set} s, p", prelude(), columns.join(",\n "));
     let mut stmt = ctx.tx.prepare_cached(&sql)?;
-    let mut tallies: Vec<HashMap<Option<String>, (Option<String>, u64)>> = vec![HashMap::new(); figures.len()];
+    let mut tallies: Vec<Tally> = vec![HashMap::new(); figures.len()];
     let mut rows = stmt.query(bind(from, to, s))?;
     while let Some(r) = rows.next()? {
         for (i, tally) in tallies.iter_mut().enumerate() {
