@@ -9,9 +9,11 @@
 use std::sync::OnceLock;
 use std::time::{Duration, Instant};
 
-use carers_desk::{vault, Context, Desk};
+use carers_desk::{Context, Desk};
 use chrono::NaiveDate;
 use serde_json::json;
+
+mod shared;
 
 const CARERS: u32 = 100_000;
 
@@ -71,34 +73,8 @@ fn fixture() -> &'static Fixture {
     static F: OnceLock<Fixture> = OnceLock::new();
     F.get_or_init(|| {
         let dir = tempfile::tempdir().unwrap();
-        let path = dir.path().join("bench.sqlite3");
         let ctx = Context::desktop(NaiveDate::from_ymd_opt(2026, 11, 23).unwrap());
-        // CARERS_DESK_BENCH_DB names a database made earlier with
-        // `carers-desk-cli demo-data --carers 100000 --seed 1` (encrypted, with its .keys file
-        // beside it): both are copied, saving minutes.
-        let desk = match std::env::var_os("CARERS_DESK_BENCH_DB") {
-            Some(prepared) => {
-                let prepared = std::path::PathBuf::from(prepared);
-                std::fs::copy(&prepared, &path).unwrap();
-                std::fs::copy(vault::keys_path(&prepared), vault::keys_path(&path)).unwrap();
-                eprintln!("using a copy of {}", prepared.display());
-                let desk = Desk::open(&path).unwrap();
-                desk.sign_in_demo().unwrap();
-                desk
-            }
-            None => {
-                let desk = Desk::open(&path).unwrap();
-                let t = Instant::now();
-                desk.setup_demo(ctx.today, Some(CARERS), Some(1)).unwrap();
-                eprintln!("loaded {CARERS} demo carers in {:.1} s", t.elapsed().as_secs_f64());
-                desk
-            }
-        };
-        // Start as the app would after a restart: the bulk load's write-ahead log checkpointed.
-        desk.call(&ctx, "app_info", json!({})).unwrap();
-        let keys = vault::KeyFile::load(&vault::keys_path(&path)).unwrap();
-        let key = keys.unlock(keys.account("demo").unwrap(), "demo passphrase").unwrap().unwrap();
-        let raw = vault::open_encrypted(&path, &key).unwrap();
+        let (desk, raw) = shared::demo_desk(dir.path(), CARERS, &ctx);
         raw.pragma_update(None, "cache_size", -32_768).unwrap();
         Fixture { _dir: dir, desk, raw: std::sync::Mutex::new(raw), ctx }
     })

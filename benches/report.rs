@@ -15,6 +15,8 @@ use carers_desk::{vault, Context, Desk};
 use chrono::NaiveDate;
 use serde_json::json;
 
+mod shared;
+
 const CARERS: u32 = 100_000;
 const NOTES: i64 = 1_000_000;
 
@@ -33,29 +35,9 @@ fn fixture() -> &'static Fixture {
     static F: OnceLock<Fixture> = OnceLock::new();
     F.get_or_init(|| {
         let dir = tempfile::tempdir().unwrap();
-        let path = dir.path().join("bench.sqlite3");
         let ctx = Context::desktop(NaiveDate::from_ymd_opt(2026, 11, 23).unwrap());
-        let desk = match std::env::var_os("CARERS_DESK_BENCH_DB") {
-            Some(prepared) => {
-                let prepared = std::path::PathBuf::from(prepared);
-                std::fs::copy(&prepared, &path).unwrap();
-                std::fs::copy(vault::keys_path(&prepared), vault::keys_path(&path)).unwrap();
-                eprintln!("using a copy of {}", prepared.display());
-                let desk = Desk::open(&path).unwrap();
-                desk.sign_in_demo().unwrap();
-                desk
-            }
-            None => {
-                let desk = Desk::open(&path).unwrap();
-                let t = Instant::now();
-                desk.setup_demo(ctx.today, Some(CARERS), Some(1)).unwrap();
-                eprintln!("loaded {CARERS} demo carers in {:.1} s", t.elapsed().as_secs_f64());
-                desk
-            }
-        };
-        let keys = vault::KeyFile::load(&vault::keys_path(&path)).unwrap();
-        let key = keys.unlock(keys.account("demo").unwrap(), "demo passphrase").unwrap().unwrap();
-        let raw = vault::open_encrypted(&path, &key).unwrap();
+        let (desk, raw) = shared::demo_desk(dir.path(), CARERS, &ctx);
+        let path = dir.path().join("bench.sqlite3");
         // Top the case notes up to a million (spread over the carers and the last three years).
         let have: i64 = raw.query_row("SELECT count(*) FROM notes", [], |r| r.get(0)).unwrap();
         if have < NOTES {

@@ -1,0 +1,42 @@
+//! What the benchmarks share: a demo organisation with many carers in a temporary folder
+//! (`bench.sqlite3` in the folder given).
+
+use std::path::Path;
+use std::time::Instant;
+
+use carers_desk::{vault, Context, Desk};
+use serde_json::json;
+
+/// A demo organisation with `carers` demo carers (seed 1) in `dir`, signed in as the demo
+/// administrator, and a raw connection to the same encrypted file.
+///
+/// `CARERS_DESK_BENCH_DB` may name a database made earlier with
+/// `carers-desk-cli demo-data --carers 100000 --seed 1` (its .keys file beside it): both are
+/// copied, saving minutes.
+pub fn demo_desk(dir: &Path, carers: u32, ctx: &Context) -> (Desk, rusqlite::Connection) {
+    let path = dir.join("bench.sqlite3");
+    let desk = match std::env::var_os("CARERS_DESK_BENCH_DB") {
+        Some(prepared) => {
+            let prepared = std::path::PathBuf::from(prepared);
+            std::fs::copy(&prepared, &path).unwrap();
+            std::fs::copy(vault::keys_path(&prepared), vault::keys_path(&path)).unwrap();
+            eprintln!("using a copy of {}", prepared.display());
+            let desk = Desk::open(&path).unwrap();
+            desk.sign_in_demo().unwrap();
+            desk
+        }
+        None => {
+            let desk = Desk::open(&path).unwrap();
+            let t = Instant::now();
+            desk.setup_demo(ctx.today, Some(carers), Some(1)).unwrap();
+            eprintln!("loaded {carers} demo carers in {:.1} s", t.elapsed().as_secs_f64());
+            desk
+        }
+    };
+    // Start as the app would after a restart: the bulk load's write-ahead log checkpointed.
+    desk.call(ctx, "app_info", json!({})).unwrap();
+    let keys = vault::KeyFile::load(&vault::keys_path(&path)).unwrap();
+    let key = keys.unlock(keys.account("demo").unwrap(), "demo passphrase").unwrap().unwrap();
+    let raw = vault::open_encrypted(&path, &key).unwrap();
+    (desk, raw)
+}
