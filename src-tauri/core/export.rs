@@ -248,6 +248,7 @@ fn write_all(ctx: &Ctx<'_>, dir: &Path, name: &str) -> Result<Exported> {
     let json_path = dir.join("register.json");
     let mut json_out = BufWriter::new(File::create(&json_path).map_err(|e| io(&json_path, e))?);
     let schema = crate::db::schema_version();
+    let organisation = crate::settings::load(conn)?.organisation_name;
     let head = json!({
         "format": "carers-desk-register-export",
         "format_version": 1,
@@ -255,7 +256,7 @@ fn write_all(ctx: &Ctx<'_>, dir: &Path, name: &str) -> Result<Exported> {
         "exported_on": ctx.today().to_string(),
         "exported_at": ctx.now(),
         "exported_by": ctx.context.actor.name,
-        "organisation": crate::settings::load(conn)?.organisation_name,
+        "organisation": organisation,
     });
     // The header's fields, then "tables": { name: [rows…], … }, streamed row by row.
     let head_text = serde_json::to_string(&head).expect("JSON");
@@ -329,7 +330,7 @@ fn write_all(ctx: &Ctx<'_>, dir: &Path, name: &str) -> Result<Exported> {
     files.push("data-dictionary.csv".into());
 
     let readme = dir.join("README.txt");
-    std::fs::write(&readme, read_me(ctx, name, &counts)?).map_err(|e| io(&readme, e))?;
+    std::fs::write(&readme, read_me(ctx, name, organisation.as_deref(), &counts)).map_err(|e| io(&readme, e))?;
     files.push("README.txt".into());
     ctx.progress(total, total);
     files.sort();
@@ -348,13 +349,7 @@ fn write_dictionary(conn: &Connection, list: &[String], path: &Path) -> Result<(
                 "id" => ("The row's number: other tables refer to it by this".to_string(), None),
                 _ => subject::column_meaning(table, &col.name),
             };
-            let (meaning, list_name) = match (table.as_str(), col.name.as_str(), list_name) {
-                (_, _, Some(l)) => (meaning, Some(l)),
-                (_, c, None) => match extra_list(table, c) {
-                    Some(l) => (meaning, Some(l)),
-                    None => (meaning, None),
-                },
-            };
+            let list_name = list_name.or_else(|| extra_list(table, &col.name));
             let key = if col.primary_key {
                 "primary key".to_string()
             } else {
@@ -439,8 +434,8 @@ fn format_hint(col: &ColumnInfo) -> String {
     }
 }
 
-fn read_me(ctx: &Ctx<'_>, name: &str, counts: &[TableRows]) -> Result<String> {
-    let org = crate::settings::load(ctx.tx)?.organisation_name.unwrap_or_else(|| "this organisation".into());
+fn read_me(ctx: &Ctx<'_>, name: &str, organisation: Option<&str>, counts: &[TableRows]) -> String {
+    let org = organisation.unwrap_or("this organisation");
     let mut text = format!(
         "Carers Desk: export of the whole register\r\n\
          ==========================================\r\n\r\n\
@@ -466,5 +461,5 @@ fn read_me(ctx: &Ctx<'_>, name: &str, counts: &[TableRows]) -> Result<String> {
     for t in counts {
         text.push_str(&format!("- {}: {}\r\n", t.name, t.rows));
     }
-    Ok(text)
+    text
 }
