@@ -9,11 +9,12 @@
 use std::sync::OnceLock;
 use std::time::{Duration, Instant};
 
-use carers_desk::{Context, Desk};
+use carers_desk::Context;
 use chrono::NaiveDate;
 use serde_json::json;
 
 mod shared;
+use shared::Fixture;
 
 const CARERS: u32 = 100_000;
 
@@ -61,13 +62,6 @@ const TYPING: &[&str] = &[
     "da si",
     "da sil",
 ];
-
-struct Fixture {
-    _dir: tempfile::TempDir,
-    desk: Desk,
-    raw: std::sync::Mutex<rusqlite::Connection>,
-    ctx: Context,
-}
 
 fn fixture() -> &'static Fixture {
     static F: OnceLock<Fixture> = OnceLock::new();

@@ -11,11 +11,12 @@
 use std::sync::OnceLock;
 use std::time::{Duration, Instant};
 
-use carers_desk::{vault, Context, Desk};
+use carers_desk::{vault, Context};
 use chrono::NaiveDate;
 use serde_json::json;
 
 mod shared;
+use shared::Fixture;
 
 const CARERS: u32 = 100_000;
 const NOTES: i64 = 1_000_000;
@@ -23,13 +24,6 @@ const NOTES: i64 = 1_000_000;
 /// (name, from, to): a quarter and a whole financial year (today is 2026-11-23).
 const PERIODS: &[(&str, &str, &str)] =
     &[("last quarter", "2026-07-01", "2026-09-30"), ("last financial year", "2025-04-01", "2026-03-31")];
-
-struct Fixture {
-    _dir: tempfile::TempDir,
-    desk: Desk,
-    raw: std::sync::Mutex<rusqlite::Connection>,
-    ctx: Context,
-}
 
 fn fixture() -> &'static Fixture {
     static F: OnceLock<Fixture> = OnceLock::new();

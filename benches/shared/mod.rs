@@ -7,6 +7,15 @@ use std::time::Instant;
 use carers_desk::{vault, Context, Desk};
 use serde_json::json;
 
+/// What a benchmark measures against: the desk, a raw connection to the same file, and the
+/// context its commands run in (the folder lives as long as the fixture).
+pub struct Fixture {
+    pub _dir: tempfile::TempDir,
+    pub desk: Desk,
+    pub raw: std::sync::Mutex<rusqlite::Connection>,
+    pub ctx: Context,
+}
+
 /// A demo organisation with `carers` demo carers (seed 1) in `dir`, signed in as the demo
 /// administrator, and a raw connection to the same encrypted file.
 ///
