@@ -2,8 +2,10 @@
 //! notes added straight into the database), through the command layer exactly as the window
 //! calls it, against a raw-SQLite baseline: one hand-written statement for the same numbers.
 //!
-//! `cargo bench --bench report` prints the median and slowest of 10 runs of each for two
-//! periods, then divan's timings. `CARERS_DESK_BENCH_DB` may name a database made earlier with
+//! `cargo bench --bench report` prints the first run and the median and slowest of 10 runs of
+//! each for two periods, then divan's timings. `CARERS_DESK_BENCH_FIGURES=1` also times each
+//! query figure on its own; `CARERS_DESK_BENCH_SQL=FILE` times the statements in FILE instead;
+//! `CARERS_DESK_BENCH_PROFILE=N` only runs the quarter's report N times (for `perf record`). `CARERS_DESK_BENCH_DB` may name a database made earlier with
 //! `carers-desk-cli demo-data --carers 100000 --seed 1` (its .keys file beside it): it is copied
 //! and saves minutes (`CARERS_DESK_BENCH_SAVE=PATH` keeps one, notes included, after loading).
 //! Results and the machine are recorded in docs/benchmarks.md.
@@ -150,23 +152,61 @@ fn main() {
     let notes: i64 = f.raw.lock().unwrap().query_row("SELECT count(*) FROM notes", [], |r| r.get(0)).unwrap();
     eprintln!("{carers} carers, {notes} notes");
     if std::env::var_os("CARERS_DESK_BENCH_FIGURES").is_some() {
-        // Where the time goes: the snapshot, then each figure's query, on the raw connection.
+        // Where the time goes: each query figure's query on the raw connection (the figures
+        // that count carers are one pass: time its statements with CARERS_DESK_BENCH_SQL).
+        let figures: Vec<(String, String)> =
+            carers_desk::reports::timing_sql().into_iter().map(|(k, q)| (k.to_string(), q)).collect();
+        time_sql(&f.raw.lock().unwrap(), &figures);
+        // The pass over the register: reading it alone, then with every per-carer figure.
+        use carers_desk::reports::{carers, Units, FIGURES};
         let raw = f.raw.lock().unwrap();
-        let (snapshot, figures) = carers_desk::reports::timing_sql();
-        let t = Instant::now();
-        raw.execute_batch(snapshot).unwrap();
-        eprintln!("snapshot: {:.1} ms", ms(t.elapsed()));
-        for (key, sql) in figures {
+        let bounds = carers::Bounds { from: PERIODS[0].1.into(), to: PERIODS[0].2.into(), ya_min: 18, ya_max: 25 };
+        for _ in 0..3 {
             let t = Instant::now();
-            let mut stmt = raw.prepare(&sql).unwrap();
-            let n = stmt.query_map(rusqlite::params![PERIODS[0].1, PERIODS[0].2, 18, 25], |_| Ok(())).unwrap().count();
-            eprintln!("{key}: {:.1} ms ({n} rows)", ms(t.elapsed()));
+            let mut n = 0;
+            carers::each(&raw, &bounds, false, |_| n += 1).unwrap();
+            let read = ms(t.elapsed());
+            let t = Instant::now();
+            let mut units = 0;
+            carers::each(&raw, &bounds, false, |c| {
+                for f in FIGURES {
+                    if let Units::Carers(classify) = f.units {
+                        units += usize::from(classify(c, &bounds).is_some());
+                    }
+                }
+            })
+            .unwrap();
+            eprintln!("pass over {n} carers: {read:.1} ms; with the figures {:.1} ms ({units} units)", ms(t.elapsed()));
         }
     }
+    // CARERS_DESK_BENCH_SQL=FILE: time each statement in FILE (separated by lines of `;;`).
+    if let Some(file) = std::env::var_os("CARERS_DESK_BENCH_SQL") {
+        let text = std::fs::read_to_string(file).unwrap();
+        let statements: Vec<(String, String)> = text
+            .split("\n;;\n")
+            .map(str::trim)
+            .filter(|s| !s.is_empty())
+            .map(|s| (s.lines().next().unwrap_or("").to_string(), s.to_string()))
+            .collect();
+        time_sql(&f.raw.lock().unwrap(), &statements);
+    }
+    // CARERS_DESK_BENCH_PROFILE=N: only run the quarter's report N times (for `perf record`).
+    if let Some(n) = std::env::var("CARERS_DESK_BENCH_PROFILE").ok().and_then(|n| n.parse::<u32>().ok()) {
+        for _ in 0..n {
+            let t = Instant::now();
+            report(PERIODS[0].1, PERIODS[0].2);
+            eprintln!("report_run: {:.1} ms", ms(t.elapsed()));
+        }
+        return;
+    }
     for (name, from, to) in PERIODS {
+        // The first run of each period: for the quarter, straight after opening the database
+        // (nothing of the register in SQLite's page cache yet).
+        let t = Instant::now();
         let r = report(from, to);
+        let first = ms(t.elapsed());
         let supported = r["groups"][1]["figures"][0]["value"].clone();
-        eprintln!("{name}: {supported} carers supported");
+        eprintln!("{name}: {supported} carers supported; first run {first:.1} ms");
         profile(&format!("report_run, {name}"), || {
             report(from, to);
         });
@@ -175,6 +215,17 @@ fn main() {
         });
     }
     divan::main();
+}
+
+/// Times each `(name, statement)` on `raw`, with the quarter's parameters where it takes them.
+fn time_sql(raw: &rusqlite::Connection, statements: &[(String, String)]) {
+    for (name, sql) in statements {
+        let t = Instant::now();
+        let mut stmt = raw.prepare(sql).unwrap();
+        let all: [&dyn rusqlite::ToSql; 4] = [&PERIODS[0].1, &PERIODS[0].2, &18, &25];
+        let n = stmt.query_map(&all[..stmt.parameter_count()], |_| Ok(())).unwrap().count();
+        eprintln!("{name}: {:.1} ms ({n} rows)", ms(t.elapsed()));
+    }
 }
 
 #[divan::bench(args = [0, 1], sample_count = 10, sample_size = 1)]

@@ -1,26 +1,26 @@
 //! The monitoring report for commissioners (issue 8): every figure is a [`Figure`] definition
-//! here: a stable key, a label, a one-line description of exactly what is counted, and one SQL
-//! query listing the **units** behind it (one row per carer, assessment, plan, review, passport
-//! or handover counted), each with the key of the breakdown row it falls in.
+//! here: a stable key, a label, a one-line description of exactly what is counted, and how
+//! its **units** are found (one per carer, assessment, plan, review, passport or handover
+//! counted), each with the key of the breakdown row it falls in.
 //!
 //! The figure's value is the number of units; a row's value is the number of units with its
 //! key. The records behind a figure (`report_records`) are the same units joined to the
 //! register. So a figure, its rows and its list of records come from one definition and
 //! cannot disagree; the integration tests check it anyway (tests/reports.rs).
 //!
-//! Every query runs with the period and settings bound in a CTE `p` (`d_from`, `d_to` as
-//! `YYYY-MM-DD`, `ya_min`, `ya_max` the young adult carer age range), and may use the CTEs
-//! of [`prelude`]: `received` (carers referred in the period), `supported` (carers supported in
-//! the period), `at_end` (supported at its end), `done` (assessments completed in the period). See docs/reports.md for the definitions in
-//! words and the known approximations.
+//! Figures that count carers ([`Units::Carers`]) are Rust functions over one pass of the
+//! register ([`carers`]). The others ([`Units::Query`]) are SQL queries run with the period and
+//! settings bound in a CTE `p` (`d_from`, `d_to` as `YYYY-MM-DD`, `ya_min`, `ya_max` the young
+//! adult carer age range) and the CTE `done` of [`prelude`] (assessments completed in the
+//! period). See docs/reports.md for the definitions in words and the known approximations.
 
+pub mod carers;
 pub mod export;
 pub mod periods;
 
 use std::collections::HashMap;
 
 use chrono::NaiveDate;
-use rusqlite::params;
 use serde::{Deserialize, Serialize};
 
 use crate::choices::{self, Choice};
@@ -28,56 +28,13 @@ use crate::context::Ctx;
 use crate::dates;
 use crate::error::{Error, Result};
 use crate::settings;
+use carers::{band, code, Bounds, Classify, Distinct, Tally};
 
 pub use periods::{periods, Period};
-
-/// The register's columns the figures use, copied once per report into a temporary table in
-/// memory (`report_carers`): one pass over the encrypted `carers` table instead of one per
-/// figure. `identified` is the day a referral or contact arrived: the date first identified,
-/// or the day the record was made when that is missing. With each carer's caring links summed
-/// up: how many (`links`), the highest hours band (the codes sort in band order: h0_9 < h10_19
-/// < ... < h50_plus), how many different relationships and cared-for conditions, and the one
-/// there is when there is only one.
-const SNAPSHOT: &str = "DROP TABLE IF EXISTS temp.report_carers;
-    CREATE TEMP TABLE report_carers AS
-    SELECT c.id, coalesce(c.date_first_identified, substr(c.created_at, 1, 10)) AS identified, c.referral_source,
-           c.referral_outcome, c.status, c.closed_date, c.closed_reason, c.closed_note, c.date_of_birth, c.gender,
-           c.ethnicity, c.disability, c.postcode,
-           coalesce(l.n, 0) AS links, l.hours AS hours_band, coalesce(l.rels, 0) AS relationships, l.rel AS relationship,
-           coalesce(k.n, 0) AS conditions, k.one AS condition
-    FROM carers c
-    LEFT JOIN (SELECT carer_id, count(*) AS n, max(hours_band) AS hours, count(DISTINCT relationship) AS rels,
-                      min(relationship) AS rel
-               FROM caring_links GROUP BY carer_id) l ON l.carer_id = c.id
-    LEFT JOIN (SELECT cl.carer_id, count(DISTINCT cc.condition) AS n, min(cc.condition) AS one
-               FROM caring_links cl JOIN cared_for_conditions cc ON cc.cared_for_id = cl.cared_for_id
-               GROUP BY cl.carer_id) k ON k.carer_id = c.id;";
-
-/// Makes `report_carers` for this command (temporary tables stay in memory: `temp_store`).
-fn snapshot(ctx: &Ctx<'_>) -> Result<()> {
-    ctx.tx.execute_batch(SNAPSHOT)?;
-    Ok(())
-}
-
-/// Drops `report_carers` again.
-fn drop_snapshot(ctx: &Ctx<'_>) -> Result<()> {
-    ctx.tx.execute_batch("DROP TABLE IF EXISTS temp.report_carers")?;
-    Ok(())
-}
 
 /// The CTEs every figure's query may use. `?1` from, `?2` to, `?3`/`?4` the young adult range.
 fn prelude() -> &'static str {
     "WITH p AS (SELECT ?1 AS d_from, ?2 AS d_to, ?3 AS ya_min, ?4 AS ya_max),
-     received AS (SELECT c.* FROM report_carers c, p WHERE c.identified BETWEEN p.d_from AND p.d_to),
-     supported AS (
-        SELECT c.*,
-               CAST(substr(p.d_to, 1, 4) AS INTEGER) - CAST(substr(c.date_of_birth, 1, 4) AS INTEGER)
-                 - (substr(p.d_to, 6, 5) < substr(c.date_of_birth, 6, 5)) AS age
-        FROM report_carers c, p
-        WHERE c.referral_outcome = 'accepted' AND c.identified <= p.d_to
-          AND (c.status = 'open' OR c.closed_date >= p.d_from)),
-     at_end AS (SELECT s.* FROM supported s, p WHERE s.status = 'open' OR s.closed_date > p.d_to),
-     young AS (SELECT s.* FROM at_end s WHERE s.age < 18),
      done AS (
         SELECT a.*, coalesce(a.assessed_on, substr(a.completed_at, 1, 10)) AS done_on FROM assessments a, p
         WHERE a.status = 'completed'
@@ -85,9 +42,6 @@ fn prelude() -> &'static str {
           AND NOT EXISTS (SELECT 1 FROM assessments n WHERE n.previous_id = a.id AND n.status = 'completed'))
      "
 }
-
-// `supported.age`: age in whole years on the period's last day (a 29 February birthday is
-// reached on 1 March in a common year, as `dates::age_on`).
 
 /// The rows a figure is broken down into.
 #[derive(Clone, Copy)]
@@ -101,6 +55,18 @@ pub enum Rows {
     Found,
 }
 
+/// How a figure's units are found.
+#[derive(Clone, Copy)]
+pub enum Units {
+    /// After [`prelude`]: a `SELECT` of `carer_id, row_key, row_label, date, detail`, one row
+    /// per unit counted (`row_key` NULL when the figure has no rows; `row_label` NULL to use
+    /// the fixed row's label).
+    Query(&'static str),
+    /// One unit per carer it says counts (see [`carers`]); the report counts every such
+    /// figure in one pass over the register.
+    Carers(Classify),
+}
+
 /// One figure of the report.
 pub struct Figure {
     pub key: &'static str,
@@ -109,14 +75,7 @@ pub struct Figure {
     pub description: &'static str,
     pub rows: Rows,
     pub chart: bool,
-    /// After [`prelude`]: a `SELECT` of `carer_id, row_key, row_label, date, detail`, one row
-    /// per unit counted (`row_key` NULL when the figure has no rows; `row_label` NULL to use
-    /// the fixed row's label). Empty when `per_carer` is given.
-    pub units: &'static str,
-    /// One unit per carer of a set in the prelude (`received`, `supported`, `at_end`, `young`),
-    /// as `s`: the SQL expressions of its row key and row label (`NULL`: the fixed label). The
-    /// report counts every such figure of one set in a single pass over it.
-    pub per_carer: Option<(&'static str, &'static str, &'static str)>,
+    pub units: Units,
 }
 
 /// A figure group, in report order.
@@ -197,8 +156,7 @@ pub static FIGURES: &[Figure] = &[
         description: "Carers whose date first identified (or, when missing, the day their record was made) is in the period, by referral source.",
         rows: Rows::Fixed(|| list(choices::ReferralSource::choices(), &[NOT_RECORDED])),
         chart: true,
-        units: "",
-        per_carer: Some(("received", "coalesce(s.referral_source, 'not_recorded')", "NULL")),
+        units: Units::Carers(|c, p| c.received(p).then(|| c.row(code(&c.referral_source, "not_recorded")))),
     },
     Figure {
         key: "referrals_outcome",
@@ -207,8 +165,7 @@ pub static FIGURES: &[Figure] = &[
         description: "The referrals and contacts received in the period: registered for support (accepted as new carers) or given information and signposted only.",
         rows: Rows::Fixed(|| list(choices::ReferralOutcome::choices(), &[])),
         chart: true,
-        units: "",
-        per_carer: Some(("received", "s.referral_outcome", "NULL")),
+        units: Units::Carers(|c, p| c.received(p).then(|| c.row(&*c.referral_outcome))),
     },
     Figure {
         key: "accepted_new_carers",
@@ -217,8 +174,7 @@ pub static FIGURES: &[Figure] = &[
         description: "Referrals and contacts received in the period that were registered for support.",
         rows: Rows::None,
         chart: false,
-        units: "SELECT r.id, NULL, NULL, r.identified, NULL FROM received r WHERE r.referral_outcome = 'accepted'",
-        per_carer: None,
+        units: Units::Carers(|c, p| (c.received(p) && &*c.referral_outcome == "accepted").then(|| c.counted())),
     },
     Figure {
         key: "signposted_only",
@@ -227,8 +183,7 @@ pub static FIGURES: &[Figure] = &[
         description: "Referrals and contacts received in the period that were given information and signposted elsewhere, not registered.",
         rows: Rows::None,
         chart: false,
-        units: "SELECT r.id, NULL, NULL, r.identified, NULL FROM received r WHERE r.referral_outcome = 'signposted'",
-        per_carer: None,
+        units: Units::Carers(|c, p| (c.received(p) && &*c.referral_outcome == "signposted").then(|| c.counted())),
     },
     // ----------------------------------------------------------------- carers
     Figure {
@@ -238,8 +193,7 @@ pub static FIGURES: &[Figure] = &[
         description: "Carers registered for support, identified on or before the period's end and not closed before its start: new in the period or continuing.",
         rows: Rows::Fixed(|| fixed(&[("new", "New in the period"), ("continuing", "Continuing from before")])),
         chart: false,
-        units: "",
-        per_carer: Some(("supported", "CASE WHEN s.identified >= p.d_from THEN 'new' ELSE 'continuing' END", "NULL")),
+        units: Units::Carers(|c, p| c.supported(p).then(|| c.row(if c.identified >= p.from { "new" } else { "continuing" }))),
     },
     Figure {
         key: "carers_at_end",
@@ -248,8 +202,7 @@ pub static FIGURES: &[Figure] = &[
         description: "Carers supported in the period whose record was still open on its last day.",
         rows: Rows::None,
         chart: false,
-        units: "",
-        per_carer: Some(("at_end", "NULL", "NULL")),
+        units: Units::Carers(|c, p| c.at_end(p).then(|| c.counted())),
     },
     Figure {
         key: "closed",
@@ -258,9 +211,11 @@ pub static FIGURES: &[Figure] = &[
         description: "Carers registered for support whose record was closed in the period, by the reason recorded.",
         rows: Rows::Fixed(|| list(choices::CloseReason::choices(), &[])),
         chart: true,
-        units: "SELECT c.id, c.closed_reason, NULL, c.closed_date, c.closed_note FROM report_carers c, p
-                WHERE c.status = 'closed' AND c.referral_outcome = 'accepted' AND c.closed_date BETWEEN p.d_from AND p.d_to",
-        per_carer: None,
+        units: Units::Carers(|c, p| {
+            let closed_in = c.closed_date.as_ref().is_some_and(|d| *d >= p.from && *d <= p.to);
+            (&*c.status == "closed" && &*c.referral_outcome == "accepted" && closed_in)
+                .then(|| c.row(code(&c.closed_reason, "not_recorded")).on(c.closed_date.as_deref(), c.closed_note.as_deref()))
+        }),
     },
     // ----------------------------------------------------------------- assessments
     Figure {
@@ -272,8 +227,7 @@ pub static FIGURES: &[Figure] = &[
             crate::assessments::AssessmentType::ALL.iter().map(|t| (t.code().to_string(), t.label().to_string())).collect()
         }),
         chart: true,
-        units: "SELECT d.carer_id, d.type, NULL, d.done_on, d.reference FROM done d",
-        per_carer: None,
+        units: Units::Query("SELECT d.carer_id, d.type, NULL, d.done_on, d.reference FROM done d"),
     },
     Figure {
         key: "adult_assessment_outcomes",
@@ -289,9 +243,8 @@ pub static FIGURES: &[Figure] = &[
             ])
         }),
         chart: true,
-        units: "SELECT d.carer_id, coalesce(json_extract(d.determination, '$.result'), 'no_determination'), NULL, d.done_on, d.reference
-                FROM done d WHERE d.type = 'adult'",
-        per_carer: None,
+        units: Units::Query("SELECT d.carer_id, coalesce(json_extract(d.determination, '$.result'), 'no_determination'), NULL, d.done_on, d.reference
+                FROM done d WHERE d.type = 'adult'"),
     },
     // ----------------------------------------------------------------- plans
     Figure {
@@ -301,11 +254,10 @@ pub static FIGURES: &[Figure] = &[
         description: "Support plan versions the carer agreed in the period: new plans, and updated versions (after a review or as a new version).",
         rows: Rows::Fixed(|| fixed(&[("new_plan", "New plans"), ("updated_version", "Updated versions")])),
         chart: true,
-        units: "SELECT sp.carer_id, CASE WHEN sp.version = 1 THEN 'new_plan' ELSE 'updated_version' END, NULL, sp.agreed_on,
+        units: Units::Query("SELECT sp.carer_id, CASE WHEN sp.version = 1 THEN 'new_plan' ELSE 'updated_version' END, NULL, sp.agreed_on,
                        sp.reference || ' version ' || sp.version
                 FROM support_plans sp, p
-                WHERE sp.status <> 'draft' AND sp.agreed_on BETWEEN p.d_from AND p.d_to",
-        per_carer: None,
+                WHERE sp.status <> 'draft' AND sp.agreed_on BETWEEN p.d_from AND p.d_to"),
     },
     Figure {
         key: "reviews_completed",
@@ -314,10 +266,9 @@ pub static FIGURES: &[Figure] = &[
         description: "Support plan reviews completed with a review date in the period: planned, or unplanned (at the carer's request or after a change).",
         rows: Rows::Fixed(|| fixed(&[("planned", "Planned"), ("unplanned", "Unplanned")])),
         chart: true,
-        units: "SELECT sp.carer_id, CASE WHEN r.planned = 1 THEN 'planned' ELSE 'unplanned' END, NULL, r.review_date, sp.reference
+        units: Units::Query("SELECT sp.carer_id, CASE WHEN r.planned = 1 THEN 'planned' ELSE 'unplanned' END, NULL, r.review_date, sp.reference
                 FROM plan_reviews r JOIN support_plans sp ON sp.id = r.plan_id, p
-                WHERE r.status = 'completed' AND r.review_date BETWEEN p.d_from AND p.d_to",
-        per_carer: None,
+                WHERE r.status = 'completed' AND r.review_date BETWEEN p.d_from AND p.d_to"),
     },
     Figure {
         key: "reviews_overdue",
@@ -326,9 +277,8 @@ pub static FIGURES: &[Figure] = &[
         description: "Plans in force today, agreed on or before the period's end, whose next review was due before its last day (today's review dates: see the guide).",
         rows: Rows::None,
         chart: false,
-        units: "SELECT sp.carer_id, NULL, NULL, sp.review_due, sp.reference FROM support_plans sp, p
-                WHERE sp.status IN ('agreed', 'under_review') AND sp.agreed_on <= p.d_to AND sp.review_due < p.d_to",
-        per_carer: None,
+        units: Units::Query("SELECT sp.carer_id, NULL, NULL, sp.review_due, sp.reference FROM support_plans sp, p
+                WHERE sp.status IN ('agreed', 'under_review') AND sp.agreed_on <= p.d_to AND sp.review_due < p.d_to"),
     },
     // ----------------------------------------------------------------- passports
     Figure {
@@ -340,9 +290,8 @@ pub static FIGURES: &[Figure] = &[
             crate::passports::number::Kind::ALL.iter().map(|k| (k.code().to_string(), k.label().to_string())).collect()
         }),
         chart: true,
-        units: "SELECT pp.carer_id, pp.kind, NULL, pp.issued_on, pp.number FROM passports pp, p
-                WHERE pp.issued_on BETWEEN p.d_from AND p.d_to",
-        per_carer: None,
+        units: Units::Query("SELECT pp.carer_id, pp.kind, NULL, pp.issued_on, pp.number FROM passports pp, p
+                WHERE pp.issued_on BETWEEN p.d_from AND p.d_to"),
     },
     Figure {
         key: "passports_how",
@@ -351,9 +300,8 @@ pub static FIGURES: &[Figure] = &[
         description: "The passports and cards issued in the period: first issues, and replacements for lost or damaged cards.",
         rows: Rows::Fixed(|| fixed(&[("new", "First issue"), ("replacement", "Replacement (lost or damaged)")])),
         chart: true,
-        units: "SELECT pp.carer_id, CASE WHEN pp.replaces_id IS NULL THEN 'new' ELSE 'replacement' END, NULL, pp.issued_on, pp.number
-                FROM passports pp, p WHERE pp.issued_on BETWEEN p.d_from AND p.d_to",
-        per_carer: None,
+        units: Units::Query("SELECT pp.carer_id, CASE WHEN pp.replaces_id IS NULL THEN 'new' ELSE 'replacement' END, NULL, pp.issued_on, pp.number
+                FROM passports pp, p WHERE pp.issued_on BETWEEN p.d_from AND p.d_to"),
     },
     Figure {
         key: "passports_renewed",
@@ -362,10 +310,9 @@ pub static FIGURES: &[Figure] = &[
         description: "Renewals recorded in the period (the same number, valid for longer); a passport renewed twice counts twice.",
         rows: Rows::None,
         chart: false,
-        units: "SELECT pp.carer_id, NULL, NULL, e.happened_on, pp.number FROM passport_events e
+        units: Units::Query("SELECT pp.carer_id, NULL, NULL, e.happened_on, pp.number FROM passport_events e
                 JOIN passports pp ON pp.id = e.passport_id, p
-                WHERE e.event = 'renewed' AND e.happened_on BETWEEN p.d_from AND p.d_to",
-        per_carer: None,
+                WHERE e.event = 'renewed' AND e.happened_on BETWEEN p.d_from AND p.d_to"),
     },
     // ----------------------------------------------------------------- young carers
     Figure {
@@ -375,8 +322,7 @@ pub static FIGURES: &[Figure] = &[
         description: "Carers supported at the period's end who were under 18 on its last day, by age then.",
         rows: Rows::Fixed(|| bands(YOUNG_AGE_BANDS)),
         chart: true,
-        units: "",
-        per_carer: Some(("young", "CASE WHEN s.age < 8 THEN 'under_8' WHEN s.age <= 10 THEN '8_10' WHEN s.age <= 13 THEN '11_13' WHEN s.age <= 15 THEN '14_15' ELSE '16_17' END", "NULL")),
+        units: Units::Carers(|c, p| c.young(p).then(|| c.row(band(YOUNG_AGE_BANDS, c.age)))),
     },
     Figure {
         key: "young_carers_by_school",
@@ -385,8 +331,12 @@ pub static FIGURES: &[Figure] = &[
         description: "The same young carers, by the school they are linked to now (no school history is kept).",
         rows: Rows::Found,
         chart: true,
-        units: "",
-        per_carer: Some(("young", "coalesce((SELECT 'school_' || l.school_id FROM school_links l WHERE l.carer_id = s.id), 'no_school')", "coalesce((SELECT sc.name FROM school_links l JOIN schools sc ON sc.id = l.school_id WHERE l.carer_id = s.id), 'No school recorded')")),
+        units: Units::Carers(|c, p| {
+            c.young(p).then(|| match &c.school {
+                Some((id, name)) => c.row(format!("school_{id}")).labelled(name.as_str()),
+                None => c.row("no_school").labelled("No school recorded"),
+            })
+        }),
     },
     Figure {
         key: "maca_bands",
@@ -395,11 +345,10 @@ pub static FIGURES: &[Figure] = &[
         description: "Young carers with a young carer's assessment completed in the period, by the MACA-YC18 total band of the latest one.",
         rows: Rows::Fixed(maca_bands),
         chart: true,
-        units: "SELECT x.carer_id, coalesce(json_extract(x.scores, '$.maca_yc18.total_band.code'), 'not_scored'), NULL, x.done_on, x.reference
+        units: Units::Query("SELECT x.carer_id, coalesce(json_extract(x.scores, '$.maca_yc18.total_band.code'), 'not_scored'), NULL, x.done_on, x.reference
                 FROM (SELECT d.*, row_number() OVER (PARTITION BY d.carer_id ORDER BY d.done_on DESC, d.id DESC) AS n
                       FROM done d WHERE d.type = 'young_carer') x
-                WHERE x.n = 1",
-        per_carer: None,
+                WHERE x.n = 1"),
     },
     // ----------------------------------------------------------------- transition
     Figure {
@@ -416,9 +365,8 @@ pub static FIGURES: &[Figure] = &[
             ])
         }),
         chart: true,
-        units: "SELECT d.carer_id, coalesce(json_extract(d.determination, '$.result'), 'no_indication'), NULL, d.done_on, d.reference
-                FROM done d WHERE d.type = 'transition'",
-        per_carer: None,
+        units: Units::Query("SELECT d.carer_id, coalesce(json_extract(d.determination, '$.result'), 'no_indication'), NULL, d.done_on, d.reference
+                FROM done d WHERE d.type = 'transition'"),
     },
     Figure {
         key: "handovers",
@@ -427,9 +375,8 @@ pub static FIGURES: &[Figure] = &[
         description: "Handovers recorded with a handover date in the period, by whether the young person agreed to their information being shared.",
         rows: Rows::Fixed(|| fixed(&[("consent", "Consent to share"), ("no_consent", "No consent to share")])),
         chart: false,
-        units: "SELECT h.carer_id, CASE WHEN h.consent_to_share = 1 THEN 'consent' ELSE 'no_consent' END, NULL, h.handover_on, h.receiving_service
-                FROM handovers h, p WHERE h.handover_on BETWEEN p.d_from AND p.d_to",
-        per_carer: None,
+        units: Units::Query("SELECT h.carer_id, CASE WHEN h.consent_to_share = 1 THEN 'consent' ELSE 'no_consent' END, NULL, h.handover_on, h.receiving_service
+                FROM handovers h, p WHERE h.handover_on BETWEEN p.d_from AND p.d_to"),
     },
     // ----------------------------------------------------------------- breakdowns of carers supported
     Figure {
@@ -439,8 +386,16 @@ pub static FIGURES: &[Figure] = &[
         description: "Carers supported in the period by category on its last day: young carer (under 18), young adult carer (the range in Settings), adult carer.",
         rows: Rows::Fixed(|| list(choices::Category::choices(), &[])),
         chart: true,
-        units: "",
-        per_carer: Some(("supported", "CASE WHEN s.age < 18 THEN 'young_carer' WHEN s.age BETWEEN p.ya_min AND p.ya_max THEN 'young_adult_carer' ELSE 'adult_carer' END", "NULL")),
+        units: Units::Carers(|c, p| {
+            let young_adult = |a: i32| i64::from(a) >= i64::from(p.ya_min) && i64::from(a) <= i64::from(p.ya_max);
+            c.supported(p).then(|| {
+                c.row(match c.age {
+                    Some(a) if a < 18 => "young_carer",
+                    Some(a) if young_adult(a) => "young_adult_carer",
+                    _ => "adult_carer",
+                })
+            })
+        }),
     },
     Figure {
         key: "by_age",
@@ -449,8 +404,7 @@ pub static FIGURES: &[Figure] = &[
         description: "Carers supported in the period by age on its last day.",
         rows: Rows::Fixed(|| bands(AGE_BANDS)),
         chart: true,
-        units: "",
-        per_carer: Some(("supported", "CASE WHEN s.age < 18 THEN 'under_18' WHEN s.age < 25 THEN '18_24' WHEN s.age < 35 THEN '25_34' WHEN s.age < 45 THEN '35_44' WHEN s.age < 55 THEN '45_54' WHEN s.age < 65 THEN '55_64' WHEN s.age < 75 THEN '65_74' WHEN s.age < 85 THEN '75_84' ELSE '85_plus' END", "NULL")),
+        units: Units::Carers(|c, p| c.supported(p).then(|| c.row(band(AGE_BANDS, c.age)))),
     },
     Figure {
         key: "by_gender",
@@ -459,8 +413,7 @@ pub static FIGURES: &[Figure] = &[
         description: "Carers supported in the period by gender, as they describe themselves.",
         rows: Rows::Fixed(|| list(choices::Gender::choices(), &[NOT_RECORDED])),
         chart: true,
-        units: "",
-        per_carer: Some(("supported", "coalesce(s.gender, 'not_recorded')", "NULL")),
+        units: Units::Carers(|c, p| c.supported(p).then(|| c.row(code(&c.gender, "not_recorded")))),
     },
     Figure {
         key: "by_ethnicity",
@@ -469,8 +422,7 @@ pub static FIGURES: &[Figure] = &[
         description: "Carers supported in the period by ethnic group (ONS Census 2021 categories for England).",
         rows: Rows::Fixed(|| list(choices::Ethnicity::choices(), &[NOT_RECORDED])),
         chart: true,
-        units: "",
-        per_carer: Some(("supported", "coalesce(s.ethnicity, 'not_recorded')", "NULL")),
+        units: Units::Carers(|c, p| c.supported(p).then(|| c.row(code(&c.ethnicity, "not_recorded")))),
     },
     Figure {
         key: "by_disability",
@@ -479,8 +431,7 @@ pub static FIGURES: &[Figure] = &[
         description: "Carers supported in the period by whether they have a disability or long-term condition of their own.",
         rows: Rows::Fixed(|| list(choices::Disability::choices(), &[NOT_RECORDED])),
         chart: true,
-        units: "",
-        per_carer: Some(("supported", "coalesce(s.disability, 'not_recorded')", "NULL")),
+        units: Units::Carers(|c, p| c.supported(p).then(|| c.row(code(&c.disability, "not_recorded")))),
     },
     Figure {
         key: "by_hours",
@@ -489,8 +440,7 @@ pub static FIGURES: &[Figure] = &[
         description: "Carers supported in the period by hours of care a week (Census 2021 bands); someone caring for several people counts once, in the highest band of their links.",
         rows: Rows::Fixed(|| list(choices::HoursBand::choices(), &[("no_link", "No cared-for person linked")])),
         chart: true,
-        units: "",
-        per_carer: Some(("supported", "coalesce(s.hours_band, 'no_link')", "NULL")),
+        units: Units::Carers(|c, p| c.supported(p).then(|| c.row(code(&c.hours_band, "no_link")))),
     },
     Figure {
         key: "by_condition",
@@ -499,8 +449,15 @@ pub static FIGURES: &[Figure] = &[
         description: "Carers supported in the period by the conditions of the people they care for; anyone whose cared-for people have more than one condition between them is counted once, under \"More than one\".",
         rows: Rows::Fixed(|| list(choices::Condition::choices(), &[MORE_THAN_ONE, ("none_recorded", "None recorded")])),
         chart: true,
-        units: "",
-        per_carer: Some(("supported", "CASE s.conditions WHEN 0 THEN 'none_recorded' WHEN 1 THEN s.condition ELSE 'more_than_one' END", "NULL")),
+        units: Units::Carers(|c, p| {
+            c.supported(p).then(|| {
+                c.row(match &c.condition {
+                    Distinct::None => "none_recorded",
+                    Distinct::One(one) => one,
+                    Distinct::Many => "more_than_one",
+                })
+            })
+        }),
     },
     Figure {
         key: "by_relationship",
@@ -509,8 +466,15 @@ pub static FIGURES: &[Figure] = &[
         description: "Carers supported in the period by who they care for; anyone caring for people in more than one relationship is counted once, under \"More than one\".",
         rows: Rows::Fixed(|| list(choices::Relationship::choices(), &[MORE_THAN_ONE, ("no_link", "No cared-for person linked")])),
         chart: true,
-        units: "",
-        per_carer: Some(("supported", "CASE WHEN s.links = 0 THEN 'no_link' WHEN s.relationships = 1 THEN s.relationship ELSE 'more_than_one' END", "NULL")),
+        units: Units::Carers(|c, p| {
+            c.supported(p).then(|| {
+                c.row(match &c.relationship {
+                    _ if c.links == 0 => "no_link",
+                    Distinct::One(one) => one,
+                    Distinct::None | Distinct::Many => "more_than_one",
+                })
+            })
+        }),
     },
     Figure {
         key: "by_number_cared_for",
@@ -521,8 +485,16 @@ pub static FIGURES: &[Figure] = &[
             fixed(&[("1", "One person"), ("2", "Two people"), ("3_plus", "Three or more"), ("none", "None linked")])
         }),
         chart: true,
-        units: "",
-        per_carer: Some(("supported", "CASE s.links WHEN 0 THEN 'none' WHEN 1 THEN '1' WHEN 2 THEN '2' ELSE '3_plus' END", "NULL")),
+        units: Units::Carers(|c, p| {
+            c.supported(p).then(|| {
+                c.row(match c.links {
+                    0 => "none",
+                    1 => "1",
+                    2 => "2",
+                    _ => "3_plus",
+                })
+            })
+        }),
     },
     Figure {
         key: "by_postcode_district",
@@ -531,32 +503,42 @@ pub static FIGURES: &[Figure] = &[
         description: "Carers supported in the period by postcode district (the first half of the postcode, e.g. RM10).",
         rows: Rows::Found,
         chart: true,
-        units: "",
-        per_carer: Some(("supported", "CASE WHEN trim(coalesce(s.postcode, '')) = '' THEN 'not_recorded' ELSE lower(substr(trim(s.postcode), 1, instr(trim(s.postcode) || ' ', ' ') - 1)) END", "CASE WHEN trim(coalesce(s.postcode, '')) = '' THEN 'Not recorded' ELSE upper(substr(trim(s.postcode), 1, instr(trim(s.postcode) || ' ', ' ') - 1)) END")),
+        units: Units::Carers(|c, p| {
+            // The first half of the postcode (up to the first space), as written.
+            let postcode = c.postcode.as_deref().map(|pc| pc.trim_matches(' ')).filter(|pc| !pc.is_empty());
+            c.supported(p).then(|| match postcode {
+                None => c.row("not_recorded").labelled("Not recorded"),
+                Some(pc) => {
+                    let district = pc.split(' ').next().unwrap_or(pc);
+                    c.row(district.to_ascii_lowercase()).labelled(district.to_ascii_uppercase())
+                }
+            })
+        }),
     },
 ];
 
-/// The prelude and the figure's units as the CTE `units (carer_id, row_key, row_label, date,
-/// detail)`.
-fn units_cte(f: &Figure) -> String {
-    let units = match f.per_carer {
-        Some((set, row, label)) => format!("SELECT s.id, {row}, {label}, s.identified, NULL FROM {set} s, p"),
-        None => f.units.to_string(),
-    };
+/// The prelude and a query figure's units as the CTE `units (carer_id, row_key, row_label,
+/// date, detail)`.
+fn units_cte(units: &str) -> String {
     format!("{}, units (carer_id, row_key, row_label, date, detail) AS ({units})", prelude())
 }
 
-/// For the benchmark: the snapshot's SQL, and each figure's counting query (parameters ?1 from,
-/// ?2 to, ?3 and ?4 the young adult range).
+/// A query figure's counting query: `(row key, row label, count)` per row key.
+fn count_sql(units: &str) -> String {
+    format!("{} SELECT row_key, max(row_label), count(*) FROM units GROUP BY row_key", units_cte(units))
+}
+
+/// For the benchmark: each query figure's counting query (parameters ?1 from, ?2 to, ?3 and ?4
+/// the young adult range).
 #[doc(hidden)]
-pub fn timing_sql() -> (&'static str, Vec<(&'static str, String)>) {
-    let counts = FIGURES
+pub fn timing_sql() -> Vec<(&'static str, String)> {
+    FIGURES
         .iter()
-        .map(|f| {
-            (f.key, format!("{} SELECT row_key, max(row_label), count(*) FROM units GROUP BY row_key", units_cte(f)))
+        .filter_map(|f| match f.units {
+            Units::Query(units) => Some((f.key, count_sql(units))),
+            Units::Carers(_) => None,
         })
-        .collect();
-    (SNAPSHOT, counts)
+        .collect()
 }
 
 pub fn figure(key: &str) -> Option<&'static Figure> {
@@ -641,54 +623,59 @@ fn display(v: u64) -> String {
 /// What one figure's query finds: `(row key, row label, count)` per row key.
 type Found = Vec<(Option<String>, Option<String>, u64)>;
 
-fn bind(from: NaiveDate, to: NaiveDate, s: &settings::Settings) -> (String, String, u32, u32) {
-    (dates::iso(from), dates::iso(to), s.young_adult_min_age, s.young_adult_max_age)
+fn bind(p: &Bounds) -> (&str, &str, u32, u32) {
+    (&p.from, &p.to, p.ya_min, p.ya_max)
 }
 
-/// Runs one figure's query.
-fn fetch(ctx: &Ctx<'_>, f: &Figure, from: NaiveDate, to: NaiveDate, s: &settings::Settings) -> Result<Found> {
-    let sql = format!("{} SELECT row_key, max(row_label), count(*) FROM units GROUP BY row_key", units_cte(f));
-    let mut stmt = ctx.tx.prepare_cached(&sql)?;
+/// The period and settings the figures count with.
+fn bounds(from: NaiveDate, to: NaiveDate, s: &settings::Settings) -> Bounds {
+    Bounds { from: dates::iso(from), to: dates::iso(to), ya_min: s.young_adult_min_age, ya_max: s.young_adult_max_age }
+}
+
+/// Runs a query figure's counting query.
+fn fetch(ctx: &Ctx<'_>, units: &str, p: &Bounds) -> Result<Found> {
+    let mut stmt = ctx.tx.prepare_cached(&count_sql(units))?;
     let found = stmt
-        .query_map(bind(from, to, s), |r| Ok((r.get(0)?, r.get(1)?, r.get::<_, i64>(2)? as u64)))?
+        .query_map(bind(p), |r| Ok((r.get(0)?, r.get(1)?, r.get::<_, i64>(2)? as u64)))?
         .collect::<rusqlite::Result<_>>()?;
     Ok(found)
 }
 
-/// One figure's count so far: row key → (row label, count).
-type Tally = HashMap<Option<String>, (Option<String>, u64)>;
-
-/// Counts every per-carer figure of one set in one pass over it.
-fn fetch_set(
-    ctx: &Ctx<'_>,
-    set: &str,
-    figures: &[&'static Figure],
-    from: NaiveDate,
-    to: NaiveDate,
-    s: &settings::Settings,
-) -> Result<Vec<Found>> {
-    let columns: Vec<String> =
-        figures.iter().filter_map(|f| f.per_carer).map(|(_, row, label)| format!("{row}, {label}")).collect();
-    let sql = format!("{} SELECT {} FROM {set} s, p", prelude(), columns.join(",\n "));
-    let mut stmt = ctx.tx.prepare_cached(&sql)?;
-    let mut tallies: Vec<Tally> = vec![HashMap::new(); figures.len()];
-    let mut rows = stmt.query(bind(from, to, s))?;
-    while let Some(r) = rows.next()? {
-        for (i, tally) in tallies.iter_mut().enumerate() {
-            let key: Option<String> = r.get(2 * i)?;
-            let entry = tally.entry(key).or_insert((None, 0));
-            if entry.1 == 0 {
-                entry.0 = r.get(2 * i + 1)?;
+/// Counts every per-carer figure in one pass over the register: what each finds, by key.
+fn fetch_carers(ctx: &Ctx<'_>, p: &Bounds) -> Result<HashMap<&'static str, Found>> {
+    let figures: Vec<(&'static str, Classify)> = FIGURES
+        .iter()
+        .filter_map(|f| match f.units {
+            Units::Carers(classify) => Some((f.key, classify)),
+            Units::Query(_) => None,
+        })
+        .collect();
+    let mut tallies: Vec<Tally> = figures.iter().map(|_| Tally::default()).collect();
+    carers::each(ctx.tx, p, false, |c| {
+        for ((_, classify), tally) in figures.iter().zip(&mut tallies) {
+            if let Some(unit) = classify(c, p) {
+                tally.add(&unit);
             }
-            entry.1 += 1;
         }
-    }
-    Ok(tallies.into_iter().map(|t| t.into_iter().map(|(k, (l, n))| (k, l, n)).collect()).collect())
+    })?;
+    Ok(figures.iter().zip(tallies).map(|((key, _), tally)| (*key, tally.found())).collect())
 }
 
 /// Counts one figure: its total and its rows.
-fn count(ctx: &Ctx<'_>, f: &Figure, from: NaiveDate, to: NaiveDate, s: &settings::Settings) -> Result<FigureResult> {
-    Ok(shape(f, fetch(ctx, f, from, to, s)?))
+fn count(ctx: &Ctx<'_>, f: &Figure, p: &Bounds) -> Result<FigureResult> {
+    let found = match f.units {
+        Units::Query(units) => fetch(ctx, units, p)?,
+        Units::Carers(classify) => {
+            let mut tally = Tally::default();
+            carers::each(ctx.tx, p, false, |c| {
+                if let Some(unit) = classify(c, p) {
+                    tally.add(&unit);
+                }
+            })?;
+            tally.found()
+        }
+    };
+    Ok(shape(f, found))
 }
 
 /// A figure's result from what its query found.
@@ -741,38 +728,28 @@ fn shape(f: &Figure, found: Found) -> FigureResult {
 /// Runs the report for a period (no suppression: that is for exports).
 pub fn build(ctx: &Ctx<'_>, from: NaiveDate, to: NaiveDate) -> Result<Report> {
     let s = settings::load(ctx.tx)?;
+    let p = bounds(from, to, &s);
     let total = GROUPS.len() as u64 + 1;
     ctx.progress(0, total);
-    snapshot(ctx)?;
-    // The per-carer figures, one pass per set of carers.
-    let mut batched: HashMap<&str, Found> = HashMap::new();
-    for set in ["received", "supported", "at_end", "young"] {
-        let figures: Vec<&'static Figure> =
-            FIGURES.iter().filter(|f| f.per_carer.is_some_and(|(s, _, _)| s == set)).collect();
-        if !figures.is_empty() {
-            for (f, found) in figures.iter().zip(fetch_set(ctx, set, &figures, from, to, &s)?) {
-                batched.insert(f.key, found);
-            }
-        }
-    }
+    // The figures that count carers, in one pass over the register.
+    let mut counted = fetch_carers(ctx, &p)?;
     ctx.progress(1, total);
     let mut groups = Vec::new();
     for (i, g) in GROUPS.iter().enumerate() {
         let figures = FIGURES
             .iter()
             .filter(|f| f.group == g.key)
-            .map(|f| match batched.remove(f.key) {
+            .map(|f| match counted.remove(f.key) {
                 Some(found) => Ok(shape(f, found)),
-                None => count(ctx, f, from, to, &s),
+                None => count(ctx, f, &p),
             })
             .collect::<Result<Vec<_>>>()?;
         groups.push(GroupResult { key: g.key.into(), title: g.title.into(), figures });
         ctx.progress(i as u64 + 2, total);
     }
-    drop_snapshot(ctx)?;
     Ok(Report {
-        from: dates::iso(from),
-        to: dates::iso(to),
+        from: p.from,
+        to: p.to,
         organisation: s.organisation_name.clone(),
         made_on: dates::iso(ctx.today()),
         suppressed: false,
@@ -839,6 +816,61 @@ pub struct Records {
     pub records: Vec<Record>,
 }
 
+/// One unit of a figure, with the carer's reference and name.
+struct Listed {
+    carer_id: i64,
+    reference: Option<String>,
+    name: String,
+    date: Option<String>,
+    detail: Option<String>,
+    row_key: Option<String>,
+    row_label: Option<String>,
+}
+
+/// Every unit of a figure in the period.
+fn listed(ctx: &Ctx<'_>, f: &Figure, p: &Bounds) -> Result<Vec<Listed>> {
+    let mut units = Vec::new();
+    match f.units {
+        Units::Query(query) => {
+            let sql = format!(
+                "{}
+                 SELECT u.carer_id, c.reference, c.first_name || ' ' || c.last_name, u.date, u.detail, u.row_key, u.row_label
+                 FROM units u JOIN carers c ON c.id = u.carer_id",
+                units_cte(query)
+            );
+            let mut stmt = ctx.tx.prepare_cached(&sql)?;
+            let rows = stmt.query_map(bind(p), |r| {
+                Ok(Listed {
+                    carer_id: r.get(0)?,
+                    reference: r.get(1)?,
+                    name: r.get(2)?,
+                    date: r.get(3)?,
+                    detail: r.get(4)?,
+                    row_key: r.get(5)?,
+                    row_label: r.get(6)?,
+                })
+            })?;
+            for u in rows {
+                units.push(u?);
+            }
+        }
+        Units::Carers(classify) => carers::each(ctx.tx, p, true, |c| {
+            if let Some(u) = classify(c, p) {
+                units.push(Listed {
+                    carer_id: c.id,
+                    reference: c.reference.clone(),
+                    name: c.name.clone(),
+                    date: u.date.map(str::to_string),
+                    detail: u.detail.map(str::to_string),
+                    row_key: u.key.map(|k| k.into_owned()),
+                    row_label: u.label.map(|l| l.into_owned()),
+                });
+            }
+        })?,
+    }
+    Ok(units)
+}
+
 /// `report_records`: who is behind a figure or one of its rows. One audit entry (the figure,
 /// row and period), not one per person.
 pub fn records(ctx: &mut Ctx<'_>, args: RecordsArgs) -> Result<Records> {
@@ -848,9 +880,17 @@ pub fn records(ctx: &mut Ctx<'_>, args: RecordsArgs) -> Result<Records> {
     })?;
     let row = args.row.as_deref().map(str::trim).filter(|r| !r.is_empty());
     let s = settings::load(ctx.tx)?;
-    snapshot(ctx)?;
-    // The row's label, from the report itself (so it matches what the window showed).
-    let counted = count(ctx, f, from, to, &s)?;
+    let p = bounds(from, to, &s);
+    let mut units = listed(ctx, f, &p)?;
+    // The figure as the report counts it, from the same units: its rows' labels, so the list
+    // says what the window showed.
+    let mut found: HashMap<Option<String>, (Option<String>, u64)> = HashMap::new();
+    for u in &units {
+        let entry = found.entry(u.row_key.clone()).or_insert((None, 0));
+        entry.0 = entry.0.take().or_else(|| u.row_label.clone());
+        entry.1 += 1;
+    }
+    let counted = shape(f, found.into_iter().map(|(k, (l, n))| (k, l, n)).collect());
     let row_label = match row {
         None => None,
         Some(r) => match counted.rows.iter().find(|x| x.key == r) {
@@ -864,38 +904,30 @@ pub fn records(ctx: &mut Ctx<'_>, args: RecordsArgs) -> Result<Records> {
             }
         },
     };
-    let sql = format!(
-        "{}
-         SELECT u.carer_id, c.reference, c.first_name || ' ' || c.last_name, u.date, u.detail, u.row_key, u.row_label
-         FROM units u JOIN carers c ON c.id = u.carer_id
-         WHERE ?5 IS NULL OR coalesce(u.row_key, 'not_recorded') = ?5
-         ORDER BY u.date, c.reference, u.detail",
-        units_cte(f)
-    );
-    let labels: HashMap<String, String> = counted.rows.iter().map(|r| (r.key.clone(), r.label.clone())).collect();
-    let mut stmt = ctx.tx.prepare_cached(&sql)?;
-    let list = stmt
-        .query_map(params![dates::iso(from), dates::iso(to), s.young_adult_min_age, s.young_adult_max_age, row], |r| {
-            let key: Option<String> = r.get(5)?;
-            let found_label: Option<String> = r.get(6)?;
-            let detail: Option<String> = r.get(4)?;
+    let labels: HashMap<&str, &str> = counted.rows.iter().map(|r| (r.key.as_str(), r.label.as_str())).collect();
+    if let Some(r) = row {
+        units.retain(|u| u.row_key.as_deref().unwrap_or("not_recorded") == r);
+    }
+    units.sort_by(|a, b| (&a.date, &a.reference, &a.detail).cmp(&(&b.date, &b.reference, &b.detail)));
+    let list: Vec<Record> = units
+        .into_iter()
+        .map(|u| {
             // With no detail of its own, a record says which row it is in.
-            let row_text = found_label.or_else(|| key.as_ref().and_then(|k| labels.get(k).cloned()));
-            Ok(Record {
-                carer_id: r.get(0)?,
-                reference: r.get(1)?,
-                name: r.get(2)?,
-                date: r.get(3)?,
-                detail: match (detail, row_text) {
+            let row_text =
+                u.row_label.or_else(|| u.row_key.as_deref().and_then(|k| labels.get(k)).map(|l| l.to_string()));
+            Record {
+                carer_id: u.carer_id,
+                reference: u.reference,
+                name: u.name,
+                date: u.date,
+                detail: match (u.detail, row_text) {
                     (Some(d), Some(t)) if row.is_none() => Some(format!("{t}: {d}")),
                     (Some(d), _) => Some(d),
                     (None, t) => t,
                 },
-            })
-        })?
-        .collect::<rusqlite::Result<Vec<_>>>()?;
-    drop(stmt);
-    drop_snapshot(ctx)?;
+            }
+        })
+        .collect();
     ctx.audit_detail = Some(format!(
         "report records: figure {}{}, {} to {}",
         f.key,
@@ -938,9 +970,11 @@ mod tests {
     #[test]
     fn every_query_prepares() {
         let conn = crate::db::open_in_memory().unwrap();
-        conn.execute_batch(SNAPSHOT).unwrap();
         for f in FIGURES {
-            conn.prepare(&format!("{} SELECT * FROM units", units_cte(f))).unwrap_or_else(|e| panic!("{}: {e}", f.key));
+            if let Units::Query(units) = f.units {
+                conn.prepare(&format!("{} SELECT * FROM units", units_cte(units)))
+                    .unwrap_or_else(|e| panic!("{}: {e}", f.key));
+            }
         }
     }
 
