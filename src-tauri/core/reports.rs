@@ -654,28 +654,11 @@ fn fetch_carers(ctx: &Ctx<'_>, p: &Bounds) -> Result<HashMap<&'static str, Found
     carers::each(ctx.tx, p, false, |c| {
         for ((_, classify), tally) in figures.iter().zip(&mut tallies) {
             if let Some(unit) = classify(c, p) {
-                tally.add(&unit);
+                tally.add(unit.key.as_deref(), unit.label.as_deref());
             }
         }
     })?;
     Ok(figures.iter().zip(tallies).map(|((key, _), tally)| (*key, tally.found())).collect())
-}
-
-/// Counts one figure: its total and its rows.
-fn count(ctx: &Ctx<'_>, f: &Figure, p: &Bounds) -> Result<FigureResult> {
-    let found = match f.units {
-        Units::Query(units) => fetch(ctx, units, p)?,
-        Units::Carers(classify) => {
-            let mut tally = Tally::default();
-            carers::each(ctx.tx, p, false, |c| {
-                if let Some(unit) = classify(c, p) {
-                    tally.add(&unit);
-                }
-            })?;
-            tally.found()
-        }
-    };
-    Ok(shape(f, found))
 }
 
 /// A figure's result from what its query found.
@@ -739,9 +722,12 @@ pub fn build(ctx: &Ctx<'_>, from: NaiveDate, to: NaiveDate) -> Result<Report> {
         let figures = FIGURES
             .iter()
             .filter(|f| f.group == g.key)
-            .map(|f| match counted.remove(f.key) {
-                Some(found) => Ok(shape(f, found)),
-                None => count(ctx, f, &p),
+            .map(|f| {
+                let found = match f.units {
+                    Units::Query(units) => fetch(ctx, units, &p)?,
+                    Units::Carers(_) => counted.remove(f.key).unwrap_or_default(),
+                };
+                Ok(shape(f, found))
             })
             .collect::<Result<Vec<_>>>()?;
         groups.push(GroupResult { key: g.key.into(), title: g.title.into(), figures });
@@ -884,13 +870,11 @@ pub fn records(ctx: &mut Ctx<'_>, args: RecordsArgs) -> Result<Records> {
     let mut units = listed(ctx, f, &p)?;
     // The figure as the report counts it, from the same units: its rows' labels, so the list
     // says what the window showed.
-    let mut found: HashMap<Option<String>, (Option<String>, u64)> = HashMap::new();
+    let mut tally = Tally::default();
     for u in &units {
-        let entry = found.entry(u.row_key.clone()).or_insert((None, 0));
-        entry.0 = entry.0.take().or_else(|| u.row_label.clone());
-        entry.1 += 1;
+        tally.add(u.row_key.as_deref(), u.row_label.as_deref());
     }
-    let counted = shape(f, found.into_iter().map(|(k, (l, n))| (k, l, n)).collect());
+    let counted = shape(f, tally.found());
     let row_label = match row {
         None => None,
         Some(r) => match counted.rows.iter().find(|x| x.key == r) {

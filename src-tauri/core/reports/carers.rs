@@ -1,8 +1,9 @@
 //! The figures that count carers: one pass over the register per report.
 //!
 //! Each carer is read once, with their caring links, the conditions of the people they care
-//! for and their school added (each table read straight through once), as a [`Carer`]: what the figures need to know about them on the period's last day. A per-carer
-//! figure is a [`Classify`] function: it says whether the carer counts and, if the figure has
+//! for and their school added (each table read straight through once), as a [`Carer`]: what
+//! the figures need to know about them on the period's last day. A per-carer figure is a
+//! [`Classify`] function: it says whether the carer counts and, if the figure has
 //! rows, in which row. The report tallies every such figure in the same pass; the records
 //! behind a figure come from the same function, so they cannot disagree.
 //!
@@ -13,10 +14,8 @@
 use std::borrow::Cow;
 use std::rc::Rc;
 
-use rusqlite::Row;
+use rusqlite::{Connection, Row};
 use rustc_hash::FxHashMap;
-
-use rusqlite::Connection;
 
 use crate::error::Result;
 
@@ -142,6 +141,8 @@ pub type Classify = for<'a> fn(&'a Carer, &Bounds) -> Option<Unit<'a>>;
 
 /// Age in whole years on `on` from a date of birth, both `YYYY-MM-DD` (as the figures have
 /// always counted it in SQL: the years between, less one if the birthday is still to come).
+/// Not `dates::age_on`, which has no age before birth: a date of birth after the period's end
+/// counts here as a negative age (under 18), as it always has.
 fn age_on(born: &str, on: &str) -> Option<i32> {
     let year = |d: &str| d.get(0..4).and_then(|y| y.parse::<i32>().ok());
     let (b, o) = (year(born)?, year(on)?);
@@ -289,15 +290,23 @@ pub struct Tally {
 }
 
 impl Tally {
-    pub fn add(&mut self, unit: &Unit<'_>) {
-        match &unit.key {
-            None => self.none += 1,
-            Some(key) => match self.rows.get_mut(key.as_ref()) {
-                Some(entry) => entry.1 += 1,
-                None => {
-                    self.rows.insert(key.to_string(), (unit.label.as_ref().map(|l| l.to_string()), 1));
+    /// Counts one unit in row `key` (`None`: the figure has no rows), whose row is labelled
+    /// `label` when it is not a fixed row (the first label met is kept).
+    pub fn add(&mut self, key: Option<&str>, label: Option<&str>) {
+        let Some(key) = key else {
+            self.none += 1;
+            return;
+        };
+        match self.rows.get_mut(key) {
+            Some(entry) => {
+                entry.1 += 1;
+                if entry.0.is_none() {
+                    entry.0 = label.map(str::to_string);
                 }
-            },
+            }
+            None => {
+                self.rows.insert(key.to_string(), (label.map(str::to_string), 1));
+            }
         }
     }
 
