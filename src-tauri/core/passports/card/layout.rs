@@ -12,6 +12,9 @@
 use super::qr;
 use super::Card;
 use crate::passports::stock::Stock;
+use std::cell::RefCell;
+use std::collections::HashMap;
+
 use crate::pdf::fonts::{clean, Fonts};
 
 /// Millimetres per point.
@@ -223,10 +226,9 @@ fn block_height(lines: usize, size: f32) -> f32 {
     (ASCENT + DESCENT) * s + lines.saturating_sub(1) as f32 * LEADING * s
 }
 
-/// The text as printed: whitespace (line breaks included) collapsed to single spaces, and
-/// characters no font has replaced.
-fn tidy(fonts: &Fonts, text: &str) -> String {
-    clean(fonts, &text.split_whitespace().collect::<Vec<_>>().join(" "))
+/// The text as printed: whitespace (line breaks included) collapsed to single spaces.
+fn tidy(text: &str) -> String {
+    clean(&text.split_whitespace().collect::<Vec<_>>().join(" "))
 }
 
 /// Sizes from `max` down to `min` in [`STEP`]s.
@@ -237,18 +239,27 @@ fn sizes(max: f32, min: f32) -> impl Iterator<Item = f32> {
 
 struct Measure<'a> {
     fonts: &'a Fonts,
+    /// Widths in em of the texts measured so far: fitting a card tries many sizes and line
+    /// breaks of the same words, and each measure shapes the text.
+    cache: RefCell<HashMap<(String, bool), f32>>,
 }
 
 impl Measure<'_> {
+    fn new(fonts: &Fonts) -> Measure<'_> {
+        Measure { fonts, cache: RefCell::new(HashMap::new()) }
+    }
+
     fn width(&self, text: &str, bold: bool, size: f32) -> f32 {
-        self.fonts.width(text, bold, size) * PT
+        let key = (text.to_string(), bold);
+        let em = *self.cache.borrow_mut().entry(key).or_insert_with(|| self.fonts.width(text, bold, 1.0));
+        em * size * PT
     }
 
     /// Splits weighted segments into words, with break chances at spaces and after hyphens.
     fn words(&self, segs: &[(&str, bool)]) -> Vec<Word> {
         let mut out = Vec::new();
         for (i, (text, bold)) in segs.iter().enumerate() {
-            let text = tidy(self.fonts, text);
+            let text = tidy(text);
             for (j, word) in text.split(' ').filter(|w| !w.is_empty()).enumerate() {
                 let mut space = i > 0 || j > 0;
                 let mut rest = word;
@@ -476,7 +487,7 @@ pub(crate) fn contain(iw: f32, ih: f32, bw: f32, bh: f32) -> (f32, f32) {
 
 fn builder<'a>(fonts: &'a Fonts, card: &Card, w: f32, h: f32) -> Builder<'a> {
     Builder {
-        m: Measure { fonts },
+        m: Measure::new(fonts),
         face: Face { w, h, prims: Vec::new(), warnings: Vec::new() },
         number: card.number.trim().to_string(),
     }
@@ -733,7 +744,7 @@ fn asks_list(
         out
     };
 
-    let m = Measure { fonts: b.m.fonts };
+    let m = Measure::new(b.m.fonts);
     let mut chosen = None;
     for size in sizes(7.5, MIN_SIZE) {
         let items = lay(&m, size, asks, bottom);
@@ -793,7 +804,7 @@ fn asks_list(
 /// two cards of the middle row.
 pub(crate) fn calibration(fonts: &Fonts, stock: &Stock, offset: (f32, f32)) -> Face {
     let mut b = Builder {
-        m: Measure { fonts },
+        m: Measure::new(fonts),
         face: Face { w: stock.page_width, h: stock.page_height, prims: Vec::new(), warnings: Vec::new() },
         number: String::new(),
     };
