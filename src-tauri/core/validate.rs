@@ -435,7 +435,8 @@ mod tests {
     #[test]
     fn text_is_cleaned_and_control_characters_refused() {
         // (typed, one-line result, several-lines result): Ok(stored) or Err(start of message).
-        let table: [(&str, Result<&str, &str>, Result<&str, &str>); 10] = [
+        type Want = Result<&'static str, &'static str>;
+        let table: [(&str, Want, Want); 10] = [
             ("  Grace  ", Ok("Grace"), Ok("Grace")),
             ("\u{200B}Grace\u{200B}", Ok("Grace"), Ok("Grace")),
             ("Gr\u{200B}ace\u{FEFF}", Ok("Grace"), Ok("Grace")),

@@ -146,8 +146,8 @@ impl Kdf {
     /// (an edited key file cannot make later passphrases cheap to guess).
     pub fn for_new(self) -> Kdf {
         Kdf {
-            m_kib: self.m_kib.max(Self::STANDARD.m_kib).min(Self::MAX_M_KIB),
-            t: self.t.max(Self::STANDARD.t).min(Self::MAX_T),
+            m_kib: self.m_kib.clamp(Self::STANDARD.m_kib, Self::MAX_M_KIB),
+            t: self.t.clamp(Self::STANDARD.t, Self::MAX_T),
             p: self.p.clamp(1, Self::MAX_P),
         }
     }
