@@ -1,3 +1,4 @@
+// @ts-check
 // The only module that talks to the core. Every command goes through the single Tauri command
 // `call` with { command, args } (see docs/commands.md). Results resolve; failures reject with
 // the core's error object { code, message, field, errors }.
@@ -32,7 +33,7 @@ function toError(raw) {
       errors: Array.isArray(raw.errors) ? raw.errors : [],
     };
   }
-  let message = typeof raw === 'string' ? raw : (raw && raw.message) || 'something went wrong';
+  const message = typeof raw === 'string' ? raw : (raw && raw.message) || 'something went wrong';
   return { code: 'window', message: `the window could not reach the core (${message}): close Carers Desk and open it again`, field: null, errors: [] };
 }
 
@@ -197,6 +198,8 @@ function pluginError(what, raw) {
  * viewer. Resolves null when the dialog is cancelled, else the command's result plus
  * { path, opened } where `opened` is false if the viewer could not be started (the file is
  * saved all the same).
+ * @param {string} command @param {Record<string, any>} args @param {string} suggestedName
+ * @param {{ onProgress?: (p: { done: number, total: number }) => void }} [o]
  */
 async function printPdf(command, args, suggestedName, { onProgress } = {}) {
   if (!hasCore()) {
