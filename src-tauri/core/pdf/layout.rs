@@ -1113,7 +1113,6 @@ mod tests {
 
     #[test]
     fn wrap_empty_text_and_newlines() {
-        let fonts = f();
         assert_eq!(wrap(&mut m(), "", false, BODY, 100.0), vec![""]);
         assert_eq!(wrap(&mut m(), "one\ntwo\n\nthree", false, BODY, 300.0), vec!["one", "two", "", "three"]);
         assert_eq!(wrap(&mut m(), "  spaced   out  ", false, BODY, 300.0), vec!["spaced out"]);
