@@ -21,8 +21,6 @@ use crate::pdf::shape::{shape, Run};
 const MARK_GAP: f32 = 1.5;
 const MARK_LEN: f32 = 5.0;
 const MARK_EDGE: f32 = 2.0;
-/// How far the front's band runs past a card's left and right edges on sheets.
-const SHEET_BLEED: f32 = 1.0;
 
 /// Points to 1/1000 pt (0.35 µm), so the PDF's numbers are short.
 fn round(v: f32) -> f32 {
@@ -463,16 +461,21 @@ fn faces_used<'a>(fonts: &Fonts, faces: impl IntoIterator<Item = &'a Face>) -> B
 
 /// Lays out every card's front and back on a `size` face, on several threads when there are
 /// many (the layout and the QR codes are much of the work).
-fn lay_out(fonts: &'static Fonts, cards: &[Card], (w, h): (f32, f32), bleed: f32) -> Vec<(Face, Face)> {
-    let one = move |c: &Card| (layout::front(fonts, c, w, h, bleed), layout::back(fonts, c, w, h));
+/// `stock`: sheets, whose fronts bleed as far as each position allows ([`Stock::bleed`]).
+fn lay_out(fonts: &'static Fonts, cards: &[Card], (w, h): (f32, f32), stock: Option<Stock>) -> Vec<(Face, Face)> {
+    let bleed = move |i: usize| stock.map_or((0.0, 0.0), |s| s.bleed((i % s.per_sheet().max(1) as usize) as u32));
+    let one = move |(i, c): (usize, &Card)| (layout::front(fonts, c, w, h, bleed(i)), layout::back(fonts, c, w, h));
+    let indexed: Vec<(usize, &Card)> = cards.iter().enumerate().collect();
     let threads = std::thread::available_parallelism().map_or(1, |n| n.get()).min(8);
     if threads < 2 || cards.len() < 32 {
-        return cards.iter().map(one).collect();
+        return indexed.into_iter().map(one).collect();
     }
     let chunk = cards.len().div_ceil(threads);
     std::thread::scope(|s| {
-        let parts: Vec<_> =
-            cards.chunks(chunk).map(|part| s.spawn(move || part.iter().map(one).collect::<Vec<_>>())).collect();
+        let parts: Vec<_> = indexed
+            .chunks(chunk)
+            .map(|part| s.spawn(move || part.iter().copied().map(one).collect::<Vec<_>>()))
+            .collect();
         parts.into_iter().flat_map(|p| p.join().unwrap_or_else(|e| std::panic::resume_unwind(e))).collect()
     })
 }
@@ -485,11 +488,11 @@ pub(crate) fn render(cards: &[Card], setup: &PrintSetup, progress: &mut dyn FnMu
     let seed: String = cards.iter().map(|c| c.number.as_str()).chain([setup.title.as_str()]).collect();
     let total = cards.len();
     let (page_w, page_h) = page_size(&setup.layout);
-    let (size, bleed) = match &setup.layout {
-        Layout::Single => ((ID1_WIDTH, ID1_HEIGHT), 0.0),
-        Layout::Sheet { stock, .. } => ((stock.card_width, stock.card_height), SHEET_BLEED),
+    let (size, sheet) = match &setup.layout {
+        Layout::Single => ((ID1_WIDTH, ID1_HEIGHT), None),
+        Layout::Sheet { stock, .. } => ((stock.card_width, stock.card_height), Some(*stock)),
     };
-    let laid = lay_out(fonts, cards, size, bleed);
+    let laid = lay_out(fonts, cards, size, sheet);
     let mut doc = Doc::new(fonts, &setup.title, &seed, &faces_used(fonts, laid.iter().flat_map(|(f, b)| [f, b])))?;
     let ids = doc.ids.clone();
     let (dx, dy) = (setup.offset_x_mm, setup.offset_y_mm);

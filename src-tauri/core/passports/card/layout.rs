@@ -493,9 +493,9 @@ fn builder<'a>(fonts: &'a Fonts, card: &Card, w: f32, h: f32) -> Builder<'a> {
     }
 }
 
-/// The front of `card` on a `w × h` mm face. `bleed` extends the dark band past the left and
-/// right edges (on sheets, so a slightly misplaced cut leaves no white sliver).
-pub(crate) fn front(fonts: &Fonts, card: &Card, w: f32, h: f32, bleed: f32) -> Face {
+/// The front of `card` on a `w × h` mm face. `bleed` (left, right) extends the dark band past
+/// the left and right edges (on sheets, so a slightly misplaced cut leaves no white sliver).
+pub(crate) fn front(fonts: &Fonts, card: &Card, w: f32, h: f32, bleed: (f32, f32)) -> Face {
     let mut b = builder(fonts, card, w, h);
     let m = MARGIN;
     let right = w - m;
@@ -522,7 +522,7 @@ pub(crate) fn front(fonts: &Fonts, card: &Card, w: f32, h: f32, bleed: f32) -> F
 
     // The band: title, and where the card is used.
     let band_top = m + HEADER_H + BAND_GAP;
-    b.face.prims.push(Prim::Fill { x: -bleed, y: band_top, w: w + 2.0 * bleed, h: BAND_H, ink: Ink::Band });
+    b.face.prims.push(Prim::Fill { x: -bleed.0, y: band_top, w: w + bleed.0 + bleed.1, h: BAND_H, ink: Ink::Band });
     let setting = card.setting.as_deref().map(str::trim).filter(|s| !s.is_empty());
     let band_width = right - m;
     let title_words = b.m.words(&[(&card.title, true)]);
@@ -1047,7 +1047,7 @@ pub(crate) mod tests {
             check_face(&face);
             assert!(face.warnings.is_empty(), "{:?}", face.warnings);
         }
-        let f = front(fonts().unwrap(), &sample(), ID1_WIDTH, ID1_HEIGHT, 0.0);
+        let f = front(fonts().unwrap(), &sample(), ID1_WIDTH, ID1_HEIGHT, (0.0, 0.0));
         let name = texts(&f, Role::Name);
         assert_eq!(name.len(), 1);
         assert_eq!(name[0].text, "Olena Shevchenko");
@@ -1076,7 +1076,7 @@ pub(crate) mod tests {
         for face in faces(&card) {
             check_face(&face);
         }
-        let f = front(fonts().unwrap(), &card, ID1_WIDTH, ID1_HEIGHT, 0.0);
+        let f = front(fonts().unwrap(), &card, ID1_WIDTH, ID1_HEIGHT, (0.0, 0.0));
         let name = texts(&f, Role::Name);
         assert_eq!(name.len(), 2, "{name:?}");
         assert!(name[1].text.ends_with('…'), "{name:?}");
@@ -1096,7 +1096,7 @@ pub(crate) mod tests {
         let mut wrapped_at = None;
         for n in 1..40 {
             card.holder_name = format!("Jane {} Smith", "Anne-Marie ".repeat(n / 3) + &"x".repeat(n % 3));
-            let face = front(f, &card, ID1_WIDTH, ID1_HEIGHT, 0.0);
+            let face = front(f, &card, ID1_WIDTH, ID1_HEIGHT, (0.0, 0.0));
             check_face(&face);
             let name = texts(&face, Role::Name);
             if name.len() == 1 {
@@ -1133,7 +1133,7 @@ pub(crate) mod tests {
         for face in faces(&card) {
             check_face(&face);
         }
-        let face = front(f, &card, ID1_WIDTH, ID1_HEIGHT, 0.0);
+        let face = front(f, &card, ID1_WIDTH, ID1_HEIGHT, (0.0, 0.0));
         let name = texts(&face, Role::Name);
         assert_eq!(name.len(), 1);
         assert!(name[0].x + name[0].width > 60.0, "{name:?}");
