@@ -1011,7 +1011,7 @@ fn stack_row(columns: &[Column], row: &[String]) -> Vec<(String, String)> {
 /// A picture's size on the page in points: `width_mm` wide (at most the text width), its
 /// height from the picture's proportions.
 fn picture_size(p: &Picture, width_mm: f32) -> (f32, f32) {
-    let w = (width_mm * MM).min(TEXT_W).max(1.0);
+    let w = (width_mm * MM).clamp(1.0, TEXT_W);
     (w, w * p.height.max(1) as f32 / p.width.max(1) as f32)
 }
 
@@ -1431,8 +1431,8 @@ mod tests {
         assert_eq!(address.len(), 3);
         for (x, y) in address {
             // The window of a DL envelope: 20-110 mm from the left, 50-95 mm from the top.
-            assert!(x >= 20.0 * MM && x <= 110.0 * MM, "{x}");
-            assert!(y >= 50.0 * MM && y <= 95.0 * MM, "{y}");
+            assert!((20.0 * MM..=110.0 * MM).contains(&x), "{x}");
+            assert!((50.0 * MM..=95.0 * MM).contains(&y), "{y}");
         }
         assert!(laid.pages.iter().all(|p| p.items.iter().any(|i| matches!(i, Item::Watermark { .. }))));
         let texts = texts(&laid.pages[0]);

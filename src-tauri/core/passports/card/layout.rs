@@ -980,7 +980,7 @@ pub(crate) mod tests {
         for (w, h) in
             [(ID1_WIDTH, ID1_HEIGHT), (C32011.card_width, C32011.card_height), (L7414.card_width, L7414.card_height)]
         {
-            out.push(front(f, card, w, h, 0.0));
+            out.push(front(f, card, w, h, (0.0, 0.0)));
             out.push(back(f, card, w, h));
         }
         out
