@@ -345,6 +345,11 @@ impl BackupName {
     }
 }
 
+/// The backup files in a folder, newest first (none if the folder does not exist).
+pub fn backups_in(folder: &Path) -> Result<Vec<PathBuf>> {
+    Ok(in_folder(folder)?.into_iter().map(|b| b.path).collect())
+}
+
 /// The backups in a folder, newest first (none if the folder does not exist).
 fn in_folder(folder: &Path) -> Result<Vec<BackupName>> {
     let entries = match std::fs::read_dir(folder) {
