@@ -505,7 +505,7 @@ fn rewriting_the_audit_trail_with_a_passphrase_is_found_by_the_anchors_kept_outs
     assert!(v["message"].as_str().unwrap().contains("does not match what was recorded outside it"), "{v}");
     assert!(v["message"].as_str().unwrap().contains("anchor file"), "{v}");
     // The anchor file deleted too: the backup in the backup folder remembers.
-    std::fs::remove_file(carers_desk::audit::anchors_path(&path)).unwrap();
+    std::fs::remove_file(format!("{}.anchors", path.display())).unwrap();
     let (code, v) = audit_verify(&path, &[]);
     assert_eq!(code, Some(1), "{v}");
     assert!(v["message"].as_str().unwrap().contains("carers-desk-backup-"), "{v}");

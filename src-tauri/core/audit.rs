@@ -343,11 +343,36 @@ pub fn anchors_in_file(path: &std::path::Path, key: Option<&[u8; 32]>) -> std::r
 
 /// Compares each anchor with the chain: the entry it names must be there with the same hash
 /// (a hash that begins the same, for at least 16 digits typed from a print).
+///
+/// A restore starts the trail again from the backup's point: an anchor taken before a restore
+/// recorded in the trail, naming an entry at or after the restore's own entry, belongs to the
+/// register that was replaced, and is reported as such (a restore nobody remembers making is
+/// itself something to report).
 pub fn check_anchors(conn: &Connection, anchors: &[Anchor]) -> Result<Vec<AnchorCheck>> {
     let last: i64 = conn.query_row("SELECT coalesce(max(id), 0) FROM audit_log", [], |r| r.get(0))?;
+    let restores: Vec<(i64, String)> = {
+        let mut stmt = conn.prepare("SELECT id, at FROM audit_log WHERE action = 'restore' ORDER BY id")?;
+        let rows = stmt.query_map([], |r| Ok((r.get(0)?, r.get(1)?)))?;
+        rows.collect::<rusqlite::Result<_>>()?
+    };
     let mut out = Vec::new();
     for a in anchors {
         let when = if a.at.is_empty() { String::new() } else { format!(" on {}", crate::dates::uk_text(&a.at)) };
+        let replaced = restores.iter().find(|(id, at)| !a.at.is_empty() && a.at < *at && a.entry >= *id);
+        if let Some((id, at)) = replaced {
+            out.push(AnchorCheck {
+                source: a.source.clone(),
+                entry: a.entry,
+                at: a.at.clone(),
+                ok: true,
+                message: format!(
+                    "{} is from the register replaced by the restore on {} (entry {id})",
+                    a.source,
+                    crate::dates::uk_text(at)
+                ),
+            });
+            continue;
+        }
         let wanted = a.hash.trim().to_lowercase().replace(' ', "");
         let stored: Option<String> =
             conn.query_row("SELECT hash FROM audit_log WHERE id = ?1", [a.entry], |r| r.get(0)).optional()?;

@@ -586,9 +586,9 @@ fn replaced_path(db_path: &Path) -> PathBuf {
     path
 }
 
-/// A database file and its `-wal`/`-shm`.
-fn with_companions(path: &Path) -> [PathBuf; 3] {
-    [path.to_path_buf(), with_suffix(path, "-wal"), with_suffix(path, "-shm")]
+/// A database file, its `-wal`/`-shm` and its audit anchors (which describe its own trail).
+fn with_companions(path: &Path) -> [PathBuf; 4] {
+    [path.to_path_buf(), with_suffix(path, "-wal"), with_suffix(path, "-shm"), with_suffix(path, ".anchors")]
 }
 
 /// Moves a database (and its `-wal`/`-shm`, if any) to `to`.
