@@ -266,8 +266,9 @@ fn a_sixty_row_table_spans_pages_with_the_header_on_each() {
 }
 
 /// Names in each script the boroughs' communities write, as typed on the record.
-pub(crate) const NAMES: [(&str, &str); 9] = [
+pub(crate) const NAMES: [(&str, &str); 10] = [
     ("Urdu", "عمران خان"),
+    ("Urdu (a lam-alef ligature)", "بلال احمد"),
     ("Arabic", "محمد عبد الله"),
     ("Bengali", "আমিনা বেগম"),
     ("Gurmukhi", "ਗੁਰਪ੍ਰੀਤ ਕੌਰ"),

@@ -176,7 +176,10 @@ impl Canvas<'_> {
     /// copies and searches as it was typed.
     fn run(&mut self, run: &Run, x: f32, y: f32, size: f32) {
         let Some(id) = self.ids.get(&run.face).cloned() else { return };
-        let actual = run.rtl || run.glyphs.len() != run.text.chars().count() || run.face.family > FontFamily::Noto;
+        // Right-to-left runs are written in drawing order and read back reversed by PDF readers
+        // (as the documents' are), so they carry no /ActualText: each glyph maps to its
+        // characters, a ligature's in drawing order.
+        let actual = !run.rtl && (run.glyphs.len() != run.text.chars().count() || run.face.family > FontFamily::Noto);
         if actual {
             self.end_text();
             let mut text = vec![0xFE, 0xFF];
@@ -205,7 +208,12 @@ impl Canvas<'_> {
                 let after = (self.fonts.advance(run.face, g.id) - g.advance + g.x_offset) * 1000.0;
                 let first_of_cluster = i == 0 || run.glyphs[i - 1].cluster != g.cluster;
                 let text = run.text.get(g.cluster.clone()).filter(|t| first_of_cluster && !t.is_empty());
-                let mut glyph = printpdf::Codepoint::with_cid(g.id, 0.0, text.unwrap_or("\u{200B}").to_string());
+                let text = match text {
+                    Some(t) if run.rtl => t.chars().rev().collect(),
+                    Some(t) => t.to_string(),
+                    None => "\u{200B}".to_string(),
+                };
+                let mut glyph = printpdf::Codepoint::with_cid(g.id, 0.0, text);
                 glyph.offset = round(after);
                 items.push(TextItem::GlyphIds(vec![glyph]));
                 pen += g.advance;
