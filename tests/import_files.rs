@@ -109,8 +109,9 @@ fn encode(text: &str, encoding: &str) -> Vec<u8> {
 fn row_numbers_match_the_spreadsheet_in_every_encoding_and_line_ending() {
     let dir = tempfile::tempdir().unwrap();
     let d = desk();
-    let m = json!({"columns": {"First name": "first_name", "Last name": "last_name", "Date of birth": "date_of_birth",
-                               "Address": "address_line1"}});
+    // The address over two lines is read but not imported (an address line is one line).
+    let m =
+        json!({"columns": {"First name": "first_name", "Last name": "last_name", "Date of birth": "date_of_birth"}});
     let mut cases = 0;
     for encoding in ["UTF-8", "UTF-8 with BOM", "UTF-16LE", "UTF-16BE", "windows-1252"] {
         for eol in ["\n", "\r\n", "\r"] {
