@@ -2,7 +2,7 @@
 //!
 //! - A backup is a copy of the database file made with SQLite's online backup (one step of
 //!   every page), encrypted with the same key, in the backup folder (setting `backup_folder`,
-//!   else [`default_folder`]) as `carers-desk-backup-YYYYMMDD-HHMMSS.sqlite3` (local time), with
+//!   else [`settings::default_backup_folder`]) as `carers-desk-backup-YYYYMMDD-HHMMSS.sqlite3` (local time), with
 //!   the key file copied beside it as `<backup>.keys`. The newest `backup_keep` are kept.
 //! - The copy is written under a temporary name, closed, reopened and checked (`quick_check`,
 //!   `cipher_integrity_check`, every table's row count equal to the database's) before it gets
@@ -22,11 +22,11 @@ use rusqlite::{Connection, OpenFlags, OptionalExtension};
 use serde::{Deserialize, Serialize};
 use serde_json::{json, Value};
 
+use crate::args::NoArgs;
 use crate::context::Ctx;
 use crate::error::{Error, Result};
-use crate::settings::NoArgs;
 use crate::vault::{self, VaultInfo};
-use crate::{db, session};
+use crate::{db, settings};
 
 /// Backup file names: `carers-desk-backup-YYYYMMDD-HHMMSS.sqlite3`, with `-2`, `-3`, ... before
 /// the extension when two are made in the same second.
@@ -35,22 +35,13 @@ pub const EXTENSION: &str = ".sqlite3";
 /// The temporary name's ending while a backup is written and checked.
 const PARTIAL: &str = ".partial";
 
-/// The backup folder when the setting is empty: `Carers Desk backups` in the user's Documents,
-/// else a `backups` folder beside the database.
-pub fn default_folder(db_path: &Path) -> PathBuf {
-    match dirs::document_dir() {
-        Some(docs) => docs.join("Carers Desk backups"),
-        None => db_path.parent().unwrap_or(Path::new(".")).join("backups"),
-    }
-}
-
-/// The backup folder: the setting, else [`default_folder`].
+/// The backup folder: the setting, else [`settings::default_backup_folder`].
 pub fn folder(conn: &Connection, db_path: &Path) -> Result<PathBuf> {
     let set: Option<String> =
         conn.query_row("SELECT backup_folder FROM settings WHERE id = 1", [], |r| r.get(0)).optional()?.flatten();
     Ok(match set.map(|s| s.trim().to_string()).filter(|s| !s.is_empty()) {
         Some(f) => PathBuf::from(f),
-        None => default_folder(db_path),
+        None => settings::default_backup_folder(db_path),
     })
 }
 
@@ -263,7 +254,7 @@ pub fn check_file(path: &Path, key: &[u8; 32]) -> Verified {
         out.quick_check = Some(quick_check(&conn)?);
         out.cipher_integrity_check = Some(cipher_check(&conn)?);
         out.schema_version = Some(conn.query_row("PRAGMA user_version", [], |r| r.get(0))?);
-        out.counts = Some(Counts::from_tables(&session::table_counts(&conn)?));
+        out.counts = Some(Counts::from_tables(&db::table_counts(&conn)?));
         if out.made_at.is_none() {
             out.made_at = conn
                 .query_row("SELECT last_backup_at FROM settings WHERE id = 1", [], |r| r.get(0))
@@ -433,7 +424,7 @@ pub fn make(source: &Connection, vault: &VaultInfo, folder: &Path, keep: u32) ->
 
 fn write_checked(source: &Connection, vault: &VaultInfo, tmp: &Path, path: &Path) -> Result<Counts> {
     let _ = std::fs::remove_file(tmp);
-    let expected = session::table_counts(source)?;
+    let expected = db::table_counts(source)?;
     {
         let reader = vault::open_encrypted(&vault.db_path, &vault.key)?;
         reader.busy_timeout(Duration::from_secs(5))?;
@@ -471,7 +462,7 @@ fn write_checked(source: &Connection, vault: &VaultInfo, tmp: &Path, path: &Path
         .and_then(|f| f.sync_all())
         .map_err(|e| io_error("the backup could not be saved:", tmp, e))?;
     let check = check_file(tmp, &vault.key);
-    let counts = open_read_only(tmp, &vault.key).and_then(|c| session::table_counts(&c))?;
+    let counts = open_read_only(tmp, &vault.key).and_then(|c| db::table_counts(&c))?;
     if !check.ok || counts != expected {
         return Err(Error::Conflict(format!(
             "the backup did not check out after writing ({}), so it was removed: try again, and if it keeps happening choose another backup folder",

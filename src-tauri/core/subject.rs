@@ -2099,7 +2099,7 @@ pub fn due_on(conn: &Connection, today: NaiveDate) -> Result<RetentionDue> {
 }
 
 /// `retention_due`: the records past retention today, for an administrator to review.
-pub fn due(ctx: &mut Ctx<'_>, _: settings::NoArgs) -> Result<RetentionDue> {
+pub fn due(ctx: &mut Ctx<'_>, _: crate::args::NoArgs) -> Result<RetentionDue> {
     due_on(ctx.tx, ctx.today())
 }
 

@@ -12,8 +12,8 @@ use std::path::PathBuf;
 
 use super::card::{self, Card, CardImage, Layout, PrintSetup};
 use super::number::Kind;
-use super::stock::{self, Stock};
 use super::{kind_of, load, logo, select, IdArgs, Passport};
+use crate::card_stock::{self, Stock};
 use crate::context::{Ctx, Touched};
 use crate::dates;
 use crate::error::{Error, Result};
@@ -180,7 +180,7 @@ pub struct Printed {
 }
 
 fn chosen_stock(code: Option<&str>, s: &Settings) -> Result<Stock> {
-    stock::parse("stock", code.unwrap_or(&s.card_stock))
+    card_stock::parse("stock", code.unwrap_or(&s.card_stock))
 }
 
 /// The passports a print asks for, in order.
