@@ -162,7 +162,7 @@ fn graph(sources: &[(String, String)]) -> Graph {
 
 /// The names at the end of a `use` tree: `a::{B, c::D}` → `B`, `D`.
 fn leaf_names(tree: &str) -> Vec<String> {
-    tree.split(|c: char| c == '{' || c == '}' || c == ',')
+    tree.split(['{', '}', ','])
         .filter_map(|part| part.rsplit("::").next())
         .map(|n| n.trim().to_string())
         .filter(|n| !n.is_empty() && n != "self")

@@ -88,8 +88,7 @@ impl Desk {
 
     /// A database in memory, for tests and benchmarks: open, unencrypted, no sign-in.
     pub fn open_in_memory() -> Result<Desk, ApiError> {
-        let conn = db::open_in_memory()?;
-        catalogue::seed(&conn)?;
+        let conn = db::open_in_memory_filled(catalogue::seed)?;
         let inner = session::State { conn: Some(conn), ..session::State::default() };
         Ok(Desk { inner: Mutex::new(inner), path: None })
     }

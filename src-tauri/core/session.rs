@@ -465,12 +465,10 @@ fn log(conn: &mut Connection, s: &Session, action: &str, command: &str, detail: 
     Ok(())
 }
 
-/// Opens the database file for use: [`db::open`] (pragmas, migrations), then the shipped
-/// support catalogue the first time ([`catalogue::seed`]).
+/// Opens the database file for use: [`db::open`] (pragmas, migrations) with the shipped
+/// support catalogue filled in the first time ([`catalogue::seed`]).
 fn open_database(path: &Path, key: &[u8; 32]) -> Result<Connection> {
-    let conn = db::open(path, key)?;
-    catalogue::seed(&conn)?;
-    Ok(conn)
+    db::open_filled(path, key, catalogue::seed)
 }
 
 fn open_as(path: &Path, inner: &mut State, key: &Key, session: Session) -> Result<()> {
