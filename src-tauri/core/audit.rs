@@ -444,6 +444,10 @@ pub struct Exported {
 /// Writes the matching entries, oldest first, to a CSV file (with each entry's hash, so the
 /// export itself can later be checked against the database).
 pub fn export(ctx: &mut Ctx<'_>, args: ExportArgs) -> Result<Exported> {
+    if args.path.as_os_str().is_empty() || args.path.is_dir() {
+        return Err(Error::field("path", "choose a file name for the audit trail's CSV file"));
+    }
+    ctx.protected()?.check_file("path", &args.path)?;
     let filter = ListArgs {
         from: args.from,
         to: args.to,
@@ -502,7 +506,7 @@ pub fn export(ctx: &mut Ctx<'_>, args: ExportArgs) -> Result<Exported> {
         .map_err(csv_err)?;
     }
     let bytes = out.into_inner().map_err(|e| Error::Io(std::io::Error::other(e.to_string())))?;
-    std::fs::write(&args.path, &bytes).map_err(|e| {
+    crate::files::write_replace(&args.path, &bytes).map_err(|e| {
         Error::field(
             "path",
             format!("the file {} could not be written ({e}): choose a folder you can write to", args.path.display()),

@@ -24,6 +24,7 @@ pub mod demo;
 pub mod eligibility;
 pub mod error;
 pub mod export;
+pub mod files;
 pub mod import;
 pub mod instruments;
 pub mod location;

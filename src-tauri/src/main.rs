@@ -130,7 +130,8 @@ fn database_path(app: &tauri::App, options: &Options) -> Result<PathBuf, ApiErro
     let dir = app.path().app_data_dir().map_err(|e| {
         api_error("database_location", format!("cannot find the app data folder ({e}): start the app with --db PATH"))
     })?;
-    std::fs::create_dir_all(&dir).map_err(|e| {
+    // Readable by this user only (docs/security.md).
+    carers_desk::files::create_dir_private(&dir).map_err(|e| {
         api_error(
             "database_location",
             format!("cannot create the folder {} ({e}): start the app with --db PATH", dir.display()),
