@@ -1,9 +1,10 @@
 //! The core's rooms point one way: rule engines → domain modules → commands → `Desk`.
 //!
 //! The module graph is read from the source itself: every `crate::…` path in a top-level
-//! module's files (its `.rs` file and its folder, tests included; comments and string literals
-//! left out) is an edge to the module it names. A module that imports one that imports it back,
-//! however far round, fails the test, which names the loop and the lines that make it.
+//! module's files (its `.rs` file and its folder; comments, string literals and `#[cfg(test)]`
+//! items left out, since tests are not part of the library and may reach anything) is an edge to
+//! the module it names. A module that imports one that imports it back, however far round, fails
+//! the test, which names the loop and the lines that make it.
 
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::{Path, PathBuf};
@@ -19,6 +20,7 @@ const ENGINES: &[&str] = &[
     "dates",
     "eligibility",
     "error",
+    "files",
     "instruments",
     "location",
     "pdf",
@@ -65,21 +67,27 @@ fn rule_engines_import_only_rule_engines_and_only_desk_uses_the_command_table() 
     }
 }
 
-/// The checker finds a planted loop (and ignores paths in comments and strings), so a pass above
+/// The checker finds a planted loop (and ignores paths in comments, strings and test code), so a pass above
 /// means something.
 #[test]
 fn the_checker_finds_a_planted_loop() {
     let sources = vec![
         ("lib.rs".to_string(), "pub mod a;\npub mod b;\npub mod c;\npub use a::Thing;".to_string()),
         ("a.rs".to_string(), "use crate::{b::{self, B}, error};\npub struct Thing;".to_string()),
-        ("error.rs".to_string(), String::new()),
         ("a/inner.rs".to_string(), "// crate::c is only mentioned\nconst S: &str = \"crate::c\";".to_string()),
-        ("b.rs".to_string(), "fn f() { crate::c::g(); let _ = '\"'; }".to_string()),
+        ("b.rs".to_string(), "fn f() { crate::c::g(); let _ = '\"'; }\n#[cfg(test)]\nmod tests;".to_string()),
+        ("b/tests.rs".to_string(), "use crate::error::E;".to_string()),
+        (
+            "error.rs".to_string(),
+            "#[cfg(test)]\nmod tests {\n    use crate::a::Thing;\n}\n#[cfg(test)]\nuse crate::c;".to_string(),
+        ),
         ("c.rs".to_string(), "/* crate::a */ fn g() -> crate::Thing { todo!() }".to_string()),
     ];
     let graph = graph(&sources);
     assert_eq!(graph["a"].keys().collect::<Vec<_>>(), ["b", "error"]);
     assert_eq!(graph["c"].keys().collect::<Vec<_>>(), ["a"], "the root's re-export leads to its module");
+    assert!(graph["error"].is_empty(), "test code is left out: {:?}", graph["error"]);
+    assert_eq!(graph["b"].keys().collect::<Vec<_>>(), ["c"], "a test module's own file is left out");
     let found = loops(&graph);
     assert_eq!(found.len(), 1, "{found:?}");
     assert!(found[0].starts_with("a → b → c → a"), "{}", found[0]);
@@ -115,7 +123,16 @@ fn room(file: &str) -> String {
 }
 
 fn graph(sources: &[(String, String)]) -> Graph {
-    let code: Vec<(String, String)> = sources.iter().map(|(f, text)| (f.clone(), code_only(text))).collect();
+    let mut code: Vec<(String, String)> = Vec::new();
+    let mut test_files: BTreeSet<String> = BTreeSet::new();
+    for (file, text) in sources {
+        let (kept, test_modules) = without_tests(&code_only(text));
+        // `#[cfg(test)] mod tests;` in `a.rs` or `a/mod.rs` is the file `a/tests.rs`.
+        let folder = file.strip_suffix("/mod.rs").or_else(|| file.strip_suffix(".rs")).unwrap_or(file);
+        test_files.extend(test_modules.iter().map(|m| format!("{folder}/{m}.rs")));
+        code.push((file.clone(), kept));
+    }
+    code.retain(|(file, _)| !test_files.contains(file));
     let root_text = &code.iter().find(|(f, _)| f == "lib.rs").expect("lib.rs").1;
     let rooms: BTreeSet<String> = code.iter().map(|(f, _)| room(f)).collect();
     // What the root re-exports (`pub use context::{Context, Role};`) belongs to its module.
@@ -158,6 +175,48 @@ fn graph(sources: &[(String, String)]) -> Graph {
         }
     }
     graph
+}
+
+/// The code without its `#[cfg(test)]` items, and the names of test modules in files of
+/// their own (`#[cfg(test)] mod tests;`).
+fn without_tests(code: &str) -> (String, Vec<String>) {
+    const MARK: &str = "#[cfg(test)]";
+    let mut kept = String::with_capacity(code.len());
+    let mut modules = Vec::new();
+    let mut rest = code;
+    while let Some(at) = rest.find(MARK) {
+        kept.push_str(&rest[..at]);
+        let item = &rest[at + MARK.len()..];
+        // The item ends at its first `;` or at the brace closing its first `{`.
+        let mut depth = 0;
+        let mut end = item.len();
+        for (i, c) in item.char_indices() {
+            match c {
+                ';' if depth == 0 => {
+                    end = i + 1;
+                    break;
+                }
+                '{' => depth += 1,
+                '}' => {
+                    depth -= 1;
+                    if depth == 0 {
+                        end = i + 1;
+                        break;
+                    }
+                }
+                _ => {}
+            }
+        }
+        let words: Vec<&str> = item[..end].split_whitespace().collect();
+        if let [.., "mod", name] = words.as_slice() {
+            if let Some(name) = name.strip_suffix(';') {
+                modules.push(name.to_string());
+            }
+        }
+        rest = &item[end..];
+    }
+    kept.push_str(rest);
+    (kept, modules)
 }
 
 /// The names at the end of a `use` tree: `a::{B, c::D}` → `B`, `D`.

@@ -447,7 +447,7 @@ pub fn export(ctx: &mut Ctx<'_>, args: ExportArgs) -> Result<Exported> {
     if args.path.as_os_str().is_empty() || args.path.is_dir() {
         return Err(Error::field("path", "choose a file name for the audit trail's CSV file"));
     }
-    ctx.protected()?.check_file("path", &args.path)?;
+    crate::backup::protected(ctx)?.check_file("path", &args.path)?;
     let filter = ListArgs {
         from: args.from,
         to: args.to,

@@ -45,6 +45,16 @@ pub fn folder(conn: &Connection, db_path: &Path) -> Result<PathBuf> {
     })
 }
 
+/// The places a file the user chose must not be written for this database (the register and
+/// its companion files, the key file, the backups, the app's data folder): see
+/// [`crate::files::Protected`]. Every command that writes a file at a user's request checks its
+/// path against this.
+pub fn protected(ctx: &Ctx<'_>) -> Result<crate::files::Protected> {
+    let Some(vault) = ctx.vault else { return Ok(crate::files::Protected::new(None, None)) };
+    let backups = folder(ctx.tx, &vault.db_path)?;
+    Ok(crate::files::Protected::new(Some(&vault.db_path), Some(&backups)))
+}
+
 /// How many backups to keep (setting `backup_keep`).
 fn keep(conn: &Connection) -> Result<u32> {
     let n: Option<i64> =
@@ -477,7 +487,7 @@ fn write_checked(source: &Connection, vault: &VaultInfo, tmp: &Path, path: &Path
     }
     copy_synced(&vault.keys_path, &vault::keys_path(path))?;
     std::fs::rename(tmp, path).map_err(|e| io_error("the backup could not be named", path, e))?;
-    vault::sync_dir(path);
+    crate::files::sync_dir(path);
     Ok(Counts::from_tables(&expected))
 }
 
@@ -494,7 +504,7 @@ fn copy_synced(from: &Path, to: &Path) -> Result<()> {
         let _ = std::fs::remove_file(&tmp);
         return Err(io_error(&format!("{} could not be copied to", from.display()), to, e));
     }
-    vault::sync_dir(to);
+    crate::files::sync_dir(to);
     Ok(())
 }
 
@@ -584,7 +594,7 @@ fn move_database(from: &Path, to: &Path) -> std::io::Result<()> {
             std::fs::rename(f, t)?;
         }
     }
-    vault::sync_dir(to);
+    crate::files::sync_dir(to);
     Ok(())
 }
 
@@ -655,7 +665,7 @@ fn replace_database(db_path: &Path, from: &Path, key: &[u8; 32], keys: Option<&P
         }
         std::fs::rename(&incoming, db_path)
             .map_err(|e| io_error("the backup could not be put in place:", db_path, e))?;
-        vault::sync_dir(db_path);
+        crate::files::sync_dir(db_path);
         let conn = db::open(db_path, key)?;
         let ok = quick_check(&conn)?;
         if ok != "ok" {

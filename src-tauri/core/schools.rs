@@ -686,7 +686,7 @@ pub struct PrintArgs {
 /// adjustments only. School staff: their own school only.
 pub fn print_summary(ctx: &mut Ctx<'_>, args: PrintArgs) -> Result<crate::plans::print::Printed> {
     use print::{StaffAdjustment, StaffPupil, StaffSummary};
-    let protected = ctx.protected()?;
+    let protected = crate::backup::protected(ctx)?;
     crate::pdf::check_path(&protected, &args.path)?;
     let school = get(ctx, IdArgs { id: args.id })?;
     let settings = crate::settings::load(ctx.tx)?;

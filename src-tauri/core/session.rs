@@ -301,7 +301,7 @@ pub fn finish_interrupted(path: &Path) -> Result<()> {
             std::fs::rename(path, &old)?;
         }
         std::fs::rename(&tmp, path)?;
-        vault::sync_dir(path);
+        crate::files::sync_dir(path);
     }
     if old.exists() && path.exists() {
         vault::shred(&old)?;

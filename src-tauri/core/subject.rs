@@ -1537,7 +1537,7 @@ pub fn export(ctx: &mut Ctx<'_>, args: ExportArgs) -> Result<Exported> {
         (None, None) => return Err(Error::field("carer_id", "choose whose record to export")),
     };
     let folder = check_folder(&args.folder)?;
-    let protected = ctx.protected()?;
+    let protected = crate::backup::protected(ctx)?;
     protected.check_folder("folder", &folder)?;
 
     let reference = person.text("reference").unwrap_or_default().to_string();

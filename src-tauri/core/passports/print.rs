@@ -219,7 +219,7 @@ fn selection(ctx: &Ctx<'_>, args: &PrintArgs) -> Result<Vec<Passport>> {
 /// `passports_print`: cards to one PDF, single (card printer) or on sheets of card stock.
 /// Passports not valid today are left out and named. Reports progress as cards are drawn.
 pub fn print(ctx: &mut Ctx<'_>, args: PrintArgs) -> Result<Printed> {
-    let protected = ctx.protected()?;
+    let protected = crate::backup::protected(ctx)?;
     crate::pdf::check_path(&protected, &args.path)?;
     let s = settings::load(ctx.tx)?;
     let layout = match args.layout {
@@ -305,7 +305,7 @@ pub struct CalibrationPrinted {
 
 /// `passport_calibration_print`: a sheet to check where this printer puts the cards.
 pub fn calibration(ctx: &mut Ctx<'_>, args: CalibrationArgs) -> Result<CalibrationPrinted> {
-    let protected = ctx.protected()?;
+    let protected = crate::backup::protected(ctx)?;
     crate::pdf::check_path(&protected, &args.path)?;
     let s = settings::load(ctx.tx)?;
     let stock = chosen_stock(args.stock.as_deref(), &s)?;

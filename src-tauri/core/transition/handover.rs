@@ -248,7 +248,7 @@ pub fn gather(ctx: &Ctx<'_>, carer_id: i64) -> Result<HandoverSummary> {
 
 /// Prints the handover summary to a PDF file.
 pub fn print(ctx: &mut Ctx<'_>, args: PrintArgs) -> Result<Printed> {
-    let protected = ctx.protected()?;
+    let protected = crate::backup::protected(ctx)?;
     crate::pdf::check_path(&protected, &args.path)?;
     let summary = gather(ctx, args.carer_id)?;
     let rendered = super::print::render(&summary)?;
