@@ -367,3 +367,192 @@ fn names_are_one_line_without_hidden_characters_and_a_carer_is_at_least_five() {
     );
     assert_eq!(e.field.as_deref(), Some("name"));
 }
+
+/// The audit entry's hash as Carers Desk computes it (SHA-256 over its fields and the hash
+/// before it): what someone rewriting the trail would recompute.
+fn entry_hash(row: &[rusqlite::types::Value], prev: &str) -> String {
+    use rusqlite::types::Value as V;
+    use sha2::Digest;
+    let j = |v: &V| match v {
+        V::Null => Value::Null,
+        V::Integer(i) => json!(i),
+        V::Text(t) => json!(t),
+        other => panic!("{other:?}"),
+    };
+    // id, at, actor_id, actor_name, role, action, command, record_type, record_id, carer_id,
+    // cared_for_id, fields, detail
+    let content = json!([
+        j(&row[0]),
+        prev,
+        j(&row[1]),
+        j(&row[2]),
+        j(&row[3]),
+        j(&row[4]),
+        j(&row[5]),
+        j(&row[6]),
+        j(&row[7]),
+        j(&row[8]),
+        j(&row[9]),
+        j(&row[10]),
+        j(&row[11]),
+        j(&row[12])
+    ]);
+    hex::encode(sha2::Sha256::digest(content.to_string().as_bytes()))
+}
+
+/// What the tester did with a school account's passphrase: unwrap the key, drop the
+/// triggers, remove an entry (renumbering those after it), recompute every hash, put the
+/// triggers back. `cut` also removes the newest `cut` entries.
+fn rewrite_trail(path: &Path, user: &str, passphrase: &str, remove_command: Option<&str>, cut: usize) {
+    let file = KeyFile::load(&vault::keys_path(path)).unwrap();
+    let key = file.unlock(file.account(user).unwrap(), passphrase).unwrap().unwrap();
+    let conn = vault::open_encrypted(path, &key).unwrap();
+    let triggers: Vec<String> = {
+        let mut stmt =
+            conn.prepare("SELECT sql FROM sqlite_master WHERE type = 'trigger' AND tbl_name = 'audit_log'").unwrap();
+        stmt.query_map([], |r| r.get(0)).unwrap().map(|r| r.unwrap()).collect()
+    };
+    let cols = "id, at, actor_id, actor_name, role, action, command, record_type, record_id, carer_id, cared_for_id, fields, detail";
+    let mut rows: Vec<Vec<rusqlite::types::Value>> = {
+        let mut stmt = conn.prepare(&format!("SELECT {cols} FROM audit_log ORDER BY id")).unwrap();
+        stmt.query_map([], |r| {
+            (0..13).map(|i| r.get::<_, rusqlite::types::Value>(i)).collect::<rusqlite::Result<Vec<_>>>()
+        })
+        .unwrap()
+        .map(|r| r.unwrap())
+        .collect()
+    };
+    if let Some(command) = remove_command {
+        let gone = rows
+            .iter()
+            .position(|r| r[6] == rusqlite::types::Value::Text(command.into()))
+            .unwrap_or_else(|| panic!("no {command} entry"));
+        rows.remove(gone);
+    }
+    rows.truncate(rows.len() - cut);
+    conn.execute_batch("DROP TRIGGER audit_log_no_update; DROP TRIGGER audit_log_no_delete; DELETE FROM audit_log;")
+        .unwrap();
+    let mut prev = "0".repeat(64);
+    for (n, row) in rows.iter_mut().enumerate() {
+        row[0] = rusqlite::types::Value::Integer(n as i64 + 1);
+        let hash = entry_hash(row, &prev);
+        let mut values = row.clone();
+        values.push(rusqlite::types::Value::Text(prev.clone()));
+        values.push(rusqlite::types::Value::Text(hash.clone()));
+        conn.execute(
+            &format!("INSERT INTO audit_log ({cols}, prev_hash, hash) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15)"),
+            rusqlite::params_from_iter(values),
+        )
+        .unwrap();
+        prev = hash;
+    }
+    for t in triggers {
+        conn.execute_batch(&t).unwrap();
+    }
+    conn.execute_batch("PRAGMA wal_checkpoint(TRUNCATE)").unwrap();
+}
+
+fn audit_verify(path: &Path, anchors: &[&str]) -> (Option<i32>, Value) {
+    let mut args = vec!["audit", "verify"];
+    for a in anchors {
+        args.extend(["--anchor", a]);
+    }
+    let o = crate::cli::cli(path, &args);
+    (o.status.code(), crate::cli::json(&o))
+}
+
+#[test]
+fn rewriting_the_audit_trail_with_a_passphrase_is_found_by_the_anchors_kept_outside_it() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("carers.sqlite3");
+    let backups = dir.path().join("backups");
+    let outside = dir.path().join("sent-to-the-commissioner");
+    std::fs::create_dir(&outside).unwrap();
+    {
+        let d = file_desk(&path);
+        let mut s = call(&d, "settings_get", json!({}));
+        s["backup_folder"] = json!(backups);
+        call(&d, "settings_update", s);
+        let school = call(&d, "school_save", json!({"name": "Hill Park Academy"}))["id"].clone();
+        call(
+            &d,
+            "staff_create",
+            json!({"username": "pat", "name": "Pat", "role": "school_staff", "school_id": school,
+                   "passphrase": "pat passphrase", "passphrase_again": "pat passphrase"}),
+        );
+        let id = create(&d, "Grace", "Evans", "1970-01-01");
+        call(&d, "carer_get", json!({"id": id}));
+        call(
+            &d,
+            "report_export",
+            json!({"from": "01/04/2026", "to": "30/09/2026", "format": "json", "path": outside.join("report.json")}),
+        );
+        call(&d, "backup_now", json!({}));
+        call(&d, "note_add", json!({"carer_id": id, "date": "22/11/2026", "kind": "visit", "text": "Visited"}));
+        call(&d, "session_sign_out", json!({}));
+    }
+    let (code, v) = audit_verify(&path, &[]);
+    assert_eq!(code, Some(0), "{v}");
+    let report: Value = serde_json::from_str(&std::fs::read_to_string(outside.join("report.json")).unwrap()).unwrap();
+    let printed =
+        format!("{}:{}", report["audit_anchor"]["entry"], &report["audit_anchor"]["hash"].as_str().unwrap()[..16]);
+
+    // The view of Grace's record disappears and every hash after it is recomputed: the chain
+    // alone is "intact", but the anchor file beside the register remembers.
+    rewrite_trail(&path, "pat", "pat passphrase", Some("carer_get"), 0);
+    let (code, v) = audit_verify(&path, &[]);
+    assert_eq!(code, Some(1), "{v}");
+    assert!(v["message"].as_str().unwrap().contains("does not match what was recorded outside it"), "{v}");
+    assert!(v["message"].as_str().unwrap().contains("anchor file"), "{v}");
+    // The anchor file deleted too: the backup in the backup folder remembers.
+    std::fs::remove_file(format!("{}.anchors", path.display())).unwrap();
+    let (code, v) = audit_verify(&path, &[]);
+    assert_eq!(code, Some(1), "{v}");
+    assert!(v["message"].as_str().unwrap().contains("carers-desk-backup-"), "{v}");
+    // The backups deleted as well: only what left the office can tell.
+    std::fs::remove_dir_all(&backups).unwrap();
+    let (code, v) = audit_verify(&path, &[]);
+    assert_eq!(code, Some(0), "with every anchor within reach rewritten, the change cannot be seen: {v}");
+    let (code, v) = audit_verify(&path, &[outside.join("report.json").to_str().unwrap()]);
+    assert_eq!(code, Some(1), "{v}");
+    let (code, v) = audit_verify(&path, &[&printed]);
+    assert_eq!(code, Some(1), "{v}");
+    assert!(v["message"].as_str().unwrap().contains("changed or removed after"), "{v}");
+}
+
+#[test]
+fn the_newest_entries_cut_off_are_found_too() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("carers.sqlite3");
+    {
+        let d = file_desk(&path);
+        let id = create(&d, "Grace", "Evans", "1970-01-01");
+        call(&d, "carer_get", json!({"id": id}));
+        call(&d, "note_add", json!({"carer_id": id, "date": "22/11/2026", "kind": "visit", "text": "Visited"}));
+        call(&d, "session_sign_out", json!({}));
+    }
+    rewrite_trail(&path, ADMIN, ADMIN_PASSPHRASE, None, 3);
+    let (code, v) = audit_verify(&path, &[]);
+    assert_eq!(code, Some(1), "{v}");
+    assert!(v["message"].as_str().unwrap().contains("the newest entries were removed"), "{v}");
+}
+
+#[test]
+fn closing_leaves_no_write_ahead_log_behind() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("carers.sqlite3");
+    let wal = PathBuf::from(format!("{}-wal", path.display()));
+    let d = file_desk(&path);
+    create(&d, "Grace", "Evans", "1970-01-01");
+    assert!(wal.exists());
+    d.close().unwrap();
+    // As the app exits: no destructor runs after close.
+    std::mem::forget(d);
+    assert!(!wal.exists() || std::fs::metadata(&wal).unwrap().len() == 0, "the -wal still holds data");
+    // Deleting whatever is left loses nothing.
+    let _ = std::fs::remove_file(&wal);
+    let d = file_desk(&path);
+    assert_eq!(call(&d, "carer_search", json!({}))["total"], 1);
+    let trail = call(&d, "audit_list", json!({"command": "session_sign_out"}));
+    assert!(!trail["entries"].as_array().unwrap().is_empty(), "closing signs out, audited");
+}

@@ -346,6 +346,11 @@ impl BackupName {
     }
 }
 
+/// The backup files in a folder, newest first (none if the folder does not exist).
+pub fn backups_in(folder: &Path) -> Result<Vec<PathBuf>> {
+    Ok(in_folder(folder)?.into_iter().map(|b| b.path).collect())
+}
+
 /// The backups in a folder, newest first (none if the folder does not exist).
 fn in_folder(folder: &Path) -> Result<Vec<BackupName>> {
     let entries = match std::fs::read_dir(folder) {
@@ -582,9 +587,9 @@ fn replaced_path(db_path: &Path) -> PathBuf {
     path
 }
 
-/// A database file and its `-wal`/`-shm`.
-fn with_companions(path: &Path) -> [PathBuf; 3] {
-    [path.to_path_buf(), with_suffix(path, "-wal"), with_suffix(path, "-shm")]
+/// A database file, its `-wal`/`-shm` and its audit anchors (which describe its own trail).
+fn with_companions(path: &Path) -> [PathBuf; 4] {
+    [path.to_path_buf(), with_suffix(path, "-wal"), with_suffix(path, "-shm"), with_suffix(path, ".anchors")]
 }
 
 /// Moves a database (and its `-wal`/`-shm`, if any) to `to`.

@@ -257,6 +257,8 @@ fn write_all(ctx: &Ctx<'_>, dir: &Path, name: &str) -> Result<Exported> {
         "exported_on": ctx.today().to_string(),
         "exported_at": ctx.now(),
         "exported_by": ctx.context.actor.name,
+        // Where the audit trail stood: `carers-desk-cli audit verify --anchor` compares it.
+        "audit_anchor": crate::audit::head(conn)?,
         "organisation": organisation,
     });
     // The header's fields, then "tables": { name: [rows…], … }, streamed row by row.
@@ -462,6 +464,12 @@ fn read_me(ctx: &Ctx<'_>, name: &str, organisation: Option<&str>, counts: &[Tabl
     );
     for t in counts {
         text.push_str(&format!("- {}: {}\r\n", t.name, t.rows));
+    }
+    if let Ok(Some(anchor)) = crate::audit::head(ctx.tx) {
+        text.push_str(&format!(
+            "\r\nAudit trail when exported: {} (keep this: Carers Desk can check the trail against it)\r\n",
+            anchor.text()
+        ));
     }
     text
 }

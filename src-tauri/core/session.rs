@@ -462,6 +462,9 @@ fn log(conn: &mut Connection, s: &Session, action: &str, command: &str, detail: 
     let tx = conn.transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?;
     audit::append(&tx, &session_entry(s, action, command, detail))?;
     tx.commit()?;
+    if let Some(db) = conn.path().filter(|p| !p.is_empty()).map(PathBuf::from) {
+        let _ = audit::record_anchor(conn, &db, command);
+    }
     Ok(())
 }
 
@@ -643,12 +646,20 @@ fn close(inner: &mut State, action: &str) -> Result<()> {
         log(conn, session, action, command, None)?;
     }
     if let Some(conn) = inner.conn.take() {
-        // Closing checkpoints the write-ahead log; a failure leaves it for next time.
+        // Everything committed moves into the database file and the log is emptied; closing
+        // the last connection then removes it. A failure (another process reading) leaves
+        // it for next time: nothing in it is lost.
+        let _ = conn.execute_batch("PRAGMA wal_checkpoint(TRUNCATE)");
         let _ = conn.close();
     }
     inner.vault = None;
     inner.session = None;
     Ok(())
+}
+
+/// [`crate::Desk::close`]: signs out if someone is signed in, checkpoints and closes.
+pub(crate) fn close_for_exit(inner: &mut State) -> Result<()> {
+    close(inner, "sign_out")
 }
 
 fn open_parts(inner: &mut State) -> Result<(&mut Connection, &VaultInfo, &Session)> {

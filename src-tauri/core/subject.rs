@@ -1562,6 +1562,9 @@ pub fn export(ctx: &mut Ctx<'_>, args: ExportArgs) -> Result<Exported> {
         .set("made_at", ctx.now())
         .set("made_by", ctx.actor().name.clone())
         .set("pdf_file", format!("{base}.pdf"))
+        // Where the audit trail stood when the copy was made (no personal details): the
+        // organisation can later check its trail against it (docs/security.md).
+        .set("audit_anchor", serde_json::to_value(crate::audit::head(ctx.tx)?).expect("anchors serialise"))
         .set(
             "how_to_read",
             "Each section holds rows as stored, every column included. Codes (gender, relationship, \
@@ -1589,6 +1592,9 @@ pub fn export(ctx: &mut Ctx<'_>, args: ExportArgs) -> Result<Exported> {
         if !sections.is_empty() {
             b.push(Block::Subheading("What this copy holds".into()));
             b.push(Block::Fields(sections));
+        }
+        if let Some(anchor) = crate::audit::head(ctx.tx)? {
+            b.push(Block::Paragraph(format!("Audit trail when this copy was made: {}.", anchor.text())));
         }
         b
     };

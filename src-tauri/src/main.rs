@@ -263,5 +263,13 @@ fn main() {
             if let tauri::RunEvent::ExitRequested { .. } = event {
                 backup_on_close(app);
             }
+            // Last: sign out, checkpoint and close, so no -wal is left with data in it.
+            if let tauri::RunEvent::Exit = event {
+                if let Ok(desk) = app.state::<DeskState>().desk() {
+                    if let Err(error) = desk.close() {
+                        eprintln!("carers-desk: closing the register: {}: {}", error.code, error.message);
+                    }
+                }
+            }
         });
 }

@@ -58,12 +58,21 @@ pub fn export(ctx: &mut Ctx<'_>, args: ExportArgs) -> Result<Exported> {
     let files = match format.as_str() {
         "csv" => write_csv(&protected, &args.path, &report)?,
         "json" => {
-            let text = serde_json::to_string_pretty(&report).expect("the report serialises");
+            let mut value = serde_json::to_value(&report).expect("the report serialises");
+            // Where the audit trail stood when the report was made (docs/security.md).
+            value["audit_anchor"] = serde_json::to_value(crate::audit::head(ctx.tx)?).expect("anchors serialise");
+            let text = serde_json::to_string_pretty(&value).expect("the report serialises");
             write(&protected, &args.path, text.as_bytes())?;
             vec![args.path.display().to_string()]
         }
         _ => {
-            let (info, blocks) = document(&report, &s, chrono::Utc::now().naive_utc());
+            let (info, mut blocks) = document(&report, &s, chrono::Utc::now().naive_utc());
+            if let Some(anchor) = crate::audit::head(ctx.tx)? {
+                blocks.push(Block::Paragraph(format!(
+                    "Audit trail when this report was made: {}. Keep this page: Carers Desk can check its audit trail against it.",
+                    anchor.text()
+                )));
+            }
             let rendered = pdf::render_counted(&info, &blocks)?;
             pdf::save(&protected, &args.path, &rendered.bytes)?;
             vec![args.path.display().to_string()]
