@@ -28,7 +28,6 @@ use rusqlite::{params, Connection, OptionalExtension};
 use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
 
-use crate::args::NoArgs;
 use crate::context::{Access, Ctx, Touched};
 use crate::error::{Error, Result};
 use crate::validate::Check;

@@ -201,7 +201,7 @@ impl Desk {
             // The chain's head outside the register after every change, print and export
             // (docs/security.md). The command has committed: a failure here is not its failure.
             let action = audit::action_for(cmd.name, cmd.changes);
-            if context::audited(cmd.access) && (cmd.changes || matches!(action, "print" | "export")) {
+            if audit::audited(cmd.access) && (cmd.changes || matches!(action, "print" | "export")) {
                 let _ = audit::record_anchor(conn, &vault.db_path, cmd.name);
             }
         }
