@@ -12,8 +12,8 @@ use printpdf::{
 use super::images::{self, LOGO_PX, PHOTO_PX};
 use super::layout::{self, Face, Ink, Prim, Which, PT};
 use super::{Card, Layout, Placement, PrintSetup, Printed};
+use crate::card_stock::{Stock, A4_HEIGHT, A4_WIDTH, ID1_HEIGHT, ID1_WIDTH};
 use crate::error::{Error, Result};
-use crate::passports::stock::{Stock, A4_HEIGHT, A4_WIDTH, ID1_HEIGHT, ID1_WIDTH};
 use crate::pdf::fonts::{fonts, Face as FontFace, Family as FontFamily, Fonts};
 use crate::pdf::shape::{shape, Run};
 
