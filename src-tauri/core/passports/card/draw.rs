@@ -171,9 +171,9 @@ impl Canvas<'_> {
     /// Draws a shaped run with its left end at `x` mm on the baseline `y` mm. Each glyph goes
     /// where the shaper put it: `TJ` adjustments make up the difference between the shaped
     /// advance and the font's own, and glyphs raised or lowered (Arabic and Indic marks) start
-    /// a new segment at their height. A run that is not simply one glyph per character (joined,
-    /// reordered, right to left, conjuncts) is marked with its text as `/ActualText`, so it
-    /// copies and searches as it was typed.
+    /// a new segment at their height. A left-to-right run that is not simply one glyph per
+    /// character (reordered, conjuncts) is marked with its text as `/ActualText`, so it copies
+    /// and searches as it was typed.
     fn run(&mut self, run: &Run, x: f32, y: f32, size: f32) {
         let Some(id) = self.ids.get(&run.face).cloned() else { return };
         // Right-to-left runs are written in drawing order and read back reversed by PDF readers
