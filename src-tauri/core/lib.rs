@@ -59,8 +59,9 @@ pub use session::Session;
 /// An open Carers Desk database and the command layer over it.
 ///
 /// A database file is encrypted; until someone signs in the desk is *locked* and only the
-/// session commands run (those with [`context::Access::Session`] in [`commands::COMMANDS`]). A database in memory (tests,
-/// benchmarks) is always open and trusts the [`Context`] it is given.
+/// session commands run (those with [`context::Access::Session`] in [`commands::COMMANDS`]).
+/// A database in memory (tests, benchmarks) is always open and trusts the [`Context`] it is
+/// given.
 pub struct Desk {
     inner: Mutex<session::State>,
     path: Option<PathBuf>,
