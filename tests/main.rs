@@ -11,6 +11,7 @@ mod commands;
 mod crash;
 mod export;
 mod import;
+mod in_school;
 mod passport_cards;
 mod passports;
 mod pdf;

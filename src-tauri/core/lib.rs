@@ -23,6 +23,7 @@ pub mod eligibility;
 pub mod error;
 pub mod export;
 pub mod import;
+pub mod in_school;
 pub mod instruments;
 pub mod location;
 pub mod notes;
