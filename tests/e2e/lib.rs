@@ -663,7 +663,12 @@ fn spawn_driver(
         .env("CARERS_DESK_DB", db)
         .env("XDG_DATA_HOME", dir.join("data"))
         .env("XDG_CACHE_HOME", dir.join("cache"))
-        .env("XDG_CONFIG_HOME", dir.join("config"))
+        // A test of what the app remembers between runs (the window's size and place) keeps
+        // its config folder: CARERS_DESK_E2E_CONFIG.
+        .env(
+            "XDG_CONFIG_HOME",
+            std::env::var_os("CARERS_DESK_E2E_CONFIG").map(PathBuf::from).unwrap_or_else(|| dir.join("config")),
+        )
         // No accessibility bus (avoids a D-Bus wait and warnings on CI machines).
         .env("NO_AT_BRIDGE", "1")
         .current_dir(dir)

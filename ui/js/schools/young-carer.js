@@ -26,7 +26,8 @@ const LINK_FIELDS = [
   { name: 'staff_contact', row: 'ident', label: 'Named staff contact (optional)', hint: 'Who they can go to in school', width: 'medium' },
 ];
 
-const ADJUSTMENT_FIELDS = [
+/** An agreed adjustment's fields (the record's panel and a pupil's page for school staff). */
+export const ADJUSTMENT_FIELDS = [
   { name: 'kind', label: 'Adjustment', type: 'choice', list: 'adjustment_kind', blank: 'Choose an adjustment', width: 'long' },
   { name: 'note', label: 'What has been agreed (optional)', type: 'textarea', rows: 3, hint: 'Staff see this, so keep it to what they need to know' },
   { name: 'agreed_on', row: 'dates', label: 'Date agreed', type: 'date', width: 'date' },
