@@ -93,6 +93,9 @@ fn a_school_refers_the_service_accepts_and_the_school_sees_the_outcome() {
     assert_eq!(yc["school_link"]["tutor_group"], "9K");
     assert_eq!(yc["school_link"]["census_code"], "S");
     assert_eq!(yc["school_link"]["staff_contact"], "Mrs Okoro");
+    assert_eq!(yc["school_age"], true, "the core says a school link fits (the window keeps no copy of the rule)");
+    let adult = call(&s.desk, "carer_create", carer("Ann", "Adult", "1970-01-01"))["id"].as_i64().unwrap();
+    assert_eq!(call(&s.desk, "young_carer_get", json!({"carer_id": adult}))["school_age"], false);
 
     // The school sees the outcome, and now has the pupil on its page.
     let theirs = s.as_staff(&s.north_staff, "school_referral_list", json!({}));
