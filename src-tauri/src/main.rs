@@ -294,6 +294,14 @@ fn main() {
             Ok(())
         })
         .on_window_event(|window, event| {
+            // Kept as it changes, so a window that is ended rather than closed (the computer shut
+            // down, the process stopped) still opens where it was left.
+            if let tauri::WindowEvent::Moved(_) | tauri::WindowEvent::Resized(_) = event {
+                if window.label() == "main" {
+                    use tauri_plugin_window_state::{AppHandleExt, StateFlags};
+                    let _ = window.app_handle().save_window_state(StateFlags::default());
+                }
+            }
             if let tauri::WindowEvent::CloseRequested { api, .. } = event {
                 if window.label() == "main" {
                     // Unsaved changes: the page asks first, and closes with `window_close`.

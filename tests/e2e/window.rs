@@ -41,7 +41,8 @@ impl Drop for Screen {
 }
 
 async fn window_rect(app: &App) -> (f64, f64, f64, f64) {
-    app.client.get_window_rect().await.expect("the window's position and size")
+    let (x, y, w, h) = app.client.get_window_rect().await.expect("the window's position and size");
+    (x as f64, y as f64, w as f64, h as f64)
 }
 
 #[tokio::test]

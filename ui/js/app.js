@@ -80,14 +80,23 @@ function placePage() {
   window.scrollTo(0, 0);
 }
 
-/** Leaving a page with unsaved changes (a link, the menu, Back) asks first; staying puts the address back. */
+/**
+ * Leaving a page with unsaved changes (a link, the menu, Back) asks first: the window goes back
+ * to the page's own entry in its history (back over a link's new entry, forward over Back's
+ * step), then asks; leaving goes to the address that was asked for.
+ */
 let leaving = false;
+let ignoreNext = false;
 async function onHashChange(/** @type {HashChangeEvent} */ event) {
+  if (ignoreNext) { ignoreNext = false; return; }
   const before = new URL(event.oldURL).hash;
   if (!leaving) scrolls.set(pageIndex, window.scrollY);
   if (!leaving && before.startsWith('#/') && hasUnsaved()) {
     const target = location.hash;
-    history.replaceState(history.state, '', before);
+    const wentBack = history.state && typeof history.state.page === 'number' && history.state.page < pageIndex;
+    ignoreNext = true;
+    if (wentBack) history.forward();
+    else history.back();
     if (!(await confirmLeave())) return;
     leaving = true;
     location.hash = target;
