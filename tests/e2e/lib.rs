@@ -438,9 +438,31 @@ impl App {
 
     /// Goes to a route of the window (`/plans/3`), as a link would.
     pub async fn go(&self, route: &str) {
+        // A page with unsaved changes asks before it is left (ui/js/kit/unsaved.js keeps
+        // `data-unsaved` on the body): a jump made by the test leaves without saving.
+        let unsaved = self.js("return document.body.dataset.unsaved === 'true'").await == json!(true);
         let url = self.client.current_url().await.expect("the window has a URL");
         let base = url.as_str().split('#').next().unwrap_or_default().to_string();
         self.client.goto(&format!("{base}#{route}")).await.expect("navigate");
+        if !unsaved {
+            return;
+        }
+        // The question comes up, unless the form with changes had already gone (a panel closed).
+        let deadline = Instant::now() + self.timeout;
+        loop {
+            let state = self
+                .js("return document.querySelector('dialog.dialog[open]') ? 'asked'
+                        : document.body.dataset.unsaved === 'true' ? 'waiting' : 'left'")
+                .await;
+            if state == json!("asked") {
+                self.click("dialog.dialog button[value=yes]").await;
+                return;
+            }
+            if state == json!("left") || Instant::now() > deadline {
+                return;
+            }
+            tokio::time::sleep(Duration::from_millis(100)).await;
+        }
     }
 
     /// Runs a script in the window and returns its result.

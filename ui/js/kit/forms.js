@@ -81,8 +81,9 @@ export function formDialog({ id, title, intro, fields: content, submitLabel, onS
     if (returnTo && returnTo.isConnected) returnTo.focus();
   }
   dialog.addEventListener('cancel', (event) => { event.preventDefault(); close(); });
+  // A dialog cannot be left for another page while it is open: nothing to guard.
   onSubmit(form, async () => { if (await action(form)) close(); },
-    { busyLabel: null, errorsIn: dialog, quietWhenGone: true });
+    { busyLabel: null, errorsIn: dialog, quietWhenGone: true, guardChanges: false });
   document.body.append(dialog);
   dialog.showModal();
   focusElement(form.querySelector('input, select, textarea'));

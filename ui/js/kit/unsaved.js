@@ -23,6 +23,8 @@ export function onUnsavedChange(listener) {
 
 function sync() {
   for (const f of changed) if (!f.isConnected) changed.delete(f);
+  // Said on the page too (for styles and the end-to-end tests), and to the shell.
+  document.body.dataset.unsaved = String(changed.size > 0);
   tellShell(changed.size > 0);
 }
 
@@ -50,7 +52,7 @@ export function saved(form) {
 
 /** Whether a form on the page has changes that are not saved. */
 export function hasUnsaved() {
-  for (const f of changed) if (!f.isConnected) changed.delete(f);
+  sync();
   return changed.size > 0;
 }
 
