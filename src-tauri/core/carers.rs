@@ -19,6 +19,9 @@ use crate::validate::{self, Check, LONG_TEXT_MAX, NAME_MAX, TEXT_MAX};
 
 /// The oldest age we accept for a date of birth.
 pub const MAX_AGE: u32 = 120;
+/// The youngest age a carer is registered at. Young carers services work with children from
+/// about 5; a younger date of birth is almost always a mistyped year (or today's date).
+pub const MIN_AGE: u32 = 5;
 /// A carer is linked to a school only under this age (see `schools`).
 pub const SCHOOL_UNDER: u32 = 19;
 /// Under this age a carer is a young carer (Children and Families Act 2014).
@@ -185,7 +188,14 @@ pub fn check(input: &CarerInput, today: NaiveDate) -> Result<CarerInput> {
     );
     let age = dob.and_then(|d| dates::age_on(d, today));
     if let Some(a) = age {
-        if a > MAX_AGE {
+        if a < MIN_AGE {
+            c.fail(
+                "date_of_birth",
+                format!(
+                    "a carer must be at least {MIN_AGE} years old (this date of birth makes them {a}): check the year"
+                ),
+            );
+        } else if a > MAX_AGE {
             c.fail(
                 "date_of_birth",
                 format!("a date of birth more than {MAX_AGE} years ago is not possible: check the year"),

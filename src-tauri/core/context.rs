@@ -238,6 +238,15 @@ impl<'a> Ctx<'a> {
         })
     }
 
+    /// The places a file the user chose must not be written (the register and its companion
+    /// files, the key file, the backups, the app's data folder): see [`crate::files`]. Every
+    /// command that writes a file at a user's request checks its path against this.
+    pub fn protected(&self) -> Result<crate::files::Protected> {
+        let Some(vault) = self.vault else { return Ok(crate::files::Protected::new(None, None)) };
+        let backups = crate::backup::folder(self.tx, &vault.db_path)?;
+        Ok(crate::files::Protected::new(Some(&vault.db_path), Some(&backups)))
+    }
+
     /// The school this caller is limited to, if any.
     pub fn school_scope(&self) -> Option<i64> {
         self.context.school_scope

@@ -685,7 +685,8 @@ pub struct PrintArgs {
 /// adjustments only. School staff: their own school only.
 pub fn print_summary(ctx: &mut Ctx<'_>, args: PrintArgs) -> Result<crate::plans::print::Printed> {
     use print::{StaffAdjustment, StaffPupil, StaffSummary};
-    crate::pdf::check_path(&args.path)?;
+    let protected = ctx.protected()?;
+    crate::pdf::check_path(&protected, &args.path)?;
     let school = get(ctx, IdArgs { id: args.id })?;
     let settings = crate::settings::load(ctx.tx)?;
     let org = crate::plans::print::organisation(&settings);
@@ -718,7 +719,7 @@ pub fn print_summary(ctx: &mut Ctx<'_>, args: PrintArgs) -> Result<crate::plans:
             .collect(),
     };
     let rendered = print::render(&summary)?;
-    crate::pdf::save(&args.path, &rendered.bytes)?;
+    crate::pdf::save(&protected, &args.path, &rendered.bytes)?;
     Ok(crate::plans::print::Printed {
         path: args.path.display().to_string(),
         pages: rendered.pages,
