@@ -386,6 +386,14 @@ impl App {
         let deadline = Instant::now() + self.timeout;
         loop {
             let element = self.wait_for(css).await;
+            // WebKitWebDriver scrolls an element only just into view and then clicks its middle:
+            // at the bottom edge of a laptop-sized window that point can fall outside the page,
+            // so the button takes the focus but never the click. Bring it to the middle first.
+            let arg = serde_json::to_value(&element).expect("an element reference");
+            let _ = self
+                .client
+                .execute("arguments[0].scrollIntoView({ block: 'center', inline: 'nearest' });", vec![arg])
+                .await;
             match element.click().await {
                 Ok(()) => return,
                 Err(e) if is_stale(&e) && Instant::now() < deadline => {
