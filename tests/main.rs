@@ -15,6 +15,7 @@ mod export;
 mod import;
 mod import_files;
 mod in_school;
+mod layers;
 mod passport_cards;
 mod passports;
 mod pdf;

@@ -17,11 +17,13 @@
 use rusqlite::{params, OptionalExtension};
 use serde::{Deserialize, Serialize};
 
+use crate::args::{CarerArgs, IdArgs};
 use crate::carers::{self, CarerInput, SCHOOL_UNDER};
 use crate::choices::{CensusCode, NoteKind, YearGroup};
 use crate::context::{Ctx, Touched};
 use crate::dates;
 use crate::error::{Error, Result};
+use crate::register;
 use crate::schools::{self, Adjustment};
 use crate::transition::{self, Milestone};
 use crate::validate::{Check, LONG_TEXT_MAX, NAME_MAX, TEXT_MAX};
@@ -295,7 +297,7 @@ fn matches(ctx: &Ctx<'_>, referral: &Referral) -> Result<Vec<Match>> {
 }
 
 /// One referral; the carers service also sees the possible matches of a new one.
-pub fn get(ctx: &mut Ctx<'_>, args: carers::IdArgs) -> Result<Referral> {
+pub fn get(ctx: &mut Ctx<'_>, args: IdArgs) -> Result<Referral> {
     let mut referral = load(ctx, args.id)?;
     if ctx.school_scope().is_none() && referral.status == "new" {
         referral.possible_matches = matches(ctx, &referral)?;
@@ -497,7 +499,7 @@ pub fn accept(ctx: &mut Ctx<'_>, args: AcceptArgs) -> Result<Referral> {
     c.finish()?;
     let carer_id = match args.carer_id {
         Some(id) => {
-            let existing = carers::load(ctx.tx, id, ctx.today())?;
+            let existing = register::load(ctx.tx, id, ctx.today())?;
             if existing.status != "open" {
                 return Err(Error::field(
                     "carer_id",
@@ -534,12 +536,12 @@ pub fn accept(ctx: &mut Ctx<'_>, args: AcceptArgs) -> Result<Referral> {
                 consent_share_school: true,
                 ..CarerInput::default()
             };
-            carers::create(ctx, input)?.id
+            register::create(ctx, input)?.id
         }
     };
     schools::link_save(
         ctx,
-        schools::LinkArgs {
+        &schools::LinkArgs {
             carer_id,
             school_id: Some(referral.school_id),
             year_group: referral.year_group.clone(),
@@ -603,7 +605,7 @@ pub fn note_add(ctx: &mut Ctx<'_>, args: NoteArgs) -> Result<Vec<SchoolNote>> {
 }
 
 /// What school staff may see of one of their young carers.
-pub fn pupil_get(ctx: &mut Ctx<'_>, args: carers::CarerArgs) -> Result<Pupil> {
+pub fn pupil_get(ctx: &mut Ctx<'_>, args: CarerArgs) -> Result<Pupil> {
     ctx.check_pupil(args.carer_id)?;
     let link = schools::link_for(ctx.tx, args.carer_id)?.ok_or(Error::NotFound { what: "that pupil" })?;
     let young = transition::young_carer(ctx.tx, args.carer_id, ctx.today())?;
