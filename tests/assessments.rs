@@ -1026,3 +1026,32 @@ mod transition {
         assert_eq!(still, ["answers.not_assessing_reasons", "answers.prevention_advice"]);
     }
 }
+
+/// A new assessment takes what the record already holds (who is cared for, the hours band, since
+/// when) instead of asking again; a form without those questions takes nothing.
+#[test]
+fn a_new_assessment_takes_what_the_record_holds() {
+    let d = desk();
+    let id = create(&d, "Mary", "Okafor", "1970-04-04");
+    let mut first = person_and_link("Ada");
+    first["carer_id"] = json!(id);
+    first["link"]["since"] = json!("01/03/2019");
+    call(&d, "carer_add_cared_for", first);
+    let mut second = person_and_link("Obi");
+    second["carer_id"] = json!(id);
+    second["link"]["hours_band"] = json!("h50_plus");
+    second["link"]["since"] = json!("01/06/2021");
+    call(&d, "carer_add_cared_for", second);
+
+    let a = start(&d, id, "adult");
+    let who = a["answers"]["cared_for_who"].as_str().unwrap();
+    assert_eq!(who.lines().count(), 2, "one line per person: {who}");
+    assert!(who.starts_with("Parent: Ada"), "{who}");
+    assert!(who.contains("(dementia)"), "{who}");
+    assert_eq!(a["answers"]["hours_band"], "h50_plus", "the most any one person is cared for");
+    assert_eq!(a["answers"]["caring_since"], "2019-03-01", "the earliest link");
+
+    // Nothing on the record: nothing taken.
+    let alone = create(&d, "Sam", "Nobody", "1980-01-01");
+    assert_eq!(start(&d, alone, "adult")["answers"], json!({}));
+}

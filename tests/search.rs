@@ -145,14 +145,25 @@ fn home_counts_match_the_data_and_their_filters() {
 }
 
 #[test]
-fn beyond_500_matches_the_register_says_more_and_shows_the_newest() {
+fn beyond_500_typed_matches_the_register_says_more_and_shows_the_newest_and_browsing_pages_through_all() {
     let d = desk();
     call(&d, "demo_data_load", json!({"carers": 520, "seed": 4}));
-    // Browsing: true name order, count capped.
+    // Browsing (no words typed): true name order, every match counted, so every page can be
+    // reached.
     let browse = call(&d, "carer_search", json!({"limit": 20}));
     assert_eq!(
         (browse["total"].clone(), browse["more"].clone(), browse["order"].clone()),
-        (json!(500), json!(true), json!("name"))
+        (json!(520), json!(false), json!("name"))
+    );
+    assert_eq!(browse["summary"], "520 carers found: 1 to 20 shown, in name order");
+    let last = call(&d, "carer_search", json!({"limit": 20, "offset": 500}));
+    assert_eq!((last["offset"].clone(), last["results"].as_array().unwrap().len()), (json!(500), 20));
+    assert_eq!(last["summary"], "520 carers found: 501 to 520 shown, in name order");
+    let page_two = call(&d, "carer_search", json!({"limit": 20, "offset": 20}));
+    let first_ids: Vec<&Value> = browse["results"].as_array().unwrap().iter().map(|c| &c["id"]).collect();
+    assert!(
+        page_two["results"].as_array().unwrap().iter().all(|c| !first_ids.contains(&&c["id"])),
+        "pages do not overlap"
     );
     let keys: Vec<(String, String)> = browse["results"]
         .as_array()

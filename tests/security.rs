@@ -472,7 +472,18 @@ fn every_command_for_every_role() {
     // School staff: their school, its young carers' adjustments and the staff summary.
     assert_eq!(
         allowed["school_staff"],
-        with(&["school_list", "school_get", "school_print_summary", "adjustment_save", "adjustment_end"])
+        with(&[
+            "school_list",
+            "school_get",
+            "school_print_summary",
+            "adjustment_save",
+            "adjustment_end",
+            "school_referral_create",
+            "school_referral_list",
+            "school_referral_get",
+            "pupil_get",
+            "pupil_note_add"
+        ])
     );
     // Support workers: everything but settings, accounts, the audit trail, bulk loads,
     // backups and subject rights.

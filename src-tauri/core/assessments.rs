@@ -383,8 +383,76 @@ pub fn start(ctx: &mut Ctx<'_>, args: StartArgs) -> Result<Assessment> {
          VALUES (?1, printf('A-%06d', ?1), ?2, ?3, ?4, ?5, ?6, ?5, ?6)",
         params![id, args.carer_id, kind, warning, now, by],
     )?;
+    let known = from_the_record(ctx.tx, args.carer_id, kind, ctx.today())?;
+    if !known.is_empty() {
+        ctx.tx.execute(
+            "UPDATE assessments SET answers = ?1 WHERE id = ?2",
+            params![serde_json::Value::Object(known).to_string(), id],
+        )?;
+    }
     ctx.touch(Touched::ChangedCarer(args.carer_id));
     load(ctx.tx, id)
+}
+
+/// What a new assessment takes from the carer's record instead of asking again: who they care
+/// for (relationship, name and conditions, one line each), the hours of care (the most any one
+/// person is cared for, as the record's band) and since when (the earliest caring link's date).
+/// Only for the questions the form asks; the worker can still change them in the draft.
+pub fn from_the_record(
+    conn: &rusqlite::Connection,
+    carer_id: i64,
+    kind: AssessmentType,
+    today: chrono::NaiveDate,
+) -> Result<serde_json::Map<String, serde_json::Value>> {
+    use crate::choices::{Condition, HoursBand};
+    let form = forms::form(kind);
+    let caring = crate::caring::for_carer(conn, carer_id, today)?;
+    let mut out = serde_json::Map::new();
+    if caring.is_empty() {
+        return Ok(out);
+    }
+    if form.question("cared_for_who").is_some() {
+        let lines: Vec<String> = caring
+            .iter()
+            .map(|e| {
+                let name = [Some(e.person.first_name.as_str()), e.person.last_name.as_deref()]
+                    .into_iter()
+                    .flatten()
+                    .collect::<Vec<_>>()
+                    .join(" ");
+                let conditions: Vec<&str> = e
+                    .person
+                    .conditions
+                    .iter()
+                    .map(|c| Condition::from_code(c).map(|c| c.label()).unwrap_or(c.as_str()))
+                    .collect();
+                let mut line = format!("{}: {name}", e.link.relationship_label);
+                if !conditions.is_empty() {
+                    line.push_str(&format!(" ({})", conditions.join(", ").to_lowercase()));
+                }
+                if e.link.lives_together {
+                    line.push_str(", lives with them");
+                }
+                line
+            })
+            .collect();
+        out.insert("cared_for_who".into(), serde_json::Value::String(lines.join("\n")));
+    }
+    if form.question("hours_band").is_some() {
+        let most = caring
+            .iter()
+            .filter_map(|e| HoursBand::from_code(&e.link.hours_band))
+            .max_by_key(|b| HoursBand::ALL.iter().position(|x| x == b));
+        if let Some(band) = most {
+            out.insert("hours_band".into(), serde_json::Value::String(band.code().into()));
+        }
+    }
+    if form.question("caring_since").is_some() {
+        if let Some(since) = caring.iter().filter_map(|e| e.link.since.clone()).min() {
+            out.insert("caring_since".into(), serde_json::Value::String(since));
+        }
+    }
+    Ok(out)
 }
 
 pub fn get(ctx: &mut Ctx<'_>, args: IdArgs) -> Result<Assessment> {

@@ -18,8 +18,8 @@ use crate::args::{CarerArgs, IdArgs, NoArgs};
 use crate::context::{Access, Ctx};
 use crate::error::{Error, Result};
 use crate::{
-    app, assessments, audit, backup, carers, caring, catalogue, demo, export, import, notes, passports, plans,
-    register, reports, schools, search, session, settings, staff, subject, transition,
+    app, assessments, audit, backup, carers, caring, catalogue, demo, export, import, in_school, notes, passports,
+    plans, register, reports, schools, search, session, settings, staff, subject, transition,
 };
 
 /// One command.
@@ -195,6 +195,13 @@ commands! {
     handover_print: transition::handover::PrintArgs => transition::handover::print, false, Records, "Print the handover summary for the adult carers service to PDF (needs consent to share)";
     young_carer_card_save: transition::CardArgs => transition::card_save, true, Records, "Record what the young carer card says: valid until, adjustments, emergency contact";
     transitions: transition::view::TransitionsArgs => transition::view::transitions, false, Records, "Young carers turning 16, 17 and 18 in the next 6 or 12 months, and those past a milestone";
+    school_referral_create: in_school::ReferralInput => in_school::create, true, School, "A school refers a young carer to the carers service (school staff: from their own school)";
+    school_referral_list: in_school::ListArgs => in_school::list, false, School, "School referrals and what was decided (school staff: their own school's)";
+    school_referral_get: IdArgs => in_school::get, false, School, "One school referral; for a new one, carers already in the register who may be the same young person";
+    school_referral_accept: in_school::AcceptArgs => in_school::accept, true, Records, "Accept a school referral: register the young carer (or use a record already there) and link them to the school";
+    school_referral_signpost: in_school::SignpostArgs => in_school::signpost, true, Records, "Signpost a school referral elsewhere, saying where (nothing is added to the register)";
+    pupil_get: CarerArgs => in_school::pupil_get, false, School, "What school staff may see of one of their young carers: school details, adjustments, notes in school, milestones, card held";
+    pupil_note_add: in_school::NoteArgs => in_school::note_add, true, School, "Add a note 'in school' to a young carer's timeline, written as the signed-in member of staff";
     staff_list: NoArgs => staff::list, false, Admin, "Staff accounts: username, name, role, school, switched on or off";
     staff_create: staff::CreateArgs => staff::create, true, Admin, "Add a staff account with a role and a first passphrase";
     staff_update: staff::UpdateArgs => staff::update, true, Admin, "Change a staff account's name, role or school, or switch it off or on";

@@ -24,6 +24,7 @@ const MIGRATIONS: &[&str] = &[
     include_str!("migrations/0007_security.sql"),
     include_str!("migrations/0008_reports_import.sql"),
     include_str!("migrations/0009_home_counts.sql"),
+    include_str!("migrations/0010_school_referrals.sql"),
 ];
 
 fn migrations() -> Migrations<'static> {

@@ -26,6 +26,7 @@ pub mod error;
 pub mod export;
 pub mod files;
 pub mod import;
+pub mod in_school;
 pub mod instruments;
 pub mod location;
 pub mod notes;

@@ -31,6 +31,9 @@ pub struct SearchArgs {
     pub school_id: Option<i64>,
     /// At most this many results (default 50, at most 500).
     pub limit: Option<u32>,
+    /// Paging: leave out this many first (the list in name order). Browsing without typed
+    /// words (with or without filters) counts every match exactly, so every page can be reached.
+    pub offset: Option<u32>,
 }
 
 /// Beyond this many matches the register says "more than 500" instead of counting, and a
@@ -43,6 +46,8 @@ pub struct SearchResult {
     pub results: Vec<CarerSummary>,
     /// How many carers match, exactly when `more` is false; when `more` is true, more than this.
     pub total: i64,
+    /// How many matches come before `results` (paging).
+    pub offset: i64,
     pub more: bool,
     /// `name` (by last name, then first name) or `newest` (most recently added first, when
     /// more than [`EXACT_UP_TO`] carers match typed words).
@@ -131,6 +136,7 @@ pub fn search(ctx: &mut Ctx<'_>, args: SearchArgs) -> Result<SearchResult> {
     };
     c.finish()?;
     let limit = args.limit.unwrap_or(50).clamp(1, 500) as usize;
+    let offset = args.offset.unwrap_or(0) as usize;
 
     let mut conds: Vec<String> = Vec::new();
     let mut params: Vec<String> = Vec::new();
@@ -182,23 +188,33 @@ pub fn search(ctx: &mut Ctx<'_>, args: SearchArgs) -> Result<SearchResult> {
         } else {
             "newest"
         };
+        rows.drain(..offset.min(rows.len()));
         rows.truncate(limit);
         (rows, found, order)
     } else {
         let rows = summaries(&format!(
-            "SELECT {cols} FROM carers c {where_} ORDER BY c.last_name COLLATE NOCASE, c.first_name COLLATE NOCASE, c.id LIMIT {limit}"
+            "SELECT {cols} FROM carers c {where_} ORDER BY c.last_name COLLATE NOCASE, c.first_name COLLATE NOCASE, c.id LIMIT {limit} OFFSET {offset}"
         ))?;
+        // Browsing (no words typed) is counted exactly, so every page can be reached; a typed
+        // date of birth matches few.
         let found: i64 = ctx
             .tx
-            .prepare_cached(&format!("SELECT count(*) FROM (SELECT 1 FROM carers c {where_} LIMIT {cap})"))?
+            .prepare_cached(&format!("SELECT count(*) FROM carers c {where_}"))?
             .query_row(rusqlite::params_from_iter(params.iter()), |r| r.get(0))?;
-        (rows, found as usize, "name")
+        (rows, found as usize, "exact")
     };
-    let more = found > EXACT_UP_TO;
-    let total = found.min(EXACT_UP_TO);
+    let exact = order == "exact";
+    let order = if exact { "name" } else { order };
+    let more = !exact && found > EXACT_UP_TO;
+    let total = if exact { found } else { found.min(EXACT_UP_TO) };
     let summary = match (found, more, order) {
         (0, _, _) => "no carers found".to_string(),
         (1, _, _) => "1 carer found".to_string(),
+        (n, false, _) if n > results.len() && !results.is_empty() => format!(
+            "{n} carers found: {} to {} shown, in name order",
+            offset + 1,
+            offset + results.len()
+        ),
         (n, false, _) => format!("{n} carers found"),
         (_, true, "newest") => format!(
             "more than {EXACT_UP_TO} carers match: the {} added most recently are shown; keep typing to narrow the search",
@@ -206,7 +222,7 @@ pub fn search(ctx: &mut Ctx<'_>, args: SearchArgs) -> Result<SearchResult> {
         ),
         (_, true, _) => format!("more than {EXACT_UP_TO} carers: the first {} by name are shown", results.len()),
     };
-    Ok(SearchResult { results, total: total as i64, more, order, summary })
+    Ok(SearchResult { results, total: total as i64, offset: offset as i64, more, order, summary })
 }
 
 /// One figure on the home screen, with the register filter that lists its carers.

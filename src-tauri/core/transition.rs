@@ -281,6 +281,9 @@ pub struct YoungCarer {
     pub handover: Option<Handover>,
     pub handover_warnings: Vec<String>,
     pub card: Card,
+    /// Young enough for a school link (under [`crate::carers::SCHOOL_UNDER`]): the window offers
+    /// "Link to a school" and shows the panel from this, not from a copy of the rule.
+    pub school_age: bool,
 }
 
 fn transition_brief(conn: &Connection, carer_id: i64) -> Result<Option<TransitionBrief>> {
@@ -520,6 +523,7 @@ pub fn young_carer(conn: &Connection, carer_id: i64, today: NaiveDate) -> Result
         age,
         school_link: schools::link_for(conn, carer_id)?,
         card: card_for(conn, carer_id, birth, &adjustments)?,
+        school_age: birth.is_none() || age < crate::carers::SCHOOL_UNDER,
         adjustments,
         milestones,
         milestones_missing: missing,

@@ -29,7 +29,7 @@ use std::sync::OnceLock;
 
 use carers_desk::{ApiError, Context, Desk};
 use serde_json::{json, Value};
-use tauri::Manager;
+use tauri::{Emitter, Manager};
 
 /// Environment variable naming the database file (used when `--db` is not given).
 const DB_ENV: &str = "CARERS_DESK_DB";
@@ -200,6 +200,46 @@ fn show_main_window(app: &tauri::AppHandle) {
     }
 }
 
+/// Whether the page has changes that are not saved (the window says so as they come and go).
+/// Closing the window then asks the page first (`close-requested`); it closes with `window_close`.
+static UNSAVED: AtomicBool = AtomicBool::new(false);
+
+/// The page has, or no longer has, changes that are not saved.
+#[tauri::command]
+fn window_unsaved(unsaved: bool) {
+    UNSAVED.store(unsaved, Ordering::SeqCst);
+}
+
+/// The person chose to close the window without saving.
+#[tauri::command]
+fn window_close(window: tauri::WebviewWindow) {
+    UNSAVED.store(false, Ordering::SeqCst);
+    let _ = window.close();
+}
+
+/// The window opens inside the screen: when the screen (less the task bar) is smaller than the
+/// window, it is maximised; when a remembered position is off the screen (a monitor unplugged),
+/// it is centred.
+fn fit_to_screen(window: &tauri::WebviewWindow) {
+    let Ok(Some(monitor)) = window.current_monitor().or_else(|_| window.primary_monitor()) else { return };
+    let area = monitor.work_area();
+    let (Ok(size), Ok(position)) = (window.outer_size(), window.outer_position()) else { return };
+    if size.width > area.size.width || size.height > area.size.height {
+        // The whole work area first (a desktop without a window manager cannot maximise).
+        let _ = window.set_position(tauri::PhysicalPosition::new(area.position.x, area.position.y));
+        let _ = window.set_size(tauri::PhysicalSize::new(area.size.width, area.size.height));
+        let _ = window.maximize();
+        return;
+    }
+    let inside = position.x >= area.position.x
+        && position.y >= area.position.y
+        && position.x + size.width as i32 <= area.position.x + area.size.width as i32
+        && position.y + size.height as i32 <= area.position.y + area.size.height as i32;
+    if !inside {
+        let _ = window.center();
+    }
+}
+
 /// The day's backup (`backup_auto`) when the window closes, if someone is signed in: once per
 /// run, and the close waits for it (a second or two for a large register).
 fn backup_on_close(app: &tauri::AppHandle) {
@@ -238,9 +278,14 @@ fn main() {
         // it). The window may use only what src-tauri/capabilities/default.json grants.
         .plugin(tauri_plugin_dialog::init())
         .plugin(tauri_plugin_opener::init())
+        // Size, position and maximised state are kept between runs (in the app's config folder).
+        .plugin(tauri_plugin_window_state::Builder::default().build())
         .manage(DeskState::default())
-        .invoke_handler(tauri::generate_handler![call, call_progress])
+        .invoke_handler(tauri::generate_handler![call, call_progress, window_unsaved, window_close])
         .setup(move |app| {
+            if let Some(window) = app.get_webview_window("main") {
+                fit_to_screen(&window);
+            }
             let opened = open_desk(app, &options);
             if let Err(error) = &opened {
                 eprintln!("carers-desk: cannot open the database: {}: {}", error.code, error.message);
@@ -250,8 +295,22 @@ fn main() {
             Ok(())
         })
         .on_window_event(|window, event| {
-            if let tauri::WindowEvent::CloseRequested { .. } = event {
+            // Kept as it changes, so a window that is ended rather than closed (the computer shut
+            // down, the process stopped) still opens where it was left.
+            if let tauri::WindowEvent::Moved(_) | tauri::WindowEvent::Resized(_) = event {
                 if window.label() == "main" {
+                    use tauri_plugin_window_state::{AppHandleExt, StateFlags};
+                    let _ = window.app_handle().save_window_state(StateFlags::default());
+                }
+            }
+            if let tauri::WindowEvent::CloseRequested { api, .. } = event {
+                if window.label() == "main" {
+                    // Unsaved changes: the page asks first, and closes with `window_close`.
+                    if UNSAVED.load(Ordering::SeqCst) {
+                        api.prevent_close();
+                        let _ = window.emit("close-requested", ());
+                        return;
+                    }
                     backup_on_close(window.app_handle());
                 }
             }

@@ -124,14 +124,19 @@ async fn an_adult_assessment_is_completed_and_a_young_carer_draft_survives_a_res
     app.wait_for_text("#preview", "can be completed").await;
     app.screenshot("assessment-draft").await;
 
-    // Complete it: locked, with the stored determination.
+    // Complete it: check your answers (each part, what is left blank), then locked, with the
+    // stored determination.
     app.click("#complete-assessment").await;
+    app.wait_for_text("dialog.dialog", "Check your answers").await;
+    app.wait_for("#check-answers").await;
+    app.click("dialog.dialog button[value=yes]").await;
     app.wait_for("#assessment-completed").await;
     app.wait_for_text("#assessment-status", "Completed").await;
     assert_eq!(app.text("#determination-result").await.trim(), "Eligible");
     assert!(app.text("#determination-explanation").await.contains("managing and maintaining nutrition"));
     assert!(!app.exists("#assessment-form").await, "a completed assessment is not editable");
     assert!(app.exists("#new-version").await, "a new version can be started");
+    assert!(app.exists("#make-plan-from-assessment").await, "the next step, a support plan, is offered");
     let needs = app.text("#needs-done").await;
     assert!(needs.contains("Help with meals three evenings a week"), "the need is listed: {needs}");
     assert!(needs.contains("Managing and maintaining nutrition"), "with its outcome: {needs}");
@@ -190,7 +195,10 @@ async fn an_adult_assessment_is_completed_and_a_young_carer_draft_survives_a_res
     let rows = app.js("return document.querySelectorAll('#assessment-history tbody tr').length").await;
     assert_eq!(rows, json!(2), "both versions listed");
 
-    // A young carer's needs assessment for an adult: the age warning, then continue anyway.
+    // A young carer's needs assessment for an adult is not offered first: it is under "Other
+    // types", and starting one brings the age warning; continue anyway.
+    assert!(!app.exists(".start-assessment > .button-row #start-young_carer").await, "not offered first to an adult");
+    app.click("#other-assessment-types summary").await;
     app.click("#start-young_carer").await;
     app.wait_for_text("dialog.dialog", "Continue anyway").await;
     app.click("dialog.dialog button[value=yes]").await;
@@ -341,6 +349,8 @@ async fn a_transition_assessment_shows_its_sections_by_decision_and_an_indicatio
     app.screenshot("transition-draft").await;
 
     app.click("#complete-assessment").await;
+    app.wait_for_text("dialog.dialog", "Check your answers").await;
+    app.click("dialog.dialog button[value=yes]").await;
     app.wait_for("#assessment-completed").await;
     assert_eq!(app.text("#determination-result").await.trim(), "Likely to be eligible at 18");
     assert!(app.text("#determination-kind").await.contains("Indication"));

@@ -190,8 +190,8 @@ async fn a_spreadsheet_is_mapped_checked_fixed_and_imported() {
     app.go("/settings?show=data-safety").await;
     app.wait_for("#register-export").await;
     assert_eq!(app.js("return document.querySelector('[name=report_suppress_small]').checked").await, json!(true));
-    app.click("#settings-form [name=report_suppress_small]").await;
-    app.click("#save-settings").await;
+    app.click("#settings-safety [name=report_suppress_small]").await;
+    app.click("#save-safety").await;
     app.wait_for_text("#flash", "Saved").await;
     let settings = app.invoke("settings_get", json!({})).await.expect("settings");
     assert_eq!(settings["report_suppress_small"], false, "{settings}");

@@ -155,3 +155,40 @@ async fn a_new_carer_from_first_run_to_the_register() {
 
     app.close().await;
 }
+
+/// A form with changes asks before it is left (the menu, Back), keeps what was typed when the
+/// answer is to stay, and does not ask once saved.
+#[tokio::test]
+async fn a_form_with_changes_asks_before_it_is_left() {
+    let app = App::launch().await;
+    app.wait_for_text("h1", "Welcome to Carers Desk").await;
+    app.click("#start-empty").await;
+    app.wait_for("#home-search").await;
+    app.click("#home-new-carer").await;
+    app.wait_for("#carer-form").await;
+    app.fill("#carer-form [name=first_name]", "Half").await;
+    // The menu asks; staying keeps what was typed, at the same address.
+    app.click("#nav-carers").await;
+    app.wait_for_text("dialog.dialog", "You have changes that are not saved").await;
+    app.screenshot("unsaved-changes").await;
+    app.click("dialog.dialog .button--secondary").await;
+    app.wait_gone("dialog.dialog").await;
+    assert_eq!(app.value("#carer-form [name=first_name]").await, "Half");
+    assert_eq!(app.js("return location.hash").await, serde_json::json!("#/carers/new"));
+    // Back asks as well; leaving goes.
+    app.js("history.back()").await;
+    app.wait_for_text("dialog.dialog", "Leave without saving").await;
+    app.click("dialog.dialog button[value=yes]").await;
+    app.wait_for("#home-search").await;
+    // Saved: leaving does not ask.
+    app.click("#home-new-carer").await;
+    app.fill("#carer-form [name=first_name]", "Whole").await;
+    app.fill("#carer-form [name=last_name]", "Saved").await;
+    app.fill("#carer-form [name=date_of_birth]", "01/02/1980").await;
+    app.click("#save-carer").await;
+    app.wait_for_text("#record-name", "Whole Saved").await;
+    app.click("#nav-carers").await;
+    app.wait_for("#search").await;
+    assert!(!app.exists("dialog.dialog").await, "nothing to ask about");
+    app.close().await;
+}

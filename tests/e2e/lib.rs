@@ -386,6 +386,14 @@ impl App {
         let deadline = Instant::now() + self.timeout;
         loop {
             let element = self.wait_for(css).await;
+            // WebKitWebDriver scrolls an element only just into view and then clicks its middle:
+            // at the bottom edge of a laptop-sized window that point can fall outside the page,
+            // so the button takes the focus but never the click. Bring it to the middle first.
+            let arg = serde_json::to_value(&element).expect("an element reference");
+            let _ = self
+                .client
+                .execute("arguments[0].scrollIntoView({ block: 'center', inline: 'nearest' });", vec![arg])
+                .await;
             match element.click().await {
                 Ok(()) => return,
                 Err(e) if is_stale(&e) && Instant::now() < deadline => {
@@ -438,9 +446,31 @@ impl App {
 
     /// Goes to a route of the window (`/plans/3`), as a link would.
     pub async fn go(&self, route: &str) {
+        // A page with unsaved changes asks before it is left (ui/js/kit/unsaved.js keeps
+        // `data-unsaved` on the body): a jump made by the test leaves without saving.
+        let unsaved = self.js("return document.body.dataset.unsaved === 'true'").await == json!(true);
         let url = self.client.current_url().await.expect("the window has a URL");
         let base = url.as_str().split('#').next().unwrap_or_default().to_string();
         self.client.goto(&format!("{base}#{route}")).await.expect("navigate");
+        if !unsaved {
+            return;
+        }
+        // The question comes up, unless the form with changes had already gone (a panel closed).
+        let deadline = Instant::now() + self.timeout;
+        loop {
+            let state = self
+                .js("return document.querySelector('dialog.dialog[open]') ? 'asked'
+                        : document.body.dataset.unsaved === 'true' ? 'waiting' : 'left'")
+                .await;
+            if state == json!("asked") {
+                self.click("dialog.dialog button[value=yes]").await;
+                return;
+            }
+            if state == json!("left") || Instant::now() > deadline {
+                return;
+            }
+            tokio::time::sleep(Duration::from_millis(100)).await;
+        }
     }
 
     /// Runs a script in the window and returns its result.
@@ -663,7 +693,12 @@ fn spawn_driver(
         .env("CARERS_DESK_DB", db)
         .env("XDG_DATA_HOME", dir.join("data"))
         .env("XDG_CACHE_HOME", dir.join("cache"))
-        .env("XDG_CONFIG_HOME", dir.join("config"))
+        // A test of what the app remembers between runs (the window's size and place) keeps
+        // its config folder: CARERS_DESK_E2E_CONFIG.
+        .env(
+            "XDG_CONFIG_HOME",
+            std::env::var_os("CARERS_DESK_E2E_CONFIG").map(PathBuf::from).unwrap_or_else(|| dir.join("config")),
+        )
         // No accessibility bus (avoids a D-Bus wait and warnings on CI machines).
         .env("NO_AT_BRIDGE", "1")
         .current_dir(dir)

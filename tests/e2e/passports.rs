@@ -95,9 +95,9 @@ async fn a_passport_is_issued_printed_looked_up_renewed_reissued_and_revoked_in_
     // The organisation's name, phone and logo, which the cards print.
     app.click("#nav-settings").await;
     app.wait_for("#cards-settings").await;
-    app.fill("#settings-form [name=organisation_name]", "Anytown Carers Centre").await;
-    app.fill("#settings-form [name=phone]", "020 7946 0018").await;
-    app.click("#save-settings").await;
+    app.fill("#settings-organisation [name=organisation_name]", "Anytown Carers Centre").await;
+    app.fill("#settings-organisation [name=phone]", "020 7946 0018").await;
+    app.click("#save-organisation").await;
     app.wait_for_text("#flash", "Saved").await;
     let logo = workspace_root().join("icons/128x128.png");
     stub_open_dialog(&app, json!(logo.to_str().expect("UTF-8"))).await;

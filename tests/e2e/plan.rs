@@ -85,6 +85,10 @@ async fn a_light_touch_plan_is_made_agreed_and_reviewed_in_the_window() {
     app.wait_for_text("#save-status", "Saved").await;
     app.wait_for("#plan-ready").await;
     app.click("#agree-plan").await;
+    // Check before agreeing: what the plan holds, that agreeing locks it.
+    app.wait_for_text("dialog.dialog", "Check the plan before agreeing it").await;
+    app.wait_for_text("#check-plan", "Actions").await;
+    app.click("dialog.dialog button[value=yes]").await;
     app.wait_for("#plan-view").await;
     app.wait_for_text("#plan-status", "Agreed").await;
     let due = app.text("#plan-review-due-date").await;

@@ -73,5 +73,22 @@ async fn demo_data_edit_close_reopen_everything_is_still_there() {
     assert!(record.contains("Dementia"), "their condition is kept: {record}");
     let shot = app.screenshot("reopened-record").await;
     assert!(shot.exists());
+
+    // Every carer in the register can be reached: the list pages through all of them, with the
+    // count, and the page is kept in the address.
+    app.go("/carers").await;
+    app.wait_for_text("#search-shown", "Carers 1 to 100 of").await;
+    let total =
+        app.invoke("carer_search", json!({"query": ""})).await.expect("the register")["total"].as_i64().unwrap();
+    assert!(total > 200, "the demo register is long enough to page: {total}");
+    app.wait_for_text("#search-shown", &format!("of {total}")).await;
+    app.click("#search-next").await;
+    app.wait_for_text("#search-shown", "Carers 101 to 200").await;
+    assert!(
+        app.js("return location.hash").await.as_str().unwrap_or_default().contains("page=2"),
+        "the page is in the address"
+    );
+    app.click("#search-previous").await;
+    app.wait_for_text("#search-shown", "Carers 1 to 100").await;
     app.close().await;
 }

@@ -146,6 +146,8 @@ async fn the_monitoring_report_with_its_charts_the_records_behind_a_figure_and_e
     app.click("#report-records-close").await;
     app.wait_gone("#report-records-dialog").await;
 
+    let scrolled = app.js("return window.scrollY").await.as_f64().unwrap_or(0.0);
+    assert!(scrolled > 100.0, "the figure is down the page: {scrolled}");
     app.click(&format!("#figure-{key}-row-{row_key}")).await;
     app.wait_for_text("#report-records-title", row["label"].as_str().unwrap()).await;
     let listed = app.js("return document.querySelectorAll('#report-records-table tbody tr').length").await;
@@ -155,6 +157,12 @@ async fn the_monitoring_report_with_its_charts_the_records_behind_a_figure_and_e
     app.wait_for("#carer-record").await;
     assert!(!app.exists("#report-records-dialog").await, "the list closes when a record is opened");
     assert_eq!(app.route_id("/carers/").await.to_string(), first.as_str().unwrap());
+    // Back: the same period, at the same place on the page.
+    app.js("history.back(); return true;").await;
+    app.wait_for(&format!("#figure-{key}")).await;
+    app.wait_for_text("#report-title", &uk(&from)).await;
+    let back_at = app.js("return window.scrollY").await.as_f64().unwrap_or(0.0);
+    assert!((back_at - scrolled).abs() < 60.0, "back where it was: {scrolled} then {back_at}");
 
     // ---- Exports: PDF and JSON (save dialog), CSV (a folder).
     app.go(&format!("/reports?from={}&to={}", uk(&from), uk(&to))).await;

@@ -66,12 +66,12 @@ async fn an_administrator_backs_up_reads_the_audit_trail_exports_anonymises_and_
     app.wait_for("#backup-folder-choose").await;
     let placeholder = app.js("return document.querySelector('[name=backup_folder]').placeholder").await;
     assert!(placeholder.as_str().is_some_and(|p| !p.is_empty()), "the usual folder is shown as the placeholder");
-    app.fill("#settings-form [name=backup_keep]", "0").await;
-    app.click("#save-settings").await;
+    app.fill("#settings-safety [name=backup_keep]", "0").await;
+    app.click("#save-safety").await;
     app.wait_for("#error-backup_keep").await;
-    app.fill("#settings-form [name=backup_keep]", "5").await;
-    app.fill("#settings-form [name=backup_folder]", backups.to_str().expect("UTF-8")).await;
-    app.click("#save-settings").await;
+    app.fill("#settings-safety [name=backup_keep]", "5").await;
+    app.fill("#settings-safety [name=backup_folder]", backups.to_str().expect("UTF-8")).await;
+    app.click("#save-safety").await;
     app.wait_for_text("#flash", "Saved").await;
     let settings = app.invoke("settings_get", json!({})).await.expect("settings");
     assert_eq!(settings["backup_folder"], json!(backups.to_str().unwrap()), "{settings}");

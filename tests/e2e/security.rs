@@ -240,7 +240,7 @@ async fn quick_hide_then_a_school_account_sees_its_school_only() {
     app.wait_for_text("#school-name", user["school_name"].as_str().unwrap_or_default()).await;
     assert_eq!(app.route_id("/schools/").await, school_id, "home is their school");
     let nav = app.js("return [...document.querySelectorAll('.site-nav li')].filter((li) => !li.hidden).map((li) => li.textContent.trim())").await;
-    assert_eq!(nav, json!(["Schools"]), "only Schools in the navigation");
+    assert_eq!(nav, json!(["Schools", "Referrals"]), "only their school and its referrals in the navigation");
     let schools = app.invoke("school_list", json!({})).await.expect("their schools");
     assert_eq!(schools.as_array().map(Vec::len), Some(1), "school_list has their school only: {schools}");
 

@@ -238,12 +238,13 @@ async fn a_young_carer_is_linked_to_their_school_and_followed_to_adulthood() {
 
     // Settings: the transition ages.
     app.click("#nav-settings").await;
-    app.wait_for("#settings-form [name=handover_age]").await;
-    assert_eq!(app.value("#settings-form [name=handover_age]").await, "18");
-    app.js("document.querySelector('#settings-form [name=prepare_age]').closest('fieldset').scrollIntoView()").await;
+    app.wait_for("#settings-transition [name=handover_age]").await;
+    assert_eq!(app.value("#settings-transition [name=handover_age]").await, "18");
+    app.js("document.querySelector('#settings-transition [name=prepare_age]').closest('fieldset').scrollIntoView()")
+        .await;
     app.screenshot("settings-transition").await;
-    app.fill("#settings-form [name=transition_offer_age]", "15").await;
-    app.click("#save-settings").await;
+    app.fill("#settings-transition [name=transition_offer_age]", "15").await;
+    app.click("#save-transition").await;
     app.wait_for_text("#flash", "Saved").await;
     let settings = app.invoke("settings_get", json!({})).await.expect("settings");
     assert_eq!(settings["transition_offer_age"], 15, "the transition setting is saved: {settings}");

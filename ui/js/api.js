@@ -149,6 +149,19 @@ export const milestoneClear = (carerId, milestone) => call('milestone_clear', { 
 export const handoverSave = (args) => call('handover_save', args);
 export const youngCarerCardSave = (args) => call('young_carer_card_save', args);
 export const transitions = (months) => call('transitions', { months });
+/** A school's referral of a young carer to the carers service (school staff: from their own school). */
+export const schoolReferralCreate = (args) => call('school_referral_create', args);
+/** Referrals, new ones first; `status` 'new', 'accepted' or 'signposted' (null: all). */
+export const schoolReferralList = (status) => call('school_referral_list', status ? { status } : {});
+export const schoolReferralGet = (id) => call('school_referral_get', { id });
+/** { id, carer_id?, confirm_new?, note? } */
+export const schoolReferralAccept = (args) => call('school_referral_accept', args);
+/** { id, note }: where they were signposted. */
+export const schoolReferralSignpost = (args) => call('school_referral_signpost', args);
+/** What school staff may see of one of their young carers. */
+export const pupilGet = (carerId) => call('pupil_get', { carer_id: carerId });
+/** { carer_id, date?, text }: a note "in school", written as the signed-in account. */
+export const pupilNoteAdd = (args) => call('pupil_note_add', args);
 
 // Carer passports and young carer cards (docs/commands.md, "Passports").
 export const passportKinds = () => call('passport_kinds');
@@ -479,3 +492,23 @@ export const importMappingSave = (args) => call('import_mapping_save', args);
 export const importMappingDelete = (id) => call('import_mapping_delete', { id });
 /** The whole register as CSV files and JSON, in a new folder inside `folder`. */
 export const registerExport = (folder) => call('register_export', { folder });
+
+// Unsaved changes and closing the window (kit/unsaved.js decides; the shell asks before closing).
+/** Tell the shell whether the window has unsaved changes, so closing it asks first. */
+export function setUnsaved(unsaved) {
+  if (!hasCore()) return;
+  window.__TAURI__.core.invoke('window_unsaved', { unsaved: Boolean(unsaved) }).catch(() => {});
+}
+
+/**
+ * When the window is asked to close with unsaved changes, the shell waits and asks the page:
+ * `ask()` resolves true to close anyway (then the window closes), false to stay.
+ * @param {() => Promise<boolean>} ask
+ */
+export function onCloseRequested(ask) {
+  const events = hasCore() ? window.__TAURI__.event : null;
+  if (!events || typeof events.listen !== 'function') return;
+  events.listen('close-requested', async () => {
+    if (await ask()) window.__TAURI__.core.invoke('window_close').catch(() => {});
+  }).catch(() => {});
+}

@@ -7,6 +7,7 @@ import * as api from './api.js';
 import { h, replace, focusElement } from './kit/dom.js';
 import { connectRouter, parseHash, takeFlash, flash, setTitle, showOrganisation, renderFailure } from './nav.js';
 import * as session from './session/session.js';
+import { hasUnsaved, confirmLeave, onUnsavedChange } from './kit/unsaved.js';
 
 const routes = [
   { pattern: /^\/$/, view: () => import('./register/home.js'), nav: 'home', title: 'Home' },
@@ -25,6 +26,10 @@ const routes = [
   { pattern: /^\/schools\/new$/, view: () => import('./schools/school-form.js'), nav: 'schools', title: 'Add a school' },
   { pattern: /^\/schools\/(\d+)$/, keys: ['id'], view: () => import('./schools/school.js'), nav: 'schools', title: 'School' },
   { pattern: /^\/schools\/(\d+)\/edit$/, keys: ['id'], view: () => import('./schools/school-form.js'), nav: 'schools', title: 'Edit school' },
+  { pattern: /^\/referrals$/, view: () => import('./schools/referrals.js'), nav: 'referrals', title: 'Referrals from schools' },
+  { pattern: /^\/referrals\/new$/, view: () => import('./schools/referral-form.js'), nav: 'referrals', title: 'Refer a young carer' },
+  { pattern: /^\/referrals\/(\d+)$/, keys: ['id'], view: () => import('./schools/referral.js'), nav: 'referrals', title: 'Referral' },
+  { pattern: /^\/pupils\/(\d+)$/, keys: ['id'], view: () => import('./schools/pupil.js'), nav: 'schools', title: 'Young carer' },
   { pattern: /^\/transitions$/, view: () => import('./schools/transitions.js'), nav: 'transitions', title: 'Transition to adulthood' },
   { pattern: /^\/carers\/(\d+)\/passports\/new$/, keys: ['id'], view: () => import('./passports/passport-form.js'), nav: 'carers', title: 'Issue a passport or card' },
   { pattern: /^\/passports$/, view: () => import('./passports/passports.js'), nav: 'passports', title: 'Passports and cards' },
@@ -49,6 +54,56 @@ function markNav(nav) {
     if (a.dataset.nav === nav) a.setAttribute('aria-current', 'page');
     else a.removeAttribute('aria-current');
   });
+}
+
+/**
+ * Back returns to where you were: each page in the window's history gets a number (kept in
+ * history.state), and the scroll position of the page being left is remembered under it; a
+ * page reached by Back or Forward is scrolled there again once drawn (a report's drill-down and
+ * back keeps the period, which is in the address, and the place on the page).
+ */
+let pageIndex = 0;
+let pageCounter = 0;
+/** @type {Map<number, number>} */
+const scrolls = new Map();
+
+/** After a page is drawn: scroll it to where it was (Back, Forward), or number it (new). */
+function placePage() {
+  const state = history.state;
+  if (state && typeof state.page === 'number') {
+    pageIndex = state.page;
+    window.scrollTo(0, scrolls.get(pageIndex) || 0);
+    return;
+  }
+  pageIndex = ++pageCounter;
+  history.replaceState({ page: pageIndex }, '', location.hash);
+  window.scrollTo(0, 0);
+}
+
+/**
+ * Leaving a page with unsaved changes (a link, the menu, Back) asks first: the window goes back
+ * to the page's own entry in its history (back over a link's new entry, forward over Back's
+ * step), then asks; leaving goes to the address that was asked for.
+ */
+let leaving = false;
+let ignoreNext = false;
+async function onHashChange(/** @type {HashChangeEvent} */ event) {
+  if (ignoreNext) { ignoreNext = false; return; }
+  const before = new URL(event.oldURL).hash;
+  if (!leaving) scrolls.set(pageIndex, window.scrollY);
+  if (!leaving && before.startsWith('#/') && hasUnsaved()) {
+    const target = location.hash;
+    const wentBack = history.state && typeof history.state.page === 'number' && history.state.page < pageIndex;
+    ignoreNext = true;
+    if (wentBack) history.forward();
+    else history.back();
+    if (!(await confirmLeave())) return;
+    leaving = true;
+    location.hash = target;
+    return;
+  }
+  leaving = false;
+  route();
 }
 
 async function route() {
@@ -84,11 +139,12 @@ async function route() {
     if (thisRender !== renderCount) { if (typeof result === 'function') result(); return; }
     replace(main, container);
     cleanup = typeof result === 'function' ? result : null;
-    window.scrollTo(0, 0);
     if (flashText) flash(flashText);
-    // Focus: the view's chosen element ([data-autofocus]) or the page heading.
+    // Focus: the view's chosen element ([data-autofocus]) or the page heading; then the page's
+    // place (the top, or where it was when Back returns to it).
     const target = container.querySelector('[data-autofocus]') || container.querySelector('h1');
     focusElement(target);
+    placePage();
   } catch (err) {
     if (thisRender !== renderCount) return;
     renderFailure(main, err);
@@ -115,7 +171,9 @@ function wireSkipLink() {
 async function start() {
   connectRouter({ rerender: route, firstRunDone: () => { firstRun = false; showNav(true); } });
   wireSkipLink();
-  window.addEventListener('hashchange', route);
+  window.addEventListener('hashchange', onHashChange);
+  onUnsavedChange((dirty) => api.setUnsaved(dirty));
+  api.onCloseRequested(() => confirmLeave('close Carers Desk'));
   if (!api.hasCore()) {
     // api.js explains on screen why nothing can be shown.
     api.call('app_info').catch(() => {});

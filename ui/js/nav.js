@@ -6,6 +6,7 @@
 
 import { h, replace, focusElement } from './kit/dom.js';
 import { sentence } from './kit/format.js';
+import { forgetAll } from './kit/unsaved.js';
 
 /**
  * What a screen's `render(main, params)` is given: the record id from the address (if any) and
@@ -42,14 +43,20 @@ export function parseHash(hash) {
 }
 
 /**
- * Go to a route. `flash` is shown (and announced) once the new page is on screen.
+ * Go to a route. `flash` is shown (and announced) once the new page is on screen. A screen goes
+ * somewhere on purpose (after saving), so nothing counts as unsaved any more.
  * @param {string} path
  * @param {{ flash?: string }} [o]
  */
 export function navigate(path, { flash: text } = {}) {
   pendingFlash = text || null;
+  forgetAll();
   const target = `#${path}`;
-  if (location.hash === target) rerender();
+  if (location.hash === target) {
+    // Drawn again from the top, as a new page.
+    history.replaceState(null, '', target);
+    rerender();
+  }
   else location.hash = target;
 }
 
@@ -70,7 +77,8 @@ export function replaceQuery(params) {
   for (const [k, v] of Object.entries(params)) if (v !== null && v !== undefined && v !== '') search.set(k, String(v));
   const qs = search.toString();
   const hash = `#${path}${qs ? `?${qs}` : ''}`;
-  history.replaceState(null, '', hash);
+  // The page keeps its place in the window's history (app.js numbers pages in history.state).
+  history.replaceState(history.state, '', hash);
   if (path === '/carers') lastRegister = hash;
 }
 
@@ -122,10 +130,14 @@ export function showOrganisation(name) {
 export function renderFailure(container, err, { heading = 'Sorry, this page could not be shown', backHref = '#/', backLabel = 'Go to the home page' } = {}) {
   const notFound = err && err.code === 'not_found';
   const refused = err && err.code === 'not_permitted';
+  // A refusal is said in words: never the name of a command inside Carers Desk.
+  const message = refused && /'[a-z]+(?:_[a-z]+)+'/.test(err?.message || '')
+    ? 'your account cannot open this page: ask an administrator if you need it'
+    : err?.message;
   replace(container,
     h('h1', { class: 'page-title', tabindex: '-1', dataset: { failure: err?.code || 'error' } },
       notFound ? 'Not found' : refused ? 'Your account cannot open this' : heading),
-    h('p', { class: 'lead' }, sentence(err?.message || 'something went wrong')),
+    h('p', { class: 'lead' }, sentence(message || 'something went wrong')),
     h('p', null, h('a', { href: backHref }, backLabel)),
   );
   focusElement(container.querySelector('h1'));

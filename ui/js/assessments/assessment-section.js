@@ -16,12 +16,30 @@ const START = [
   { type: 'transition', label: 'Start a young carer’s transition assessment' },
 ];
 
+/** The assessment types offered first for a carer of each category (the core's); the rest are
+ * under "Other types", where starting one still brings the core's age warning. */
+const SUITS = {
+  young_carer: ['young_carer', 'transition'],
+  young_adult_carer: ['adult', 'parent_carer'],
+  adult_carer: ['adult', 'parent_carer'],
+};
+
 export function assessmentsSection({ getRecord }) {
   const status = h('p', { class: 'section-status', role: 'status', 'aria-live': 'polite' });
   const list = h('div', { id: 'assessment-history' });
   const chart = h('div', { id: 'score-chart' });
-  const buttons = h('div', { class: 'button-row' }, START.map((x) =>
-    h('button', { type: 'button', class: 'button button--secondary', id: `start-${x.type}`, onclick: (e) => start(x.type, e.currentTarget) }, x.label)));
+  const startButton = (x) => h('button', { type: 'button', class: 'button button--secondary', id: `start-${x.type}`, onclick: (e) => start(x.type, e.currentTarget) }, x.label);
+  const buttons = h('div', { class: 'start-assessment' });
+  function drawButtons(category) {
+    const suits = SUITS[category] || START.map((x) => x.type);
+    const first = START.filter((x) => suits.includes(x.type));
+    const others = START.filter((x) => !suits.includes(x.type));
+    replace(buttons,
+      h('div', { class: 'button-row' }, first.map(startButton)),
+      others.length ? h('details', { class: 'other-types', id: 'other-assessment-types' },
+        h('summary', null, 'Other types of assessment'),
+        h('div', { class: 'button-row' }, others.map(startButton))) : null);
+  }
   const closedHint = h('p', { class: 'hint' }, 'This record is closed. Reopen it to start an assessment.');
   const element = h('section', { class: 'record-section', id: 'assessments', 'aria-labelledby': 'assessments-title' },
     h('h2', { class: 'section-title', id: 'assessments-title' }, 'Assessments'),
@@ -30,6 +48,7 @@ export function assessmentsSection({ getRecord }) {
   async function refresh() {
     const record = getRecord();
     const closed = record.status === 'closed';
+    drawButtons(record.category);
     buttons.hidden = closed;
     closedHint.hidden = !closed;
     try {

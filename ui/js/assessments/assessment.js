@@ -7,7 +7,7 @@
 // hidden answers are kept), as the core requires them only then.
 
 import * as api from '../api.js';
-import { h, replace, append, focusElement } from '../kit/dom.js';
+import { h, replace, append, focusElement, confirmDialog } from '../kit/dom.js';
 import { setTitle, flash, navigate } from '../nav.js';
 import { displayName, formatDate, sentence } from '../kit/format.js';
 import { showErrors, clearErrors, fieldWrapper, fieldLink, showQuietErrors, mapErrors } from '../kit/errors.js';
@@ -246,6 +246,8 @@ function draftEditor(main, head, first, form, ctx, questions) {
       // What the core refused is not saved: put it right before completing.
       if (failed && lastError) throw lastError;
       clearErrors(document);
+      // Check your answers when it can be completed (otherwise the core says what is missing).
+      if (!(assessment.preview?.missing || []).length && !(assessment.preview?.problems || []).length && !(await checkAnswers())) return;
       const done = await api.assessmentComplete(assessment.id);
       navigate(`/assessments/${done.id}`, { flash: 'Assessment completed' });
     } catch (err) {
@@ -256,6 +258,24 @@ function draftEditor(main, head, first, form, ctx, questions) {
     }
   });
 
+
+  /** Check your answers: what is answered in each part, what is left blank, and that completing locks it. */
+  function checkAnswers() {
+    const parts = form.sections.filter((sec) => sectionAsked(form, sec, answers)).map((sec) => ({ sec, ...sectionProgress(sec, answers, ctx, form) }));
+    const blank = parts.reduce((n, x) => n + (x.total - x.answered), 0);
+    return confirmDialog({
+      title: 'Check your answers',
+      message: 'Completing locks the assessment: after that, a change needs a new version.',
+      content: [
+        h('dl', { class: 'details details--compact', id: 'check-answers' }, parts.map((x) => h('div', { class: 'details__row' },
+          h('dt', null, x.sec.title),
+          h('dd', null, x.answered === x.total ? 'All answered' : `${x.answered} of ${x.total} answered`)))),
+        h('p', { id: 'check-answers-blank' }, blank ? `${blank} ${blank === 1 ? 'answer is' : 'answers are'} left blank. They are optional: the assessment can be completed without them.` : 'Nothing is left blank.'),
+      ],
+      confirmLabel: 'Complete and lock',
+      cancelLabel: 'Go back',
+    });
+  }
 
   // --- progress and preview
   function drawProgress() {
@@ -328,6 +348,18 @@ function completedView(a, form, ctx, carer) {
       flash(sentence(err.message));
     }
   };
+  // The next step after an assessment: a support plan that takes over its needs and determination.
+  const makePlan = async (event) => {
+    const button = event.currentTarget;
+    button.disabled = true;
+    try {
+      const plan = await api.planCreate({ carer_id: a.carer_id, assessment_id: a.id });
+      navigate(`/plans/${plan.id}`, { flash: `Support plan ${plan.reference} started from this assessment: it is saved as you go` });
+    } catch (err) {
+      button.disabled = false;
+      flash(sentence(err.message));
+    }
+  };
   const flags = flagsOf(a.scores);
   return h('div', { class: 'assessment-layout assessment-layout--done', id: 'assessment-completed' },
     h('div', { class: 'assessment-layout__form' },
@@ -337,7 +369,9 @@ function completedView(a, form, ctx, carer) {
         a.next_id
           ? h('p', null, 'A newer version exists: ', h('a', { href: `#/assessments/${a.next_id}` }, 'open the newer version'), '.')
           : carer.status === 'closed' ? null
-            : h('div', { class: 'button-row' }, h('button', { type: 'button', class: 'button', id: 'new-version', onclick: newVersion }, 'Start a new version'))),
+            : h('div', { class: 'button-row' },
+              h('button', { type: 'button', class: 'button', id: 'make-plan-from-assessment', onclick: makePlan }, 'Make a support plan'),
+              h('button', { type: 'button', class: 'button button--secondary', id: 'new-version', onclick: newVersion }, 'Start a new version'))),
       form.sections.filter((sec) => sectionAsked(form, sec, a.answers || {})).map((sec) => h('section', { class: 'details-section', 'aria-labelledby': `done-${sec.code}` },
         h('h2', { class: 'details-section__title', id: `done-${sec.code}` }, sec.title),
         sec.questions.filter((q) => questionAsked(form, q.code, a.answers || {})).map((q) => readOnly(q, a.answers?.[q.code], ctx)))),

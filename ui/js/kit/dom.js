@@ -98,16 +98,18 @@ export function idFor(name) {
 /**
  * Ask a yes/no question in a modal <dialog>. Resolves true when confirmed.
  * The dialog is removed afterwards; focus returns to whatever had it.
- * @param {{ title: string, message?: string | null, confirmLabel?: string, cancelLabel?: string, danger?: boolean }} o
+ * `content` (nodes) goes under the message: a summary to check before confirming.
+ * @param {{ title: string, message?: string | null, content?: any, confirmLabel?: string, cancelLabel?: string, danger?: boolean }} o
  * @returns {Promise<boolean>}
  */
-export function confirmDialog({ title, message, confirmLabel = 'Confirm', cancelLabel = 'Cancel', danger = false }) {
+export function confirmDialog({ title, message, content = null, confirmLabel = 'Confirm', cancelLabel = 'Cancel', danger = false }) {
   return new Promise((resolve) => {
     const returnTo = /** @type {HTMLElement | null} */ (document.activeElement);
     const headingId = `dialog-title-${Date.now()}`;
     const dialog = h('dialog', { class: 'dialog', 'aria-labelledby': headingId },
       h('h2', { id: headingId, class: 'dialog__title' }, title),
       message ? h('p', null, message) : null,
+      content,
       h('div', { class: 'button-row' },
         h('button', { type: 'button', class: danger ? 'button button--warning' : 'button', value: 'yes', onclick: () => finish(true) }, confirmLabel),
         h('button', { type: 'button', class: 'button button--secondary', onclick: () => finish(false) }, cancelLabel),

@@ -4,18 +4,22 @@
 
 import { h, focusElement } from './dom.js';
 import { clearErrors, showErrors } from './errors.js';
+import { guard, saved } from './unsaved.js';
 
 /**
  * Wire a form's submit: clear old errors (in `errorsIn`), disable the submit button while the
  * core works (showing `busyLabel`, or keeping its label when that is null), run
  * `action(event)`; on failure show the errors (the form keeps what was typed). An error after
- * the form has left the page is rethrown unless `quietWhenGone`.
+ * the form has left the page is rethrown unless `quietWhenGone`. The form counts as having
+ * unsaved changes from the first edit until the action succeeds (unsaved.js), unless
+ * `guardChanges` is false (a search or filter form: nothing to lose).
  * @param {HTMLFormElement} form
  * @param {(event: SubmitEvent) => any} action
- * @param {{ busyLabel?: string | null, errorsIn?: ParentNode, quietWhenGone?: boolean }} [o]
+ * @param {{ busyLabel?: string | null, errorsIn?: ParentNode, quietWhenGone?: boolean, guardChanges?: boolean }} [o]
  */
-export function onSubmit(form, action, { busyLabel = 'Saving…', errorsIn = document, quietWhenGone = false } = {}) {
+export function onSubmit(form, action, { busyLabel = 'Saving…', errorsIn = document, quietWhenGone = false, guardChanges = true } = {}) {
   let busy = false;
+  if (guardChanges) guard(form);
   form.addEventListener('submit', async (/** @type {SubmitEvent} */ event) => {
     event.preventDefault();
     if (busy) return;
@@ -29,6 +33,7 @@ export function onSubmit(form, action, { busyLabel = 'Saving…', errorsIn = doc
     try {
       clearErrors(errorsIn);
       await action(event);
+      saved(form);
     } catch (err) {
       if (form.isConnected) showErrors(form, err);
       else if (!quietWhenGone) throw err;
@@ -76,8 +81,9 @@ export function formDialog({ id, title, intro, fields: content, submitLabel, onS
     if (returnTo && returnTo.isConnected) returnTo.focus();
   }
   dialog.addEventListener('cancel', (event) => { event.preventDefault(); close(); });
+  // A dialog cannot be left for another page while it is open: nothing to guard.
   onSubmit(form, async () => { if (await action(form)) close(); },
-    { busyLabel: null, errorsIn: dialog, quietWhenGone: true });
+    { busyLabel: null, errorsIn: dialog, quietWhenGone: true, guardChanges: false });
   document.body.append(dialog);
   dialog.showModal();
   focusElement(form.querySelector('input, select, textarea'));

@@ -80,3 +80,12 @@ export function adjustmentStatus(a) {
   }
   return h('span', null, a.review_on ? `Review by ${formatDate(a.review_on)}` : (a.status_label || 'Active'));
 }
+
+/**
+ * A school referral's status: waiting (due), registered (done), signposted (plain).
+ * @param {{ status: string, status_label?: string }} r
+ */
+export function referralTag(r) {
+  const tone = /** @type {Record<string, string>} */ ({ new: 'due', accepted: 'done' })[r.status] || null;
+  return tag(r.status_label || sentence(r.status), tone, { dataset: { status: r.status } });
+}

@@ -33,7 +33,7 @@ export async function render(main, { id, query }) {
   }
 
   const wanted = query?.get('kind');
-  const young = record.age !== null && record.age !== undefined && record.age < 18;
+  const young = record.category === 'young_carer';
   let kind = kinds.some((k) => k.kind === wanted) ? wanted : young && kinds.some((k) => k.kind === 'young_carer') ? 'young_carer' : kinds[0]?.kind;
   const info = () => kinds.find((k) => k.kind === kind);
 

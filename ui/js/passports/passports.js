@@ -5,7 +5,7 @@
 // the expiring list) with a progress bar. `?list=expiring` puts focus on the expiring list.
 
 import * as api from '../api.js';
-import { h, append, replace } from '../kit/dom.js';
+import { h, append, replace, focusElement } from '../kit/dom.js';
 import { formatDate, plural, sentence } from '../kit/format.js';
 import { onSubmit } from '../kit/forms.js';
 import { fields, read, radioField, selectField, readChoice } from '../kit/fields.js';
@@ -51,7 +51,7 @@ export async function render(main, { query }) {
   onSubmit(lookupForm, async () => {
     const answer = await api.passportLookup(read(lookupForm, LOOKUP).text);
     drawLookup(answer);
-  }, { busyLabel: 'Looking up…' });
+  }, { busyLabel: 'Looking up…', guardChanges: false });
 
   function drawLookup(answer) {
     const q = answer.passport;
@@ -187,6 +187,8 @@ export async function render(main, { query }) {
       progress.value = progress.max;
       progressText.textContent = `${plural(done.cards ?? 0, 'card')} drawn`;
       replace(printStatus, printedMessage(done, 'batch-print'));
+      printStatus.scrollIntoView({ block: 'nearest' });
+      focusElement(printStatus.querySelector('.notice') || printStatus.firstElementChild);
     } catch (err) {
       progressBox.hidden = true;
       if (err && (err.field || err.errors?.length)) showErrors(batchForm, err);

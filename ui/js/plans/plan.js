@@ -373,6 +373,8 @@ function draftEditor(main, first, ctx, review) {
       const error = await saver.now();
       if (error) throw error;
       clearErrors(document);
+      // Check before agreeing when it can be agreed (otherwise the core says what is missing).
+      if (!(plan.missing || []).length && !(await checkPlan())) return;
       const agreed = await api.planAgree(plan.id);
       navigate(`/plans/${agreed.id}`, { flash: `Plan agreed. The first review is due on ${formatDate(agreed.review_due)}` });
     } catch (err) {
@@ -382,6 +384,28 @@ function draftEditor(main, first, ctx, review) {
       if (button.isConnected) { button.disabled = false; button.textContent = 'Agree plan'; }
     }
   });
+
+  /** Check before agreeing: what the plan holds, what is left blank, and that agreeing locks it. */
+  function checkPlan() {
+    const all = readAll();
+    const c2 = all.contingency || {};
+    const filled = (v) => (Array.isArray(v) ? v.length > 0 : v !== null && v !== undefined && String(v).trim() !== '');
+    const rows = [
+      ['Needs', `${all.needs.length}`],
+      ['Outcomes in the carer’s words', `${all.outcomes.length}`],
+      ['Actions', `${all.actions.length}`],
+      ['Personal budget', filled(all.personal_budget) ? all.personal_budget : 'None'],
+      ['Contingency plan', ['if_cannot_care', 'essential_needs', 'medication', 'gp'].filter((k) => filled(c2[k])).length ? 'Written' : 'Left blank'],
+      ['Emergency contacts', `${(c2.contacts || []).length}`],
+    ];
+    return confirmDialog({
+      title: 'Check the plan before agreeing it',
+      message: 'Agreeing locks the plan: after that it changes through a review or a new version.',
+      content: h('dl', { class: 'details details--compact', id: 'check-plan' }, rows.map(([k, v]) => h('div', { class: 'details__row' }, h('dt', null, k), h('dd', null, v)))),
+      confirmLabel: 'Agree and lock the plan',
+      cancelLabel: 'Go back',
+    });
+  }
 
   async function discard() {
     const go = await confirmDialog({

@@ -1,5 +1,6 @@
 // @ts-check
-// Case notes on a carer's record: an add-note form and the timeline, newest first.
+// Case notes on a carer's record: an add-note form (written as the signed-in account) and the
+// timeline, newest first.
 // Note text is shown with textContent and its line breaks kept by CSS.
 
 import * as api from '../api.js';
@@ -7,13 +8,11 @@ import { h, replace, multiline } from '../kit/dom.js';
 import { formatDate, todayUk } from '../kit/format.js';
 import { fields, read } from '../kit/fields.js';
 import { onSubmit, formButtons } from '../kit/forms.js';
-
-const AUTHOR_KEY = 'carers-desk.note-author';
+import { currentUser } from '../session/session.js';
 
 const NOTE_FIELDS = [
   { name: 'date', label: 'Date', type: 'date', width: 'date' },
   { name: 'kind', label: 'Kind of note', type: 'choice', list: 'note_kind', blank: 'Choose a kind' },
-  { name: 'author', label: 'Your name (optional)', width: 'medium', hint: 'Remembered on this computer for your next note' },
   { name: 'text', label: 'Note', type: 'textarea', rows: 5 },
 ];
 
@@ -23,17 +22,16 @@ export function notesSection({ carerId, notes, opts }) {
   const firstKind = (opts.note_kind || [])[0]?.code ?? null;
   const form = h('form', { id: 'note-form', class: 'form form--note', novalidate: true },
     h('h3', { class: 'panel-form__title' }, 'Add a note'),
-    h('div', { class: 'form__row' }, fields(NOTE_FIELDS.slice(0, 3), { date: todayUk(), kind: firstKind, author: remembered() }, opts, 'note-')),
-    fields(NOTE_FIELDS.slice(3), {}, opts, 'note-'),
+    h('p', { class: 'hint', id: 'note-author' }, `Written by ${currentUser()?.name || 'you'}, as signed in.`),
+    h('div', { class: 'form__row' }, fields(NOTE_FIELDS.slice(0, 2), { date: todayUk(), kind: firstKind }, opts, 'note-')),
+    fields(NOTE_FIELDS.slice(2), {}, opts, 'note-'),
     formButtons('Add note', { submitId: 'add-note' }),
   );
 
   onSubmit(form, async () => {
     const input = read(form, NOTE_FIELDS);
     const args = { carer_id: carerId, date: input.date, kind: input.kind, text: input.text };
-    if (input.author && input.author.trim()) args.author = input.author.trim();
     await api.noteAdd(args);
-    remember(input.author);
     form.querySelector('[name="text"]').value = '';
     status.textContent = 'Note added';
     draw(await api.noteList(carerId));
@@ -64,12 +62,3 @@ export function notesSection({ carerId, notes, opts }) {
   );
 }
 
-function remembered() {
-  try { return localStorage.getItem(AUTHOR_KEY) || ''; } catch { return ''; }
-}
-
-function remember(author) {
-  try {
-    if (author && author.trim()) localStorage.setItem(AUTHOR_KEY, author.trim());
-  } catch { /* storage may be off; the note is saved anyway */ }
-}

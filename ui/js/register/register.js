@@ -1,6 +1,7 @@
 // @ts-check
 // The register: search every carer, filter by category, status and school.
-// The search and filters are kept in the address (#/carers?q=...), so Back returns to them.
+// The search, filters and page are kept in the address (#/carers?q=...&page=2), so Back returns
+// to them. Every match can be reached: the list pages through all of them.
 
 import { h, append } from '../kit/dom.js';
 import { replaceQuery } from '../nav.js';
@@ -25,8 +26,9 @@ export async function render(main, { query }) {
       category: query.get('category') || '',
       status: query.get('status') || 'open',
       school_id: query.get('school') || '',
+      page: Number(query.get('page')) || 1,
     },
-    onChange: (s) => replaceQuery({ q: s.q.trim(), category: s.category, status: s.status === 'open' ? '' : s.status, school: s.school_id }),
+    onChange: (s) => replaceQuery({ q: s.q.trim(), category: s.category, status: s.status === 'open' ? '' : s.status, school: s.school_id, page: s.page > 1 ? s.page : null }),
   });
   search.input.dataset.autofocus = 'true';
   append(main, 

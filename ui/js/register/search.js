@@ -14,14 +14,14 @@ const DEBOUNCE_MS = 100;
  *   id:          id of the search input (`search`, `home-search`)
  *   resultsId:   id of the results table (`search-results`)
  *   filters:     show category / status / school filters
- *   initial:     { q, category, status, school_id }
+ *   initial:     { q, category, status, school_id, page }
  *   limit:       most results to show
  *   listWhenEmpty: list carers even when nothing is typed (the register does)
  *   onChange(state): called with the current state after each search (to keep it in the address)
  * Returns { element, input, destroy }.
  * @param {{ id: string, resultsId: string, label: string, hint?: string, filters?: boolean,
- *   initial?: { q?: string, category?: string, status?: string, school_id?: string | number },
- *   limit?: number, listWhenEmpty?: boolean, onChange?: (state: Record<string, string>) => void }} o
+ *   initial?: { q?: string, category?: string, status?: string, school_id?: string | number, page?: number },
+ *   limit?: number, listWhenEmpty?: boolean, onChange?: (state: { q: string, category: string, status: string, school_id: string, page: number }) => void }} o
  */
 export function carerSearchBox({ id, resultsId, label, hint, filters = false, initial = {}, limit = 50, listWhenEmpty = false, onChange }) {
   const state = {
@@ -29,6 +29,8 @@ export function carerSearchBox({ id, resultsId, label, hint, filters = false, in
     category: initial.category || '',
     status: initial.status || 'open',
     school_id: initial.school_id ? String(initial.school_id) : '',
+    /** Paging: which page of `limit` results (from 1). */
+    page: Math.max(1, Number(initial.page) || 1),
   };
   let timer = null;
   let seq = 0;
@@ -57,7 +59,7 @@ export function carerSearchBox({ id, resultsId, label, hint, filters = false, in
     results,
   );
 
-  input.addEventListener('input', () => { state.q = input.value; schedule(); });
+  input.addEventListener('input', () => { state.q = input.value; state.page = 1; schedule(); });
   input.addEventListener('keydown', (event) => {
     if (event.key === 'ArrowDown') {
       const first = results.querySelector('a');
@@ -92,7 +94,7 @@ export function carerSearchBox({ id, resultsId, label, hint, filters = false, in
       const sid = `${id}-${name}`;
       const el = h('select', { id: sid, name, class: 'select' },
         choices.map((o) => h('option', { value: o.code, selected: o.code === value }, o.label)));
-      el.addEventListener('change', () => { state[name] = el.value; run(); });
+      el.addEventListener('change', () => { state[name] = el.value; state.page = 1; run(); });
       return h('div', { class: 'field field--inline' }, h('label', { class: 'label', for: sid }, text), el);
     };
     const categories = opts.category || opts.carer_category || [];
@@ -115,7 +117,7 @@ export function carerSearchBox({ id, resultsId, label, hint, filters = false, in
       onChange?.({ ...state });
       return;
     }
-    const args = { query: q, limit };
+    const args = { query: q, limit, offset: (state.page - 1) * limit };
     if (filters) {
       args.status = state.status;
       if (state.category) args.category = state.category;
@@ -136,7 +138,7 @@ export function carerSearchBox({ id, resultsId, label, hint, filters = false, in
   // The live region says what the core says ("3 carers found", "more than 500 carers match: ...").
   // The only thing the UI adds is a quiet note when it asked for fewer rows than the exact
   // number found (the core's sentence cannot know that this table stops at `limit`).
-  function show({ results: rows = [], total = rows.length, more = false, summary }) {
+  function show({ results: rows = [], total = rows.length, more = false, offset = 0, summary }) {
     count.textContent = sentence(summary || (rows.length ? `${rows.length} carers found` : 'no carers found'));
     if (!rows.length) {
       replace(results, h('p', { class: 'search__empty' }, q() ? 'No carers match. Check the spelling, or try part of a name, a reference, a postcode or a whole date of birth (27/03/1984).' : 'No carers to show.'));
@@ -144,8 +146,26 @@ export function carerSearchBox({ id, resultsId, label, hint, filters = false, in
     }
     replace(results,
       resultsTable(rows, resultsId),
-      !more && total > rows.length ? h('p', { class: 'hint', id: `${id}-shown` }, `These are the first ${rows.length}, in name order. Type more to narrow the list.`) : null,
+      !more && total > rows.length ? pager(offset, rows.length, total) : null,
     );
+  }
+
+  /** "Carers 101 to 200 of 2,345", with the previous and next pages. */
+  function pager(offset, shown, total) {
+    const pages = Math.ceil(total / limit);
+    const go = (page) => {
+      state.page = page;
+      run().then(() => {
+        results.scrollIntoView({ block: 'start' });
+        results.querySelector('a.result-link')?.focus();
+      });
+    };
+    return h('nav', { class: 'pager', id: `${id}-pager`, 'aria-label': 'Pages of results' },
+      h('p', { class: 'pager__where', id: `${id}-shown` },
+        `Carers ${(offset + 1).toLocaleString('en-GB')} to ${(offset + shown).toLocaleString('en-GB')} of ${total.toLocaleString('en-GB')}, in name order (page ${state.page} of ${pages})`),
+      h('div', { class: 'button-row button-row--tight' },
+        state.page > 1 ? h('button', { type: 'button', class: 'button button--secondary', id: `${id}-previous`, onclick: () => go(state.page - 1) }, 'Previous page') : null,
+        state.page < pages ? h('button', { type: 'button', class: 'button button--secondary', id: `${id}-next`, onclick: () => go(state.page + 1) }, 'Next page') : null));
   }
 
   function q() { return state.q.trim(); }

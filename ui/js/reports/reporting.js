@@ -94,7 +94,7 @@ export async function render(main, { query }) {
   onSubmit(form, async () => {
     const input = read(form, PERIOD_FIELDS);
     await run(input.from, input.to);
-  }, { busyLabel: 'Working…' });
+  }, { busyLabel: 'Working…', guardChanges: false });
 
   async function pick(p) {
     if (running) return;
@@ -148,7 +148,7 @@ export async function render(main, { query }) {
   function drawReport() {
     const groups = report.groups || [];
     const contents = h('nav', { class: 'report-contents', 'aria-labelledby': 'report-contents-title' },
-      h('h2', { class: 'visually-hidden', id: 'report-contents-title' }, 'Groups of figures'),
+      h('h2', { class: 'section-nav__title', id: 'report-contents-title' }, 'On this page'),
       h('ul', null, groups.map((g) => h('li', null, h('a', {
         href: `#report-group-${g.key}`,
         onclick: (event) => { event.preventDefault(); focusElement(document.getElementById(`report-group-${g.key}-title`)); },

@@ -203,7 +203,7 @@ export async function render(main, { query }) {
     filters = await readFilters();
     await load();
     focusElement(count);
-  }, { busyLabel: 'Showing…' });
+  }, { busyLabel: 'Showing…', guardChanges: false });
 
   async function readFilters() {
     const input = read(form, FILTERS);

@@ -7,7 +7,7 @@ import * as api from '../api.js';
 import { h, append, replace } from '../kit/dom.js';
 import { setTitle } from '../nav.js';
 import { formatDate, plural, sentence } from '../kit/format.js';
-import { adjustmentStatus } from '../kit/tags.js';
+import { adjustmentStatus, referralTag } from '../kit/tags.js';
 import { can } from '../session/session.js';
 
 const STATUS_WORDS = { completed: 'Completed', draft: 'Draft, not finished' };
@@ -27,7 +27,8 @@ export function assessmentText(a) {
  * @param {import('../nav.js').RouteParams} params
  */
 export async function render(main, { id }) {
-  const school = await api.schoolGet(id);
+  const records = can('records');
+  const [school, referrals] = await Promise.all([api.schoolGet(id), records ? Promise.resolve([]) : api.schoolReferralList(null)]);
   setTitle(school.name);
   const pupils = school.pupils || [];
   const printStatus = h('div', { class: 'print-status', id: 'print-status', role: 'status', 'aria-live': 'polite' });
@@ -56,7 +57,9 @@ export async function render(main, { id }) {
         h('span', null, plural(pupils.length, 'young carer')),
         due ? h('span', { class: 'tag tag--due' }, `${plural(due, 'adjustment')} due for review`) : null),
       h('div', { class: 'button-row' },
-        h('a', { class: 'button', href: `#/schools/${id}/edit`, id: 'edit-school' }, 'Edit school details'),
+        records
+          ? h('a', { class: 'button', href: `#/schools/${id}/edit`, id: 'edit-school' }, 'Edit school details')
+          : h('a', { class: 'button', href: '#/referrals/new', id: 'school-refer' }, 'Refer a young carer'),
         printButton),
       printStatus,
       h('div', { class: 'school-details' },
@@ -68,7 +71,10 @@ export async function render(main, { id }) {
           leadRows.length ? dl(leadRows) : h('p', { class: 'muted' }, 'Not recorded. Add the lead from “Edit school details”.'))),
       h('section', { class: 'record-section', 'aria-labelledby': 'pupils-title', id: 'school-pupils' },
         h('h2', { class: 'section-title', id: 'pupils-title' }, 'Young carers at this school'),
-        pupils.length ? pupilTable(pupils) : h('p', { class: 'muted' }, 'No young carers are linked to this school yet. Link a young carer from their record (“Young carer”, then “Link to a school”).')),
+        pupils.length ? pupilTable(pupils) : h('p', { class: 'muted' }, records
+          ? 'No young carers are linked to this school yet. Link a young carer from their record (“Young carer”, then “Link to a school”).'
+          : 'No young carers are linked to your school yet. Refer a young carer to the carers service: once they register them, they are listed here.')),
+      records ? null : referralsPart(referrals),
     ),
   );
 
@@ -97,7 +103,7 @@ function pupilTable(pupils) {
       ['Young carer', 'Year group', 'Tutor group', 'Last contact', 'Assessment', 'Agreed adjustments'].map((t) => h('th', { scope: 'col' }, t)))),
     h('tbody', null, pupils.map((p) => h('tr', { dataset: { carerId: String(p.carer_id) } },
       h('td', null,
-        can('records') ? h('a', { href: `#/carers/${p.carer_id}`, class: 'result-link' }, p.name) : h('span', { class: 'result-link' }, p.name),
+        h('a', { href: can('records') ? `#/carers/${p.carer_id}` : `#/pupils/${p.carer_id}`, class: 'result-link' }, p.name),
         h('span', { class: 'muted small block' }, [p.reference, p.age !== null && p.age !== undefined ? `age ${p.age}` : null].filter(Boolean).join(', ')),
         p.census_label ? h('span', { class: 'muted small block' }, p.census_label) : null,
         p.staff_contact ? h('span', { class: 'small block' }, `Staff contact: ${p.staff_contact}`) : null),
@@ -115,4 +121,17 @@ function adjustmentsCell(list) {
     h('span', { class: 'adjustment-mini__kind' }, a.kind_label || a.kind),
     a.note ? h('span', { class: 'block small' }, a.note) : null,
     h('span', { class: 'block small' }, adjustmentStatus(a)))));
+}
+
+/** School staff: their referrals to the carers service, newest first, with what was decided. */
+function referralsPart(referrals) {
+  const shown = referrals.slice(0, 5);
+  return h('section', { class: 'record-section', 'aria-labelledby': 'school-referrals-title', id: 'school-referrals' },
+    h('h2', { class: 'section-title', id: 'school-referrals-title' }, 'Your referrals to the carers service'),
+    shown.length
+      ? h('ul', { class: 'plain-list', id: 'school-referral-list' }, shown.map((r) => h('li', { dataset: { referralId: String(r.id) } },
+        h('a', { href: `#/referrals/${r.id}` }, r.name), ' ', referralTag(r),
+        h('span', { class: 'muted small' }, ` referred ${formatDate(r.referred_on)}`))))
+      : h('p', { class: 'muted' }, 'None yet.'),
+    h('p', null, h('a', { href: '#/referrals', id: 'all-referrals' }, referrals.length > shown.length ? `See all ${plural(referrals.length, 'referral')}` : 'See your referrals')));
 }

@@ -10,13 +10,16 @@ import { plural } from '../kit/format.js';
  * @param {HTMLElement} main
  */
 export async function render(main) {
-  const schools = await api.schoolList();
+  const [schools, waiting] = await Promise.all([api.schoolList(), api.schoolReferralList('new').catch(() => [])]);
   append(main,
     h('div', { class: 'page-head' },
       h('h1', { class: 'page-title' }, 'Schools'),
       h('a', { class: 'button', href: '#/schools/new', id: 'add-school' }, 'Add a school'),
     ),
     h('p', { class: 'lead' }, 'Schools and colleges your young carers go to. Open a school to see its young carers, their agreed adjustments and who to contact there.'),
+    waiting.length
+      ? h('p', { class: 'notice', id: 'referrals-waiting' }, h('a', { href: '#/referrals?status=new' }, `${plural(waiting.length, 'referral')} from schools waiting for a decision`))
+      : null,
     schools.length
       ? h('table', { class: 'table table--schools', id: 'school-list' },
         h('caption', { class: 'visually-hidden' }, `Schools (${plural(schools.length, 'school')})`),

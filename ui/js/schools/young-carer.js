@@ -14,9 +14,6 @@ import { fields, read } from '../kit/fields.js';
 import { onSubmit, formButtons } from '../kit/forms.js';
 import { adjustmentStatus, milestoneTag } from '../kit/tags.js';
 
-/** Age below which the panel always shows (the core refuses school links from 19). */
-const SCHOOL_AGE_LIMIT = 19;
-
 const LINK_FIELDS = [
   { name: 'school_id', label: 'School or college', type: 'choice', list: 'schools', blank: 'Choose a school', width: 'long' },
   { name: 'year_group', row: 'year', label: 'Year group', type: 'choice', list: 'year_group', blank: 'Choose a year' },
@@ -26,7 +23,8 @@ const LINK_FIELDS = [
   { name: 'staff_contact', row: 'ident', label: 'Named staff contact (optional)', hint: 'Who they can go to in school', width: 'medium' },
 ];
 
-const ADJUSTMENT_FIELDS = [
+/** An agreed adjustment's fields (the record's panel and a pupil's page for school staff). */
+export const ADJUSTMENT_FIELDS = [
   { name: 'kind', label: 'Adjustment', type: 'choice', list: 'adjustment_kind', blank: 'Choose an adjustment', width: 'long' },
   { name: 'note', label: 'What has been agreed (optional)', type: 'textarea', rows: 3, hint: 'Staff see this, so keep it to what they need to know' },
   { name: 'agreed_on', row: 'dates', label: 'Date agreed', type: 'date', width: 'date' },
@@ -81,8 +79,7 @@ export function youngCarerSection({ getRecord, opts }) {
   }
 
   function relevant(data) {
-    const age = data.age ?? getRecord().age;
-    return (age !== null && age !== undefined && age < SCHOOL_AGE_LIMIT)
+    return data.school_age
       || Boolean(data.school_link)
       || (data.adjustments || []).length > 0
       || Boolean(data.handover)
@@ -150,8 +147,7 @@ export function youngCarerSection({ getRecord, opts }) {
   function schoolPart(closed) {
     const link = yc.school_link;
     const slot = h('div', { class: 'yc-slot' });
-    const age = yc.age ?? getRecord().age;
-    const canLink = age === null || age === undefined || age < SCHOOL_AGE_LIMIT;
+    const canLink = yc.school_age;
     if (!link) {
       const button = h('button', { type: 'button', class: 'button button--secondary', id: 'link-school', 'aria-expanded': 'false', onclick: () => openLink(slot, button) }, 'Link to a school');
       return part('yc-school', 'School',

@@ -10,6 +10,9 @@ import { fields, read } from '../kit/fields.js';
 import { showErrors, clearErrors } from '../kit/errors.js';
 import { sentence, plural } from '../kit/format.js';
 
+/** Where the organisation's name is kept on this computer for the sign-in screen. */
+export const ORGANISATION_KEY = 'carers-desk.organisation';
+
 const ROLE_WORDS = {
   administrator: 'administrator',
   support_worker: 'support worker',
@@ -93,7 +96,7 @@ export function openLockScreen({ status, reason = 'startup', minutes = 10 }) {
   const demoPart = h('section', { class: 'lock-screen__demo', id: 'demo-accounts', 'aria-labelledby': 'demo-accounts-title', hidden: true });
 
   const reasonEl = h('p', { class: 'lock-screen__reason', id: 'lock-reason' }, reasonText(reason, minutes));
-  const orgEl = h('p', { class: 'lock-screen__org', id: 'lock-organisation' }, status.organisation || '');
+  const orgEl = h('p', { class: 'lock-screen__org', id: 'lock-organisation' }, status.organisation || rememberedOrganisation());
   const signInPart = h('div', { id: 'sign-in-part' }, reasonEl, signInForm);
   const dialog = h('dialog', { class: 'lock-screen', id: 'lock-screen', 'aria-labelledby': 'lock-title', dataset: { reason } },
     h('div', { class: 'lock-screen__panel' },
@@ -300,4 +303,9 @@ export function openLockScreen({ status, reason = 'startup', minutes = 10 }) {
       dialog.remove();
     },
   };
+}
+
+/** The organisation's name as last seen signed in on this computer (session.js keeps it). */
+function rememberedOrganisation() {
+  try { return localStorage.getItem(ORGANISATION_KEY) || ''; } catch { return ''; }
 }

@@ -11,8 +11,9 @@
 
 import * as api from '../api.js';
 import { h, replace } from '../kit/dom.js';
-import { openLockScreen } from './lock-screen.js';
+import { openLockScreen, ORGANISATION_KEY } from './lock-screen.js';
 import { runSetup } from './setup-wizard.js';
+import { confirmLeave } from '../kit/unsaved.js';
 
 /** The quick-hide shortcut, as shown to people and as `aria-keyshortcuts` spells it. */
 export const HIDE_SHORTCUT = 'Ctrl+Shift+H';
@@ -40,6 +41,7 @@ const NAV_ACCESS = {
   carers: 'records',
   new: 'records',
   schools: 'school',
+  referrals: 'school',
   transitions: 'records',
   passports: 'records',
   settings: 'admin',
@@ -48,6 +50,9 @@ const NAV_ACCESS = {
   retention: 'admin',
   staff: 'admin',
 };
+
+/** Menu items for school staff only: the carers service reaches these from its own pages. */
+const SCHOOL_STAFF_ONLY = new Set(['referrals']);
 
 /** How often the idle check runs. */
 const IDLE_CHECK_MS = 5000;
@@ -118,6 +123,7 @@ export async function begin(main, status) {
 function signedIn(status) {
   user = status.user || null;
   organisation = status.organisation ?? organisation;
+  rememberOrganisation(organisation);
   setAutoLockMinutes(status.auto_lock_minutes);
   document.body.dataset.role = user ? user.role : '';
   applyRole();
@@ -138,7 +144,7 @@ export function applyRole() {
   document.querySelectorAll('.site-nav [data-nav]').forEach((a) => {
     const needs = NAV_ACCESS[a.dataset.nav];
     const item = a.closest('li') || a;
-    item.hidden = Boolean(needs) && !can(needs);
+    item.hidden = (Boolean(needs) && !can(needs)) || (SCHOOL_STAFF_ONLY.has(a.dataset.nav) && can('records'));
   });
 }
 
@@ -248,6 +254,7 @@ function showLock(status, reason) {
 
 /** Sign out: the core locks and forgets who was here; the window starts again (drafts dropped). */
 export async function signOut() {
+  if (!(await confirmLeave('sign out'))) return;
   const button = document.getElementById('sign-out');
   if (button) button.disabled = true;
   try {
@@ -256,4 +263,15 @@ export async function signOut() {
     history.replaceState(null, '', '#/');
     location.reload();
   }
+}
+
+/**
+ * Keep the organisation's name on this computer, so the sign-in screen can name it before anyone
+ * has opened the register. Only the name: nothing about a person.
+ * @param {string | null | undefined} name
+ */
+export function rememberOrganisation(name) {
+  try {
+    if (name && name.trim()) localStorage.setItem(ORGANISATION_KEY, name.trim());
+  } catch { /* storage may be off: the sign-in screen then names no organisation */ }
 }

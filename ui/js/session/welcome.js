@@ -12,6 +12,8 @@ const DEMO_CARERS = 300;
  * @param {HTMLElement} main
  */
 export async function render(main) {
+  const settings = await api.settingsGet();
+  const named = Boolean(settings.organisation_name && settings.organisation_name.trim());
   const progress = h('p', { class: 'progress', id: 'setup-progress', role: 'status', 'aria-live': 'polite' });
   const error = h('div', { class: 'error-summary', id: 'error-summary', role: 'alert', tabindex: '-1', hidden: true });
   const empty = h('button', { type: 'button', class: 'button button--large', id: 'start-empty' }, 'Start with an empty register');
@@ -51,7 +53,7 @@ export async function render(main) {
         h('div', { class: 'welcome__choice' },
           empty,
           h('p', { class: 'hint' }, 'For real use. You add carers as you meet them.')),
-        h('div', { class: 'welcome__choice' },
+        named ? null : h('div', { class: 'welcome__choice' },
           demo,
           h('p', { class: 'hint' }, 'To try things out or train staff. Every person in it is made up. Do not mix it with real records.'))),
       progress,

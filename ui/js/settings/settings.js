@@ -1,10 +1,12 @@
 // @ts-check
 // Settings (#/settings): the organisation, review timings, the young adult carer age range,
 // the transition to adulthood timeline, how cards are printed, what passport holders may ask
-// for, the support catalogue, where the data is kept, and (administrators) data safety.
+// for, the support catalogue, where the data is kept, and (administrators) data safety. Each
+// part has its own Save beside its fields, and the page starts with its contents.
 
 import * as api from '../api.js';
 import { h, append, focusElement } from '../kit/dom.js';
+import { jumpNav } from '../kit/contents.js';
 import { showOrganisation, flash } from '../nav.js';
 import { fields, section, read } from '../kit/fields.js';
 import { onSubmit, formButtons } from '../kit/forms.js';
@@ -13,7 +15,7 @@ import { cardsSection, asksPanel, CARD_FIELDS } from '../passports/passport-sett
 import { passportKinds } from '../passports/passport-parts.js';
 import { safetySection, safetyArgs, SAFETY_FIELDS } from './settings-safety.js';
 import { isAdministrator } from '../safety/safety-parts.js';
-import { setAutoLockMinutes } from '../session/session.js';
+import { setAutoLockMinutes, rememberOrganisation } from '../session/session.js';
 
 const ORGANISATION = [
   { name: 'organisation_name', label: 'Organisation name', width: 'long', hint: 'Shown at the top of every page' },
@@ -47,42 +49,72 @@ const ALL = [...ORGANISATION, ...REVIEWS, ...AGES, ...TRANSITION, ...CARD_FIELDS
  * @param {import('../nav.js').RouteParams} params
  */
 export async function render(main, { query }) {
-  const [settings, info, catalogue, opts, kinds, admin] = await Promise.all([
+  const [first, info, catalogue, opts, kinds, admin] = await Promise.all([
     api.settingsGet(), api.appInfo().catch(() => null), api.supportCatalogue(), api.options(), passportKinds({ fresh: true }).catch(() => []),
     isAdministrator(),
   ]);
+  let settings = first;
   const cards = cardsSection(settings, opts);
   const safety = admin ? safetySection(settings) : null;
-  const form = h('form', { id: 'settings-form', class: 'form', novalidate: true },
-    section('Your organisation', fields(ORGANISATION, settings, {})),
-    section('Reviews', fields(REVIEWS, settings, {}), { hint: 'When reviews of a carer’s support plan fall due.' }),
-    section('Young adult carers', h('div', { class: 'form__row' }, fields(AGES, settings, {})),
-      { hint: 'The age range your service counts as young adult carers. Carers in this range are shown as young adult carers.' }),
-    section('Transition to adulthood', fields(TRANSITION, settings, {}),
-      { hint: 'When each step of a young carer’s transition to adult services falls due. Young adult carer support ends at the “To age” above. Ages in months count from their date of birth: 12 months for each year.' }),
-    cards.element,
-    safety ? safety.element : null,
-    formButtons('Save settings', { submitId: 'save-settings' }),
-  );
-  onSubmit(form, async () => {
-    // Only what the form shows: the read-only facts (has_logo) are not settings to send.
-    const saved = await api.settingsUpdate(safetyArgs(read(form, safety ? [...ALL, ...SAFETY_FIELDS] : ALL)));
-    cards.update(saved);
-    if (safety) {
-      safety.update(saved);
-      setAutoLockMinutes(saved.auto_lock_minutes);
-    }
-    showOrganisation(saved.organisation_name);
-    flash('Saved');
-    focusElement(main.querySelector('h1'));
-  });
-  append(main, 
+  const every = safety ? [...ALL, ...SAFETY_FIELDS] : ALL;
+
+  /**
+   * One section of the settings, with its own Save beside its fields. Saving sends the whole
+   * settings as they are saved now, with this section's fields as typed.
+   * @param {string} key @param {string} saveLabel @param {import('../kit/fields.js').FieldSpec[]} specs @param {HTMLElement} content
+   */
+  function sectionForm(key, saveLabel, specs, content) {
+    const form = h('form', { id: `settings-${key}`, class: 'form settings-section', novalidate: true },
+      content,
+      formButtons(saveLabel, { submitId: `save-${key}` }));
+    onSubmit(form, async () => {
+      const now = Object.fromEntries(every.map((spec) => [spec.name, settings[spec.name] ?? null]));
+      const saved = await api.settingsUpdate(safetyArgs({ ...now, ...read(form, specs) }));
+      settings = saved;
+      cards.update(saved);
+      if (safety) {
+        safety.update(saved);
+        setAutoLockMinutes(saved.auto_lock_minutes);
+      }
+      showOrganisation(saved.organisation_name);
+      rememberOrganisation(saved.organisation_name);
+      flash('Saved');
+      focusElement(form.querySelector('h2'));
+    });
+    return form;
+  }
+
+  const parts = [
+    { id: 'settings-organisation', title: 'Your organisation' },
+    { id: 'settings-reviews', title: 'Reviews' },
+    { id: 'settings-ages', title: 'Young adult carers' },
+    { id: 'settings-transition', title: 'Transition to adulthood' },
+    { id: 'settings-cards', title: 'Cards' },
+    safety ? { id: 'settings-safety', title: 'Data safety' } : null,
+    { id: 'passport-asks', title: 'What passport holders may ask for' },
+    { id: 'support-catalogue', title: 'Support catalogue' },
+    { id: 'data-location', title: 'Where your data is kept' },
+  ].filter(Boolean);
+
+  append(main,
     h('h1', { class: 'page-title' }, 'Settings'),
-    h('p', { class: 'lead' }, 'Who can sign in, and with which role: ', h('a', { href: '#/settings/staff', id: 'settings-staff-link' }, 'Staff accounts'), '.'),
-    form,
+    h('p', { class: 'lead' }, 'Who can sign in, and with which role: ', h('a', { href: '#/settings/staff', id: 'settings-staff-link' }, 'Staff accounts'), '. Each part below has its own Save.'),
+    jumpNav('settings-contents', 'On this page', parts),
+    sectionForm('organisation', 'Save organisation details', ORGANISATION,
+      section('Your organisation', fields(ORGANISATION, settings, {}))),
+    sectionForm('reviews', 'Save review timings', REVIEWS,
+      section('Reviews', fields(REVIEWS, settings, {}), { hint: 'When reviews of a carer’s support plan fall due.' })),
+    sectionForm('ages', 'Save the age range', AGES,
+      section('Young adult carers', h('div', { class: 'form__row' }, fields(AGES, settings, {})),
+        { hint: 'The age range your service counts as young adult carers. Carers in this range are shown as young adult carers.' })),
+    sectionForm('transition', 'Save transition timings', TRANSITION,
+      section('Transition to adulthood', fields(TRANSITION, settings, {}),
+        { hint: 'When each step of a young carer’s transition to adult services falls due. Young adult carer support ends at the “To age” above. Ages in months count from their date of birth: 12 months for each year.' })),
+    sectionForm('cards', 'Save card settings', CARD_FIELDS, cards.element),
+    safety ? sectionForm('safety', 'Save data safety settings', SAFETY_FIELDS, safety.element) : null,
     asksPanel(kinds),
     catalogueSection(catalogue),
-    h('section', { class: 'panel panel--quiet', 'aria-labelledby': 'data-title' },
+    h('section', { class: 'panel panel--quiet', id: 'data-location', 'aria-labelledby': 'data-title' },
       h('h2', { class: 'panel__title', id: 'data-title' }, 'Where your data is kept'),
       h('p', null, 'The register is kept in this file on this computer. Include it in your backups.'),
       h('p', { class: 'path', id: 'database-path' }, info ? info.database_path : 'Not known'),

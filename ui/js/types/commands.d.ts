@@ -78,6 +78,13 @@ declare namespace Cmd {
     handover_print: HandoverPrintArgs;
     young_carer_card_save: YoungCarerCardSaveArgs;
     transitions: TransitionsArgs;
+    school_referral_create: SchoolReferralCreateArgs;
+    school_referral_list: SchoolReferralListArgs;
+    school_referral_get: SchoolReferralGetArgs;
+    school_referral_accept: SchoolReferralAcceptArgs;
+    school_referral_signpost: SchoolReferralSignpostArgs;
+    pupil_get: PupilGetArgs;
+    pupil_note_add: PupilNoteAddArgs;
     staff_list: StaffListArgs;
     staff_create: StaffCreateArgs;
     staff_update: StaffUpdateArgs;
@@ -275,6 +282,8 @@ declare namespace Cmd {
     category?: string | null;
     /** At most this many results (default 50, at most 500). */
     limit?: number | null;
+    /** Paging: leave out this many first (the list in name order). Browsing without typed words (with or without filters) counts every match exactly, so every page can be reached. */
+    offset?: number | null;
     /** Words from a name, preferred name, reference or postcode (partial words match), or a whole date of birth such as 27/03/1984. */
     query?: string;
     /** Only young carers linked to this school (`school_list` ids). */
@@ -902,6 +911,78 @@ declare namespace Cmd {
   type TransitionsArgs = {
     /** 6 or 12 (default 12): how far ahead to look for birthdays. */
     months?: number | null;
+  };
+
+  /** A school refers a young carer to the carers service (school staff: from their own school) (changes data). Access: school. */
+  type SchoolReferralCreateArgs = {
+    /** Who they care for, in the school's words: relationship and what is wrong. */
+    cares_for?: string | null;
+    /** What they do for them. */
+    caring_tasks?: string | null;
+    /** DD/MM/YYYY or YYYY-MM-DD. */
+    date_of_birth?: string | null;
+    first_name?: string | null;
+    /** More about how the school knows (optional). */
+    how_known?: string | null;
+    /** How the school knows: `S` (the school identified them) or `P` (a parent told the school). */
+    identified_by?: string | null;
+    last_name?: string | null;
+    /** A `parent_consent` code: `given`, `not_needed` or `not_asked`. */
+    parent_consent?: string | null;
+    /** Why a parent was not asked (needed for `not_asked`). */
+    parent_consent_note?: string | null;
+    preferred_name?: string | null;
+    /** The referring school. School staff: their own school (they may leave it out). */
+    school_id?: number | null;
+    /** The member of staff the young person can go to. */
+    staff_contact?: string | null;
+    tutor_group?: string | null;
+    /** A `year_group` code. */
+    year_group?: string | null;
+    /** The young person agrees to the referral. */
+    young_person_consent?: boolean;
+  };
+
+  /** School referrals and what was decided (school staff: their own school's). Access: school. */
+  type SchoolReferralListArgs = {
+    /** `new`, `accepted` or `signposted`; absent: every referral. */
+    status?: string | null;
+  };
+
+  /** One school referral; for a new one, carers already in the register who may be the same young person. Access: school. */
+  type SchoolReferralGetArgs = {
+    id: number;
+  };
+
+  /** Accept a school referral: register the young carer (or use a record already there) and link them to the school (changes data). Access: records. */
+  type SchoolReferralAcceptArgs = {
+    /** An existing carer record to link instead of making a new one (one of the possible matches, or any young carer the service already knows). */
+    carer_id?: number | null;
+    /** Make a new record although carers with the same date of birth and last name exist. */
+    confirm_new?: boolean;
+    id: number;
+    /** Anything the school should know (shown to the school with the outcome). */
+    note?: string | null;
+  };
+
+  /** Signpost a school referral elsewhere, saying where (nothing is added to the register) (changes data). Access: records. */
+  type SchoolReferralSignpostArgs = {
+    id: number;
+    /** Where the young person was signposted, and why (shown to the school). */
+    note?: string | null;
+  };
+
+  /** What school staff may see of one of their young carers: school details, adjustments, notes in school, milestones, card held. Access: school. */
+  type PupilGetArgs = {
+    carer_id: number;
+  };
+
+  /** Add a note 'in school' to a young carer's timeline, written as the signed-in member of staff (changes data). Access: school. */
+  type PupilNoteAddArgs = {
+    carer_id: number;
+    /** DD/MM/YYYY or YYYY-MM-DD; not in the future. Default: today. */
+    date?: string | null;
+    text?: string | null;
   };
 
   /** Staff accounts: username, name, role, school, switched on or off. Access: admin. */

@@ -11,6 +11,7 @@ interface Window {
       open(options: Record<string, unknown>): Promise<string | string[] | { path: string } | null>;
     };
     opener?: { openPath(path: string): Promise<void> };
+    event?: { listen(event: string, handler: (event: unknown) => void): Promise<() => void> };
     window?: Record<string, any>;
   };
 }
