@@ -23,6 +23,7 @@ const MIGRATIONS: &[&str] = &[
     include_str!("migrations/0006_passports.sql"),
     include_str!("migrations/0007_security.sql"),
     include_str!("migrations/0008_reports_import.sql"),
+    include_str!("migrations/0010_rekeying.sql"),
 ];
 
 fn migrations() -> Migrations<'static> {
@@ -152,6 +153,25 @@ fn configure(conn: &mut Connection) -> Result<()> {
     // Keeps the query planner's statistics fresh (cheap; SQLite's advice for long-lived connections).
     conn.execute_batch("PRAGMA optimize = 0x10002")?;
     Ok(())
+}
+
+/// Every table's row count: to check a copy holds what the original held.
+pub fn table_counts(conn: &Connection) -> Result<Vec<(String, i64)>> {
+    let names: Vec<String> = {
+        let mut stmt = conn.prepare(
+            "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%' ORDER BY name",
+        )?;
+        let rows = stmt.query_map([], |r| r.get(0))?;
+        rows.collect::<rusqlite::Result<_>>()?
+    };
+    names
+        .into_iter()
+        .map(|n| {
+            let count: i64 =
+                conn.query_row(&format!("SELECT count(*) FROM \"{}\"", n.replace('"', "\"\"")), [], |r| r.get(0))?;
+            Ok((n, count))
+        })
+        .collect()
 }
 
 /// The schema version this build expects (the number of migrations).
