@@ -13,6 +13,7 @@ mod crash;
 mod data_safety;
 mod export;
 mod import;
+mod import_files;
 mod passport_cards;
 mod passports;
 mod pdf;

@@ -82,7 +82,8 @@ fn fields_text(fields: &[String]) -> Option<String> {
 /// Appends an entry to the chain. Call inside the transaction of the access it records.
 pub fn append(conn: &Connection, e: &Entry) -> Result<()> {
     let last: Option<(i64, String)> = conn
-        .query_row("SELECT id, hash FROM audit_log ORDER BY id DESC LIMIT 1", [], |r| Ok((r.get(0)?, r.get(1)?)))
+        .prepare_cached("SELECT id, hash FROM audit_log ORDER BY id DESC LIMIT 1")?
+        .query_row([], |r| Ok((r.get(0)?, r.get(1)?)))
         .optional()?;
     let (id, prev) = match last {
         Some((id, h)) => (id + 1, h),
@@ -90,28 +91,28 @@ pub fn append(conn: &Connection, e: &Entry) -> Result<()> {
     };
     let fields = fields_text(&e.fields);
     let h = hash(id, &prev, e, &fields);
-    conn.execute(
+    conn.prepare_cached(
         "INSERT INTO audit_log (id, at, actor_id, actor_name, role, action, command, record_type, record_id,
                                 carer_id, cared_for_id, fields, detail, prev_hash, hash)
          VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15)",
-        params![
-            id,
-            e.at,
-            e.actor_id,
-            e.actor_name,
-            e.role,
-            e.action,
-            e.command,
-            e.record_type,
-            e.record_id,
-            e.carer_id,
-            e.cared_for_id,
-            fields,
-            e.detail,
-            prev,
-            h
-        ],
-    )?;
+    )?
+    .execute(params![
+        id,
+        e.at,
+        e.actor_id,
+        e.actor_name,
+        e.role,
+        e.action,
+        e.command,
+        e.record_type,
+        e.record_id,
+        e.carer_id,
+        e.cared_for_id,
+        fields,
+        e.detail,
+        prev,
+        h
+    ])?;
     Ok(())
 }
 

@@ -42,7 +42,7 @@ fn decode<A: DeserializeOwned>(args: Value) -> Result<A> {
     serde_path_to_error::deserialize(args).map_err(|e| {
         let path = e.path().to_string();
         let field = (path != ".").then_some(path);
-        let inner = e.into_inner().to_string();
+        let inner = crate::error::plain_json_error(&e.into_inner().to_string());
         Error::InvalidArguments {
             message: match &field {
                 Some(f) => format!("the argument '{f}' is not right ({inner}): check the command's arguments with `carers-desk-cli commands`"),

@@ -23,6 +23,7 @@ const MIGRATIONS: &[&str] = &[
     include_str!("migrations/0006_passports.sql"),
     include_str!("migrations/0007_security.sql"),
     include_str!("migrations/0008_reports_import.sql"),
+    include_str!("migrations/0009_home_counts.sql"),
     include_str!("migrations/0010_rekeying.sql"),
 ];
 

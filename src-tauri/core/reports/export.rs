@@ -106,7 +106,8 @@ pub fn write_csv(protected: &Protected, folder: &Path, report: &Report) -> Resul
     })?;
     let mut files = Vec::new();
     for g in &report.groups {
-        let mut w = csv::Writer::from_writer(Vec::new());
+        // A byte order mark, so that Excel reads the file as UTF-8 ("–", "é").
+        let mut w = csv::Writer::from_writer(b"\xEF\xBB\xBF".to_vec());
         let csv_err = |e: csv::Error| Error::Io(std::io::Error::other(e.to_string()));
         w.write_record(["figure", "figure_label", "row", "row_label", "count"]).map_err(csv_err)?;
         for f in &g.figures {
@@ -147,7 +148,10 @@ pub fn document(report: &Report, s: &settings::Settings, created: chrono::NaiveD
         (
             "Small numbers".into(),
             if report.suppressed {
-                "Counts from 1 to 4 are shown as \"<5\" so that no one can be identified.".into()
+                "Counts from 1 to 4 are shown as \"<5\" so that no one can be identified; where such a count could \
+                 be worked out from the others (a total less the other rows), another count is hidden too, shown as \
+                 \"[c]\"."
+                    .into()
             } else {
                 "Shown as counted (small numbers are not hidden).".into()
             },

@@ -1205,6 +1205,8 @@ declare namespace Cmd {
 
   /** Read a spreadsheet to import (CSV, XLSX, XLS, ODS): sheets, columns with samples and suggested fields, a matching saved mapping. Access: admin. */
   type ImportReadArgs = {
+    /** The row holding the column names, as the spreadsheet numbers it (default: a saved mapping's that fits the file, else the row that looks most like column names). */
+    header_row?: number | null;
     /** The file: .csv, .xlsx, .xls or .ods. */
     path: string;
     /** A workbook's sheet (default: the first). */
