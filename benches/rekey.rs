@@ -15,6 +15,7 @@ use carers_desk::{vault, Context};
 use chrono::NaiveDate;
 use serde_json::json;
 
+#[allow(dead_code)]
 mod shared;
 
 const CARERS: u32 = 100_000;

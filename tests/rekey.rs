@@ -70,7 +70,7 @@ fn switching_an_account_off_changes_the_database_key() {
     call(&d, "staff_update", json!({"id": sam, "active": false}));
     assert_eq!(status(&d)["key_renewal_due"], Value::Null, "{}", status(&d));
     // Sam's old key opens nothing current, whichever key file they use.
-    let e = vault::open_encrypted(&path, &old_key).err().expect("the old key still opens the register");
+    let e = vault::open_encrypted(&path, &old_key).expect_err("the old key still opens the register");
     assert_eq!(carers_desk::ApiError::from(e).code, "wrong_key");
     let file = KeyFile::load(&vault::keys_path(&path)).unwrap();
     assert!(file.account("sam").is_none());
@@ -225,4 +225,36 @@ fn a_key_file_from_before_key_pairs_still_opens_and_is_upgraded() {
     drop(d);
     assert!(KeyFile::load(&vault::keys_path(&path)).unwrap().account("sam").is_none());
     unlock(&path, ADMIN, "admin passphrase two").unwrap();
+}
+
+#[test]
+fn while_one_process_waits_to_replace_the_register_no_other_can_replace_it() {
+    use carers_desk::rekey::InUse;
+    use std::time::Duration;
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("carers.sqlite3");
+    // Two processes (or windows) with the register open.
+    let a = InUse::shared(&path).unwrap();
+    let b = InUse::shared(&path).unwrap();
+    let gate_taken = || {
+        let gate =
+            std::fs::OpenOptions::new().read(true).write(true).open(dir.path().join("carers.sqlite3.inuse.gate"));
+        gate.is_ok_and(|g| g.try_lock().is_err())
+    };
+    let mut a = Some(a);
+    std::thread::scope(|s| {
+        // B waits for A to close the register, to re-key it...
+        let waiting = s.spawn(|| b.try_exclusive(Duration::from_secs(20)));
+        let started = std::time::Instant::now();
+        while !gate_taken() && started.elapsed() < Duration::from_secs(5) {
+            std::thread::yield_now();
+        }
+        // ... and meanwhile A may not take the register for itself: B still has it open (an
+        // exclusive lock granted now would let A replace the file under B's connection).
+        assert!(a.as_ref().unwrap().try_exclusive(Duration::ZERO).is_none());
+        // Once A closes it, B has it to itself.
+        drop(a.take());
+        let only = waiting.join().unwrap().expect("B was not given the register once A closed it");
+        b.back_to_shared(only);
+    });
 }

@@ -164,7 +164,7 @@ pub type Progress<'a> = &'a (dyn Fn(u64, u64) + Sync);
 pub enum KeyChange {
     /// Put this account's entry (made and stored in the database by the command: see
     /// [`crate::rekey::new_account_key`]) in the key file.
-    Put(crate::vault::AccountKey),
+    Put(Box<crate::vault::AccountKey>),
     /// Remove the account's entry (account switched off).
     Remove { staff_id: i64 },
     /// Change the database key ([`crate::rekey`]): marked due in the command's transaction by

@@ -66,34 +66,52 @@ fn sibling(path: &Path, suffix: &str) -> PathBuf {
     PathBuf::from(name)
 }
 
+/// The gate's file: `<database>.inuse.gate` ([`InUse::try_exclusive`]).
+fn gate_path(db: &Path) -> PathBuf {
+    sibling(db, ".inuse.gate")
+}
+
 /// A shared OS lock on `<database>.inuse`, held by a process for as long as it has the
 /// register open (released by the OS however the process ends). Replacing the register's file
 /// (a re-key, a restore) needs it exclusively.
+///
+/// An OS lock cannot be turned from shared into exclusive in one step: it is let go and taken
+/// again. While one process has let go of its shared lock to try for the exclusive one, a
+/// second doing the same could be granted it, and replace the file under the first process's
+/// open connection (whose writes would then be lost with the old file). So only the holder of
+/// a second, exclusive lock (`<database>.inuse.gate`) may let go of its shared lock: everyone
+/// else keeps theirs for as long as the register is open.
 pub struct InUse {
     file: std::fs::File,
+    gate: PathBuf,
+}
+
+/// Opens (creating, private) a lock file.
+fn lock_file(path: &Path) -> Result<std::fs::File> {
+    let fail = |e: std::io::Error| {
+        Error::DatabaseLocation(format!(
+            "the register's lock file {} could not be used ({e}): check you can write to the register's folder",
+            path.display()
+        ))
+    };
+    match crate::files::create_private(path) {
+        Ok(f) => Ok(f),
+        Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => {
+            std::fs::OpenOptions::new().read(true).write(true).open(path).map_err(fail)
+        }
+        Err(e) => Err(fail(e)),
+    }
 }
 
 impl InUse {
     /// Takes the shared lock, waiting while another process replaces the register's file.
     pub fn shared(db: &Path) -> Result<InUse> {
         let path = in_use_path(db);
-        let fail = |e: std::io::Error| {
-            Error::DatabaseLocation(format!(
-                "the register's lock file {} could not be used ({e}): check you can write to the register's folder",
-                path.display()
-            ))
-        };
-        let file = match crate::files::create_private(&path) {
-            Ok(f) => f,
-            Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => {
-                std::fs::OpenOptions::new().read(true).write(true).open(&path).map_err(fail)?
-            }
-            Err(e) => return Err(fail(e)),
-        };
+        let file = lock_file(&path)?;
         let started = Instant::now();
         loop {
             match file.try_lock_shared() {
-                Ok(()) => return Ok(InUse { file }),
+                Ok(()) => return Ok(InUse { file, gate: gate_path(db) }),
                 Err(std::fs::TryLockError::WouldBlock) if started.elapsed() < SIGN_IN_WAIT => {
                     std::thread::sleep(Duration::from_millis(50))
                 }
@@ -103,33 +121,56 @@ impl InUse {
                             .into(),
                     ))
                 }
-                Err(std::fs::TryLockError::Error(e)) => return Err(fail(e)),
-            }
-        }
-    }
-
-    /// Trades the shared lock for the exclusive one, waiting up to `wait` for others to close
-    /// the register. `false` (still shared) when they did not.
-    pub fn try_exclusive(&self, wait: Duration) -> bool {
-        let _ = self.file.unlock();
-        let started = Instant::now();
-        loop {
-            match self.file.try_lock() {
-                Ok(()) => return true,
-                Err(_) if started.elapsed() < wait => std::thread::sleep(Duration::from_millis(50)),
-                Err(_) => {
-                    self.back_to_shared();
-                    return false;
+                Err(std::fs::TryLockError::Error(e)) => {
+                    return Err(Error::DatabaseLocation(format!(
+                        "the register's lock file {} could not be used ({e}): check you can write to the register's folder",
+                        path.display()
+                    )))
                 }
             }
         }
     }
 
-    /// Goes back to the shared lock after [`InUse::try_exclusive`].
-    pub fn back_to_shared(&self) {
+    /// Trades the shared lock for the exclusive one, waiting up to `wait` for others to close
+    /// the register: `Some` (hold it until the file is replaced, then
+    /// [`InUse::back_to_shared`]) or `None` (still shared) when they did not. Only one process
+    /// at a time tries (the gate, held by the returned [`Exclusive`]).
+    pub fn try_exclusive(&self, wait: Duration) -> Option<Exclusive> {
+        let started = Instant::now();
+        let gate = lock_file(&self.gate).ok()?;
+        loop {
+            match gate.try_lock() {
+                Ok(()) => break,
+                Err(_) if started.elapsed() < wait => std::thread::sleep(Duration::from_millis(50)),
+                Err(_) => return None,
+            }
+        }
+        // Holding the gate, nobody else can take the exclusive lock while ours is let go.
+        let _ = self.file.unlock();
+        loop {
+            match self.file.try_lock() {
+                Ok(()) => return Some(Exclusive { _gate: gate }),
+                Err(_) if started.elapsed() < wait => std::thread::sleep(Duration::from_millis(50)),
+                Err(_) => {
+                    // Only the gate's holder (us) can hold it exclusively: this does not wait.
+                    let _ = self.file.lock_shared();
+                    return None;
+                }
+            }
+        }
+    }
+
+    /// Goes back to the shared lock after [`InUse::try_exclusive`], letting go of the gate.
+    pub fn back_to_shared(&self, exclusive: Exclusive) {
         let _ = self.file.unlock();
         let _ = self.file.lock_shared();
+        drop(exclusive);
     }
+}
+
+/// The exclusive in-use lock, held (with the gate) while the register's file is replaced.
+pub struct Exclusive {
+    _gate: std::fs::File,
 }
 
 /// What became of a re-key that was due.
@@ -230,13 +271,17 @@ pub fn store_recovery_key(conn: &Connection, holder: &vault::Holder) -> Result<(
     Ok(())
 }
 
-/// Puts the key file right from the register (signed in, under the shared in-use lock, with
-/// the database key `key`): every switched-on account the register holds a key pair for has that
-/// entry (its secret as wrapped by its passphrase, the key sealed to it), every switched-off
-/// account none, and the recovery key its holder. So a key file change lost between a commit
-/// and the key file write (a crash), or an entry edited into the key file, does not last.
-/// Accounts from before key pairs keep the entry they have until they sign in.
-pub fn reconcile(conn: &Connection, key: &[u8; 32], keys: &Path) -> Result<()> {
+/// What the register says the key file should hold ([`reconcile`]).
+struct Wanted {
+    /// Switched-on accounts with a key pair: id, username, public key, wrapped secret.
+    on: Vec<(i64, String, String, vault::Wrapped)>,
+    /// Switched-off accounts.
+    off: Vec<i64>,
+    /// The recovery key's public key and wrapped secret.
+    recovery: Option<(String, vault::Wrapped)>,
+}
+
+fn wanted(conn: &Connection) -> Result<Wanted> {
     type Row = (i64, String, bool, Option<String>, Option<String>);
     let rows: Vec<Row> = {
         let mut stmt = conn.prepare("SELECT id, username, active, public_key, key_secret FROM staff")?;
@@ -250,61 +295,78 @@ pub fn reconcile(conn: &Connection, key: &[u8; 32], keys: &Path) -> Result<()> {
     let secret = |json: &str| -> Result<vault::Wrapped> {
         serde_json::from_str(json).map_err(|_| Error::Conflict("a key stored in the register is damaged".into()))
     };
-    let mut want = Vec::new();
-    let mut off = Vec::new();
+    let mut w = Wanted { on: Vec::new(), off: Vec::new(), recovery: None };
     for (id, username, active, public_key, key_secret) in rows {
         match (active, public_key, key_secret) {
-            (false, _, _) => off.push(id),
-            (true, Some(pk), Some(s)) => want.push((id, username, pk, secret(&s)?)),
+            (false, _, _) => w.off.push(id),
+            (true, Some(pk), Some(s)) => w.on.push((id, username, pk, secret(&s)?)),
             _ => {}
         }
     }
-    let want_recovery = match recovery {
-        (Some(pk), Some(s)) => Some((pk, secret(&s)?)),
-        _ => None,
-    };
-    let file = KeyFile::load(keys)?;
-    let same = |id: i64, pk: &str, s: &vault::Wrapped| {
-        file.accounts
-            .iter()
-            .any(|a| a.staff_id == id && a.holder.as_ref().is_some_and(|h| h.public_key == pk && &h.secret == s))
-    };
-    let stale = want.iter().any(|(id, _, pk, s)| !same(*id, pk, s))
-        || off.iter().any(|id| file.accounts.iter().any(|a| a.staff_id == *id))
-        || want_recovery
-            .as_ref()
-            .is_some_and(|(pk, s)| file.recovery_holder.as_ref().is_none_or(|h| &h.public_key != pk || &h.secret != s));
-    if !stale {
-        return Ok(());
+    if let (Some(pk), Some(s)) = recovery {
+        w.recovery = Some((pk, secret(&s)?));
     }
-    KeyFile::update(keys, |f| {
-        for id in &off {
-            f.remove_account(*id);
+    Ok(w)
+}
+
+impl Wanted {
+    /// Whether `file` differs from what the register says.
+    fn differs(&self, file: &KeyFile) -> bool {
+        let same = |id: i64, pk: &str, s: &vault::Wrapped| {
+            file.accounts
+                .iter()
+                .any(|a| a.staff_id == id && a.holder.as_ref().is_some_and(|h| h.public_key == pk && &h.secret == s))
+        };
+        self.on.iter().any(|(id, _, pk, s)| !same(*id, pk, s))
+            || self.off.iter().any(|id| file.accounts.iter().any(|a| a.staff_id == *id))
+            || self.recovery.as_ref().is_some_and(|(pk, s)| {
+                file.recovery_holder.as_ref().is_none_or(|h| &h.public_key != pk || &h.secret != s)
+            })
+    }
+
+    /// Makes `file` hold what the register says, sealing `key` to entries it adds.
+    fn apply(self, file: &mut KeyFile, key: &[u8; 32]) -> Result<()> {
+        for id in &self.off {
+            file.remove_account(*id);
         }
-        for (id, username, pk, s) in &want {
-            let current = f
+        for (id, username, pk, s) in self.on {
+            let current = file
                 .accounts
                 .iter()
-                .any(|a| a.staff_id == *id && a.holder.as_ref().is_some_and(|h| &h.public_key == pk && &h.secret == s));
+                .any(|a| a.staff_id == id && a.holder.as_ref().is_some_and(|h| h.public_key == pk && h.secret == s));
             if !current {
-                let holder = vault::Holder { public_key: pk.clone(), secret: s.clone(), sealed: vault::seal(key, pk)? };
-                f.put_account(AccountKey {
-                    staff_id: *id,
-                    username: username.clone(),
-                    wrapped: None,
-                    holder: Some(holder),
-                });
+                let sealed = vault::seal(key, &pk)?;
+                let holder = vault::Holder { public_key: pk, secret: s, sealed };
+                file.put_account(AccountKey { staff_id: id, username, wrapped: None, holder: Some(holder) });
             }
         }
-        if let Some((pk, s)) = &want_recovery {
-            if f.recovery_holder.as_ref().is_none_or(|h| &h.public_key != pk || &h.secret != s) {
-                f.recovery_holder =
-                    Some(vault::Holder { public_key: pk.clone(), secret: s.clone(), sealed: vault::seal(key, pk)? });
-                f.recovery = None;
+        if let Some((pk, s)) = self.recovery {
+            if file.recovery_holder.as_ref().is_none_or(|h| h.public_key != pk || h.secret != s) {
+                let sealed = vault::seal(key, &pk)?;
+                file.recovery_holder = Some(vault::Holder { public_key: pk, secret: s, sealed });
+                file.recovery = None;
             }
         }
         Ok(())
-    })
+    }
+}
+
+/// Puts the key file right from the register (signed in, under the shared in-use lock, with
+/// the database key `key`): every switched-on account the register holds a key pair for has that
+/// entry (its secret as wrapped by its passphrase, the key sealed to it), every switched-off
+/// account none, and the recovery key its holder. So a key file change lost between a commit
+/// and the key file write (a crash), or an entry edited into the key file, does not last.
+/// Accounts from before key pairs keep the entry they have until they sign in.
+///
+/// The register is read again under the key file's lock before anything is written: a change
+/// committed meanwhile by another process (a passphrase reset) has either had its entry written
+/// already, and is read here too, or writes its entry after this, so an older entry read
+/// before the lock never replaces a newer one.
+pub fn reconcile(conn: &Connection, key: &[u8; 32], keys: &Path) -> Result<()> {
+    if !wanted(conn)?.differs(&KeyFile::load(keys)?) {
+        return Ok(());
+    }
+    KeyFile::update(keys, |f| wanted(conn)?.apply(f, key))
 }
 
 /// The register open in this process, for [`ensure`].
@@ -324,9 +386,7 @@ pub fn ensure(open: Open<'_>, wait: Duration) -> Result<Outcome> {
     let recovery_public: Option<String> =
         conn.query_row("SELECT recovery_public_key FROM settings WHERE id = 1", [], |r| r.get(0))?;
     let Some(recovery_public) = recovery_public else { return Ok(Outcome::NeedsRecoveryKey) };
-    if !open.in_use.try_exclusive(wait) {
-        return Ok(Outcome::Busy);
-    }
+    let Some(exclusive) = open.in_use.try_exclusive(wait) else { return Ok(Outcome::Busy) };
     let db_path = open.vault.db_path.clone();
     let swapped = rekey_now(&open, &reason, &recovery_public).and_then(|next| {
         match swap(open.conn, &db_path) {
@@ -338,7 +398,7 @@ pub fn ensure(open: Open<'_>, wait: Duration) -> Result<Outcome> {
             }
         }
     });
-    finish(open, swapped)?;
+    finish(open, exclusive, swapped)?;
     Ok(Outcome::Done)
 }
 
@@ -355,7 +415,7 @@ fn drop_copy(db_path: &Path, keys: &Path) {
 }
 
 /// Step 4 and reopening, once [`rekey_now`] has swapped the file (or failed before it).
-fn finish(open: Open<'_>, swapped: Result<Option<vault::Key>>) -> Result<()> {
+fn finish(open: Open<'_>, exclusive: Exclusive, swapped: Result<Option<vault::Key>>) -> Result<()> {
     let Open { conn, vault, in_use, .. } = open;
     let out = match swapped {
         Ok(Some(next)) => {
@@ -371,9 +431,12 @@ fn finish(open: Open<'_>, swapped: Result<Option<vault::Key>>) -> Result<()> {
         Err(e) => Err(e),
     };
     if conn.is_none() {
-        *conn = Some(db::open(&vault.db_path, &vault.key)?);
+        let reopened = db::open(&vault.db_path, &vault.key);
+        in_use.back_to_shared(exclusive);
+        *conn = Some(reopened?);
+    } else {
+        in_use.back_to_shared(exclusive);
     }
-    in_use.back_to_shared();
     if let Some(c) = conn.as_ref() {
         let _ = audit::record_anchor(c, &vault.db_path, "rekey");
     }

@@ -800,13 +800,13 @@ fn restore(inner: &mut Inner, today: NaiveDate, from: &Path) -> Result<Value> {
     crate::backup::check_restorable(&vault, from)?;
     // Nobody else may have the register open while its file is replaced.
     let in_use = inner.in_use.take().ok_or(Error::Locked)?;
-    if !in_use.try_exclusive(rekey::COMMAND_WAIT) {
+    let Some(exclusive) = in_use.try_exclusive(rekey::COMMAND_WAIT) else {
         inner.in_use = Some(in_use);
         return Err(Error::Conflict(
             "someone else has this register open (another Carers Desk window or a script): ask them to close it, then restore again"
                 .into(),
         ));
-    }
+    };
     let conn = inner.conn.as_mut().ok_or(Error::Locked)?;
     log(conn, &session, "restore", "backup_restore", Some(&format!("restoring {}", from.display())))?;
     close(inner, "sign_out")?;
@@ -818,6 +818,7 @@ fn restore(inner: &mut Inner, today: NaiveDate, from: &Path) -> Result<Value> {
     log(&mut conn, &session, "restore", "backup_restore", Some(&detail))?;
     drop(conn);
     drop(in_use);
+    drop(exclusive);
     Ok(restored)
 }
 
@@ -830,7 +831,7 @@ pub(crate) fn apply_key_changes(vault: &VaultInfo, changes: Vec<crate::context::
     KeyFile::update(&vault.keys_path, |file| {
         for change in changes {
             match change {
-                crate::context::KeyChange::Put(entry) => file.put_account(entry),
+                crate::context::KeyChange::Put(entry) => file.put_account(*entry),
                 crate::context::KeyChange::Remove { staff_id } => file.remove_account(staff_id),
                 crate::context::KeyChange::Rekey => {}
             }

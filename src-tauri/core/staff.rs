@@ -126,7 +126,7 @@ pub fn create(ctx: &mut Ctx<'_>, args: CreateArgs) -> Result<Staff> {
 fn give_key(ctx: &mut Ctx<'_>, staff_id: i64, username: &str, passphrase: &str) -> Result<()> {
     let Some(vault) = ctx.vault else { return Ok(()) };
     let entry = crate::rekey::new_account_key(ctx.tx, vault, staff_id, username, passphrase)?;
-    ctx.key_changes.push(KeyChange::Put(entry));
+    ctx.key_changes.push(KeyChange::Put(Box::new(entry)));
     Ok(())
 }
 
