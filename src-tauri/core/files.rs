@@ -123,8 +123,20 @@ pub fn write_replace(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
         let _ = std::fs::remove_file(&tmp);
     }
     written?;
-    crate::vault::sync_dir(path);
+    sync_dir(path);
     Ok(())
+}
+
+/// Makes a rename in `path`'s folder durable (best effort; not needed on Windows).
+pub fn sync_dir(path: &Path) {
+    #[cfg(unix)]
+    if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
+        if let Ok(d) = std::fs::File::open(dir) {
+            let _ = d.sync_all();
+        }
+    }
+    #[cfg(not(unix))]
+    let _ = path;
 }
 
 /// What identifies a file whatever its name: device and inode on Unix, volume serial number

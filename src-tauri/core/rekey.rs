@@ -538,6 +538,6 @@ fn swap(conn: &mut Option<Connection>, db_path: &Path) -> Result<()> {
         }
     }
     std::fs::rename(copy_path(db_path), db_path)?;
-    vault::sync_dir(db_path);
+    crate::files::sync_dir(db_path);
     Ok(())
 }
