@@ -815,3 +815,71 @@ fn records_are_dated_by_the_day_the_app_was_given() {
     let year = d.call(&c, "report_run", json!({"from": "2025-04-01", "to": "2026-03-31"})).unwrap();
     assert_eq!(counts(&year, "referrals_received").0, 1);
 }
+
+/// Demo data keeps its share of plans, assessments and passports however many carers are
+/// loaded: past the first records of each shape (made through the commands) the rest are
+/// copies, which must be whole records of their own carer that the commands and the report
+/// read like any other.
+#[test]
+fn demo_data_scales_with_the_register_and_its_copies_are_whole_records() {
+    let d = desk();
+    let made = call(&d, "demo_data_load", json!({"carers": 2000, "seed": 5}));
+    let n = |k: &str| made[k].as_u64().unwrap();
+    // About one open adult carer in three has a plan; one open carer in four an assessment
+    // and a passport (the old fixed numbers were at most 120, 90 and 87).
+    assert!(n("plans_created") > 300, "{made}");
+    assert!(n("assessments_created") > 300, "{made}");
+    assert!(n("passports_created") > 300, "{made}");
+    let r = run(&d, "2000-01-01", "2026-12-31");
+    reconcile(&d, &r);
+    assert!(counts(&r, "plans_agreed").0 > 300 && counts(&r, "passports_issued").0 > 300);
+
+    let (mut references, mut numbers) = (std::collections::HashSet::new(), std::collections::HashSet::new());
+    let (mut plans, mut assessments, mut passports, mut reissued) = (0, 0, 0, 0);
+    for carer in 1701..=2000 {
+        for p in call(&d, "plan_list", json!({"carer_id": carer})).as_array().unwrap() {
+            let plan = call(&d, "plan_get", json!({"id": p["id"]}));
+            assert_eq!(plan["carer_id"], carer);
+            assert_eq!(plan["status"], "agreed", "{plan}");
+            assert!(!plan["actions"].as_array().unwrap().is_empty() && plan["review_due"].is_string(), "{plan}");
+            let first = &plan["versions"][0];
+            assert_eq!(plan["reference"], format!("SP-{:06}", first["id"].as_i64().unwrap()), "{plan}");
+            assert!(references.insert(plan["reference"].as_str().unwrap().to_string()));
+            plans += 1;
+        }
+        for a in call(&d, "assessment_list", json!({"carer_id": carer})).as_array().unwrap() {
+            let a = call(&d, "assessment_get", json!({"id": a["id"]}));
+            assert_eq!((a["carer_id"].as_i64(), a["status"].as_str()), (Some(carer), Some("completed")), "{a}");
+            assert_eq!(a["reference"], format!("A-{:06}", a["id"].as_i64().unwrap()));
+            // A parent carer's needs assessment has neither an eligibility determination nor scores.
+            let worked_out = a["determination"].is_object() || a["scores"].is_object();
+            assert!(worked_out || a["type"] == "parent_carer", "{a}");
+            assessments += 1;
+        }
+        for p in call(&d, "passport_list", json!({"carer_id": carer})).as_array().unwrap() {
+            let number = p["number"].as_str().unwrap();
+            assert!(numbers.insert(number.to_string()), "{number} given twice");
+            let found = call(&d, "passport_lookup", json!({"text": number}));
+            assert_eq!(found["passport"]["id"], p["id"], "the number and its check letter read back: {found}");
+            assert_eq!(p["carer_id"], carer);
+            if p["kind"] == "young_carer" {
+                let holder = call(&d, "carer_get", json!({"id": carer}));
+                let dob = carers_desk::dates::from_iso(holder["date_of_birth"].as_str().unwrap()).unwrap();
+                let eighteen = carers_desk::dates::iso(carers_desk::dates::anniversary(dob, 18));
+                assert_eq!(p["valid_until"].as_str(), Some(eighteen.as_str()), "{p}");
+            }
+            let events = p["events"].as_array().unwrap();
+            assert!(!events.is_empty());
+            if let Some(old) = p["replaces"]["number"].as_str() {
+                let note = events.iter().find(|e| e["event"] == "issued").unwrap()["note"].as_str().unwrap();
+                assert!(note.contains(old), "the history names this carer's own passports: {note}");
+                reissued += 1;
+            }
+            passports += 1;
+        }
+    }
+    assert!(
+        plans > 30 && assessments > 30 && passports > 30 && reissued > 0,
+        "{plans} {assessments} {passports} {reissued}"
+    );
+}

@@ -8,7 +8,9 @@ use carers_desk::{vault, Context, Desk};
 use serde_json::json;
 
 /// What a benchmark measures against: the desk, a raw connection to the same file, and the
-/// context its commands run in (the folder lives as long as the fixture).
+/// context its commands run in (the folder lives as long as the fixture). Not every benchmark
+/// keeps one (the import benchmark makes a desk per run).
+#[allow(dead_code)]
 pub struct Fixture {
     pub _dir: tempfile::TempDir,
     pub desk: Desk,

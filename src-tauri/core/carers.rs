@@ -381,6 +381,60 @@ pub fn insert(conn: &Connection, details: &CarerInput, by: &str, now: &str) -> R
     Ok(id)
 }
 
+/// Many new carers written at once (an import, demo data), with the references and ids
+/// [`insert`] would give them.
+///
+/// The search index (an FTS5 table kept by a trigger on `carers`) writes its pending terms to
+/// disk at the start of every statement that fires the trigger, so carers inserted one
+/// statement each cost a small index segment apiece and the merging of thousands of them
+/// (most of a 100,000-carer demo load). A batch keeps its rows in a temporary table and
+/// [`Batch::finish`] moves them into `carers` in one statement: the index is written once.
+///
+/// Until `finish`, the new carers are not in `carers`: rows that refer to them (caring links,
+/// school links) may be written in between because the batch defers the foreign key checks
+/// to the commit (`PRAGMA defer_foreign_keys`, which SQLite resets when the transaction ends).
+pub struct Batch<'c> {
+    conn: &'c Connection,
+    next_id: i64,
+}
+
+impl<'c> Batch<'c> {
+    pub fn new(conn: &'c Connection) -> Result<Batch<'c>> {
+        conn.execute_batch(&format!(
+            "PRAGMA defer_foreign_keys = ON;
+             DROP TABLE IF EXISTS temp.carers_batch;
+             CREATE TEMP TABLE carers_batch AS
+                 SELECT {COLUMNS}, created_at, created_by, updated_at, updated_by, id, reference FROM main.carers WHERE 0;"
+        ))?;
+        let next_id = conn.query_row("SELECT coalesce(max(id), 0) + 1 FROM main.carers", [], |r| r.get(0))?;
+        Ok(Batch { conn, next_id })
+    }
+
+    /// Adds a checked carer; returns the id they will have.
+    pub fn add(&mut self, details: &CarerInput, by: &str, now: &str) -> Result<i64> {
+        let id = self.next_id;
+        let reference = format!("C-{id:06}");
+        let mut params: Vec<&dyn rusqlite::ToSql> = details.to_params().to_vec();
+        params.extend([&now as &dyn rusqlite::ToSql, &by, &now, &by, &id, &reference]);
+        let placeholders = (1..=COLUMN_COUNT + 6).map(|i| format!("?{i}")).collect::<Vec<_>>().join(", ");
+        self.conn
+            .prepare_cached(&format!("INSERT INTO temp.carers_batch VALUES ({placeholders})"))?
+            .execute(params.as_slice())?;
+        self.next_id += 1;
+        Ok(id)
+    }
+
+    /// Writes the batch into the register (one statement) and drops the temporary table.
+    pub fn finish(self) -> Result<()> {
+        let cols = format!("{COLUMNS}, created_at, created_by, updated_at, updated_by, id, reference");
+        self.conn.execute_batch(&format!(
+            "INSERT INTO main.carers ({cols}) SELECT {cols} FROM temp.carers_batch ORDER BY id;
+             DROP TABLE temp.carers_batch;"
+        ))?;
+        Ok(())
+    }
+}
+
 /// A carer's row as stored: the details as typed (checked) and the record's own facts.
 #[derive(Debug, Clone)]
 pub struct Carer {

@@ -2,6 +2,8 @@
 //! benchmarks. The same seed always gives the same people. Names are common UK names in no
 //! meaningful combination; postcodes have real outward codes with made-up inward codes.
 
+use std::collections::HashMap;
+
 use chrono::{Days, NaiveDate};
 use rand::seq::IndexedRandom;
 use rand::{Rng, SeedableRng};
@@ -16,6 +18,8 @@ use crate::choices::{
 use crate::context::Ctx;
 use crate::dates::latest_birth_for_age;
 use crate::error::{Error, Result};
+
+mod scale;
 
 const FIRST_F: &[&str] = &[
     "Olivia",
@@ -362,6 +366,7 @@ pub fn generate(ctx: &Ctx<'_>, n: u32, seed: u64) -> Result<DemoCounts> {
     // (id, surname, age) of the last cared-for person: a carer who shares them is family and
     // takes their surname; the relationship follows from the ages.
     let mut household: Option<(i64, String, i64)> = None;
+    let mut batch = carers::Batch::new(tx)?;
 
     for _ in 0..n {
         // Ages 8-90, weighted towards working age and older carers as services see them.
@@ -473,7 +478,7 @@ pub fn generate(ctx: &Ctx<'_>, n: u32, seed: u64) -> Result<DemoCounts> {
             Error::Validation(v) => Error::Conflict(format!("demo data made an invalid carer: {v:?}")),
             other => other,
         })?;
-        let carer_id = carers::insert(tx, &details, by, &now)?;
+        let carer_id = batch.add(&details, by, &now)?;
         counts.carers_created += 1;
         if real_age < carers::SCHOOL_UNDER {
             let primary = match crate::schools::year_group_for(dob, today) {
@@ -601,6 +606,7 @@ pub fn generate(ctx: &Ctx<'_>, n: u32, seed: u64) -> Result<DemoCounts> {
             counts.notes_created += 1;
         }
     }
+    batch.finish()?;
     Ok(counts)
 }
 
@@ -631,9 +637,9 @@ pub fn generate_with_plans(ctx: &mut Ctx<'_>, n: u32, seed: u64) -> Result<DemoC
     Ok(counts)
 }
 
-/// At most this many demo support plans per load (they go through the plan commands' own
-/// checks, so a big load for benchmarks stays quick).
-const DEMO_PLANS_MAX: usize = 120;
+/// Demo support plans made through the plan commands per load; the rest copy one of them
+/// ([`scale`]), so a big load stays quick.
+const PLAN_TEMPLATES: usize = 120;
 
 const DEMO_ACTIONS: &[(&str, &str, &str)] = &[
     ("benefits_check", "Carer's Allowance and benefits check", "Welfare rights adviser"),
@@ -658,7 +664,13 @@ fn plans(ctx: &mut Ctx<'_>, after_id: i64, seed: u64) -> Result<u64> {
         .collect::<rusqlite::Result<_>>()?;
     let mut rng = ChaCha8Rng::seed_from_u64(seed ^ 0x5eed_91a5);
     let mut made = 0;
-    for id in ids.into_iter().step_by(3).take(DEMO_PLANS_MAX) {
+    let mut templates: Vec<scale::PlanTemplate> = Vec::new();
+    for id in ids.into_iter().step_by(3) {
+        if templates.len() == PLAN_TEMPLATES {
+            templates[rng.random_range(0..templates.len())].copy(ctx.tx, id)?;
+            made += 1;
+            continue;
+        }
         let start = today - Days::new(rng.random_range(14..430));
         let plan = plans::create(ctx, CreateArgs { carer_id: id, assessment_id: None, light_touch: true })?;
         let actions = (0..rng.random_range(1..4))
@@ -701,14 +713,16 @@ fn plans(ctx: &mut Ctx<'_>, after_id: i64, seed: u64) -> Result<u64> {
         if reviewed_on < today && !rng.random_bool(0.125) {
             demo_review(ctx, &agreed, reviewed_on, &mut rng)?;
         }
+        templates.push(scale::PlanTemplate::read(ctx.tx, &agreed.reference)?);
     }
     // Made-up plans are not "recently viewed" by anyone.
     ctx.touched.clear();
     Ok(made)
 }
 
-/// At most this many demo assessments per load.
-const DEMO_ASSESSMENTS_MAX: usize = 90;
+/// Demo assessments of each type made through the assessment commands per load; the rest
+/// copy one of them ([`scale`]).
+const ASSESSMENT_TEMPLATES: usize = 30;
 
 /// Completed assessments for about one in four of the open carers just added, through the
 /// assessment commands' own checks, dated over the last 15 months so the monitoring report
@@ -719,17 +733,18 @@ fn assessments(ctx: &mut Ctx<'_>, after_id: i64, seed: u64) -> Result<u64> {
     use crate::assessments::{self as asm, SaveArgs, StartArgs};
     use crate::eligibility::{Outcome, WellbeingArea};
     let today = ctx.today();
-    let rows: Vec<(i64, Option<String>, bool)> = ctx
+    let rows: Vec<(i64, Option<String>, bool, String)> = ctx
         .tx
         .prepare(
-            "SELECT id, date_of_birth, parent_carer FROM carers
+            "SELECT id, date_of_birth, parent_carer, coalesce(preferred_name, first_name) FROM carers
              WHERE id > ?1 AND status = 'open' AND referral_outcome = 'accepted' ORDER BY id",
         )?
-        .query_map([after_id], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))?
+        .query_map([after_id], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?)))?
         .collect::<rusqlite::Result<_>>()?;
     let mut rng = ChaCha8Rng::seed_from_u64(seed ^ 0xa55e_55ed);
     let mut made = 0;
-    for (id, dob, parent) in rows.into_iter().skip(2).step_by(4).take(DEMO_ASSESSMENTS_MAX) {
+    let mut templates: HashMap<&str, Vec<scale::AssessmentTemplate>> = HashMap::new();
+    for (id, dob, parent, name) in rows.into_iter().skip(2).step_by(4) {
         let age = dob.as_deref().and_then(crate::dates::from_iso).and_then(|d| crate::dates::age_on(d, today));
         let Some(age) = age else { continue };
         let kind = match age {
@@ -738,6 +753,13 @@ fn assessments(ctx: &mut Ctx<'_>, after_id: i64, seed: u64) -> Result<u64> {
             _ if parent => "parent_carer",
             _ => "adult",
         };
+        let of_kind = templates.entry(kind).or_default();
+        if of_kind.len() == ASSESSMENT_TEMPLATES {
+            let warning = asm::AssessmentType::from_code(kind).and_then(|k| asm::age_warning(k, &name, age));
+            of_kind[rng.random_range(0..of_kind.len())].copy(ctx.tx, id, warning)?;
+            made += 1;
+            continue;
+        }
         let assessed_on = today - Days::new(rng.random_range(1..460));
         let mut answers = serde_json::Map::new();
         let mut put = |k: &str, v: serde_json::Value| {
@@ -871,13 +893,15 @@ fn assessments(ctx: &mut Ctx<'_>, after_id: i64, seed: u64) -> Result<u64> {
         )?;
         asm::complete(ctx, crate::args::IdArgs { id: started.id })?;
         made += 1;
+        templates.entry(kind).or_default().push(scale::AssessmentTemplate::read(ctx.tx, started.id)?);
     }
     ctx.touched.clear();
     Ok(made)
 }
 
-/// At most this many demo passports per load.
-const DEMO_PASSPORTS_MAX: usize = 80;
+/// Demo passports of each type and history (kept, reissued, revoked) made through the
+/// passport commands per load; the rest copy one of them ([`scale`]).
+const PASSPORT_TEMPLATES: usize = 10;
 
 /// Passports for about one in four of the open carers just added, through the passport
 /// commands' own checks: young carer cards for the under-18s, and carer, hospital or workplace
@@ -893,12 +917,27 @@ fn passports(ctx: &mut Ctx<'_>, after_id: i64, seed: u64) -> Result<u64> {
         .collect::<rusqlite::Result<_>>()?;
     let mut rng = ChaCha8Rng::seed_from_u64(seed ^ 0x9a55_9027);
     let mut made = 0;
-    for (i, (id, dob)) in rows.into_iter().skip(1).step_by(4).take(DEMO_PASSPORTS_MAX).enumerate() {
-        let age = dob.as_deref().and_then(crate::dates::from_iso).and_then(|d| crate::dates::age_on(d, today));
+    let mut templates: HashMap<(&str, usize), Vec<scale::PassportTemplate>> = HashMap::new();
+    for (i, (id, dob)) in rows.into_iter().skip(1).step_by(4).enumerate() {
+        let dob = dob.as_deref().and_then(crate::dates::from_iso);
+        let age = dob.and_then(|d| crate::dates::age_on(d, today));
         let kind = match age {
             Some(a) if a < 18 => "young_carer",
             _ => *pick(&mut rng, &["community", "community", "hospital", "workplace"][..]),
         };
+        let history = if i % 12 == 5 {
+            1
+        } else if i % 15 == 7 {
+            2
+        } else {
+            0
+        };
+        let shape = templates.entry((kind, history)).or_default();
+        if shape.len() == PASSPORT_TEMPLATES {
+            let until = dob.map(|d| crate::dates::iso(crate::dates::anniversary(d, carers::ADULT_AGE)));
+            made += shape[rng.random_range(0..shape.len())].copy(ctx.tx, id, until.as_deref())?;
+            continue;
+        }
         let issued = today - Days::new(rng.random_range(0..360));
         let setting = match kind {
             "hospital" => Some(pick(&mut rng, &["Riverside General Hospital", "St Anne's Community Hospital"][..])),
@@ -923,12 +962,17 @@ fn passports(ctx: &mut Ctx<'_>, after_id: i64, seed: u64) -> Result<u64> {
         };
         let Ok(p) = pp::issue(ctx, args) else { continue };
         made += 1;
-        if i % 12 == 5 {
-            pp::reissue(ctx, ReissueArgs { id: p.id, reason: "lost".into(), note: None })?;
-            made += 1;
-        } else if i % 15 == 7 {
-            pp::revoke(ctx, RevokeArgs { id: p.id, reason: "No longer caring".into() })?;
+        match history {
+            1 => {
+                pp::reissue(ctx, ReissueArgs { id: p.id, reason: "lost".into(), note: None })?;
+                made += 1;
+            }
+            2 => {
+                pp::revoke(ctx, RevokeArgs { id: p.id, reason: "No longer caring".into() })?;
+            }
+            _ => {}
         }
+        templates.entry((kind, history)).or_default().push(scale::PassportTemplate::read(ctx.tx, p.id)?);
     }
     ctx.touched.clear();
     Ok(made)
