@@ -14,8 +14,16 @@
 //!   every cared-for person made by the test has all of them;
 //! - the audit trail's hash chain verifies.
 //!
+//! A second test does the same to children that change the key file and the database key
+//! (their own passphrase, an administrator's reset of another account's: a re-key), make
+//! backups, or restore a backup, and checks after each kill that the register opens with the
+//! administrator's old or new passphrase (and the other account's), that a sign-in alone
+//! finishes any re-key or restore the kill interrupted, that nothing acknowledged is lost, that
+//! every file named like a backup is a whole backup, and that nothing is left half-made.
+//!
 //! `CRASH_SEED` repeats a run (the seed is printed, and shown when the test fails);
-//! `CRASH_KILLS` changes the number of kills (default 200).
+//! `CRASH_KILLS` changes the number of kills (default 200); `CRASH_OTHER_KILLS` those of the
+//! second test (default 24).
 
 use std::collections::HashSet;
 use std::io::{BufRead, BufReader, Write};
@@ -138,9 +146,22 @@ fn acknowledged_saves_survive_sigkill() {
 
 /// Starts a child, stops it with SIGKILL as planned, and returns every line it printed.
 fn run_child(path: &Path, run: u32, plan: &KillAfter, dir: &Path) -> (Vec<String>, std::process::ExitStatus, String) {
+    run_child_named(path, run, plan, dir, "crash::child", &[])
+}
+
+/// [`run_child`] for the child test `name`, with more environment variables.
+fn run_child_named(
+    path: &Path,
+    run: u32,
+    plan: &KillAfter,
+    dir: &Path,
+    name: &str,
+    env: &[(&str, &str)],
+) -> (Vec<String>, std::process::ExitStatus, String) {
     let stderr_path = dir.join("child-stderr.txt");
     let mut child = Command::new(std::env::current_exe().unwrap())
-        .args(["--exact", "crash::child", "--nocapture", "--include-ignored", "--test-threads", "1"])
+        .args(["--exact", name, "--nocapture", "--include-ignored", "--test-threads", "1"])
+        .envs(env.iter().copied())
         .env(CHILD_DB, path)
         .env(CHILD_RUN, run.to_string())
         .stdout(Stdio::piped())
@@ -237,6 +258,234 @@ fn check(path: &Path, key: &[u8; 32], acked: &[String]) -> Result<(), String> {
     let chain = audit::verify(&conn).map_err(|e| e.to_string())?;
     if !chain.ok {
         return Err(format!("the audit trail does not verify: {}", chain.message));
+    }
+    Ok(())
+}
+
+/// Set for the child of [`key_file_writes_re_keys_backups_and_restores_survive_sigkill`]: what
+/// it does in a loop (`keys`, `backups` or `restores`).
+const CHILD_KIND: &str = "CARERS_DESK_CRASH_CHILD_KIND";
+/// The administrator's two passphrases, changed back and forth by the `keys` child.
+const PASSPHRASES: [&str; 2] = [ADMIN_PASSPHRASE, "demo passphrase two"];
+
+/// Signs in as the administrator with whichever of [`PASSPHRASES`] is current.
+fn sign_in_either(desk: &Desk) -> Result<usize, String> {
+    let mut last = String::new();
+    for (n, p) in PASSPHRASES.iter().enumerate() {
+        match desk.call(&util::ctx(), "session_unlock", json!({"username": ADMIN, "passphrase": p})) {
+            Ok(_) => return Ok(n),
+            Err(e) => last = format!("{e:?}"),
+        }
+    }
+    Err(format!("neither passphrase signs in: {last}"))
+}
+
+/// The other kinds of child. Ignored in normal runs; returns at once unless started by the parent.
+#[test]
+#[ignore = "the child process of key_file_writes_re_keys_backups_and_restores_survive_sigkill"]
+fn child_other() {
+    let Some(path) = std::env::var_os(CHILD_DB) else { return };
+    let path = std::path::PathBuf::from(path);
+    let run: u32 = std::env::var(CHILD_RUN).unwrap().parse().unwrap();
+    let kind = std::env::var(CHILD_KIND).unwrap();
+    let mut out = std::io::stdout().lock();
+    let mut ack = |line: String| {
+        writeln!(out, "{line}").unwrap();
+        out.flush().unwrap();
+    };
+    let desk = Desk::open(&path).unwrap();
+    let ctx = util::ctx();
+    let mut current = sign_in_either(&desk).unwrap();
+    let fail = |e: carers_desk::ApiError| -> ! {
+        println!("ERR {e:?}");
+        std::process::exit(3)
+    };
+    match kind.as_str() {
+        // Key file writes and re-keys: a save, a change of the administrator's own passphrase,
+        // then an administrator's reset of Sam's (which changes the database key).
+        "keys" => {
+            for i in 0.. {
+                let name = format!("Keys {run} save {i}");
+                desk.call(&ctx, "carer_create", util::carer(&name, "Crashtest", "1970-01-01"))
+                    .unwrap_or_else(|e| fail(e));
+                ack(format!("ACK {name}"));
+                let next = 1 - current;
+                desk.call(
+                    &ctx,
+                    "passphrase_change",
+                    json!({"current": PASSPHRASES[current], "passphrase": PASSPHRASES[next], "passphrase_again": PASSPHRASES[next]}),
+                )
+                .unwrap_or_else(|e| fail(e));
+                current = next;
+                ack(format!("PASSPHRASE {next}"));
+                let sam = format!("sam passphrase {run} {i}");
+                ack(format!("TRY SAM {sam}"));
+                desk.call(&ctx, "staff_set_passphrase", json!({"id": 2, "passphrase": sam, "passphrase_again": sam}))
+                    .unwrap_or_else(|e| fail(e));
+                ack(format!("SAM {sam}"));
+            }
+        }
+        "backups" => {
+            let folder = path.parent().unwrap().join("backups");
+            for _ in 0.. {
+                let made = desk.call(&ctx, "backup_now", json!({"folder": folder})).unwrap_or_else(|e| fail(e));
+                ack(format!("BACKUP {}", made["path"].as_str().unwrap()));
+            }
+        }
+        "restores" => {
+            // A backup under the current key (earlier runs changed it), restored again and again.
+            let folder = path.parent().unwrap().join("restore-from");
+            let made = desk.call(&ctx, "backup_now", json!({"folder": folder})).unwrap_or_else(|e| fail(e));
+            let from = made["path"].as_str().unwrap().to_string();
+            for i in 0.. {
+                desk.call(&ctx, "backup_restore", json!({"path": from})).unwrap_or_else(|e| fail(e));
+                ack(format!("RESTORED {i}"));
+                sign_in_either(&desk).unwrap();
+            }
+        }
+        other => panic!("unknown kind {other}"),
+    }
+}
+
+#[test]
+fn key_file_writes_re_keys_backups_and_restores_survive_sigkill() {
+    let kills: u32 = std::env::var("CRASH_OTHER_KILLS").ok().and_then(|k| k.parse().ok()).unwrap_or(24);
+    let seed: u64 = std::env::var("CRASH_SEED").ok().and_then(|s| s.parse().ok()).unwrap_or_else(|| {
+        std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).unwrap().as_nanos() as u64
+    });
+    eprintln!("crash test (keys, backups, restores): seed {seed} (CRASH_SEED={seed} repeats it), {kills} kills");
+    let mut rng = rand_chacha::ChaCha8Rng::seed_from_u64(seed);
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("crash.sqlite3");
+    {
+        let d = util::file_desk(&path);
+        let sam = util::call(
+            &d,
+            "staff_create",
+            json!({"username": "sam", "name": "Sam", "role": "support_worker",
+                   "passphrase": "sam passphrase", "passphrase_again": "sam passphrase"}),
+        );
+        assert_eq!(sam["id"], 2);
+        util::create(&d, "Kept", "Always", "1970-01-01");
+        d.close().unwrap();
+    }
+    let started = Instant::now();
+    let mut sam_passphrases = vec!["sam passphrase".to_string()];
+    let mut counts = std::collections::BTreeMap::new();
+    for run in 0..kills {
+        let kind = ["keys", "backups", "restores"][run as usize % 3];
+        let plan = match rng.random_range(0..3) {
+            0 => KillAfter::Acks(rng.random_range(0..=3)),
+            1 => KillAfter::AcksAndDelay(rng.random_range(0..=2), Duration::from_micros(rng.random_range(0..=300_000))),
+            _ => KillAfter::Start(Duration::from_micros(rng.random_range(0..=2_000_000))),
+        };
+        let backups_before = backup_files(&dir.path().join("backups"));
+        let (lines, status, stderr) =
+            run_child_named(&path, run, &plan, dir.path(), "crash::child_other", &[(CHILD_KIND, kind)]);
+        let context = || format!("seed {seed}, run {run} ({kind}), plan {plan:?}");
+        use std::os::unix::process::ExitStatusExt;
+        assert_eq!(
+            status.signal(),
+            Some(9),
+            "the child stopped by itself ({status}) at {}: {lines:?} {stderr}",
+            context()
+        );
+        if let Some(line) = lines.iter().find(|l| l.starts_with("ERR ")) {
+            panic!("the child failed at {}: {line}", context());
+        }
+        *counts.entry(kind).or_insert(0) += lines.len();
+        let acked: Vec<String> = lines.iter().filter_map(|l| l.strip_prefix("ACK ")).map(str::to_string).collect();
+        // The last one tried is the one being set when killed, or acknowledged.
+        let tried: Vec<String> = lines.iter().filter_map(|l| l.strip_prefix("TRY SAM ")).map(str::to_string).collect();
+        sam_passphrases.extend(tried);
+        check_after_kill(&path, &acked, &sam_passphrases, &backups_before)
+            .unwrap_or_else(|problem| panic!("after a kill at {}: {problem}", context()));
+    }
+    eprintln!(
+        "crash test (keys, backups, restores): {kills} kills, acknowledgements {counts:?}, all whole, in {:.1} s (seed {seed})",
+        started.elapsed().as_secs_f64()
+    );
+}
+
+/// The backup files in a folder.
+fn backup_files(folder: &Path) -> HashSet<std::path::PathBuf> {
+    carers_desk::backup::backups_in(folder).unwrap_or_default().into_iter().collect()
+}
+
+/// Opens the register as the next start would (which finishes a re-key or restore a kill
+/// interrupted), then checks it and what the child acknowledged.
+fn check_after_kill(
+    path: &Path,
+    acked: &[String],
+    sam_passphrases: &[String],
+    backups_before: &HashSet<std::path::PathBuf>,
+) -> Result<(), String> {
+    let desk = Desk::open(path).map_err(|e| format!("the register does not open: {e:?}"))?;
+    let which = sign_in_either(&desk)?;
+    let status = desk.call(&util::ctx(), "session_status", json!({})).map_err(|e| e.message)?;
+    if !status["key_renewal_due"].is_null() {
+        return Err(format!("a re-key is still due after signing in alone: {status}"));
+    }
+    let found =
+        desk.call(&util::ctx(), "carer_search", json!({"query": "crashtest", "limit": 1000})).map_err(|e| e.message)?;
+    let names: HashSet<String> =
+        found["results"].as_array().unwrap().iter().map(|c| c["first_name"].as_str().unwrap().to_string()).collect();
+    for a in acked {
+        if !names.contains(a) {
+            return Err(format!("the acknowledged save '{a}' is missing"));
+        }
+    }
+    desk.close().map_err(|e| e.message)?;
+    drop(desk);
+    // Sam's passphrase is the last reset acknowledged, or the one being set when killed.
+    let sam_ok = sam_passphrases.iter().rev().take(2).any(|p| {
+        let d = Desk::open(path).unwrap();
+        let ok = d.call(&util::ctx(), "session_unlock", json!({"username": "sam", "passphrase": p})).is_ok();
+        let _ = d.close();
+        ok
+    });
+    if !sam_ok {
+        return Err(format!("Sam cannot sign in with {:?}", sam_passphrases.iter().rev().take(2).collect::<Vec<_>>()));
+    }
+    let file = vault::KeyFile::load(&vault::keys_path(path)).map_err(|e| format!("the key file: {e}"))?;
+    if file.rekey.is_some() {
+        return Err("a re-key is still under way in the key file".into());
+    }
+    let key = file
+        .unlock(file.account(ADMIN).unwrap(), PASSPHRASES[which])
+        .map_err(|e| e.to_string())?
+        .ok_or("the passphrase that signed in does not open the key file")?;
+    let conn = vault::open_encrypted(path, &key).map_err(|e| format!("the register does not open: {e}"))?;
+    for pragma in ["integrity_check", "cipher_integrity_check"] {
+        let mut stmt = conn.prepare(&format!("PRAGMA {pragma}")).unwrap();
+        let rows: Vec<String> = stmt.query_map([], |r| r.get(0)).unwrap().map(|r| r.unwrap()).collect();
+        if !(rows.is_empty() || rows == ["ok"]) {
+            return Err(format!("{pragma} found {rows:?}"));
+        }
+    }
+    let kept: i64 = conn.query_row("SELECT count(*) FROM carers WHERE first_name = 'Kept'", [], |r| r.get(0)).unwrap();
+    if kept != 1 {
+        return Err(format!("{kept} carers called Kept"));
+    }
+    let chain = audit::verify(&conn).map_err(|e| e.to_string())?;
+    if !chain.ok {
+        return Err(format!("the audit trail does not verify: {}", chain.message));
+    }
+    // Every file with a backup's name made in this run is a whole backup.
+    let folder = path.parent().unwrap().join("backups");
+    for b in backup_files(&folder).difference(backups_before) {
+        let v = carers_desk::backup::check_file(b, &key);
+        if !v.ok {
+            return Err(format!("{} is not a whole backup: {}", b.display(), v.message));
+        }
+    }
+    let left: Vec<String> = std::fs::read_dir(path.parent().unwrap())
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .filter(|n| n.ends_with(".tmp") || n.contains(".rekeying") || n.ends_with(".restoring"))
+        .collect();
+    if !left.is_empty() {
+        return Err(format!("left behind: {left:?}"));
     }
     Ok(())
 }

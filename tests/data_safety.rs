@@ -286,7 +286,7 @@ fn a_key_file_asking_for_absurd_key_settings_is_refused_at_once() {
         let mut file: Value = serde_json::from_str(&good).unwrap();
         file["kdf"] = json!({"m_kib": m_kib, "t": t, "p": p});
         for a in file["accounts"].as_array_mut().unwrap() {
-            a["wrapped"].as_object_mut().unwrap().remove("kdf");
+            a["holder"]["secret"].as_object_mut().unwrap().remove("kdf");
         }
         std::fs::write(&keys, serde_json::to_string(&file).unwrap()).unwrap();
         // Through the CLI, with a deadline: on a key file that is not checked this hangs.
@@ -331,7 +331,7 @@ fn a_key_file_asking_for_absurd_key_settings_is_refused_at_once() {
         json!({"current": ADMIN_PASSPHRASE, "passphrase": "a new passphrase", "passphrase_again": "a new passphrase"}),
     );
     let file: Value = serde_json::from_str(&std::fs::read_to_string(&keys).unwrap()).unwrap();
-    assert_eq!(file["accounts"][0]["wrapped"]["kdf"], json!({"m_kib": 65536, "t": 3, "p": 1}), "{file}");
+    assert_eq!(file["accounts"][0]["holder"]["secret"]["kdf"], json!({"m_kib": 65536, "t": 3, "p": 1}), "{file}");
 }
 
 #[test]

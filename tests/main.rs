@@ -22,6 +22,7 @@ mod pdf;
 mod plans;
 mod properties;
 mod register;
+mod rekey;
 mod reports;
 mod schools;
 mod search;

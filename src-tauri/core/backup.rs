@@ -603,6 +603,22 @@ fn move_database(from: &Path, to: &Path) -> std::io::Result<()> {
     Ok(())
 }
 
+/// Finishes a restore the computer stopped in the middle of. Call holding the shared in-use lock
+/// (so no restore is under way): a copy of the backup left beside the register
+/// (`<database>.restoring`, written whole and synced before the register was moved aside) is put
+/// in place if the register was already moved aside, and removed if it was not.
+pub fn finish_interrupted_restore(db_path: &Path) {
+    let incoming = with_suffix(db_path, ".restoring");
+    if !incoming.exists() {
+        return;
+    }
+    if db_path.exists() {
+        let _ = std::fs::remove_file(&incoming);
+    } else if std::fs::rename(&incoming, db_path).is_ok() {
+        crate::files::sync_dir(db_path);
+    }
+}
+
 /// Replaces the database file with the backup, keeping the replaced file aside. The database
 /// is closed when this is called. `today` is the date of the restore (the kept file's name
 /// carries the time it was replaced).

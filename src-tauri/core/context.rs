@@ -167,10 +167,14 @@ pub type Progress<'a> = &'a (dyn Fn(u64, u64) + Sync);
 
 /// A change to the key file a command asks for, made after its transaction commits.
 pub enum KeyChange {
-    /// Wrap the database key for this account with this passphrase.
-    Set { staff_id: i64, username: String, passphrase: zeroize::Zeroizing<String> },
-    /// Remove the account's wrapped key (account switched off).
+    /// Put this account's entry (made and stored in the database by the command: see
+    /// [`crate::rekey::new_account_key`]) in the key file.
+    Put(Box<crate::vault::AccountKey>),
+    /// Remove the account's entry (account switched off).
     Remove { staff_id: i64 },
+    /// Change the database key ([`crate::rekey`]): marked due in the command's transaction by
+    /// [`Ctx::rekey`].
+    Rekey,
 }
 
 /// What a command handler runs with.
@@ -251,6 +255,20 @@ impl<'a> Ctx<'a> {
         self.vault.ok_or_else(|| {
             Error::Conflict("this database is in memory, so it has no file to back up or key to use".into())
         })
+    }
+
+    /// Asks for the database key to be changed once this command has committed (an account
+    /// switched off, a passphrase reset): marked due in this transaction, so it happens even if
+    /// the computer stops first ([`crate::rekey`]). `reason` holds no personal details.
+    pub fn rekey(&mut self, reason: &str) -> Result<()> {
+        if self.vault.is_none() {
+            return Ok(());
+        }
+        crate::rekey::mark_due(self.tx, reason)?;
+        if !self.key_changes.iter().any(|c| matches!(c, KeyChange::Rekey)) {
+            self.key_changes.push(KeyChange::Rekey);
+        }
+        Ok(())
     }
 
     /// The school this caller is limited to, if any.

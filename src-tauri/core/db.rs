@@ -25,6 +25,7 @@ const MIGRATIONS: &[&str] = &[
     include_str!("migrations/0008_reports_import.sql"),
     include_str!("migrations/0009_home_counts.sql"),
     include_str!("migrations/0010_school_referrals.sql"),
+    include_str!("migrations/0011_rekeying.sql"),
 ];
 
 fn migrations() -> Migrations<'static> {

@@ -50,6 +50,9 @@ pub struct TableRows {
 
 /// Tables not exported: rebuilt from the records, internal, or exported on their own.
 const LEFT_OUT: &[&str] = &["meta", "recent_views", "audit_log"];
+/// Columns that are the register's key bookkeeping, not anyone's data (public keys the
+/// database key is sealed to, a re-key due): of no use in another system.
+const LEFT_OUT_COLUMNS: &[&str] = &["public_key", "recovery_public_key", "rekey_due"];
 
 /// The order tables are written in (people first); any table not named here follows in
 /// alphabetical order, so a table added later is still exported.
@@ -184,7 +187,7 @@ struct ColumnInfo {
 
 fn columns(conn: &Connection, table: &str) -> Result<Vec<ColumnInfo>> {
     let mut stmt = conn.prepare("SELECT name, type, \"notnull\", pk FROM pragma_table_info(?1) ORDER BY cid")?;
-    let cols = stmt
+    let cols: Vec<ColumnInfo> = stmt
         .query_map([table], |r| {
             Ok(ColumnInfo {
                 name: r.get(0)?,
@@ -195,7 +198,7 @@ fn columns(conn: &Connection, table: &str) -> Result<Vec<ColumnInfo>> {
             })
         })?
         .collect::<rusqlite::Result<_>>()?;
-    Ok(cols)
+    Ok(cols.into_iter().filter(|c| !LEFT_OUT_COLUMNS.contains(&c.name.as_str())).collect())
 }
 
 /// `column` → `table.column` it refers to.
@@ -276,9 +279,10 @@ fn write_all(ctx: &Ctx<'_>, dir: &Path, name: &str) -> Result<Exported> {
         csv.write_record(cols.iter().map(|c| c.name.as_str())).map_err(|e| io(&csv_path, e))?;
         j(write!(json_out, "{}\n{}: [", if t == 0 { "" } else { "," }, Value::String(table.clone())))?;
 
+        let names = cols.iter().map(|c| format!("\"{}\"", c.name.replace('"', "\"\""))).collect::<Vec<_>>().join(", ");
         let mut stmt = conn
-            .prepare(&format!("SELECT * FROM \"{table}\" ORDER BY rowid"))
-            .or_else(|_| conn.prepare(&format!("SELECT * FROM \"{table}\"")))?;
+            .prepare(&format!("SELECT {names} FROM \"{table}\" ORDER BY rowid"))
+            .or_else(|_| conn.prepare(&format!("SELECT {names} FROM \"{table}\"")))?;
         let mut rows = stmt.query([])?;
         let mut n: u64 = 0;
         let mut cells: Vec<String> = Vec::with_capacity(cols.len());

@@ -34,6 +34,7 @@ pub mod passports;
 pub mod pdf;
 pub mod plans;
 pub mod register;
+pub mod rekey;
 pub mod reports;
 pub mod reviews;
 pub mod schools;
@@ -126,7 +127,9 @@ impl Desk {
     /// 6. commits (durable: WAL with synchronous=FULL) before returning; on any error,
     ///    rolls back, so a failed command changes nothing;
     /// 7. makes the key file changes the command asked for (staff passphrases);
-    /// 8. after a bulk command ([`commands::BULK`]), checkpoints the write-ahead log.
+    /// 8. after a bulk command ([`commands::BULK`]), checkpoints the write-ahead log;
+    /// 9. when the command asked for it (an account switched off, a passphrase reset), changes
+    ///    the database key ([`rekey`]).
     pub fn call(&self, ctx: &Context, command: &str, args: serde_json::Value) -> Result<serde_json::Value, ApiError> {
         self.run(ctx, command, args, None)
     }
@@ -211,6 +214,7 @@ impl Desk {
         let out = handler(&mut run, args)?;
         audit::record(&run, &ran)?;
         let key_changes = std::mem::take(&mut run.key_changes);
+        let rekey = key_changes.iter().any(|c| matches!(c, context::KeyChange::Rekey));
         drop(run);
         tx.commit().map_err(Error::from)?;
         if let Some(vault) = &inner.vault {
@@ -226,6 +230,11 @@ impl Desk {
             // Best effort: the data is already committed; a checkpoint that cannot finish now
             // (another reader) simply happens later.
             let _ = conn.execute_batch("PRAGMA wal_checkpoint(TRUNCATE)");
+        }
+        if rekey {
+            // The command has committed and the re-key is marked due in it: if it cannot be
+            // done now (someone else has the register open) it is done at a later sign-in.
+            let _ = session::rekey_if_due(inner, rekey::COMMAND_WAIT);
         }
         Ok(out)
     }

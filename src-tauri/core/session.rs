@@ -27,8 +27,8 @@ use zeroize::Zeroizing;
 use crate::args::NoArgs;
 use crate::context::{Actor, Context, Role};
 use crate::error::{Error, Result};
-use crate::vault::{self, Kdf, Key, KeyFile, VaultInfo};
-use crate::{audit, catalogue, db, staff};
+use crate::vault::{self, AccountKey, Kdf, Key, KeyFile, KeyPair, VaultInfo};
+use crate::{audit, catalogue, db, rekey, staff};
 
 /// Who is signed in.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, schemars::JsonSchema)]
@@ -57,6 +57,8 @@ pub(crate) struct State {
     pub(crate) conn: Option<Connection>,
     pub(crate) vault: Option<VaultInfo>,
     pub(crate) session: Option<Session>,
+    /// The shared in-use lock, held while `conn` is open ([`rekey::InUse`]).
+    pub(crate) in_use: Option<rekey::InUse>,
     /// Setup begun (`session_setup_begin`): the new database key and recovery key, in memory
     /// until the administrator finishes.
     pub(crate) pending: Option<Pending>,
@@ -199,15 +201,17 @@ fn in_memory_status() -> Value {
     json!({
         "state": "open", "legacy_plaintext": false, "demo": false, "demo_accounts": [],
         "retry_after_seconds": 0, "last_username": null, "user": null, "auto_lock_minutes": 10,
-        "organisation": null,
+        "organisation": null, "key_renewal_due": null,
     })
 }
 
 fn status(path: &Path, inner: &State) -> Result<Value> {
     let keys = vault::keys_path(path);
     let file = if keys.exists() { Some(KeyFile::load(&keys)?) } else { None };
+    let mut key_renewal_due = Value::Null;
     let (state, user, auto_lock, organisation) = match (&inner.session, &inner.conn) {
         (Some(s), Some(conn)) => {
+            key_renewal_due = rekey::due(conn)?.map(Value::String).unwrap_or(Value::Null);
             let (minutes, organisation): (i64, Option<String>) =
                 conn.query_row("SELECT auto_lock_minutes, organisation_name FROM settings WHERE id = 1", [], |r| {
                     Ok((r.get(0)?, r.get(1)?))
@@ -236,6 +240,7 @@ fn status(path: &Path, inner: &State) -> Result<Value> {
         "user": user,
         "auto_lock_minutes": auto_lock,
         "organisation": organisation,
+        "key_renewal_due": key_renewal_due,
     }))
 }
 
@@ -406,7 +411,10 @@ pub(crate) fn create(
     if path.exists() {
         encrypt_plaintext(path, &tmp, key)?;
     }
-    let session = {
+    // The key pairs are kept in the register too (public key, secret as wrapped): see `rekey`.
+    let mut file = KeyFile::new(key, recovery, Kdf::STANDARD)?;
+    let admin_pair = KeyPair::generate();
+    let (session, admin_entry) = {
         let mut conn = open_database(&tmp, key)?;
         let tx = conn.transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?;
         let now = now();
@@ -415,6 +423,11 @@ pub(crate) fn create(
             params![admin.username, admin.name, now],
         )?;
         let staff_id = tx.last_insert_rowid();
+        let entry = AccountKey::with_pair(key, &admin_pair, staff_id, admin.username, admin.passphrase, file.kdf)?;
+        rekey::store_account_key(&tx, &entry)?;
+        if let Some(holder) = &file.recovery_holder {
+            rekey::store_recovery_key(&tx, holder)?;
+        }
         if let Some(org) = admin.organisation.map(str::trim).filter(|o| !o.is_empty()) {
             tx.execute("UPDATE settings SET organisation_name = ?1 WHERE id = 1", [org])?;
         }
@@ -429,15 +442,15 @@ pub(crate) fn create(
         audit::append(&tx, &session_entry(&session, "setup", "session_setup_finish", Some(detail)))?;
         tx.commit()?;
         conn.execute_batch("PRAGMA wal_checkpoint(TRUNCATE);")?;
-        session
+        (session, entry)
     };
-    let mut file = KeyFile::new(key, recovery, Kdf::STANDARD)?;
-    file.set_account(key, session.staff_id, admin.username, admin.passphrase)?;
+    file.put_account(admin_entry);
     file.last_username = Some(admin.username.to_string());
     file.demo_accounts = demo_accounts;
     file.save(&vault::keys_path(path))?;
     finish_interrupted(path)?;
-    open_as(path, inner, key, session)
+    let in_use = rekey::InUse::shared(path)?;
+    open_as(path, inner, key, session, in_use)
 }
 
 fn now() -> String {
@@ -458,13 +471,27 @@ fn open_database(path: &Path, key: &[u8; 32]) -> Result<Connection> {
     db::open_filled(path, key, catalogue::seed)
 }
 
-fn open_as(path: &Path, inner: &mut State, key: &Key, session: Session) -> Result<()> {
+/// Opens the register as `session`, holding the shared in-use lock ([`rekey::InUse`]) for as
+/// long as it is open.
+fn open_as(path: &Path, inner: &mut State, key: &Key, session: Session, in_use: rekey::InUse) -> Result<()> {
     let conn = open_database(path, key)?;
     inner.vault = Some(VaultInfo { db_path: path.to_path_buf(), keys_path: vault::keys_path(path), key: key.clone() });
     inner.conn = Some(conn);
     inner.session = Some(session);
+    inner.in_use = Some(in_use);
     inner.pending = None;
     Ok(())
+}
+
+/// Changes the database key if it is due ([`rekey::ensure`]), waiting up to `wait` for other
+/// processes to close the register.
+pub(crate) fn rekey_if_due(inner: &mut State, wait: std::time::Duration) -> Result<rekey::Outcome> {
+    let State { conn, vault, session, in_use, .. } = inner;
+    let (Some(vault), Some(session), Some(in_use)) = (vault.as_mut(), session.as_ref(), in_use.as_ref()) else {
+        return Ok(rekey::Outcome::NotDue);
+    };
+    let actor = session_entry(session, "rekey", "rekey", None);
+    rekey::ensure(rekey::Open { conn, vault, in_use, actor }, wait)
 }
 
 /// The account's row, if it exists and is switched on.
@@ -537,8 +564,12 @@ pub(crate) fn unlock(path: &Path, inner: &mut State, args: UnlockArgs) -> Result
     if inner.session.is_some() {
         close(inner, "lock")?;
     }
-    // Read without the lock: the slow Argon2id derivation below must not hold up others.
-    // What is written afterwards is written under the lock, to the file as it is by then.
+    // Nobody replaces the register's file (a re-key, a restore) while we read the key file
+    // and open it.
+    let in_use = rekey::InUse::shared(path)?;
+    crate::backup::finish_interrupted_restore(path);
+    // Read without the key file's lock: the slow Argon2id derivation below must not hold up
+    // others. What is written afterwards is written under the lock, to the file as it is by then.
     let file = KeyFile::load(&keys)?;
     refuse_while_waiting(&file)?;
     let Some(account) = file.account(&args.username).cloned() else {
@@ -550,7 +581,7 @@ pub(crate) fn unlock(path: &Path, inner: &mut State, args: UnlockArgs) -> Result
         };
         return Err(Error::field("username", message));
     };
-    let Some(key) = file.unlock(&account, &args.passphrase)? else {
+    let Some(opened) = file.open_account(&account, &args.passphrase)? else {
         let wait = count_failure(&keys)?;
         let then = if wait > 0 { format!("; wait {wait} seconds before the next try") } else { String::new() };
         return Err(Error::Key {
@@ -559,6 +590,7 @@ pub(crate) fn unlock(path: &Path, inner: &mut State, args: UnlockArgs) -> Result
             message: format!("wrong passphrase: check Caps Lock and try again{then}"),
         });
     };
+    let key = rekey::settle(path, &keys, &file, &opened)?;
     let mut conn = open_database(path, &key)?;
     let Some((session, active)) = load_staff(&conn, StaffBy::Id(account.staff_id))? else {
         return Err(Error::NotPermitted("this account no longer exists: ask an administrator".into()));
@@ -566,6 +598,17 @@ pub(crate) fn unlock(path: &Path, inner: &mut State, args: UnlockArgs) -> Result
     if !active {
         return Err(switched_off());
     }
+    // An account from before key pairs gets one now (its passphrase is at hand); then the key
+    // file is put right from the register (`rekey::reconcile`).
+    let stored: bool =
+        conn.query_row("SELECT key_secret IS NOT NULL FROM staff WHERE id = ?1", [session.staff_id], |r| r.get(0))?;
+    if !stored {
+        let pair = opened.pair.unwrap_or_else(KeyPair::generate);
+        let entry =
+            AccountKey::with_pair(&key, &pair, session.staff_id, &session.username, &args.passphrase, file.kdf)?;
+        rekey::store_account_key(&conn, &entry)?;
+    }
+    rekey::reconcile(&conn, &key, &keys)?;
     let failures = KeyFile::update(&keys, |file| {
         file.last_failure_at = None;
         file.last_username = Some(session.username.clone());
@@ -575,11 +618,16 @@ pub(crate) fn unlock(path: &Path, inner: &mut State, args: UnlockArgs) -> Result
         (failures > 0).then(|| format!("after {failures} wrong passphrase{}", if failures == 1 { "" } else { "s" }));
     log(&mut conn, &session, "sign_in", "session_unlock", detail.as_deref())?;
     drop(conn);
-    open_as(path, inner, &key, session)
+    open_as(path, inner, &key, session, in_use)?;
+    // A re-key left due (another process had the register open) is done now if nobody has.
+    let _ = rekey_if_due(inner, std::time::Duration::ZERO);
+    Ok(())
 }
 
 fn recover(path: &Path, inner: &mut State, args: RecoverArgs) -> Result<()> {
     let keys = vault::keys_path(path);
+    let in_use = rekey::InUse::shared(path)?;
+    crate::backup::finish_interrupted_restore(path);
     let file = KeyFile::load(&keys)?;
     refuse_while_waiting(&file).map_err(|e| match e {
         Error::Key { code, message, .. } => Error::Key { code, field: Some("recovery_key"), message },
@@ -589,7 +637,7 @@ fn recover(path: &Path, inner: &mut State, args: RecoverArgs) -> Result<()> {
     staff::check_username(&mut check, "username", &args.username);
     staff::check_passphrase(&mut check, &args.passphrase, &args.passphrase_again, &args.username);
     check.finish()?;
-    let Some(key) = file.recover(&args.recovery_key)? else {
+    let Some(opened) = file.open_recovery(&args.recovery_key)? else {
         count_failure(&keys)?;
         return Err(Error::Key {
             code: "wrong_recovery_key",
@@ -597,6 +645,7 @@ fn recover(path: &Path, inner: &mut State, args: RecoverArgs) -> Result<()> {
             message: "that is not this organisation's recovery key: check each group of four and try again".into(),
         });
     };
+    let key = rekey::settle(path, &keys, &file, &opened)?;
     if inner.session.is_some() {
         close(inner, "lock")?;
     }
@@ -610,9 +659,29 @@ fn recover(path: &Path, inner: &mut State, args: RecoverArgs) -> Result<()> {
     if !active {
         return Err(switched_off());
     }
-    let entry = vault::AccountKey::wrap(&key, session.staff_id, &session.username, &args.passphrase, file.kdf)?;
+    // The account gets a new key pair under its new passphrase; a recovery key from before key
+    // pairs gets one now (typed right, it is at hand). Both are kept in the register first.
+    let entry = AccountKey::with_pair(
+        &key,
+        &KeyPair::generate(),
+        session.staff_id,
+        &session.username,
+        &args.passphrase,
+        file.kdf,
+    )?;
+    rekey::store_account_key(&conn, &entry)?;
+    if file.recovery_holder.is_none() {
+        let holder = vault::Holder::new(
+            &key,
+            &KeyPair::generate(),
+            vault::normalise_recovery(&args.recovery_key).as_bytes(),
+            file.kdf.for_new(),
+            vault::RECOVERY_LABEL,
+        )?;
+        rekey::store_recovery_key(&conn, &holder)?;
+    }
+    rekey::reconcile(&conn, &key, &keys)?;
     KeyFile::update(&keys, |file| {
-        file.put_account(entry);
         file.failures = 0;
         file.last_failure_at = None;
         file.last_username = Some(session.username.clone());
@@ -620,7 +689,9 @@ fn recover(path: &Path, inner: &mut State, args: RecoverArgs) -> Result<()> {
     })?;
     log(&mut conn, &session, "recover", "session_recover", Some("new passphrase set with the recovery key"))?;
     drop(conn);
-    open_as(path, inner, &key, session)
+    open_as(path, inner, &key, session, in_use)?;
+    let _ = rekey_if_due(inner, std::time::Duration::ZERO);
+    Ok(())
 }
 
 /// Locks or signs out: writes the audit entry, then closes the database and drops the key.
@@ -636,6 +707,7 @@ fn close(inner: &mut State, action: &str) -> Result<()> {
         let _ = conn.execute_batch("PRAGMA wal_checkpoint(TRUNCATE)");
         let _ = conn.close();
     }
+    inner.in_use = None;
     inner.vault = None;
     inner.session = None;
     Ok(())
@@ -670,7 +742,18 @@ fn change_passphrase(inner: &mut State, args: ChangeArgs) -> Result<()> {
             message: "your current passphrase is not right: type it again".into(),
         });
     }
-    let entry = vault::AccountKey::wrap(&vault.key, session.staff_id, &session.username, &args.passphrase, file.kdf)?;
+    // A new key pair under the new passphrase: an old copy of the key file and the old
+    // passphrase give a secret key that no later database key is sealed to. The register
+    // first: if the key file cannot be written, the next sign-in puts it right.
+    let entry = AccountKey::with_pair(
+        &vault.key,
+        &KeyPair::generate(),
+        session.staff_id,
+        &session.username,
+        &args.passphrase,
+        file.kdf,
+    )?;
+    rekey::store_account_key(conn, &entry)?;
     KeyFile::update(&vault.keys_path, |file| {
         file.put_account(entry);
         Ok(())
@@ -680,11 +763,21 @@ fn change_passphrase(inner: &mut State, args: ChangeArgs) -> Result<()> {
 }
 
 fn restore(inner: &mut State, today: NaiveDate, from: &Path) -> Result<Value> {
-    let (conn, vault, session) = open_parts(inner)?;
+    let (_, vault, session) = open_parts(inner)?;
     let vault = vault.clone();
     let session = session.clone();
     // Checked before anything changes: the backup must open with this key and be sound.
     crate::backup::check_restorable(&vault, from)?;
+    // Nobody else may have the register open while its file is replaced.
+    let in_use = inner.in_use.take().ok_or(Error::Locked)?;
+    let Some(exclusive) = in_use.try_exclusive(rekey::COMMAND_WAIT) else {
+        inner.in_use = Some(in_use);
+        return Err(Error::Conflict(
+            "someone else has this register open (another Carers Desk window or a script): ask them to close it, then restore again"
+                .into(),
+        ));
+    };
+    let conn = inner.conn.as_mut().ok_or(Error::Locked)?;
     log(conn, &session, "restore", "backup_restore", Some(&format!("restoring {}", from.display())))?;
     close(inner, "sign_out")?;
     let restored = crate::backup::restore_files(&vault, from, today)?;
@@ -693,32 +786,24 @@ fn restore(inner: &mut State, today: NaiveDate, from: &Path) -> Result<Value> {
     let kept = restored.get("replaced_kept_at").and_then(Value::as_str).unwrap_or("");
     let detail = format!("restored from {}; the replaced database is kept at {kept}", from.display());
     log(&mut conn, &session, "restore", "backup_restore", Some(&detail))?;
+    drop(conn);
+    drop(in_use);
+    drop(exclusive);
     Ok(restored)
 }
 
-/// Makes the key file changes a command asked for, after its transaction committed.
+/// Makes the key file changes a command asked for, after its transaction committed (the
+/// entries were made, and kept in the register, by the command: nothing slow here).
 pub(crate) fn apply_key_changes(vault: &VaultInfo, changes: Vec<crate::context::KeyChange>) -> Result<()> {
-    if changes.is_empty() {
+    if changes.iter().all(|c| matches!(c, crate::context::KeyChange::Rekey)) {
         return Ok(());
     }
-    // Wrapping costs an Argon2id derivation each: done before taking the lock, so other
-    // sign-ins are not held up; only the short read-change-write is under the lock.
-    let kdf = KeyFile::load(&vault.keys_path)?.kdf;
-    let mut wrapped = Vec::new();
-    for change in changes {
-        match change {
-            crate::context::KeyChange::Set { staff_id, username, passphrase } => {
-                let entry = vault::AccountKey::wrap(&vault.key, staff_id, &username, &passphrase, kdf)?;
-                wrapped.push((staff_id, Some(entry)));
-            }
-            crate::context::KeyChange::Remove { staff_id } => wrapped.push((staff_id, None)),
-        }
-    }
     KeyFile::update(&vault.keys_path, |file| {
-        for (staff_id, entry) in wrapped {
-            file.remove_account(staff_id);
-            if let Some(entry) = entry {
-                file.put_account(entry);
+        for change in changes {
+            match change {
+                crate::context::KeyChange::Put(entry) => file.put_account(*entry),
+                crate::context::KeyChange::Remove { staff_id } => file.remove_account(staff_id),
+                crate::context::KeyChange::Rekey => {}
             }
         }
         Ok(())

@@ -3,11 +3,12 @@
 //! by it, goes to the key file once the command commits (`KeyChange`).
 //!
 //! Invariants: there is always at least one active administrator; nobody switches off their
-//! own account; a switched-off account has no wrapped key, so its old passphrase opens nothing.
+//! own account; a switched-off account has no entry in the key file, and switching it off or
+//! resetting a passphrase changes the database key (`rekey`), so an old copy of the key file and
+//! the old passphrase open nothing current.
 
 use rusqlite::{params, OptionalExtension, Row};
 use serde::{Deserialize, Serialize};
-use zeroize::Zeroizing;
 
 use crate::args::NoArgs;
 use crate::context::{Ctx, KeyChange, Role};
@@ -146,8 +147,18 @@ pub fn create(ctx: &mut Ctx<'_>, args: CreateArgs) -> Result<Staff> {
         params![username, name, role.code(), args.school_id, now],
     )?;
     let id = ctx.tx.last_insert_rowid();
-    ctx.key_changes.push(KeyChange::Set { staff_id: id, username, passphrase: Zeroizing::new(args.passphrase) });
+    give_key(ctx, id, &username, &args.passphrase)?;
     load(ctx, id)
+}
+
+/// A new key pair for the account under `passphrase`: stored in the register in this
+/// transaction, put in the key file once it commits (on a database in memory, nothing: no one
+/// signs in).
+fn give_key(ctx: &mut Ctx<'_>, staff_id: i64, username: &str, passphrase: &str) -> Result<()> {
+    let Some(vault) = ctx.vault else { return Ok(()) };
+    let entry = crate::rekey::new_account_key(ctx.tx, vault, staff_id, username, passphrase)?;
+    ctx.key_changes.push(KeyChange::Put(Box::new(entry)));
+    Ok(())
 }
 
 #[derive(Debug, Deserialize, schemars::JsonSchema)]
@@ -213,7 +224,10 @@ pub fn update(ctx: &mut Ctx<'_>, args: UpdateArgs) -> Result<Staff> {
         params![args.id, name.as_deref().unwrap_or(&before.name), role.code(), school_id, active, ctx.now()],
     )?;
     if before.active && !active {
+        // Its entry goes from the key file, and the database key is changed, so an old copy of
+        // the key file and the old passphrase open nothing current.
         ctx.key_changes.push(KeyChange::Remove { staff_id: args.id });
+        ctx.rekey(&format!("account {} switched off", args.id))?;
     }
     load(ctx, args.id)
 }
@@ -239,11 +253,10 @@ pub fn set_passphrase(ctx: &mut Ctx<'_>, args: SetPassphraseArgs) -> Result<Done
     let mut check = Check::new("");
     check_passphrase(&mut check, &args.passphrase, &args.passphrase_again, &staff.username);
     check.finish()?;
-    ctx.key_changes.push(KeyChange::Set {
-        staff_id: staff.id,
-        username: staff.username,
-        passphrase: Zeroizing::new(args.passphrase),
-    });
+    // A new key pair, and a new database key: the old passphrase, with an old copy of the key
+    // file, opens nothing current.
+    give_key(ctx, staff.id, &staff.username, &args.passphrase)?;
+    ctx.rekey(&format!("passphrase of account {} reset by an administrator", staff.id))?;
     Ok(Done {})
 }
 

@@ -9,7 +9,17 @@
 //! - A wrong passphrase fails the wrapped key's authentication tag: we can say "wrong
 //!   passphrase" before SQLCipher is asked anything. Repeated failures are recorded in the key
 //!   file and sign-in waits longer after each ([`wait_seconds`]).
-//! - Changing a passphrase re-wraps the database key; the database itself is untouched.
+//! - Since key files of version 2, each account (and the recovery key) holds an X25519 key
+//!   pair ([`Holder`]): its secret half is what the passphrase wraps, and the database key is
+//!   *sealed* to its public half. Public keys are also kept in the encrypted database
+//!   (`staff.public_key`, `settings.recovery_public_key`), where they are trusted from. So
+//!   whoever holds the database key can seal a **new** database key to every remaining account
+//!   without knowing their passphrases: re-keying ([`crate::rekey`]) when an account is
+//!   switched off or its passphrase is reset. Older files (one copy of the database key wrapped
+//!   per account, [`AccountKey::wrapped`]) still open; each account's copy becomes a holder at
+//!   its next sign-in.
+//! - Changing a passphrase gives the account a new key pair wrapped by the new passphrase; the
+//!   database itself is untouched.
 //! - Every change to the key file is made under an OS file lock on `<database>.keys.lock`
 //!   ([`KeyFile::update`]): the file is read again under the lock, changed, and written through
 //!   a unique temporary file, so no change is lost however many processes sign in, reset
@@ -31,6 +41,7 @@ use chacha20poly1305::{XChaCha20Poly1305, XNonce};
 use rand::RngCore;
 use rusqlite::Connection;
 use serde::{Deserialize, Serialize};
+use std::collections::BTreeMap;
 use zeroize::Zeroizing;
 
 use crate::error::{Error, Result};
@@ -225,21 +236,147 @@ impl Wrapped {
     }
 }
 
+/// An X25519 key pair's secret half as 32 bytes (wiped when dropped), and its public half in
+/// hex.
+pub struct KeyPair {
+    pub secret: Key,
+    pub public_key: String,
+}
+
+impl KeyPair {
+    pub fn generate() -> KeyPair {
+        let secret = random_key();
+        let public_key = hex::encode(crypto_box::SecretKey::from_bytes(*secret).public_key().as_bytes());
+        KeyPair { secret, public_key }
+    }
+
+    /// The pair of a secret held (unwrapped from a key file).
+    pub fn from_secret(secret: Key) -> KeyPair {
+        let public_key = hex::encode(crypto_box::SecretKey::from_bytes(*secret).public_key().as_bytes());
+        KeyPair { secret, public_key }
+    }
+
+    /// Opens a key sealed to this pair's public half; `None` when it was sealed to another.
+    pub fn unseal(&self, sealed_hex: &str) -> Option<Key> {
+        let sealed = hex::decode(sealed_hex).ok()?;
+        let plain = Zeroizing::new(crypto_box::SecretKey::from_bytes(*self.secret).unseal(&sealed).ok()?);
+        let mut key = Zeroizing::new([0u8; 32]);
+        if plain.len() != 32 {
+            return None;
+        }
+        key.copy_from_slice(&plain);
+        Some(key)
+    }
+}
+
+/// Seals `key` to a public key (hex): only the holder of its secret half can open it.
+pub fn seal(key: &[u8; 32], public_key_hex: &str) -> Result<String> {
+    let bytes: [u8; 32] = hex::decode(public_key_hex)
+        .ok()
+        .and_then(|b| b.try_into().ok())
+        .ok_or_else(|| key_file_error("a public key is damaged"))?;
+    let sealed = crypto_box::PublicKey::from_bytes(bytes)
+        .seal(&mut crypto_box::aead::OsRng, key)
+        .map_err(|_| key_file_error("the key could not be sealed"))?;
+    Ok(hex::encode(sealed))
+}
+
+/// One holder of the database key (an account, or the recovery key): an X25519 key pair whose
+/// secret half is wrapped by the passphrase (or recovery key), and the database key sealed to
+/// its public half.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Holder {
+    /// Hex: the X25519 public key.
+    pub public_key: String,
+    /// The secret key, wrapped by a key derived from the passphrase.
+    pub secret: Wrapped,
+    /// Hex: the database key sealed to `public_key`.
+    pub sealed: String,
+}
+
+impl Holder {
+    /// A holder for `pair`, its secret wrapped under `passphrase` (Argon2id: slow) and `key`
+    /// sealed to it.
+    pub fn new(key: &[u8; 32], pair: &KeyPair, passphrase: &[u8], kdf: Kdf, label: &str) -> Result<Holder> {
+        Ok(Holder {
+            public_key: pair.public_key.clone(),
+            secret: Wrapped::new(&pair.secret, passphrase, kdf, label)?,
+            sealed: seal(key, &pair.public_key)?,
+        })
+    }
+
+    /// Opens the holder with its passphrase: `Ok(None)` when the passphrase is wrong.
+    fn open(&self, passphrase: &[u8], kdf: Kdf, label: &str) -> Result<Option<(KeyPair, Key)>> {
+        let Some(secret) = self.secret.open(passphrase, kdf, label)? else { return Ok(None) };
+        let pair = KeyPair::from_secret(secret);
+        if pair.public_key != self.public_key {
+            return Err(key_file_error("a key pair does not match its public key"));
+        }
+        let key = pair.unseal(&self.sealed).ok_or_else(|| key_file_error("a sealed key is damaged"))?;
+        Ok(Some((pair, key)))
+    }
+}
+
 /// One staff account's copy of the key.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct AccountKey {
     pub staff_id: i64,
     pub username: String,
-    pub wrapped: Wrapped,
+    /// Key files before version 2: the database key wrapped directly by the passphrase.
+    /// Replaced by a [`Holder`] at the account's next sign-in.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub wrapped: Option<Wrapped>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub holder: Option<Holder>,
 }
 
 impl AccountKey {
-    /// The database key wrapped for an account by its passphrase, with `file_kdf` raised to
-    /// at least the standard ([`Kdf::for_new`]).
+    /// The account's entry for a new key pair (made now), its secret wrapped by the
+    /// passphrase with `file_kdf` raised to at least the standard ([`Kdf::for_new`]).
     pub fn wrap(key: &[u8; 32], staff_id: i64, username: &str, passphrase: &str, file_kdf: Kdf) -> Result<AccountKey> {
-        let wrapped = Wrapped::new(key, passphrase.as_bytes(), file_kdf.for_new(), &account_label(staff_id))?;
-        Ok(AccountKey { staff_id, username: username.to_string(), wrapped })
+        AccountKey::with_pair(key, &KeyPair::generate(), staff_id, username, passphrase, file_kdf)
     }
+
+    /// The account's entry for `pair` (made beforehand, its public half already stored in the
+    /// database).
+    pub fn with_pair(
+        key: &[u8; 32],
+        pair: &KeyPair,
+        staff_id: i64,
+        username: &str,
+        passphrase: &str,
+        file_kdf: Kdf,
+    ) -> Result<AccountKey> {
+        let holder = Holder::new(key, pair, passphrase.as_bytes(), file_kdf.for_new(), &account_label(staff_id))?;
+        Ok(AccountKey { staff_id, username: username.to_string(), wrapped: None, holder: Some(holder) })
+    }
+
+    /// The account's public key (`None` for an entry from before version 2).
+    pub fn public_key(&self) -> Option<&str> {
+        self.holder.as_ref().map(|h| h.public_key.as_str())
+    }
+}
+
+/// What a passphrase (or the recovery key) opened.
+pub struct Opened {
+    /// The database key.
+    pub key: Key,
+    /// The next database key, while a re-key is under way ([`KeyFile::rekey`]) and this holder
+    /// was given it.
+    pub next: Option<Key>,
+    /// The holder's key pair (`None` for an entry from before version 2).
+    pub pair: Option<KeyPair>,
+}
+
+/// A re-key under way: the new database key sealed to every holder that keeps access. Written
+/// before the register is copied under the new key; made the current key once the copy is in
+/// place ([`KeyFile::finish_rekey`]).
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Rekey {
+    /// Staff id → the new key sealed to the account's public key.
+    pub accounts: BTreeMap<i64, String>,
+    /// The new key sealed to the recovery key's public key.
+    pub recovery: Option<String>,
 }
 
 /// A demo database's accounts, shown on its sign-in screen (made-up data only).
@@ -256,7 +393,15 @@ pub struct KeyFile {
     pub version: u32,
     pub kdf: Kdf,
     pub accounts: Vec<AccountKey>,
-    pub recovery: Wrapped,
+    /// Key files before version 2: the database key wrapped by the recovery key.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub recovery: Option<Wrapped>,
+    /// The recovery key's holder (version 2).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub recovery_holder: Option<Holder>,
+    /// A re-key under way, if any.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub rekey: Option<Rekey>,
     /// Wrong passphrases since the last successful sign-in, and when the last one was (Unix
     /// seconds): the sign-in delay.
     #[serde(default)]
@@ -287,17 +432,33 @@ fn key_file_error(detail: &str) -> Error {
 }
 
 impl KeyFile {
+    /// A new key file (version 2) for database key `key`: the recovery key's holder with a new
+    /// key pair ([`KeyFile::recovery_public_key`] gives its public half, for the database).
     pub fn new(key: &[u8; 32], recovery: &str, kdf: Kdf) -> Result<KeyFile> {
+        let pair = KeyPair::generate();
         Ok(KeyFile {
-            version: 1,
+            version: 2,
             kdf,
             accounts: Vec::new(),
-            recovery: Wrapped::new(key, normalise_recovery(recovery).as_bytes(), kdf, RECOVERY_LABEL)?,
+            recovery: None,
+            recovery_holder: Some(Holder::new(
+                key,
+                &pair,
+                normalise_recovery(recovery).as_bytes(),
+                kdf.for_new(),
+                RECOVERY_LABEL,
+            )?),
+            rekey: None,
             failures: 0,
             last_failure_at: None,
             last_username: None,
             demo_accounts: Vec::new(),
         })
+    }
+
+    /// The recovery key's public key (`None` in a key file from before version 2).
+    pub fn recovery_public_key(&self) -> Option<&str> {
+        self.recovery_holder.as_ref().map(|h| h.public_key.as_str())
     }
 
     /// Reads the key file. Its Argon2id settings (the file's and each copy's) must be within
@@ -307,7 +468,9 @@ impl KeyFile {
         let file: KeyFile =
             serde_json::from_str(&text).map_err(|e| key_file_error(&format!("{}: {e}", path.display())))?;
         file.kdf.check()?;
-        for w in file.accounts.iter().map(|a| &a.wrapped).chain([&file.recovery]) {
+        let holders = file.accounts.iter().filter_map(|a| a.holder.as_ref()).chain(file.recovery_holder.as_ref());
+        let wrapped = file.accounts.iter().filter_map(|a| a.wrapped.as_ref()).chain(file.recovery.as_ref());
+        for w in holders.map(|h| &h.secret).chain(wrapped) {
             if let Some(kdf) = w.kdf {
                 kdf.check()?;
             }
@@ -339,15 +502,17 @@ impl KeyFile {
         Ok(out)
     }
 
-    /// Adds or replaces the account's wrapped key.
-    pub fn set_account(&mut self, key: &[u8; 32], staff_id: i64, username: &str, passphrase: &str) -> Result<()> {
+    /// Adds or replaces the account's entry, with a new key pair. Returns its public key.
+    pub fn set_account(&mut self, key: &[u8; 32], staff_id: i64, username: &str, passphrase: &str) -> Result<String> {
         let entry = AccountKey::wrap(key, staff_id, username, passphrase, self.kdf)?;
+        let public_key = entry.public_key().unwrap_or_default().to_string();
         self.put_account(entry);
-        Ok(())
+        Ok(public_key)
     }
 
     /// Adds or replaces an account's entry wrapped beforehand ([`AccountKey::wrap`]), so the
-    /// slow derivation happens outside the key file's lock.
+    /// slow derivation happens outside the key file's lock. (No re-key is under way while
+    /// anyone is signed in: see [`crate::rekey`].)
     pub fn put_account(&mut self, entry: AccountKey) {
         self.accounts.retain(|a| a.staff_id != entry.staff_id);
         self.accounts.push(entry);
@@ -355,20 +520,71 @@ impl KeyFile {
 
     pub fn remove_account(&mut self, staff_id: i64) {
         self.accounts.retain(|a| a.staff_id != staff_id);
+        if let Some(rekey) = self.rekey.as_mut() {
+            rekey.accounts.remove(&staff_id);
+        }
     }
 
     pub fn account(&self, username: &str) -> Option<&AccountKey> {
         self.accounts.iter().find(|a| a.username.eq_ignore_ascii_case(username.trim()))
     }
 
-    /// Unwraps with a passphrase: `Ok(None)` when it is wrong.
+    /// Unwraps with a passphrase: the database key, or `Ok(None)` when it is wrong.
     pub fn unlock(&self, account: &AccountKey, passphrase: &str) -> Result<Option<Key>> {
-        account.wrapped.open(passphrase.as_bytes(), self.kdf, &account_label(account.staff_id))
+        Ok(self.open_account(account, passphrase)?.map(|o| o.key))
     }
 
-    /// Unwraps with the recovery key: `Ok(None)` when it is wrong.
+    /// Opens an account's entry with its passphrase (`Ok(None)` when it is wrong): the
+    /// database key, the next one if a re-key is under way, and the account's key pair.
+    pub fn open_account(&self, account: &AccountKey, passphrase: &str) -> Result<Option<Opened>> {
+        let label = account_label(account.staff_id);
+        if let Some(holder) = &account.holder {
+            let Some((pair, key)) = holder.open(passphrase.as_bytes(), self.kdf, &label)? else { return Ok(None) };
+            let next = self.rekey.as_ref().and_then(|r| r.accounts.get(&account.staff_id)).and_then(|s| pair.unseal(s));
+            return Ok(Some(Opened { key, next, pair: Some(pair) }));
+        }
+        let Some(wrapped) = &account.wrapped else { return Err(key_file_error("an account's entry is empty")) };
+        Ok(wrapped.open(passphrase.as_bytes(), self.kdf, &label)?.map(|key| Opened { key, next: None, pair: None }))
+    }
+
+    /// Unwraps with the recovery key: the database key, or `Ok(None)` when it is wrong.
     pub fn recover(&self, recovery: &str) -> Result<Option<Key>> {
-        self.recovery.open(normalise_recovery(recovery).as_bytes(), self.kdf, RECOVERY_LABEL)
+        Ok(self.open_recovery(recovery)?.map(|o| o.key))
+    }
+
+    /// Opens the recovery entry with the recovery key (`Ok(None)` when it is wrong).
+    pub fn open_recovery(&self, recovery: &str) -> Result<Option<Opened>> {
+        let secret = normalise_recovery(recovery);
+        if let Some(holder) = &self.recovery_holder {
+            let Some((pair, key)) = holder.open(secret.as_bytes(), self.kdf, RECOVERY_LABEL)? else {
+                return Ok(None);
+            };
+            let next = self.rekey.as_ref().and_then(|r| r.recovery.as_deref()).and_then(|s| pair.unseal(s));
+            return Ok(Some(Opened { key, next, pair: Some(pair) }));
+        }
+        let Some(wrapped) = &self.recovery else { return Err(key_file_error("it has no recovery entry")) };
+        Ok(wrapped.open(secret.as_bytes(), self.kdf, RECOVERY_LABEL)?.map(|key| Opened { key, next: None, pair: None }))
+    }
+
+    /// The re-key under way is done (the register is under the new key): each holder's sealed
+    /// key becomes the new one; an account the new key was not sealed to (switched off, or
+    /// not signed in since key files became version 2) loses its entry, as does a recovery
+    /// entry from before version 2.
+    pub fn finish_rekey(&mut self) {
+        let Some(rekey) = self.rekey.take() else { return };
+        self.accounts.retain_mut(|a| match (rekey.accounts.get(&a.staff_id), a.holder.as_mut()) {
+            (Some(sealed), Some(holder)) => {
+                holder.sealed = sealed.clone();
+                true
+            }
+            _ => false,
+        });
+        self.recovery = None;
+        match (rekey.recovery, self.recovery_holder.as_mut()) {
+            (Some(sealed), Some(holder)) => holder.sealed = sealed,
+            _ => self.recovery_holder = None,
+        }
+        self.version = 2;
     }
 
     /// Seconds to wait before the next sign-in may be tried.

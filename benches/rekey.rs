@@ -1,0 +1,93 @@
+//! Re-keying with 100,000 carers (demo data, seed 1): switching an account off and an
+//! administrator resetting a passphrase each copy the whole register under a new database key
+//! (`rekey.rs`), through the command layer exactly as the window calls it. Also times the
+//! integrity checks a sign-in could run (`PRAGMA quick_check`) to decide whether the one at
+//! sign-in must run in the background (target: under 100 ms, else in the background).
+//!
+//! `cargo bench --bench rekey` prints each run and the median. `CARERS_DESK_BENCH_DB` may name
+//! a database made earlier with `carers-desk-cli demo-data --carers 100000 --seed 1` (its .keys
+//! file beside it): it is copied, saving minutes. Results and the machine are recorded in
+//! docs/benchmarks.md.
+
+use std::time::{Duration, Instant};
+
+use carers_desk::{vault, Context};
+use chrono::NaiveDate;
+use serde_json::json;
+
+#[allow(dead_code)]
+mod shared;
+
+const CARERS: u32 = 100_000;
+const RUNS: usize = 3;
+
+fn median(mut v: Vec<Duration>) -> Duration {
+    v.sort();
+    v[v.len() / 2]
+}
+
+fn secs(d: Duration) -> String {
+    format!("{:.2} s", d.as_secs_f64())
+}
+
+fn main() {
+    let dir = tempfile::tempdir().unwrap();
+    let ctx = Context::desktop(NaiveDate::from_ymd_opt(2026, 11, 23).unwrap());
+    let (desk, raw) = shared::demo_desk(dir.path(), CARERS, &ctx);
+    drop(raw);
+    let path = dir.path().join("bench.sqlite3");
+    let size = std::fs::metadata(&path).unwrap().len();
+    println!("register: {CARERS} carers, {:.0} MiB", size as f64 / (1024.0 * 1024.0));
+
+    // The checks a sign-in could run, on a connection of their own.
+    let key = {
+        let file = vault::KeyFile::load(&vault::keys_path(&path)).unwrap();
+        file.unlock(file.account("demo").unwrap(), "demo passphrase").unwrap().unwrap()
+    };
+    for pragma in ["quick_check", "integrity_check", "cipher_integrity_check"] {
+        let mut times = Vec::new();
+        for _ in 0..RUNS {
+            let conn = vault::open_encrypted(&path, &key).unwrap();
+            let t = Instant::now();
+            let mut stmt = conn.prepare(&format!("PRAGMA {pragma}")).unwrap();
+            let rows: Vec<String> = stmt.query_map([], |r| r.get(0)).unwrap().map(|r| r.unwrap()).collect();
+            times.push(t.elapsed());
+            assert!(rows.is_empty() || rows == ["ok"], "{pragma}: {rows:?}");
+        }
+        println!("PRAGMA {pragma}: {} (runs: {:?})", secs(median(times.clone())), times);
+    }
+
+    // Re-keying, as an administrator switches accounts off and resets passphrases.
+    let mut off = Vec::new();
+    let mut reset = Vec::new();
+    for n in 0..RUNS {
+        let passphrase = "bench passphrase";
+        let id = desk
+            .call(
+                &ctx,
+                "staff_create",
+                json!({"username": format!("bench{n}"), "name": format!("Bench {n}"), "role": "reporting",
+                       "passphrase": passphrase, "passphrase_again": passphrase}),
+            )
+            .unwrap()["id"]
+            .as_i64()
+            .unwrap();
+        let t = Instant::now();
+        desk.call(
+            &ctx,
+            "staff_set_passphrase",
+            json!({"id": id, "passphrase": "bench passphrase 2", "passphrase_again": "bench passphrase 2"}),
+        )
+        .unwrap();
+        reset.push(t.elapsed());
+        let t = Instant::now();
+        desk.call(&ctx, "staff_update", json!({"id": id, "active": false})).unwrap();
+        off.push(t.elapsed());
+        let status = desk.call(&ctx, "session_status", json!({})).unwrap();
+        assert!(status["key_renewal_due"].is_null(), "the re-key did not happen: {status}");
+    }
+    println!("staff_set_passphrase (with re-key): median {} (runs: {:?})", secs(median(reset.clone())), reset);
+    println!("staff_update switch off (with re-key): median {} (runs: {:?})", secs(median(off.clone())), off);
+    let found = desk.call(&ctx, "carer_search", json!({"query": "a", "limit": 1})).unwrap();
+    println!("after {} re-keys the register still answers: {} carers match 'a'", 2 * RUNS, found["total"]);
+}
