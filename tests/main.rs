@@ -26,3 +26,5 @@ mod setup;
 mod subject;
 mod transitions;
 mod young_carer_pdf;
+#[cfg(windows)]
+mod windows;

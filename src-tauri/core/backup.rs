@@ -467,9 +467,7 @@ fn write_checked(source: &Connection, vault: &VaultInfo, tmp: &Path, path: &Path
         }
         dest.close().map_err(|(_, e)| Error::from(e))?;
     }
-    std::fs::File::open(tmp)
-        .and_then(|f| f.sync_all())
-        .map_err(|e| io_error("the backup could not be saved:", tmp, e))?;
+    vault::sync_file(tmp).map_err(|e| io_error("the backup could not be saved:", tmp, e))?;
     let check = check_file(tmp, &vault.key);
     let counts = open_read_only(tmp, &vault.key).and_then(|c| session::table_counts(&c))?;
     if !check.ok || counts != expected {
@@ -489,7 +487,7 @@ fn copy_synced(from: &Path, to: &Path) -> Result<()> {
     let tmp = with_suffix(to, PARTIAL);
     let done = (|| -> std::io::Result<()> {
         std::fs::copy(from, &tmp)?;
-        std::fs::File::open(&tmp)?.sync_all()?;
+        vault::sync_file(&tmp)?;
         std::fs::rename(&tmp, to)
     })();
     if let Err(e) = done {
@@ -605,7 +603,7 @@ fn replace_database(db_path: &Path, from: &Path, key: &[u8; 32], keys: Option<&P
     }
     let copied = (|| -> std::io::Result<()> {
         std::fs::copy(from, &incoming)?;
-        std::fs::File::open(&incoming)?.sync_all()
+        vault::sync_file(&incoming)
     })();
     if let Err(e) = copied {
         let _ = std::fs::remove_file(&incoming);

@@ -310,6 +310,19 @@ pub fn write_atomically(path: &Path, bytes: &[u8]) -> Result<()> {
     Ok(())
 }
 
+/// Flushes a file already written (by another handle, or by SQLite) to the disk. Windows
+/// flushes only through a handle opened for writing (`FlushFileBuffers` on a read-only handle
+/// is "Access denied"), so there it is opened for writing; it is never truncated or changed.
+pub fn sync_file(path: &Path) -> std::io::Result<()> {
+    let mut options = std::fs::OpenOptions::new();
+    if cfg!(windows) {
+        options.write(true);
+    } else {
+        options.read(true);
+    }
+    options.open(path)?.sync_all()
+}
+
 /// Makes a rename in `path`'s folder durable (best effort; not needed on Windows).
 pub fn sync_dir(path: &Path) {
     #[cfg(unix)]
