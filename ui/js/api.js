@@ -1,3 +1,4 @@
+// @ts-check
 // The only module that talks to the core. Every command goes through the single Tauri command
 // `call` with { command, args } (see docs/commands.md). Results resolve; failures reject with
 // the core's error object { code, message, field, errors }.
@@ -32,12 +33,19 @@ function toError(raw) {
       errors: Array.isArray(raw.errors) ? raw.errors : [],
     };
   }
-  let message = typeof raw === 'string' ? raw : (raw && raw.message) || 'something went wrong';
+  const message = typeof raw === 'string' ? raw : (raw && raw.message) || 'something went wrong';
   return { code: 'window', message: `the window could not reach the core (${message}): close Carers Desk and open it again`, field: null, errors: [] };
 }
 
-/** Run one core command. */
-export async function call(command, args = {}) {
+/**
+ * Run one core command. The arguments are checked by the TypeScript compiler against the core's
+ * own JSON Schema of each command (types/commands.d.ts, generated).
+ * @template {keyof Cmd.Args} K
+ * @param {K} command
+ * @param {Cmd.Args[K]} [args]
+ * @returns {Promise<any>}
+ */
+export async function call(command, args = /** @type {Cmd.Args[K]} */ ({})) {
   if (!hasCore()) {
     sayNoCore();
     throw { ...NO_TAURI };
@@ -161,6 +169,11 @@ export const cardLogoClear = () => call('card_logo_clear');
 /**
  * Run a long core command through `call_progress`, which sends { done, total } to
  * `onProgress` while it works (printing a batch of cards). Resolves and rejects like `call`.
+ * @template {keyof Cmd.Args} K
+ * @param {K} command
+ * @param {Cmd.Args[K]} args
+ * @param {(p: { done: number, total: number }) => void} [onProgress]
+ * @returns {Promise<any>}
  */
 export async function callWithProgress(command, args, onProgress) {
   if (!hasCore()) {
@@ -197,6 +210,8 @@ function pluginError(what, raw) {
  * viewer. Resolves null when the dialog is cancelled, else the command's result plus
  * { path, opened } where `opened` is false if the viewer could not be started (the file is
  * saved all the same).
+ * @param {keyof Cmd.Args} command @param {Record<string, any>} args @param {string} suggestedName
+ * @param {{ onProgress?: (p: { done: number, total: number }) => void }} [o]
  */
 async function printPdf(command, args, suggestedName, { onProgress } = {}) {
   if (!hasCore()) {

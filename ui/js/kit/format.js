@@ -1,0 +1,105 @@
+// @ts-check
+// Formatting for UK readers: dates as DD/MM/YYYY, names as people are known.
+
+const ISO = /^(\d{4})-(\d{2})-(\d{2})/;
+const UK = /^\s*(\d{1,2})\s*[/.-]\s*(\d{1,2})\s*[/.-]\s*(\d{4})\s*$/;
+
+/** '1984-03-27' (or a timestamp starting with it) -> '27/03/1984'. Anything else comes back as it was. */
+export function formatDate(value) {
+  if (value === null || value === undefined || value === '') return '';
+  const m = ISO.exec(String(value));
+  if (!m) return String(value);
+  return `${m[3]}/${m[2]}/${m[1]}`;
+}
+
+/** Today as DD/MM/YYYY, the way people type it. */
+export function todayUk(now = new Date()) {
+  const dd = String(now.getDate()).padStart(2, '0');
+  const mm = String(now.getMonth() + 1).padStart(2, '0');
+  return `${dd}/${mm}/${now.getFullYear()}`;
+}
+
+/** Read a typed date (DD/MM/YYYY or YYYY-MM-DD) into { y, m, d }, or null if it is not a real date. */
+export function parseDate(text) {
+  if (!text) return null;
+  let y, m, d;
+  const uk = UK.exec(text);
+  const iso = ISO.exec(String(text).trim());
+  if (uk) [d, m, y] = [Number(uk[1]), Number(uk[2]), Number(uk[3])];
+  else if (iso) [y, m, d] = [Number(iso[1]), Number(iso[2]), Number(iso[3])];
+  else return null;
+  if (m < 1 || m > 12 || d < 1 || d > daysInMonth(y, m)) return null;
+  return { y, m, d };
+}
+
+function daysInMonth(y, m) {
+  return new Date(Date.UTC(y, m, 0)).getUTCDate();
+}
+
+/**
+ * Age in whole years on `today`, for a hint in the form only (the core is the authority).
+ * Someone born on 29 February attains an age on 1 March in a common year.
+ */
+export function ageFrom(dob, now = new Date()) {
+  const b = typeof dob === 'string' ? parseDate(dob) : dob;
+  if (!b) return null;
+  const t = { y: now.getFullYear(), m: now.getMonth() + 1, d: now.getDate() };
+  let age = t.y - b.y;
+  let bm = b.m;
+  let bd = b.d;
+  if (bm === 2 && bd === 29 && daysInMonth(t.y, 2) === 28) { bm = 3; bd = 1; }
+  if (t.m < bm || (t.m === bm && t.d < bd)) age -= 1;
+  return age;
+}
+
+/** 'Jo Bloggs (Joey)' — first and last name, the preferred name in brackets if there is one. */
+export function displayName(person) {
+  if (!person) return '';
+  const full = [person.first_name, person.last_name].filter(Boolean).join(' ');
+  return person.preferred_name ? `${full} (${person.preferred_name})` : full;
+}
+
+/** Messages from the core are lower-case; show them as sentences. */
+export function sentence(text) {
+  if (!text) return '';
+  const s = String(text);
+  return s.charAt(0).toUpperCase() + s.slice(1);
+}
+
+/** '1 carer', '3 carers'. */
+export function plural(n, one, many = `${one}s`) {
+  return `${n.toLocaleString('en-GB')} ${n === 1 ? one : many}`;
+}
+
+const STAMP = /^(\d{4})-(\d{2})-(\d{2})[T ](\d{2}):(\d{2})/;
+
+/**
+ * A timestamp as DD/MM/YYYY HH:MM. One with a time zone (ends in Z or +01:00) is shown in this
+ * computer's local time; one without is shown as it is written (the core writes local time).
+ */
+export function formatDateTime(value) {
+  if (!value) return '';
+  const text = String(value);
+  if (/(?:Z|[+-]\d{2}:?\d{2})$/.test(text)) {
+    const d = new Date(text);
+    if (!Number.isNaN(d.getTime())) {
+      const two = (n) => String(n).padStart(2, '0');
+      return `${two(d.getDate())}/${two(d.getMonth() + 1)}/${d.getFullYear()} ${two(d.getHours())}:${two(d.getMinutes())}`;
+    }
+  }
+  const m = STAMP.exec(text);
+  if (!m) return formatDate(text);
+  return `${m[3]}/${m[2]}/${m[1]} ${m[4]}:${m[5]}`;
+}
+
+/** A size in bytes in words: '512 bytes', '3.4 MB'. */
+export function formatBytes(n) {
+  const bytes = Number(n) || 0;
+  if (bytes < 1024) return `${bytes.toLocaleString('en-GB')} bytes`;
+  const units = ['KB', 'MB', 'GB', 'TB'];
+  let value = bytes / 1024;
+  let unit = 0;
+  while (value >= 1024 && unit < units.length - 1) { value /= 1024; unit += 1; }
+  return `${value.toLocaleString('en-GB', { maximumFractionDigits: value < 10 ? 1 : 0 })} ${units[unit]}`;
+}
+
