@@ -25,6 +25,6 @@ mod settings;
 mod setup;
 mod subject;
 mod transitions;
-mod young_carer_pdf;
 #[cfg(windows)]
 mod windows;
+mod young_carer_pdf;

@@ -68,3 +68,37 @@ fn unc_paths_are_refused_in_every_spelling() {
     let verbatim = PathBuf::from(format!(r"\\?\{}", dir.path().display())).join("carers.sqlite3");
     assert_eq!(location::network_kind(&verbatim), None, "{}", verbatim.display());
 }
+
+/// A PDF viewer on Windows holds the file open without letting others delete or replace it.
+/// Printing over it must fail with words that say so, leave the open file as it was and leave
+/// no temporary file; once it is closed, printing replaces it.
+#[test]
+fn printing_over_a_pdf_open_in_a_viewer_says_to_close_it() {
+    use std::os::windows::fs::OpenOptionsExt;
+    const FILE_SHARE_READ: u32 = 1;
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("plan.pdf");
+    std::fs::write(&path, b"%PDF-1.7 the copy the viewer shows").unwrap();
+    let viewer = std::fs::OpenOptions::new().read(true).share_mode(FILE_SHARE_READ).open(&path).unwrap();
+    let bytes = carers_desk::pdf::render(
+        &carers_desk::pdf::DocumentInfo {
+            title: "Support plan".into(),
+            author: "Riverside Carers Centre".into(),
+            subject: None,
+            created: chrono::NaiveDate::from_ymd_opt(2026, 12, 6).unwrap().and_hms_opt(10, 0, 0).unwrap(),
+            organisation: vec!["Riverside Carers Centre".into()],
+            running_header: "Support plan".into(),
+        },
+        &[carers_desk::pdf::Block::Paragraph("A new version".into())],
+    )
+    .unwrap();
+    let error = carers_desk::ApiError::from(carers_desk::pdf::save(&path, &bytes).unwrap_err());
+    assert_eq!(error.field.as_deref(), Some("path"), "{error:?}");
+    assert!(error.message.contains("open in another program"), "{}", error.message);
+    assert_eq!(std::fs::read(&path).unwrap(), b"%PDF-1.7 the copy the viewer shows");
+    let left: Vec<_> = std::fs::read_dir(dir.path()).unwrap().map(|e| e.unwrap().file_name()).collect();
+    assert_eq!(left, vec![std::ffi::OsString::from("plan.pdf")], "no temporary file is left");
+    drop(viewer);
+    carers_desk::pdf::save(&path, &bytes).unwrap();
+    assert!(std::fs::read(&path).unwrap().starts_with(b"%PDF-"), "the new PDF replaced the old one");
+}

@@ -314,6 +314,16 @@ pub fn save(path: &Path, bytes: &[u8]) -> Result<()> {
     std::fs::write(&tmp, bytes).map_err(cannot)?;
     std::fs::rename(&tmp, path).map_err(|e| {
         let _ = std::fs::remove_file(&tmp);
+        // Windows will not replace a file another program holds open, as PDF viewers do.
+        if e.kind() == std::io::ErrorKind::PermissionDenied && path.is_file() {
+            return Error::field(
+                "path",
+                format!(
+                    "the PDF could not be saved to {} because that file is open in another program (a PDF viewer?): close it there, or choose another name",
+                    path.display()
+                ),
+            );
+        }
         cannot(e)
     })
 }
