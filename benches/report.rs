@@ -89,7 +89,9 @@ conds AS (SELECT l.carer_id, count(DISTINCT cc.condition) AS n, min(cc.condition
           FROM caring_links l JOIN cared_for_conditions cc ON cc.cared_for_id = l.cared_for_id GROUP BY l.carer_id),
 done AS (SELECT a.* FROM assessments a, p WHERE a.status = 'completed'
           AND coalesce(a.assessed_on, substr(a.completed_at, 1, 10)) BETWEEN p.d_from AND p.d_to
-          AND NOT EXISTS (SELECT 1 FROM assessments n WHERE n.previous_id = a.id AND n.status = 'completed'))
+          AND (a.previous_id IS NULL OR substr(a.completed_at, 1, 10) <= p.d_to)
+          AND NOT EXISTS (SELECT 1 FROM assessments n WHERE n.previous_id = a.id AND n.status = 'completed'
+                          AND substr(n.completed_at, 1, 10) <= p.d_to))
 SELECT 'referrals_received', coalesce(referral_source, 'not_recorded'), count(*) FROM recv GROUP BY 2
 UNION ALL SELECT 'referrals_outcome', referral_outcome, count(*) FROM recv GROUP BY 2
 UNION ALL SELECT 'carers_supported', CASE WHEN ident >= (SELECT d_from FROM p) THEN 'new' ELSE 'continuing' END, count(*) FROM sup GROUP BY 2
@@ -197,6 +199,7 @@ fn main() {
             report(PERIODS[0].1, PERIODS[0].2);
             eprintln!("report_run: {:.1} ms", ms(t.elapsed()));
         }
+        let _ = std::fs::remove_dir_all(f._dir.path());
         return;
     }
     for (name, from, to) in PERIODS {
@@ -215,6 +218,8 @@ fn main() {
         });
     }
     divan::main();
+    // The database (hundreds of MB) lives in a folder the static fixture never drops.
+    let _ = std::fs::remove_dir_all(f._dir.path());
 }
 
 /// Times each `(name, statement)` on `raw`, with the quarter's parameters where it takes them.

@@ -134,6 +134,7 @@ fn adult_lifecycle_draft_complete_lock_new_version() {
     // Completing with required answers missing names each one and changes nothing.
     let e = call_err(&d, "assessment_complete", json!({"id": id}));
     assert_eq!(e.code, "validation");
+    assert_eq!(e.message, format!("{} answers need attention before this can be completed", e.errors.len()));
     let missing = fields(&e);
     for f in [
         "answers.hours_band",
@@ -339,7 +340,36 @@ fn invalid_answers_are_named_by_path_and_nothing_is_saved() {
         ),
         (&young, json!({"answers": {"maca_yc18": {"19": "never"}}}), "answers.maca_yc18.19", "no question 19"),
         (&young, json!({"answers": {"panoc_yc20": {"x": "never"}}}), "answers.panoc_yc20.x", "use a question number"),
-        (&young, json!({"answers": {"panoc_yc20": {"3": 2}}}), "answers.panoc_yc20.3", "code of one of the answers"),
+        (
+            &young,
+            json!({"answers": {"panoc_yc20": {"3": 7}}}),
+            "answers.panoc_yc20.3",
+            "never (0), some_of_the_time (1), a_lot_of_the_time (2) ('7' is not one of them)",
+        ),
+        (
+            &young,
+            json!({"answers": {"panoc_yc20": {"3": true}}}),
+            "answers.panoc_yc20.3",
+            "choose one of the answers: never (0), some_of_the_time (1), a_lot_of_the_time (2)",
+        ),
+        (
+            &adult,
+            json!({"answers": {"outcomes": {"nutrition": "no"}}}),
+            "answers.outcomes.nutrition",
+            "answer with achieved (true, false or blank), reasons (a list of reason codes), note (text)",
+        ),
+        (
+            &adult,
+            json!({"answers": {"outcomes": {"nutrition": {"achieved": false, "reason": "x"}}}}),
+            "answers.outcomes.nutrition",
+            "'reason' is not part of this answer",
+        ),
+        (
+            &adult,
+            json!({"answers": {"wellbeing": {"dignity": 3}}}),
+            "answers.wellbeing.dignity",
+            "answer with impact (none, some or significant), note (text)",
+        ),
         (&young, json!({"answers": {"outcomes": {}}}), "answers.outcomes", "no question"),
         (
             &young,
@@ -359,12 +389,45 @@ fn invalid_answers_are_named_by_path_and_nothing_is_saved() {
         assert_eq!(e.code, "validation", "{args}");
         let f = e.errors.iter().find(|f| f.field == field).unwrap_or_else(|| panic!("{field} not in {:?}", e.errors));
         assert!(f.message.contains(words), "{field}: '{}' lacks '{words}'", f.message);
+        // Words for people, never the program's names for its types.
+        for m in e.errors.iter().map(|f| &f.message) {
+            assert!(!m.contains("struct") && !m.contains("Answer") && !m.contains("expected"), "{m}");
+        }
         let after = call(&d, "assessment_get", json!({"id": id}));
         assert_eq!(after["answers"], before["answers"], "{args}: nothing half-saved");
         assert_eq!(after["needs"], before["needs"]);
     }
     let e = call_err(&d, "assessment_save", json!({"id": adult, "answers": ["not", "an", "object"]}));
     assert_eq!((e.code.as_str(), e.field.as_deref()), ("invalid_arguments", Some("answers")));
+}
+
+#[test]
+fn questionnaire_answers_may_be_the_printed_scores() {
+    let d = desk();
+    let id = start(&d, create(&d, "Kai", "Reid", "2013-05-02"), "young_carer")["id"].clone();
+    // As on the paper form: 0, 1 or 2 (numbers or text), or the answer's code.
+    let a = save(&d, &id, json!({"maca_yc18": {"1": 2, "2": "1", "3": 0, "4": "never"}}));
+    assert_eq!(
+        a["answers"]["maca_yc18"],
+        json!({"1": "a_lot_of_the_time", "2": "some_of_the_time", "3": "never", "4": "never"}),
+        "stored as the scale's codes"
+    );
+    let e = call_err(&d, "assessment_save", json!({"id": id, "answers": {"maca_yc18": {"5": "3"}}}));
+    assert_eq!(
+        e.message,
+        "choose one of the answers for question 5: never (0), some_of_the_time (1), a_lot_of_the_time (2) ('3' is not one of them)"
+    );
+}
+
+#[test]
+fn unknown_codes_list_the_ones_allowed() {
+    let d = desk();
+    let carer = create(&d, "Lee", "Oak", "1970-01-01");
+    let e = call_err(&d, "assessment_start", json!({"carer_id": carer, "type": "carers"}));
+    assert_eq!(
+        e.message,
+        "choose one of the listed assessment type codes: adult, young_carer, parent_carer or transition ('carers' is not one of them)"
+    );
 }
 
 #[test]
@@ -795,15 +858,16 @@ mod transition {
             assert!(ind.indication, "{case}: marked as an indication");
             assert!(!det.indication);
             assert_eq!(serde_json::to_value(ind.result).unwrap(), json!(result), "{case}");
-            assert_eq!(
-                (&ind.result, &ind.conditions, &ind.missing),
-                (&det.result, &det.conditions, &det.missing),
-                "{case}"
-            );
+            let holds = |d: &eligibility::Determination| d.conditions.iter().map(|c| c.holds).collect::<Vec<_>>();
+            assert_eq!((&ind.result, holds(&ind), &ind.missing), (&det.result, holds(&det), &det.missing), "{case}");
+            // The same conditions, looking ahead: "after 18 you would ...".
+            for c in &ind.conditions {
+                assert!(c.explanation.starts_with("After 18"), "{case}: {}", c.explanation);
+            }
             assert_eq!(ind.unachieved_outcomes, det.unachieved_outcomes, "{case}");
             assert!(ind.explanation.starts_with(words), "{case}: {}", ind.explanation);
             assert!(ind.explanation.contains("not a determination"), "{case}: {}", ind.explanation);
-            for c in &det.conditions {
+            for c in &ind.conditions {
                 assert!(ind.explanation.contains(&c.explanation), "{case}: each condition explained");
             }
             if result == "eligible" {

@@ -72,7 +72,7 @@ fn csv_round_trip_creates_carers_with_their_cared_for_people_linked() {
             json!("postcode"),
             json!("nhs_number"),
             json!("gender"),
-            json!("cared_for_first_name"),
+            json!("cared_for_full_name"),
             json!("cared_for_relationship"),
             json!("cared_for_hours_band"),
             json!("cared_for_conditions"),
@@ -190,9 +190,17 @@ fn xlsx_dates_become_dates_and_numbers_lose_their_decimal_point() {
     assert_eq!(r["encoding"], Value::Null);
     assert_eq!(r["sheets"], json!(["Notes", "Carers"]));
     assert_eq!(r["sheet"], "Carers");
-    // The first non-empty row is the header: a title row above it is taken for the header
-    // (the user sees that at once, in the columns).
-    assert_eq!(r["columns"][0]["header"], "Carers list exported 2026");
+    // A title row above the header is passed over: the row that names the columns is the
+    // header, and the title can still be chosen.
+    assert_eq!(r["columns"][0]["header"], "Forename");
+    assert_eq!(r["header_row"], 3);
+    assert_eq!(r["header_suggested"], 3);
+    assert_eq!(r["rows_above_header"], 1);
+    assert_eq!(r["header_choices"][0], json!({"row": 1, "cells": ["Carers list exported 2026"], "filled": 1}));
+    assert_eq!(r["header_choices"][1]["row"], 3);
+    let titled = call(&d, "import_read", json!({ "path": s(&path), "sheet": "Carers", "header_row": 1 }));
+    assert_eq!(titled["columns"][0]["header"], "Carers list exported 2026");
+    assert_eq!(titled["columns"].as_array().unwrap().len(), 7, "no column dropped past the title's width");
     let e = call_err(&d, "import_read", json!({ "path": s(&path), "sheet": "Nope" }));
     assert_eq!(e.field.as_deref(), Some("sheet"));
     assert_eq!(e.message, "the file has no sheet called 'Nope': choose one of Notes, Carers");
@@ -276,7 +284,10 @@ fn encodings_delimiters_empty_and_ragged_rows() {
     // Semicolons (Excel in much of Europe), empty rows and ragged rows.
     let text = "\n;;\nFirst name;Last name;Date of birth;Town\nAnn;Lee;04/04/1974;Leeds;extra;cells\n\n;;;\nBob;Marr;05/05/1975\n";
     let (r, p) = read("semi.csv", text.as_bytes());
-    assert_eq!(r["columns"].as_array().unwrap().len(), 4);
+    // Cells past the header's last name are kept, in columns of their own.
+    let headers: Vec<&Value> = r["columns"].as_array().unwrap().iter().map(|c| &c["header"]).collect();
+    assert_eq!(headers, vec!["First name", "Last name", "Date of birth", "Town", "Column E", "Column F"]);
+    assert_eq!(r["columns"][4]["samples"], json!(["extra"]));
     assert_eq!(r["rows"], 2);
     let m = json!({"columns": {"First name": "first_name", "Last name": "last_name", "Date of birth": "date_of_birth", "Town": "town"}});
     let dry = call(&d, "import_dry_run", file_args(&p, m));
@@ -317,7 +328,7 @@ Ed,Fox,02/02/1982,,,,,\n";
     assert_eq!(
         dry["errors"],
         json!([
-            e(2, "DOB", "date_of_birth", "31/02/1980", "'31/02/1980' is not a date written day/month/year, for example 27/03/1984: check it, or choose how dates are written in the file"),
+            e(2, "DOB", "date_of_birth", "31/02/1980", "'31/02/1980' does not exist: February 1980 has 29 days. Check the day in the spreadsheet"),
             e(3, "DOB", "date_of_birth", "01/02/80", "'01/02/80' has a two-digit year, which could mean 1980 or 2080: write the year in full in the spreadsheet, for example 27/03/1984"),
             e(4, "Surname", "last_name", "", "enter the last name"),
             e(4, "Post Code", "postcode", "nowhere", "enter a UK postcode like SW1A 1AA ('nowhere' is not one)"),
@@ -509,7 +520,10 @@ fn saved_mappings_round_trip() {
         e.errors.iter().map(|e| (e.field.as_str(), e.message.as_str())).collect::<Vec<_>>(),
         vec![
             ("name", "enter the name"),
-            ("mapping.extra", "a mapping has columns, date_format and values only ('extra' is not one of them)"),
+            (
+                "mapping.extra",
+                "a mapping has columns, date_format, values, header_row, consent_date only ('extra' is not one of them)"
+            ),
             ("mapping.columns.DOB", "choose one of the fields to import into ('birthday' is not one of them)"),
             (
                 "mapping.date_format",
@@ -858,8 +872,9 @@ fn zip_stored(parts: &[(&str, Vec<u8>)]) -> Vec<u8> {
 fn a_hand_made_workbook_reads_and_a_stray_far_cell_is_harmless() {
     let parts: Vec<(&str, Vec<u8>)> = XLSX_PARTS.iter().map(|(n, x)| (*n, x.as_bytes().to_vec())).collect();
     let t = read::read_workbook(&zip_stored(&parts), "xlsx", None).unwrap();
-    assert_eq!(t.headers, vec!["First name", "DOB"]);
-    assert_eq!(t.rows, vec![read::Row { number: 2, cells: vec!["Amy".into(), "1980-02-01".into()] }]);
+    // The cell past the header's last name gets a column of its own: nothing is dropped.
+    assert_eq!(t.headers, vec!["First name", "DOB", "Column C"]);
+    assert_eq!(t.rows, vec![read::Row { number: 2, cells: vec!["Amy".into(), "1980-02-01".into(), "x".into()] }]);
     // A value in the last cell of the sheet (XFD1048576): no grid of 17 billion cells.
     let mut book = Workbook::new();
     let sheet = book.add_worksheet();

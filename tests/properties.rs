@@ -752,14 +752,18 @@ fn choice_text() -> impl Strategy<Value = (usize, String)> {
 proptest! {
     #![proptest_config(config(CASES))]
 
-    /// Text fields: trimmed, blank is nothing, too long or with control characters is an error
-    /// naming the field.
+    /// Text fields: trimmed, invisible characters taken out, blank is nothing; too long, a line
+    /// break in one-line text, or control characters are an error naming the field.
     #[test]
-    fn text_fields_are_trimmed_and_limited(text in prop_oneof![awkward(), text_of(" abcdefghijklmnopqrstuvwxyz", 12)], max in select(&[1usize, 5, 20, 100][..]), prefix in select(PREFIXES)) {
+    fn text_fields_are_trimmed_and_limited(text in prop_oneof![awkward(), text_of(" abcdefghijklmnopqrstuvwxyz\u{200B}\u{200D}\n\t", 12)], max in select(&[1usize, 5, 20, 100, 300][..]), prefix in select(PREFIXES)) {
         let mut c = Check::new(prefix);
         let got = c.text("title", "Title", &Some(text.clone()), max);
-        let t = text.trim();
-        let controls = t.chars().any(|c| c.is_control() && !matches!(c, '\n' | '\t' | '\r'));
+        let kept: String = text.chars().filter(|c| !matches!(c, '\u{200B}' | '\u{2060}' | '\u{FEFF}' | '\u{180E}')).collect();
+        let t = kept.trim_matches(|c: char| c.is_whitespace() || matches!(c, '\u{200C}' | '\u{200D}' | '\u{200E}' | '\u{200F}'));
+        let one_line = max <= carers_desk::validate::TEXT_MAX;
+        let breaks = |c: char| matches!(c, '\n' | '\t' | '\r');
+        let direction = |c: char| matches!(c, '\u{202A}'..='\u{202E}' | '\u{2066}'..='\u{2069}');
+        let controls = t.chars().any(|c| (c.is_control() && !breaks(c)) || (one_line && (breaks(c) || direction(c))));
         if t.is_empty() {
             prop_assert_eq!(got, None);
             prop_assert!(c.errors.is_empty());
@@ -1062,10 +1066,12 @@ const LAST_NAMES: &[&str] = &[
 fn dob_case() -> impl Strategy<Value = FieldCase> {
     let today = today();
     prop_oneof![
-        // A real date of birth up to 119 years ago.
+        // A real date of birth up to 119 years ago: a carer is at least 5.
         (0u64..=43_400, any::<u64>()).prop_map(move |(days, style)| {
             let d = today - chrono::Days::new(days);
-            (Some(typed_date(d.year(), d.month(), d.day(), style)), Ok(Some(dates::iso(d))))
+            let old_enough = dates::age_on(d, today).is_some_and(|a| a >= carers_desk::carers::MIN_AGE);
+            let want = if old_enough { Ok(Some(dates::iso(d))) } else { Err(()) };
+            (Some(typed_date(d.year(), d.month(), d.day(), style)), want)
         }),
         // Not on the calendar.
         (

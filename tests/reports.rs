@@ -141,13 +141,14 @@ fn built() -> Built {
          determination: Option<&str>,
          scores: Option<&str>|
          -> i64 {
-            let done = (status == "completed").then_some(now);
+            // Completed on the day of the assessment.
+            let done = (status == "completed").then(|| format!("{on}T12:00:00.000+00:00"));
             raw.execute(
             "INSERT INTO assessments (reference, carer_id, type, status, version, previous_id, determination, scores,
                  assessed_on, created_at, created_by, updated_at, updated_by, completed_at, completed_by)
              VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, 'test', ?10, 'test', ?11, ?12)",
             rusqlite::params![reference, carer, kind, status, version, previous, determination, scores, on, now, done,
-                done.map(|_| "test")],
+                done.as_ref().map(|_| "test")],
         )
         .unwrap();
             raw.last_insert_rowid()
@@ -391,6 +392,169 @@ fn demo_data_reconciles() {
     }
 }
 
+/// A figure's key, number, and its rows' keys and numbers.
+type Numbers = (String, Value, Vec<(Value, Value)>);
+
+/// The figures of a report as numbers, without the day it was made.
+fn numbers(report: &Value) -> Vec<Numbers> {
+    figures(report)
+        .into_iter()
+        .map(|f| {
+            let rows = f["rows"].as_array().unwrap().iter().map(|r| (r["key"].clone(), r["value"].clone())).collect();
+            (f["key"].as_str().unwrap().to_string(), f["value"].clone(), rows)
+        })
+        .collect()
+}
+
+fn run_on(d: &Desk, today: &str, from: &str, to: &str) -> Value {
+    d.call(&ctx_on(today), "report_run", json!({"from": from, "to": to})).unwrap()
+}
+
+/// An adult carer's assessment completed through the commands on `today`, assessed on
+/// `assessed_on`: eligible or not.
+fn assess(d: &Desk, today: &str, assessed_on: &str, id: &Value, eligible: bool) -> Value {
+    let c = ctx_on(today);
+    let outcomes: serde_json::Map<String, Value> = [
+        "child_care",
+        "care_for_others",
+        "habitable_home",
+        "nutrition",
+        "relationships",
+        "work_education_volunteering",
+        "community_facilities",
+        "recreation",
+    ]
+    .iter()
+    .map(|o| {
+        let a = if eligible && *o == "nutrition" {
+            json!({"achieved": false, "reasons": ["needs_assistance"]})
+        } else {
+            json!({"achieved": true})
+        };
+        (o.to_string(), a)
+    })
+    .collect();
+    let wellbeing: serde_json::Map<String, Value> = [
+        "dignity",
+        "health",
+        "protection",
+        "control",
+        "work_education_recreation",
+        "social_economic",
+        "relationships",
+        "accommodation",
+        "contribution",
+    ]
+    .iter()
+    .map(|a| (a.to_string(), json!({"impact": if eligible { "significant" } else { "some" }})))
+    .collect();
+    let answers = json!({
+        "cared_for_who": "My husband", "care_provided": "Personal care", "hours_band": "h50_plus",
+        "impact_reasoning": "No sleep", "carer_outcomes": "A night off", "working_well": "Family help",
+        "able_to_continue": true, "willing_to_continue": true, "consent_to_assessment": true,
+        "needs_from_necessary_care": true, "health_deteriorating_or_at_risk": false,
+        "significant_impact_on_wellbeing": eligible, "involved": ["carer"],
+        "outcomes": outcomes, "wellbeing": wellbeing,
+    });
+    d.call(&c, "assessment_save", json!({"id": id, "answers": answers, "assessed_on": assessed_on})).unwrap();
+    d.call(&c, "assessment_complete", json!({"id": id})).unwrap()
+}
+
+#[test]
+fn a_past_period_is_the_same_after_later_revisions() {
+    let d = desk();
+    let c = ctx_on("2026-08-01");
+    let mut args = json!({"first_name": "Rita", "last_name": "Okafor", "date_of_birth": "1960-03-03",
+                          "date_first_identified": "2026-07-02", "referral_source": "gp"});
+    args["postcode"] = json!("RM10 7BS");
+    let carer = d.call(&c, "carer_create", args).unwrap()["id"].clone();
+    let started = d.call(&c, "assessment_start", json!({"carer_id": carer, "type": "adult"})).unwrap();
+    let v1 = assess(&d, "2026-08-10", "2026-08-10", &started["id"], true);
+    assert_eq!(v1["completed_at"].as_str().unwrap().get(..10), Some("2026-08-10"), "completed on the context's day");
+
+    // The return for July to September, sent in October.
+    let sent = run_on(&d, "2026-10-05", "2026-07-01", "2026-09-30");
+    assert_eq!(counts(&sent, "adult_assessment_outcomes"), (1, rows(&[("eligible", 1)])));
+
+    // Revised in October: not eligible now.
+    let v2 = d.call(&ctx_on("2026-10-20"), "assessment_new_version", json!({"id": v1["id"]})).unwrap();
+    assess(&d, "2026-10-20", "2026-10-20", &v2["id"], false);
+
+    // The return already sent is the same; the new version counts from October.
+    let again = run_on(&d, "2026-10-25", "2026-07-01", "2026-09-30");
+    assert_eq!(numbers(&again), numbers(&sent), "July to September after the revision");
+    let october = run_on(&d, "2026-10-25", "2026-10-01", "2026-12-31");
+    assert_eq!(counts(&october, "adult_assessment_outcomes"), (1, rows(&[("not_eligible", 1)])));
+    // Over the whole year the assessment counts once, as its newest version.
+    let year = run_on(&d, "2026-10-25", "2026-04-01", "2027-03-31");
+    assert_eq!(counts(&year, "assessments_completed"), (1, rows(&[("adult", 1)])));
+    assert_eq!(counts(&year, "adult_assessment_outcomes"), (1, rows(&[("not_eligible", 1)])));
+    // The records behind the September figure are the version that counted then.
+    let list = d
+        .call(
+            &ctx_on("2026-10-25"),
+            "report_records",
+            json!({"from": "2026-07-01", "to": "2026-09-30", "figure": "adult_assessment_outcomes"}),
+        )
+        .unwrap();
+    assert_eq!(list["count"], 1);
+    assert_eq!(list["records"][0]["date"], "2026-08-10");
+}
+
+#[test]
+fn an_assessment_written_up_after_its_period_counts_in_it() {
+    let d = desk();
+    let c = ctx_on("2026-09-28");
+    let carer = d
+        .call(&c, "carer_create", json!({"first_name": "Sam", "last_name": "Lowe", "date_of_birth": "1970-01-01"}))
+        .unwrap()["id"]
+        .clone();
+    let started = d.call(&c, "assessment_start", json!({"carer_id": carer, "type": "adult"})).unwrap();
+    // Assessed on 28 September, written up and completed on 3 October.
+    let v1 = assess(&d, "2026-10-03", "2026-09-28", &started["id"], true);
+    let q2 = run_on(&d, "2026-10-04", "2026-07-01", "2026-09-30");
+    assert_eq!(counts(&q2, "adult_assessment_outcomes"), (1, rows(&[("eligible", 1)])));
+    assert_eq!(counts(&run_on(&d, "2026-10-04", "2026-10-01", "2026-12-31"), "assessments_completed").0, 0);
+    // A revision later on does not move it.
+    let v2 = d.call(&ctx_on("2026-10-20"), "assessment_new_version", json!({"id": v1["id"]})).unwrap();
+    assess(&d, "2026-10-20", "2026-10-20", &v2["id"], false);
+    assert_eq!(numbers(&run_on(&d, "2026-10-21", "2026-07-01", "2026-09-30")), numbers(&q2));
+}
+
+#[test]
+fn suppression_leaves_no_hidden_count_that_can_be_worked_out() {
+    let d = desk();
+    call(&d, "demo_data_load", json!({"carers": 300, "seed": 3}));
+    let mut hidden_secondary = 0;
+    for (from, to) in [
+        ("2026-07-01", "2026-09-30"),
+        ("2026-10-01", "2026-12-31"),
+        ("2026-04-01", "2026-11-23"),
+        ("2025-04-01", "2026-03-31"),
+    ] {
+        let plain = run(&d, from, to);
+        let report: carers_desk::reports::Report = serde_json::from_value(plain.clone()).unwrap();
+        // Every relation suppression relies on holds on a real register.
+        assert_eq!(carers_desk::reports::suppress::broken_relations(&report), Vec::<String>::new(), "{from}");
+        let hidden = carers_desk::reports::suppress(report);
+        assert_eq!(carers_desk::reports::suppress::derivable(&hidden), Vec::<String>::new(), "{from} to {to}");
+        for g in &hidden.groups {
+            for f in &g.figures {
+                for (value, display) in
+                    std::iter::once((f.value, &f.display)).chain(f.rows.iter().map(|r| (r.value, &r.display)))
+                {
+                    assert!(!matches!(value, Some(1..=4)), "{}: {display}", f.key);
+                    if value.is_none() {
+                        assert!(display == "<5" || display == "[c]", "{}: {display}", f.key);
+                        hidden_secondary += usize::from(display == "[c]");
+                    }
+                }
+            }
+        }
+    }
+    assert!(hidden_secondary > 0, "the demo register has cells that need secondary suppression");
+}
+
 #[test]
 fn period_boundaries_include_from_and_to_and_not_the_day_after() {
     let b = built();
@@ -460,6 +624,8 @@ fn exports_suppress_small_numbers_in_csv_json_and_pdf() {
     let referrals = folder.join("monitoring-2026-07-01-to-2026-09-30-referrals.csv");
     assert!(files.contains(&referrals.display().to_string()));
     let text = read(&referrals);
+    // A byte order mark first, so Excel reads "–" and "é" as they are.
+    let text = text.strip_prefix('\u{feff}').expect("a UTF-8 byte order mark");
     let lines: Vec<&str> = text.lines().collect();
     assert_eq!(lines[0], "figure,figure_label,row,row_label,count");
     assert_eq!(lines[1], "referrals_received,Referrals and contacts received,,,<5");
@@ -479,6 +645,8 @@ fn exports_suppress_small_numbers_in_csv_json_and_pdf() {
     call(&b.desk, "report_export", json!({"from": FROM, "to": TO, "format": "json", "path": json_path}));
     let j: Value = serde_json::from_str(&read(&json_path)).unwrap();
     assert_eq!(j["suppressed"], true);
+    let report: carers_desk::reports::Report = serde_json::from_value(j.clone()).unwrap();
+    assert_eq!(carers_desk::reports::suppress::derivable(&report), Vec::<String>::new());
     assert_eq!(fig(&j, "referrals_received")["value"], Value::Null);
     assert_eq!(fig(&j, "referrals_received")["display"], "<5");
     assert_eq!(fig(&j, "carers_supported")["value"], 6);
@@ -609,4 +777,41 @@ fn the_cli_exports_the_report() {
     );
     assert_eq!(o.status.code(), Some(1));
     assert_eq!(crate::cli::json(&o)["field"], "to");
+}
+
+#[test]
+fn records_are_dated_by_the_day_the_app_was_given() {
+    // The command-line tool runs on 23 November 2026 (`--today`), whatever the clock says: a
+    // carer added then, with no date first identified, was referred that day.
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("today.sqlite3");
+    let o =
+        crate::cli::cli(&db, &["init", "--admin", crate::util::ADMIN, "--name", "Amy Shah", "--organisation", "Test"]);
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    let args = json!({"first_name": "Una", "last_name": "Vale", "date_of_birth": "1970-01-01"}).to_string();
+    let o = crate::cli::cli(&db, &["call", "carer_create", &args]);
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stdout));
+    let made = crate::cli::json(&o);
+    assert_eq!(made["created_at"].as_str().unwrap().get(..10), Some("2026-11-23"), "{made}");
+    let report = |from: &str, to: &str| {
+        let o = crate::cli::cli(&db, &["call", "report_run", &json!({"from": from, "to": to}).to_string()]);
+        counts(&crate::cli::json(&o), "referrals_received").0
+    };
+    assert_eq!(report("2026-11-23", "2026-11-23"), 1);
+    assert_eq!(report("2026-11-24", "2026-11-30"), 0);
+
+    // In the core: every record is dated by the context's day, the time of day with its offset.
+    let d = desk();
+    let c = ctx_on("2026-03-31");
+    let carer = d
+        .call(&c, "carer_create", json!({"first_name": "Wyn", "last_name": "Ash", "date_of_birth": "1971-02-02"}))
+        .unwrap();
+    let stamp = carer["created_at"].as_str().unwrap();
+    assert!(stamp.starts_with("2026-03-31T"), "{stamp}");
+    assert!(chrono::DateTime::parse_from_rfc3339(stamp).is_ok(), "a timestamp with its offset: {stamp}");
+    let started = d.call(&c, "assessment_start", json!({"carer_id": carer["id"], "type": "adult"})).unwrap();
+    assert!(started["created_at"].as_str().unwrap().starts_with("2026-03-31"));
+    // Counted in the year it was made, not the next one.
+    let year = d.call(&c, "report_run", json!({"from": "2025-04-01", "to": "2026-03-31"})).unwrap();
+    assert_eq!(counts(&year, "referrals_received").0, 1);
 }

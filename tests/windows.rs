@@ -92,13 +92,15 @@ fn printing_over_a_pdf_open_in_a_viewer_says_to_close_it() {
         &[carers_desk::pdf::Block::Paragraph("A new version".into())],
     )
     .unwrap();
-    let error = carers_desk::ApiError::from(carers_desk::pdf::save(&path, &bytes).unwrap_err());
+    let error = carers_desk::ApiError::from(
+        carers_desk::pdf::save(&carers_desk::files::Protected::new(None, None), &path, &bytes).unwrap_err(),
+    );
     assert_eq!(error.field.as_deref(), Some("path"), "{error:?}");
     assert!(error.message.contains("open in another program"), "{}", error.message);
     assert_eq!(std::fs::read(&path).unwrap(), b"%PDF-1.7 the copy the viewer shows");
     let left: Vec<_> = std::fs::read_dir(dir.path()).unwrap().map(|e| e.unwrap().file_name()).collect();
     assert_eq!(left, vec![std::ffi::OsString::from("plan.pdf")], "no temporary file is left");
     drop(viewer);
-    carers_desk::pdf::save(&path, &bytes).unwrap();
+    carers_desk::pdf::save(&carers_desk::files::Protected::new(None, None), &path, &bytes).unwrap();
     assert!(std::fs::read(&path).unwrap().starts_with(b"%PDF-"), "the new PDF replaced the old one");
 }

@@ -467,7 +467,7 @@ pub fn complete(ctx: &mut Ctx<'_>, args: IdArgs) -> Result<Assessment> {
         }
     }
     if !errors.is_empty() {
-        return Err(Error::Validation(errors));
+        return Err(Error::NotReady { action: "completed", errors });
     }
     let now = ctx.now();
     ctx.tx.execute(

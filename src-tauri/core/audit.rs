@@ -9,7 +9,18 @@
 //! - each entry's `hash` is SHA-256 over its content and the previous entry's hash, so changing
 //!   or removing an entry in the middle breaks the chain, which [`verify`] finds. (Removing
 //!   the newest entries leaves a shorter valid chain: compare with a backup or an export.)
-//! - entries hold no personal details: record ids, command names and field names only.
+//! - entries hold no personal details: record ids, command names and field names only;
+//! - the chain's head (the newest entry's number and hash: an [`Anchor`]) is kept outside the
+//!   database: appended to `<database>.anchors` after every change, print, export, backup and
+//!   sign-in or sign-out ([`record_anchor`]); carried by every backup (its own trail), register
+//!   export, subject access copy and monitoring report. [`verify_with`] checks the chain against
+//!   every anchor it is given, so rewriting past entries, even by someone with a passphrase and
+//!   the files who recomputes every hash, is found as long as one later anchor is out of their
+//!   reach (docs/security.md says exactly what is and is not found).
+//!
+//! The organisation server (or any other place anchors are sent) is a second copy of the same
+//! anchors: it keeps what [`head`] gives after each change and hands them back to
+//! [`verify_with`]; nothing else is needed from this module.
 
 use std::path::PathBuf;
 
@@ -19,7 +30,6 @@ use sha2::{Digest, Sha256};
 
 use crate::context::Ctx;
 use crate::error::{Error, Result};
-use crate::settings::NoArgs;
 use crate::validate::Check;
 
 /// The hash before the first entry.
@@ -72,7 +82,8 @@ fn fields_text(fields: &[String]) -> Option<String> {
 /// Appends an entry to the chain. Call inside the transaction of the access it records.
 pub fn append(conn: &Connection, e: &Entry) -> Result<()> {
     let last: Option<(i64, String)> = conn
-        .query_row("SELECT id, hash FROM audit_log ORDER BY id DESC LIMIT 1", [], |r| Ok((r.get(0)?, r.get(1)?)))
+        .prepare_cached("SELECT id, hash FROM audit_log ORDER BY id DESC LIMIT 1")?
+        .query_row([], |r| Ok((r.get(0)?, r.get(1)?)))
         .optional()?;
     let (id, prev) = match last {
         Some((id, h)) => (id + 1, h),
@@ -80,28 +91,28 @@ pub fn append(conn: &Connection, e: &Entry) -> Result<()> {
     };
     let fields = fields_text(&e.fields);
     let h = hash(id, &prev, e, &fields);
-    conn.execute(
+    conn.prepare_cached(
         "INSERT INTO audit_log (id, at, actor_id, actor_name, role, action, command, record_type, record_id,
                                 carer_id, cared_for_id, fields, detail, prev_hash, hash)
          VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15)",
-        params![
-            id,
-            e.at,
-            e.actor_id,
-            e.actor_name,
-            e.role,
-            e.action,
-            e.command,
-            e.record_type,
-            e.record_id,
-            e.carer_id,
-            e.cared_for_id,
-            fields,
-            e.detail,
-            prev,
-            h
-        ],
-    )?;
+    )?
+    .execute(params![
+        id,
+        e.at,
+        e.actor_id,
+        e.actor_name,
+        e.role,
+        e.action,
+        e.command,
+        e.record_type,
+        e.record_id,
+        e.carer_id,
+        e.cared_for_id,
+        fields,
+        e.detail,
+        prev,
+        h
+    ])?;
     Ok(())
 }
 
@@ -164,6 +175,259 @@ pub struct Verified {
     pub entries: i64,
     pub first_bad_id: Option<i64>,
     pub message: String,
+    /// Each anchor compared with the chain (empty when none were given).
+    #[serde(default)]
+    pub anchors: Vec<AnchorCheck>,
+}
+
+/// Where the chain stood at a moment: the newest entry's number and hash, kept outside the
+/// database (see the module documentation).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
+pub struct Anchor {
+    /// The newest entry's number.
+    pub entry: i64,
+    /// Its hash, in hex: all 64 characters, or at least the first 16 when typed from a print.
+    pub hash: String,
+    /// When it was taken (UTC), if known.
+    #[serde(default, skip_serializing_if = "String::is_empty")]
+    pub at: String,
+    /// What took it: a command (`backup_now`, `session_unlock` ...) or the file it was read from.
+    #[serde(default, skip_serializing_if = "String::is_empty")]
+    pub source: String,
+}
+
+impl Anchor {
+    /// The hash as printed for people to compare: the first 16 hex digits in groups of four.
+    pub fn fingerprint(&self) -> String {
+        let h: String = self.hash.chars().take(16).collect();
+        h.as_bytes().chunks(4).map(|c| String::from_utf8_lossy(c).into_owned()).collect::<Vec<_>>().join(" ")
+    }
+
+    /// One line for a document or a read-me: "entry 1234, fingerprint 3f2a 9c01 …".
+    pub fn text(&self) -> String {
+        format!("entry {}, fingerprint {}", self.entry, self.fingerprint())
+    }
+}
+
+/// One anchor compared with the chain.
+#[derive(Debug, Clone, Serialize, schemars::JsonSchema)]
+pub struct AnchorCheck {
+    pub source: String,
+    pub entry: i64,
+    pub at: String,
+    pub ok: bool,
+    pub message: String,
+}
+
+/// The newest entry as an anchor (`None` for an empty trail).
+pub fn head(conn: &Connection) -> Result<Option<Anchor>> {
+    Ok(conn
+        .query_row("SELECT id, hash, at FROM audit_log ORDER BY id DESC LIMIT 1", [], |r| {
+            Ok(Anchor { entry: r.get(0)?, hash: r.get(1)?, at: r.get(2)?, source: String::new() })
+        })
+        .optional()?)
+}
+
+/// The anchor file beside a register: `<database>.anchors`, one JSON anchor a line.
+pub fn anchors_path(db: &std::path::Path) -> PathBuf {
+    let mut name = db.as_os_str().to_owned();
+    name.push(".anchors");
+    PathBuf::from(name)
+}
+
+/// Appends the chain's head to the register's anchor file (made private if new). Called after
+/// the transaction that wrote the entries committed. A failure is reported but changes
+/// nothing already saved.
+pub fn record_anchor(conn: &Connection, db: &std::path::Path, source: &str) -> Result<()> {
+    let Some(mut anchor) = head(conn)? else { return Ok(()) };
+    anchor.source = source.to_string();
+    append_anchor(&anchors_path(db), &anchor)
+}
+
+fn append_anchor(path: &std::path::Path, anchor: &Anchor) -> Result<()> {
+    use std::io::Write;
+    let line = format!("{}\n", serde_json::to_string(anchor).expect("anchors serialise"));
+    let open = || std::fs::OpenOptions::new().append(true).open(path);
+    let mut file = match open() {
+        Ok(f) => f,
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
+            drop(crate::files::create_private(path).or_else(|e| match e.kind() {
+                std::io::ErrorKind::AlreadyExists => open(),
+                _ => Err(e),
+            })?);
+            open()?
+        }
+        Err(e) => return Err(e.into()),
+    };
+    // One write of one line: appends from several processes do not interleave within a line.
+    file.write_all(line.as_bytes())?;
+    Ok(())
+}
+
+/// The anchors in a register's anchor file (lines that cannot be read are reported as
+/// anchors that fail).
+pub fn local_anchors(db: &std::path::Path) -> Vec<std::result::Result<Anchor, String>> {
+    let path = anchors_path(db);
+    let Ok(text) = std::fs::read_to_string(&path) else { return Vec::new() };
+    text.lines()
+        .filter(|l| !l.trim().is_empty())
+        .enumerate()
+        .map(|(n, l)| {
+            serde_json::from_str::<Anchor>(l)
+                .map_err(|_| format!("line {} of {} cannot be read", n + 1, path.display()))
+        })
+        .collect()
+}
+
+/// Anchors found in a file a user keeps: a backup (its own trail's newest entry), a register
+/// export folder or its `register.json`, a subject access `.json`, a monitoring report `.json`,
+/// an audit trail `.csv` export (every line), or an anchor file.
+pub fn anchors_in_file(path: &std::path::Path, key: Option<&[u8; 32]>) -> std::result::Result<Vec<Anchor>, String> {
+    let source = path.display().to_string();
+    let name = path.file_name().map(|n| n.to_string_lossy().to_lowercase()).unwrap_or_default();
+    let tag = |mut a: Anchor| {
+        a.source = source.clone();
+        a
+    };
+    if path.is_dir() {
+        return anchors_in_file(&path.join("register.json"), key);
+    }
+    if name.ends_with(".anchors") {
+        let text = std::fs::read_to_string(path).map_err(|e| format!("{source} cannot be read ({e})"))?;
+        return text
+            .lines()
+            .filter(|l| !l.trim().is_empty())
+            .map(|l| {
+                serde_json::from_str::<Anchor>(l)
+                    .map(&tag)
+                    .map_err(|_| format!("{source} has a line that is not an anchor"))
+            })
+            .collect();
+    }
+    if name.ends_with(".json") {
+        let text = std::fs::read_to_string(path).map_err(|e| format!("{source} cannot be read ({e})"))?;
+        let v: serde_json::Value = serde_json::from_str(&text).map_err(|_| format!("{source} is not a JSON file"))?;
+        let found = [&v["audit_anchor"], &v["about"]["audit_anchor"]]
+            .into_iter()
+            .find_map(|a| serde_json::from_value::<Anchor>(a.clone()).ok());
+        return found.map(|a| vec![tag(a)]).ok_or_else(|| format!("{source} carries no audit anchor"));
+    }
+    if name.ends_with(".csv") {
+        let mut reader = csv::Reader::from_path(path).map_err(|e| format!("{source} cannot be read ({e})"))?;
+        let headers = reader.headers().map_err(|e| format!("{source}: {e}"))?.clone();
+        let col = |n: &str| headers.iter().position(|h| h == n);
+        let (Some(id), Some(hash), at) = (col("id"), col("hash"), col("at")) else {
+            return Err(format!("{source} is not an audit trail export"));
+        };
+        let mut out = Vec::new();
+        for row in reader.records() {
+            let row = row.map_err(|e| format!("{source}: {e}"))?;
+            let entry =
+                row.get(id).and_then(|v| v.parse().ok()).ok_or_else(|| format!("{source} has a row without an id"))?;
+            out.push(tag(Anchor {
+                entry,
+                hash: row.get(hash).unwrap_or_default().to_string(),
+                at: at.and_then(|i| row.get(i)).unwrap_or_default().to_string(),
+                source: String::new(),
+            }));
+        }
+        return Ok(out);
+    }
+    let key = key.ok_or_else(|| format!("{source} is a database: open Carers Desk to check it"))?;
+    let conn = crate::vault::open_encrypted(path, key)
+        .map_err(|_| format!("{source} cannot be opened with this register's key"))?;
+    match head(&conn).map_err(|e| format!("{source}: {e}"))? {
+        Some(a) => Ok(vec![tag(a)]),
+        None => Ok(Vec::new()),
+    }
+}
+
+/// Compares each anchor with the chain: the entry it names must be there with the same hash
+/// (a hash that begins the same, for at least 16 digits typed from a print).
+///
+/// A restore starts the trail again from the backup's point: an anchor taken before a restore
+/// recorded in the trail, naming an entry at or after the restore's own entry, belongs to the
+/// register that was replaced, and is reported as such (a restore nobody remembers making is
+/// itself something to report).
+pub fn check_anchors(conn: &Connection, anchors: &[Anchor]) -> Result<Vec<AnchorCheck>> {
+    let last: i64 = conn.query_row("SELECT coalesce(max(id), 0) FROM audit_log", [], |r| r.get(0))?;
+    let restores: Vec<(i64, String)> = {
+        let mut stmt = conn.prepare("SELECT id, at FROM audit_log WHERE action = 'restore' ORDER BY id")?;
+        let rows = stmt.query_map([], |r| Ok((r.get(0)?, r.get(1)?)))?;
+        rows.collect::<rusqlite::Result<_>>()?
+    };
+    let mut out = Vec::new();
+    for a in anchors {
+        let when = if a.at.is_empty() { String::new() } else { format!(" on {}", crate::dates::uk_text(&a.at)) };
+        let replaced = restores.iter().find(|(id, at)| !a.at.is_empty() && a.at < *at && a.entry >= *id);
+        if let Some((id, at)) = replaced {
+            out.push(AnchorCheck {
+                source: a.source.clone(),
+                entry: a.entry,
+                at: a.at.clone(),
+                ok: true,
+                message: format!(
+                    "{} is from the register replaced by the restore on {} (entry {id})",
+                    a.source,
+                    crate::dates::uk_text(at)
+                ),
+            });
+            continue;
+        }
+        let wanted = a.hash.trim().to_lowercase().replace(' ', "");
+        let stored: Option<String> =
+            conn.query_row("SELECT hash FROM audit_log WHERE id = ?1", [a.entry], |r| r.get(0)).optional()?;
+        let (ok, message) = match stored {
+            _ if wanted.len() < 16 || !wanted.bytes().all(|b| b.is_ascii_hexdigit()) => {
+                (false, format!("the anchor from {} is not a fingerprint of at least 16 hex digits", a.source))
+            }
+            None if a.entry > last => (
+                false,
+                format!(
+                    "the trail ends at entry {last}, but {} recorded entry {}{when}: the newest entries were removed (or the register's last changes were lost)",
+                    a.source, a.entry
+                ),
+            ),
+            None => (false, format!("entry {} recorded by {}{when} is missing from the trail", a.entry, a.source)),
+            Some(h) if h.starts_with(&wanted) => (true, format!("entry {} matches {}{when}", a.entry, a.source)),
+            Some(_) => (
+                false,
+                format!(
+                    "entry {} or one before it was changed or removed after {} recorded it{when}",
+                    a.entry, a.source
+                ),
+            ),
+        };
+        out.push(AnchorCheck { source: a.source.clone(), entry: a.entry, at: a.at.clone(), ok, message });
+    }
+    Ok(out)
+}
+
+/// [`verify`], then every anchor compared with the chain ([`check_anchors`]); `problems`
+/// are anchors that could not be read, reported as failures.
+pub fn verify_with(conn: &Connection, anchors: &[Anchor], problems: Vec<String>) -> Result<Verified> {
+    let mut v = verify(conn)?;
+    v.anchors = check_anchors(conn, anchors)?;
+    v.anchors.extend(problems.into_iter().map(|p| AnchorCheck {
+        source: String::new(),
+        entry: 0,
+        at: String::new(),
+        ok: false,
+        message: p,
+    }));
+    if let Some(bad) = v.anchors.iter().find(|a| !a.ok) {
+        if v.ok {
+            v.ok = false;
+            v.first_bad_id = Some(bad.entry);
+            v.message = format!(
+                "the audit trail does not match what was recorded outside it: {}; keep this database, its backups and the anchor file, and report it",
+                bad.message
+            );
+        }
+    } else if v.ok && !v.anchors.is_empty() {
+        v.message = format!("{}, and match {} anchors kept outside the register", v.message, v.anchors.len());
+    }
+    Ok(v)
 }
 
 /// Walks the chain from the first entry, recomputing every hash.
@@ -210,13 +474,20 @@ pub fn verify(conn: &Connection) -> Result<Verified> {
                 entries: n,
                 first_bad_id: Some(expected_id.min(id)),
                 message: format!("the audit trail has been tampered with: {problem}; keep this database and its backups and report it"),
+                anchors: Vec::new(),
             });
         }
         prev = stored;
         expected_id += 1;
         n += 1;
     }
-    Ok(Verified { ok: true, entries: n, first_bad_id: None, message: format!("all {n} audit entries are intact") })
+    Ok(Verified {
+        ok: true,
+        entries: n,
+        first_bad_id: None,
+        message: format!("all {n} audit entries are intact"),
+        anchors: Vec::new(),
+    })
 }
 
 #[derive(Debug, Default, Deserialize, schemars::JsonSchema)]
@@ -373,6 +644,10 @@ pub struct Exported {
 /// Writes the matching entries, oldest first, to a CSV file (with each entry's hash, so the
 /// export itself can later be checked against the database).
 pub fn export(ctx: &mut Ctx<'_>, args: ExportArgs) -> Result<Exported> {
+    if args.path.as_os_str().is_empty() || args.path.is_dir() {
+        return Err(Error::field("path", "choose a file name for the audit trail's CSV file"));
+    }
+    ctx.protected()?.check_file("path", &args.path)?;
     let filter = ListArgs {
         from: args.from,
         to: args.to,
@@ -431,7 +706,7 @@ pub fn export(ctx: &mut Ctx<'_>, args: ExportArgs) -> Result<Exported> {
         .map_err(csv_err)?;
     }
     let bytes = out.into_inner().map_err(|e| Error::Io(std::io::Error::other(e.to_string())))?;
-    std::fs::write(&args.path, &bytes).map_err(|e| {
+    crate::files::write_replace(&args.path, &bytes).map_err(|e| {
         Error::field(
             "path",
             format!("the file {} could not be written ({e}): choose a folder you can write to", args.path.display()),
@@ -440,8 +715,51 @@ pub fn export(ctx: &mut Ctx<'_>, args: ExportArgs) -> Result<Exported> {
     Ok(Exported { path: args.path, entries: entries.len() })
 }
 
-pub fn verify_command(ctx: &mut Ctx<'_>, _: NoArgs) -> Result<Verified> {
-    verify(ctx.tx)
+/// Arguments of `audit_verify`: anchors kept elsewhere, besides the register's own anchor file
+/// and the backups in the backup folder (always compared).
+#[derive(Debug, Default, Deserialize, schemars::JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct VerifyArgs {
+    /// Anchors typed in, for example from a printed monitoring report or the server.
+    #[serde(default)]
+    pub anchors: Vec<Anchor>,
+    /// Files that carry anchors: a backup, a register export folder, a subject access `.json`,
+    /// a monitoring report `.json`, an audit trail `.csv` export, an anchor file.
+    #[serde(default)]
+    pub files: Vec<PathBuf>,
+}
+
+/// `audit_verify`: the chain, then every anchor: the register's anchor file, each backup in
+/// the backup folder, and those given.
+pub fn verify_command(ctx: &mut Ctx<'_>, args: VerifyArgs) -> Result<Verified> {
+    let mut anchors = args.anchors;
+    let mut problems = Vec::new();
+    let key = ctx.vault.map(|v| *v.key);
+    if let Some(vault) = ctx.vault {
+        for a in local_anchors(&vault.db_path) {
+            match a {
+                Ok(mut a) => {
+                    a.source = format!("the anchor file ({})", a.source);
+                    anchors.push(a)
+                }
+                Err(p) => problems.push(p),
+            }
+        }
+        let folder = crate::backup::folder(ctx.tx, &vault.db_path)?;
+        for b in crate::backup::backups_in(&folder)? {
+            // A backup made before the key was changed is not this key's to read: skipped.
+            if let Ok(found) = anchors_in_file(&b, key.as_ref()) {
+                anchors.extend(found);
+            }
+        }
+    }
+    for f in &args.files {
+        match anchors_in_file(f, key.as_ref()) {
+            Ok(found) => anchors.extend(found),
+            Err(p) => problems.push(p),
+        }
+    }
+    verify_with(ctx.tx, &anchors, problems)
 }
 
 #[cfg(test)]

@@ -345,6 +345,11 @@ impl BackupName {
     }
 }
 
+/// The backup files in a folder, newest first (none if the folder does not exist).
+pub fn backups_in(folder: &Path) -> Result<Vec<PathBuf>> {
+    Ok(in_folder(folder)?.into_iter().map(|b| b.path).collect())
+}
+
 /// The backups in a folder, newest first (none if the folder does not exist).
 fn in_folder(folder: &Path) -> Result<Vec<BackupName>> {
     let entries = match std::fs::read_dir(folder) {
@@ -389,7 +394,7 @@ fn io_error(what: &str, path: &Path, e: std::io::Error) -> Error {
 /// transaction. Commands run in an IMMEDIATE transaction, so nobody can commit between the
 /// copy and the counts: both see the same data.
 pub fn make(source: &Connection, vault: &VaultInfo, folder: &Path, keep: u32) -> Result<Made> {
-    std::fs::create_dir_all(folder).map_err(|e| {
+    crate::files::create_dir_private(folder).map_err(|e| {
         Error::Io(std::io::Error::new(
             e.kind(),
             format!(
@@ -412,6 +417,10 @@ pub fn make(source: &Connection, vault: &VaultInfo, folder: &Path, keep: u32) ->
         n += 1;
     }
     let path = name(n);
+    // Never over the register's own files (a register named like a backup, in this folder).
+    let own = crate::files::Protected::new(Some(&vault.db_path), None);
+    own.check_file("folder", &path)?;
+    own.check_file("folder", &vault::keys_path(&path))?;
     let tmp = with_suffix(&path, PARTIAL);
     let result = write_checked(source, vault, &tmp, &path);
     if result.is_err() {
@@ -421,7 +430,7 @@ pub fn make(source: &Connection, vault: &VaultInfo, folder: &Path, keep: u32) ->
     }
     let counts = result?;
     let bytes = std::fs::metadata(&path).map(|m| m.len()).unwrap_or(0);
-    prune(folder, keep)?;
+    prune(folder, keep, &own)?;
     Ok(Made {
         path: path.to_string_lossy().into_owned(),
         made_at: now.format("%Y-%m-%dT%H:%M:%S%:z").to_string(),
@@ -437,6 +446,8 @@ fn write_checked(source: &Connection, vault: &VaultInfo, tmp: &Path, path: &Path
     {
         let reader = vault::open_encrypted(&vault.db_path, &vault.key)?;
         reader.busy_timeout(Duration::from_secs(5))?;
+        // Made private before SQLite writes to it (and its journal gets the same mode).
+        drop(crate::files::create_private(tmp).map_err(|e| io_error("the backup could not be started:", tmp, e))?);
         let mut dest = Connection::open(tmp)?;
         vault::apply_key(&dest, &vault.key)?;
         {
@@ -487,6 +498,7 @@ fn copy_synced(from: &Path, to: &Path) -> Result<()> {
     let tmp = with_suffix(to, PARTIAL);
     let done = (|| -> std::io::Result<()> {
         std::fs::copy(from, &tmp)?;
+        crate::files::make_private(&tmp)?;
         vault::sync_file(&tmp)?;
         std::fs::rename(&tmp, to)
     })();
@@ -499,9 +511,12 @@ fn copy_synced(from: &Path, to: &Path) -> Result<()> {
 }
 
 /// Removes all but the newest `keep` backups (and their key files), and any temporary files a
-/// backup interrupted part-way left behind.
-fn prune(folder: &Path, keep: u32) -> Result<()> {
+/// backup interrupted part-way left behind; never one of the register's own files (`own`).
+fn prune(folder: &Path, keep: u32, own: &crate::files::Protected) -> Result<()> {
     for old in in_folder(folder)?.into_iter().skip(keep.max(1) as usize) {
+        if own.check_file("folder", &old.path).is_err() {
+            continue;
+        }
         std::fs::remove_file(&old.path).map_err(|e| io_error("an old backup could not be removed:", &old.path, e))?;
         let _ = std::fs::remove_file(vault::keys_path(&old.path));
     }
@@ -569,9 +584,9 @@ fn replaced_path(db_path: &Path) -> PathBuf {
     path
 }
 
-/// A database file and its `-wal`/`-shm`.
-fn with_companions(path: &Path) -> [PathBuf; 3] {
-    [path.to_path_buf(), with_suffix(path, "-wal"), with_suffix(path, "-shm")]
+/// A database file, its `-wal`/`-shm` and its audit anchors (which describe its own trail).
+fn with_companions(path: &Path) -> [PathBuf; 4] {
+    [path.to_path_buf(), with_suffix(path, "-wal"), with_suffix(path, "-shm"), with_suffix(path, ".anchors")]
 }
 
 /// Moves a database (and its `-wal`/`-shm`, if any) to `to`.
@@ -603,6 +618,7 @@ fn replace_database(db_path: &Path, from: &Path, key: &[u8; 32], keys: Option<&P
     }
     let copied = (|| -> std::io::Result<()> {
         std::fs::copy(from, &incoming)?;
+        crate::files::make_private(&incoming)?;
         vault::sync_file(&incoming)
     })();
     if let Err(e) = copied {
@@ -752,7 +768,7 @@ mod tests {
         let b = BackupName::parse(Path::new("carers-desk-backup-20261123-140509.sqlite3")).unwrap();
         assert!(b.made_at().starts_with("2026-11-23T14:05:09"), "{}", b.made_at());
         assert!(in_folder(&dir.path().join("missing")).unwrap().is_empty());
-        prune(dir.path(), 2).unwrap();
+        prune(dir.path(), 2, &crate::files::Protected::default()).unwrap();
         let left: Vec<String> = in_folder(dir.path()).unwrap().iter().map(|b| file_name(&b.path)).collect();
         assert_eq!(left.len(), 2);
         assert!(!dir.path().join("carers-desk-backup-20261123-140509.sqlite3.keys").exists());

@@ -19,6 +19,9 @@ use crate::validate::{self, Check, LONG_TEXT_MAX, NAME_MAX, TEXT_MAX};
 
 /// The oldest age we accept for a date of birth.
 pub const MAX_AGE: u32 = 120;
+/// The youngest age a carer is registered at. Young carers services work with children from
+/// about 5; a younger date of birth is almost always a mistyped year (or today's date).
+pub const MIN_AGE: u32 = 5;
 /// A carer is linked to a school only under this age (see `schools`).
 pub const SCHOOL_UNDER: u32 = 19;
 /// Under this age a carer is a young carer (Children and Families Act 2014).
@@ -185,7 +188,14 @@ pub fn check(input: &CarerInput, today: NaiveDate) -> Result<CarerInput> {
     );
     let age = dob.and_then(|d| dates::age_on(d, today));
     if let Some(a) = age {
-        if a > MAX_AGE {
+        if a < MIN_AGE {
+            c.fail(
+                "date_of_birth",
+                format!(
+                    "a carer must be at least {MIN_AGE} years old (this date of birth makes them {a}): check the year"
+                ),
+            );
+        } else if a > MAX_AGE {
             c.fail(
                 "date_of_birth",
                 format!("a date of birth more than {MAX_AGE} years ago is not possible: check the year"),
@@ -263,7 +273,7 @@ pub fn check(input: &CarerInput, today: NaiveDate) -> Result<CarerInput> {
     }
     if let Some(e) = &out.email {
         if !validate::email(e) {
-            c.fail("email", "enter an email address like name@example.org");
+            c.fail("email", format!("enter an email address like name@example.org ('{e}' is not one)"));
         }
     }
     if let (Some(dob), Some(ident)) = (dob, out.date_first_identified.as_deref()) {
@@ -437,17 +447,17 @@ pub fn ensure_exists(conn: &Connection, id: i64) -> Result<()> {
 
 /// Inserts a checked carer and gives it its reference. Returns the new id.
 pub fn insert(conn: &Connection, details: &CarerInput, by: &str, now: &str) -> Result<i64> {
+    // The next id and its reference are written with the row, so the search index (kept by
+    // triggers) is written once, not written and then rewritten for the reference.
+    let id: i64 = conn.prepare_cached("SELECT coalesce(max(id), 0) + 1 FROM carers")?.query_row([], |r| r.get(0))?;
+    let reference = format!("C-{id:06}");
     let mut params: Vec<&dyn rusqlite::ToSql> = details.to_params().to_vec();
-    params.extend([&now as &dyn rusqlite::ToSql, &by, &now, &by]);
-    let placeholders = (1..=COLUMN_COUNT + 4).map(|i| format!("?{i}")).collect::<Vec<_>>().join(", ");
-    conn.execute(
-        &format!(
-            "INSERT INTO carers ({COLUMNS}, created_at, created_by, updated_at, updated_by) VALUES ({placeholders})"
-        ),
-        params.as_slice(),
-    )?;
-    let id = conn.last_insert_rowid();
-    conn.execute("UPDATE carers SET reference = printf('C-%06d', id) WHERE id = ?1", [id])?;
+    params.extend([&now as &dyn rusqlite::ToSql, &by, &now, &by, &id, &reference]);
+    let placeholders = (1..=COLUMN_COUNT + 6).map(|i| format!("?{i}")).collect::<Vec<_>>().join(", ");
+    conn.prepare_cached(&format!(
+        "INSERT INTO carers ({COLUMNS}, created_at, created_by, updated_at, updated_by, id, reference) VALUES ({placeholders})"
+    ))?
+    .execute(params.as_slice())?;
     Ok(id)
 }
 

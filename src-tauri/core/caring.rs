@@ -181,10 +181,16 @@ fn ensure_open(conn: &Connection, carer_id: i64) -> Result<()> {
 
 fn insert_person(ctx: &Ctx<'_>, p: &CheckedPerson) -> Result<i64> {
     let now = ctx.now();
-    ctx.tx.execute(
-        "INSERT INTO cared_for (first_name, last_name, date_of_birth, approximate_age, age_recorded_on, notes, created_at, updated_at)
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?7)",
-        params![
+    // The next id and its reference are written with the row.
+    let id: i64 =
+        ctx.tx.prepare_cached("SELECT coalesce(max(id), 0) + 1 FROM cared_for")?.query_row([], |r| r.get(0))?;
+    ctx.tx
+        .prepare_cached(
+            "INSERT INTO cared_for (id, reference, first_name, last_name, date_of_birth, approximate_age, age_recorded_on, notes, created_at, updated_at)
+             VALUES (?1, printf('P-%06d', ?1), ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?8)",
+        )?
+        .execute(params![
+            id,
             p.input.first_name,
             p.input.last_name,
             p.input.date_of_birth,
@@ -192,16 +198,13 @@ fn insert_person(ctx: &Ctx<'_>, p: &CheckedPerson) -> Result<i64> {
             p.approximate_age.map(|_| ctx.today().to_string()),
             p.input.notes,
             now
-        ],
-    )?;
-    let id = ctx.tx.last_insert_rowid();
-    ctx.tx.execute("UPDATE cared_for SET reference = printf('P-%06d', id) WHERE id = ?1", [id])?;
+        ])?;
     write_conditions(ctx.tx, id, &p.conditions)?;
     Ok(id)
 }
 
 fn write_conditions(conn: &Connection, id: i64, conditions: &[Condition]) -> Result<()> {
-    conn.execute("DELETE FROM cared_for_conditions WHERE cared_for_id = ?1", [id])?;
+    conn.prepare_cached("DELETE FROM cared_for_conditions WHERE cared_for_id = ?1")?.execute([id])?;
     let mut stmt = conn.prepare_cached("INSERT INTO cared_for_conditions (cared_for_id, condition) VALUES (?1, ?2)")?;
     for c in conditions {
         stmt.execute(params![id, c])?;
@@ -223,26 +226,24 @@ fn write_link(ctx: &Ctx<'_>, link_id: Option<i64>, carer_id: i64, cared_for_id: 
         None => {
             let exists: Option<i64> = ctx
                 .tx
-                .query_row(
-                    "SELECT id FROM caring_links WHERE carer_id = ?1 AND cared_for_id = ?2",
-                    [carer_id, cared_for_id],
-                    |r| r.get(0),
-                )
+                .prepare_cached("SELECT id FROM caring_links WHERE carer_id = ?1 AND cared_for_id = ?2")?
+                .query_row([carer_id, cared_for_id], |r| r.get(0))
                 .optional()?;
             if exists.is_some() {
                 return Err(Error::Conflict(
                     "this carer is already linked to that person: edit the existing link instead".into(),
                 ));
             }
-            ctx.tx.execute(
-                "INSERT INTO caring_links (carer_id, cared_for_id, relationship, lives_together, hours_band, since, created_at, updated_at)
-                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?7)",
-                params![carer_id, cared_for_id, l.relationship, l.lives_together, l.hours_band, since, now],
-            )?;
+            ctx.tx
+                .prepare_cached(
+                    "INSERT INTO caring_links (carer_id, cared_for_id, relationship, lives_together, hours_band, since, created_at, updated_at)
+                     VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?7)",
+                )?
+                .execute(params![carer_id, cared_for_id, l.relationship, l.lives_together, l.hours_band, since, now])?;
             ctx.tx.last_insert_rowid()
         }
     };
-    ctx.tx.execute("DELETE FROM caring_link_kinds WHERE link_id = ?1", [id])?;
+    ctx.tx.prepare_cached("DELETE FROM caring_link_kinds WHERE link_id = ?1")?.execute([id])?;
     let mut stmt = ctx.tx.prepare_cached("INSERT INTO caring_link_kinds (link_id, kind) VALUES (?1, ?2)")?;
     for k in &l.kinds {
         stmt.execute(params![id, k])?;

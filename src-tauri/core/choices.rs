@@ -13,6 +13,24 @@ pub struct Choice {
     pub label: &'static str,
 }
 
+/// The error for a code that is not on `list`: a short list's codes are named ("choose one of
+/// the listed assessment type codes: adult, young_carer, parent_carer or transition ('x' is
+/// not one of them)").
+pub fn not_listed<'a>(list: &str, codes: impl ExactSizeIterator<Item = &'a str>, given: &str) -> String {
+    let what = list.replace('_', " ");
+    let given = given.trim();
+    if codes.len() > 12 {
+        return format!("choose one of the listed {what} codes ('{given}' is not one of them)");
+    }
+    let codes: Vec<&str> = codes.collect();
+    let listed = match codes.split_last() {
+        Some((last, [])) => last.to_string(),
+        Some((last, init)) => format!("{} or {last}", init.join(", ")),
+        None => String::new(),
+    };
+    format!("choose one of the listed {what} codes: {listed} ('{given}' is not one of them)")
+}
+
 /// The `options` entries of these lists: list name → `[{code, label}]`, for the window's
 /// selects.
 macro_rules! choice_lists {
@@ -47,12 +65,11 @@ macro_rules! choice_list {
                 match code { $($code => Some($name::$variant),)+ _ => None }
             }
 
-            /// Reads a code typed or sent for `field`, with an error naming the field.
+            /// Reads a code typed or sent for `field`, with an error naming the field and, for
+            /// a short list, its codes.
             pub fn parse(field: &str, code: &str) -> Result<Self> {
                 Self::from_code(code.trim()).ok_or_else(|| {
-                    Error::field(field, format!(
-                        "choose one of the listed {} ('{}' is not one of them)",
-                        $list.replace('_', " "), code.trim()))
+                    Error::field(field, crate::choices::not_listed($list, Self::ALL.iter().map(|v| v.code()), code))
                 })
             }
 
@@ -370,6 +387,9 @@ mod tests {
         let api = crate::ApiError::from(e);
         assert_eq!(api.code, "validation");
         assert_eq!(api.field.as_deref(), Some("link.hours_band"));
-        assert_eq!(api.message, "choose one of the listed hours band ('lots' is not one of them)");
+        assert_eq!(
+            api.message,
+            "choose one of the listed hours band codes: h0_9, h10_19, h20_34, h35_49 or h50_plus ('lots' is not one of them)"
+        );
     }
 }

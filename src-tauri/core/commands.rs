@@ -42,7 +42,7 @@ fn decode<A: DeserializeOwned>(args: Value) -> Result<A> {
     serde_path_to_error::deserialize(args).map_err(|e| {
         let path = e.path().to_string();
         let field = (path != ".").then_some(path);
-        let inner = e.into_inner().to_string();
+        let inner = crate::error::plain_json_error(&e.into_inner().to_string());
         Error::InvalidArguments {
             message: match &field {
                 Some(f) => format!("the argument '{f}' is not right ({inner}): check the command's arguments with `carers-desk-cli commands`"),
@@ -150,7 +150,7 @@ commands! {
     staff_set_passphrase: staff::SetPassphraseArgs => staff::set_passphrase, true, Admin, "Set a new passphrase for a staff account (they forgot theirs)";
     audit_list: audit::ListArgs => audit::list, false, Admin, "The audit trail, newest first, filtered by date, staff member, person, action or command";
     audit_export: audit::ExportArgs => audit::export, false, Admin, "Export the audit trail (filtered) to a CSV file, with each entry's hash";
-    audit_verify: settings::NoArgs => audit::verify_command, false, Admin, "Check the audit trail's hash chain: whether any entry was changed or removed";
+    audit_verify: audit::VerifyArgs => audit::verify_command, false, Admin, "Check the audit trail's hash chain, and compare it with the anchors kept outside the register (its anchor file, backups, exports, reports): whether any entry was changed or removed";
     backup_now: crate::backup::NowArgs => crate::backup::now, false, Admin, "Back up the database now (encrypted with the same key, checked after writing), keeping the newest backups";
     backup_auto: settings::NoArgs => crate::backup::auto, true, Records, "The day's automatic backup: made unless one was made today (after signing in, and when the window closes)";
     backup_list: settings::NoArgs => crate::backup::list, false, Admin, "The backups in the backup folder, newest first, with the folder and how many are kept";

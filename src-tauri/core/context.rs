@@ -195,9 +195,19 @@ impl<'a> Ctx<'a> {
         &self.context.actor
     }
 
-    /// A timestamp for `created_at`/`updated_at`: the only clock read, and it is not used by
+    /// A timestamp for what a record says happened (`created_at`, `updated_at`,
+    /// `completed_at`): the context's day, so that the day a record was made agrees with
+    /// "today" in the rules and the reports (also when a front end sets the day, as
+    /// `--today` does), with the local time of day and its offset from UTC
+    /// (`2026-11-23T14:05:09.123+00:00`). Its first ten characters are that day. Not used by
     /// any rule.
     pub fn now(&self) -> String {
+        stamp(self.today(), chrono::Local::now())
+    }
+
+    /// The real time, in UTC: when someone did something, for the audit trail and "recently
+    /// viewed".
+    pub fn clock(&self) -> String {
         chrono::Utc::now().format("%Y-%m-%dT%H:%M:%S%.3fZ").to_string()
     }
 
@@ -238,6 +248,15 @@ impl<'a> Ctx<'a> {
         })
     }
 
+    /// The places a file the user chose must not be written (the register and its companion
+    /// files, the key file, the backups, the app's data folder): see [`crate::files`]. Every
+    /// command that writes a file at a user's request checks its path against this.
+    pub fn protected(&self) -> Result<crate::files::Protected> {
+        let Some(vault) = self.vault else { return Ok(crate::files::Protected::new(None, None)) };
+        let backups = crate::backup::folder(self.tx, &vault.db_path)?;
+        Ok(crate::files::Protected::new(Some(&vault.db_path), Some(&backups)))
+    }
+
     /// The school this caller is limited to, if any.
     pub fn school_scope(&self) -> Option<i64> {
         self.context.school_scope
@@ -266,6 +285,11 @@ impl<'a> Ctx<'a> {
             Err(Error::NotPermitted(OTHER_SCHOOL.into()))
         }
     }
+}
+
+/// A record's timestamp: `day` with the time of day and UTC offset of `at`.
+pub fn stamp(day: NaiveDate, at: chrono::DateTime<chrono::Local>) -> String {
+    format!("{}T{}", day.format("%Y-%m-%d"), at.format("%H:%M:%S%.3f%:z"))
 }
 
 /// What school staff are told about a record outside their school (it says nothing about
@@ -310,7 +334,7 @@ pub fn audited(access: Access) -> bool {
 /// The writes after a command succeeds, in its transaction: "recently viewed", and one audit
 /// entry per person touched (or one for the command when it touched no one).
 pub fn record(ctx: &Ctx<'_>, ran: &Ran<'_>) -> Result<()> {
-    let now = ctx.now();
+    let now = ctx.clock();
     for t in &ctx.touched {
         if let Touched::ViewedCarer(id) | Touched::ChangedCarer(id) = *t {
             ctx.tx.execute(

@@ -74,11 +74,14 @@ pub fn parse(field: &str, text: &str) -> Result<NaiveDate> {
         return Err(bad());
     }
     let num = |s: &str| s.parse::<u32>().map_err(|_| bad());
-    let (d, m, y) = if parts[0].len() == 4 {
-        (num(parts[2])?, num(parts[1])?, num(parts[0])?)
-    } else {
-        (num(parts[0])?, num(parts[1])?, num(parts[2])?)
-    };
+    // Day and month are typed with one digit or two (`7/3/1984`, and so also `1984-3-7`, whose
+    // four-digit year first makes the order plain); stored dates are always `YYYY-MM-DD`
+    // ([`from_iso`]).
+    let (d, m, y) = if parts[0].len() == 4 { (parts[2], parts[1], parts[0]) } else { (parts[0], parts[1], parts[2]) };
+    if d.len() > 2 || m.len() > 2 {
+        return Err(bad());
+    }
+    let (d, m, y) = (num(d)?, num(m)?, num(y)?);
     if !(1000..=9999).contains(&y) {
         return Err(Error::field(field, format!("use a four-digit year, for example 27/03/1984 (not '{t}')")));
     }
@@ -139,11 +142,28 @@ mod tests {
             ("27.03.1984", "1984-03-27"),
             ("1984-03-27", "1984-03-27"),
             ("29/02/2024", "2024-02-29"),
+            // Typed with one-digit month and day, year first: the order is plain, so it is read
+            // (stored as 1984-03-07; a *stored* date must be `YYYY-MM-DD`, see below).
+            ("1984-3-7", "1984-03-07"),
+            ("07/3/1984", "1984-03-07"),
         ];
         for (text, iso) in ok {
             assert_eq!(parse("date_of_birth", text).unwrap(), d(iso), "{text}");
         }
-        for bad in ["", "31/02/2000", "29/02/2023", "1984", "27/03/84", "13/13/2000", "a/b/c", "27/03/1984/1"] {
+        for bad in [
+            "",
+            "31/02/2000",
+            "29/02/2023",
+            "1984",
+            "27/03/84",
+            "13/13/2000",
+            "a/b/c",
+            "27/03/1984/1",
+            "007/03/1984",
+            "1984-003-07",
+            "-4-6-2",
+            "+1984-03-07",
+        ] {
             let e = crate::ApiError::from(parse("date_of_birth", bad).unwrap_err());
             assert_eq!(e.field.as_deref(), Some("date_of_birth"), "{bad}");
         }

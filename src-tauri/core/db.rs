@@ -23,6 +23,7 @@ const MIGRATIONS: &[&str] = &[
     include_str!("migrations/0006_passports.sql"),
     include_str!("migrations/0007_security.sql"),
     include_str!("migrations/0008_reports_import.sql"),
+    include_str!("migrations/0009_home_counts.sql"),
 ];
 
 fn migrations() -> Migrations<'static> {
@@ -33,6 +34,7 @@ fn migrations() -> Migrations<'static> {
 /// schema up to date.
 pub fn open(path: &Path, key: &[u8; 32]) -> Result<Connection> {
     ensure_folder(path)?;
+    make_private_files(path)?;
     let mut conn = Connection::open(path).map_err(|e| {
         Error::DatabaseLocation(format!(
             "the database {} could not be opened ({e}): check the file is a Carers Desk database and that you can write to its folder",
@@ -51,7 +53,39 @@ pub fn open(path: &Path, key: &[u8; 32]) -> Result<Connection> {
         });
     }
     configure(&mut conn)?;
+    // SQLite made any -wal and -shm with the database file's own (private) mode.
+    make_private_files(path)?;
     Ok(conn)
+}
+
+/// The register and its companion files readable by this user only (see `files`): a new
+/// register file is created private before SQLite opens it, and files left readable by
+/// others by an earlier version are tightened.
+fn make_private_files(path: &Path) -> Result<()> {
+    let cannot = |p: &Path, e: std::io::Error| {
+        Error::DatabaseLocation(format!(
+            "the permissions of {} could not be set to this user only ({e}): check you own the file",
+            p.display()
+        ))
+    };
+    if !path.exists() {
+        match crate::files::create_private(path) {
+            Ok(_) => {}
+            Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => {}
+            Err(e) => return Err(cannot(path, e)),
+        }
+    }
+    let mut name = path.as_os_str().to_owned();
+    let base = name.clone();
+    for suffix in ["", "-wal", "-shm", ".keys"] {
+        name.clone_from(&base);
+        name.push(suffix);
+        let p = Path::new(&name);
+        if p.exists() {
+            crate::files::make_private(p).map_err(|e| cannot(p, e))?;
+        }
+    }
+    Ok(())
 }
 
 /// Checks a database path can be used: not on a network share, and its folder exists (it is
@@ -59,7 +93,7 @@ pub fn open(path: &Path, key: &[u8; 32]) -> Result<Connection> {
 pub fn ensure_folder(path: &Path) -> Result<()> {
     crate::location::check(path)?;
     if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
-        std::fs::create_dir_all(dir).map_err(|e| {
+        crate::files::create_dir_private(dir).map_err(|e| {
             Error::DatabaseLocation(format!(
                 "the folder {} could not be created ({e}): choose a folder you can write to",
                 dir.display()

@@ -234,17 +234,17 @@ fn demo_milestones(
         let to = m.deadline.as_deref().and_then(crate::dates::from_iso).unwrap_or(today).min(today);
         let on = crate::dates::iso(date_between(rng, from.min(to), to));
         if m.code == "handover" {
-            tx.execute(
+            tx.prepare_cached(
                 "INSERT INTO handovers (carer_id, receiving_service, worker, handover_on, consent_to_share, recorded_at, recorded_by)
                  VALUES (?1, 'Adult Carers Hub', 'Demo Worker', ?2, 1, ?3, 'Demo Worker')",
-                rusqlite::params![carer_id, on, now],
-            )?;
+            )?
+            .execute(rusqlite::params![carer_id, on, now])?;
         } else {
-            tx.execute(
+            tx.prepare_cached(
                 "INSERT INTO milestones_done (carer_id, milestone, done_on, recorded_at, recorded_by)
                  VALUES (?1, ?2, ?3, ?4, 'Demo Worker')",
-                rusqlite::params![carer_id, m.code, on, now],
-            )?;
+            )?
+            .execute(rusqlite::params![carer_id, m.code, on, now])?;
         }
     }
     Ok(())
@@ -287,11 +287,18 @@ fn demo_adjustments(
         let k = (first + i) % kinds.len();
         let agreed = date_between(rng, identified.min(today), today);
         let review = agreed + Days::new(rng.random_range(90..400));
-        tx.execute(
+        tx.prepare_cached(
             "INSERT INTO adjustments (carer_id, kind, note, agreed_on, review_on, created_at, created_by, updated_at, updated_by)
              VALUES (?1, ?2, ?3, ?4, ?5, ?6, 'Demo Worker', ?6, 'Demo Worker')",
-            rusqlite::params![carer_id, kinds[k], NOTES[k], crate::dates::iso(agreed), crate::dates::iso(review), now],
-        )?;
+        )?
+        .execute(rusqlite::params![
+            carer_id,
+            kinds[k],
+            NOTES[k],
+            crate::dates::iso(agreed),
+            crate::dates::iso(review),
+            now
+        ])?;
     }
     Ok(())
 }
@@ -335,9 +342,11 @@ pub fn generate(ctx: &Ctx<'_>, n: u32, seed: u64) -> Result<DemoCounts> {
     let by = "demo data";
     let mut rng = ChaCha8Rng::seed_from_u64(seed);
     let mut counts = DemoCounts::default();
+    // People cared for are written with their id and reference, from the next free id.
+    let mut next_person: i64 = tx.query_row("SELECT coalesce(max(id), 0) + 1 FROM cared_for", [], |r| r.get(0))?;
     let mut person_stmt = tx.prepare_cached(
-        "INSERT INTO cared_for (first_name, last_name, date_of_birth, approximate_age, age_recorded_on, notes, created_at, updated_at)
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?7)",
+        "INSERT INTO cared_for (id, reference, first_name, last_name, date_of_birth, approximate_age, age_recorded_on, notes, created_at, updated_at)
+         VALUES (?1, printf('P-%06d', ?1), ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?8)",
     )?;
     let mut cond_stmt =
         tx.prepare_cached("INSERT OR IGNORE INTO cared_for_conditions (cared_for_id, condition) VALUES (?1, ?2)")?;
@@ -509,7 +518,10 @@ pub fn generate(ctx: &Ctx<'_>, n: u32, seed: u64) -> Result<DemoCounts> {
                     };
                     let known_dob = rng.random_bool(0.8);
                     let p_dob = today - Days::new((p_age * 365 + rng.random_range(0..360)) as u64);
+                    let pid = next_person;
+                    next_person += 1;
                     person_stmt.execute(rusqlite::params![
+                        pid,
                         p_first,
                         p_last,
                         known_dob.then(|| p_dob.to_string()),
@@ -518,8 +530,6 @@ pub fn generate(ctx: &Ctx<'_>, n: u32, seed: u64) -> Result<DemoCounts> {
                         rng.random_bool(0.3).then_some("Prefers visits in the morning. Uses a walking frame indoors."),
                         now
                     ])?;
-                    let pid = tx.last_insert_rowid();
-                    tx.execute("UPDATE cared_for SET reference = printf('P-%06d', id) WHERE id = ?1", [pid])?;
                     for _ in 0..rng.random_range(1..3) {
                         let condition = match p_age {
                             0..=17 => *pick(

@@ -43,11 +43,13 @@ choice_list!(
     /// > recreational facilities or services; and
     /// > (viii) engaging in recreational activities.
     ///
-    /// Labels are the regulation's words, lower case because they are read mid-sentence.
+    /// Labels are the regulation's words addressed to the carer ("you"), as the assessment is
+    /// done with them and the determination is written to them; lower case because they are
+    /// read mid-sentence.
     Outcome, "eligibility_outcome" {
-    ChildCare = "child_care": "carrying out caring responsibilities for a child",
-    CareForOthers = "care_for_others": "providing care to other persons for whom the carer provides care",
-    HabitableHome = "habitable_home": "maintaining a habitable home environment",
+    ChildCare = "child_care": "carrying out any caring responsibilities you have for a child",
+    CareForOthers = "care_for_others": "providing care to other people you care for",
+    HabitableHome = "habitable_home": "maintaining a habitable home environment in your home",
     Nutrition = "nutrition": "managing and maintaining nutrition",
     Relationships = "relationships": "developing and maintaining family or other personal relationships",
     WorkEducationVolunteering = "work_education_volunteering": "engaging in work, training, education or volunteering",
@@ -71,7 +73,7 @@ choice_list!(
     UnableReason, "unable_reason" {
     NeedsAssistance = "needs_assistance": "unable without assistance",
     SignificantPainDistressAnxiety = "significant_pain_distress_anxiety": "able without assistance but only with significant pain, distress or anxiety",
-    EndangersHealthSafety = "endangers_health_safety": "able without assistance but doing so endangers or is likely to endanger the health or safety of the carer or others",
+    EndangersHealthSafety = "endangers_health_safety": "able without assistance but doing so endangers or is likely to endanger the health or safety of the carer, or any adults or children for whom the carer provides care",
 });
 
 choice_list!(
@@ -113,16 +115,30 @@ macro_rules! deserialize_by_code {
 deserialize_by_code!(Outcome, UnableReason, WellbeingArea);
 
 impl UnableReason {
-    /// The reason as it reads in a determination addressed to the carer.
-    fn plain(self) -> &'static str {
-        match self {
-            UnableReason::NeedsAssistance => "not without help",
-            UnableReason::SignificantPainDistressAnxiety => "only with significant pain, distress or anxiety",
-            UnableReason::EndangersHealthSafety => {
-                "doing so endangers, or is likely to endanger, your health or safety or that of others"
+    /// The reason as it reads in a determination addressed to the carer (reg 3(3)(c) in its own
+    /// terms: the carer, or any adults or children they care for).
+    fn plain(self, voice: Voice) -> &'static str {
+        match (self, voice) {
+            (UnableReason::NeedsAssistance, _) => "not without help",
+            (UnableReason::SignificantPainDistressAnxiety, _) => "only with significant pain, distress or anxiety",
+            (UnableReason::EndangersHealthSafety, Voice::Now) => {
+                "doing so endangers, or is likely to endanger, your health or safety or that of any adults or children \
+                 you care for"
+            }
+            (UnableReason::EndangersHealthSafety, Voice::After18) => {
+                "doing so would endanger, or would be likely to endanger, your health or safety or that of any adults \
+                 or children you care for"
             }
         }
     }
+}
+
+/// Whether an explanation speaks of now (a determination) or of life after 18 (a young
+/// carer's transition indication, Care Act 2014 s64).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Voice {
+    Now,
+    After18,
 }
 
 /// The assessor's answers about one outcome of reg 3(2)(b).
@@ -321,6 +337,30 @@ fn check(input: &EligibilityInput) -> Result<Checked> {
 /// not achieved without a reason, or reasons for an achieved outcome are validation errors
 /// naming the field (`outcomes.nutrition.reasons`), and nothing is decided.
 pub fn determine(input: &EligibilityInput) -> Result<Determination> {
+    let d = decide(input, Voice::Now)?;
+    let headline = match d.result {
+        EligibilityResult::Eligible => "Your needs are eligible under the Care and Support (Eligibility Criteria) \
+             Regulations 2015, because all three conditions are met:"
+            .to_string(),
+        EligibilityResult::NotEligible => format!(
+            "Your needs are not eligible under the Care and Support (Eligibility Criteria) Regulations 2015: all \
+             three conditions must be met, and {}.{}",
+            failed_conditions(&d.conditions, ""),
+            blanks_do_not_matter(&d)
+        ),
+        EligibilityResult::CannotDecideYet => {
+            "It cannot be decided yet whether your needs are eligible under the Care \
+             and Support (Eligibility Criteria) Regulations 2015, because some answers are missing."
+                .to_string()
+        }
+    };
+    Ok(with_headline(d, headline))
+}
+
+/// The result, conditions, outcomes and missing answers of reg 3 applied to the answers,
+/// explained in `voice`; the explanation is the conditions only (each caller adds its first
+/// line).
+fn decide(input: &EligibilityInput, voice: Voice) -> Result<Determination> {
     let checked = check(input)?;
 
     let c1 = input.needs_from_necessary_care;
@@ -372,46 +412,18 @@ pub fn determine(input: &EligibilityInput) -> Result<Determination> {
     };
 
     let conditions = vec![
-        ConditionOutcome { condition: 1, holds: c1, explanation: explain_1(c1) },
+        ConditionOutcome { condition: 1, holds: c1, explanation: explain_1(c1, voice) },
         ConditionOutcome {
             condition: 2,
             holds: c2,
-            explanation: explain_2(c2, health, &unachieved, &unanswered, answered),
+            explanation: explain_2(c2, health, &unachieved, &unanswered, answered, voice),
         },
         ConditionOutcome {
             condition: 3,
             holds: c3,
-            explanation: explain_3(c3, &checked.areas, checked.reasoning.as_deref()),
+            explanation: explain_3(c3, &checked.areas, checked.reasoning.as_deref(), voice),
         },
     ];
-
-    let headline = match result {
-        EligibilityResult::Eligible => "Your needs are eligible under the Care and Support (Eligibility Criteria) \
-             Regulations 2015, because all three conditions are met:"
-            .to_string(),
-        EligibilityResult::NotEligible => {
-            let failed: Vec<String> =
-                conditions.iter().filter(|c| c.holds == Some(false)).map(|c| c.condition.to_string()).collect();
-            let which = match failed.as_slice() {
-                [one] => format!("condition {one} is not"),
-                [init @ .., last] => format!("conditions {} and {last} are not", init.join(", ")),
-                [] => unreachable!("not eligible means a condition failed"),
-            };
-            format!(
-                "Your needs are not eligible under the Care and Support (Eligibility Criteria) Regulations 2015: \
-                 all three conditions must be met, and {which}."
-            )
-        }
-        EligibilityResult::CannotDecideYet => {
-            "It cannot be decided yet whether your needs are eligible under the Care \
-             and Support (Eligibility Criteria) Regulations 2015, because some answers are missing."
-                .to_string()
-        }
-    };
-    let mut explanation = headline;
-    for c in &conditions {
-        explanation.push_str(&format!("\n{}. {}", c.condition, c.explanation));
-    }
 
     Ok(Determination {
         result,
@@ -419,22 +431,52 @@ pub fn determine(input: &EligibilityInput) -> Result<Determination> {
         unachieved_outcomes: unachieved,
         wellbeing_areas_affected: checked.areas,
         missing,
-        explanation,
-        indication: false,
+        explanation: String::new(),
+        indication: voice == Voice::After18,
     })
+}
+
+/// "condition 3 is not", "conditions 1 and 3 are not" (then `then`: " likely to be").
+fn failed_conditions(conditions: &[ConditionOutcome], then: &str) -> String {
+    let failed: Vec<String> =
+        conditions.iter().filter(|c| c.holds == Some(false)).map(|c| c.condition.to_string()).collect();
+    match failed.as_slice() {
+        [one] => format!("condition {one} is not{then}"),
+        [init @ .., last] => format!("conditions {} and {last} are not{then}", init.join(", ")),
+        [] => unreachable!("not eligible means a condition failed"),
+    }
+}
+
+/// For a result already decided with answers still blank: that they do not matter (said
+/// before the conditions list them).
+fn blanks_do_not_matter(d: &Determination) -> &'static str {
+    if d.missing.is_empty() {
+        ""
+    } else {
+        " The answers still blank would not change this."
+    }
+}
+
+/// The explanation: the first line, then each condition on its own line.
+fn with_headline(d: Determination, headline: String) -> Determination {
+    let mut explanation = headline;
+    for c in &d.conditions {
+        explanation.push_str(&format!("\n{}. {}", c.condition, c.explanation));
+    }
+    Determination { explanation, ..d }
 }
 
 /// Applies reg 3 to a young carer's answers about what is likely after 18, worded as the
 /// indication s64 of the Care Act 2014 asks for: whether the needs they are likely to have
 /// after becoming 18 are likely to meet the eligibility criteria, and if so which. The result,
 /// conditions, outcomes and missing answers are exactly those of [`determine`] on the same
-/// answers; only the first line of the explanation differs, and `indication` is set, so it is
-/// never read as a determination.
+/// answers; the explanation looks ahead ("after 18 you would be unable to ..."), and
+/// `indication` is set, so it is never read as a determination.
 pub fn indicate(input: &EligibilityInput) -> Result<Determination> {
     const NOT_A_DETERMINATION: &str = "This is an indication (Care Act 2014 s64), not a determination: it looks \
          ahead to when you turn 18, using the eligibility criteria for carers (Care and Support (Eligibility \
          Criteria) Regulations 2015, reg 3).";
-    let d = determine(input)?;
+    let d = decide(input, Voice::After18)?;
     let headline = match d.result {
         EligibilityResult::Eligible => {
             let mut which = Vec::new();
@@ -442,7 +484,10 @@ pub fn indicate(input: &EligibilityInput) -> Result<Determination> {
                 which.push("the risk to your physical or mental health".to_string());
             }
             if !d.unachieved_outcomes.is_empty() {
-                which.push(format!("being unable to achieve {}", list_unachieved(&d.unachieved_outcomes)));
+                which.push(format!(
+                    "being unable to achieve {}",
+                    list_unachieved(&d.unachieved_outcomes, Voice::After18)
+                ));
             }
             format!(
                 "Likely to be eligible at 18: all three conditions are likely to be met. The needs likely to be \
@@ -450,48 +495,94 @@ pub fn indicate(input: &EligibilityInput) -> Result<Determination> {
                 which.join(", and from ")
             )
         }
-        EligibilityResult::NotEligible => {
-            let failed: Vec<String> =
-                d.conditions.iter().filter(|c| c.holds == Some(false)).map(|c| c.condition.to_string()).collect();
-            let which = match failed.as_slice() {
-                [one] => format!("condition {one} is not"),
-                [init @ .., last] => format!("conditions {} and {last} are not", init.join(", ")),
-                [] => unreachable!("not eligible means a condition failed"),
-            };
-            format!(
-                "Not likely to be eligible at 18: all three conditions must be met, and {which} likely to be. \
-                 {NOT_A_DETERMINATION}"
-            )
-        }
+        EligibilityResult::NotEligible => format!(
+            "Not likely to be eligible at 18: all three conditions must be met, and {}.{} {NOT_A_DETERMINATION}",
+            failed_conditions(&d.conditions, " likely to be"),
+            blanks_do_not_matter(&d)
+        ),
         EligibilityResult::CannotDecideYet => format!(
             "No indication yet of whether your needs are likely to be eligible at 18: some answers are missing. \
              {NOT_A_DETERMINATION}"
         ),
     };
-    let mut explanation = headline;
-    for c in &d.conditions {
-        explanation.push_str(&format!("\n{}. {}", c.condition, c.explanation));
-    }
-    Ok(Determination { explanation, indication: true, ..d })
+    Ok(with_headline(d, headline))
 }
 
-const HEALTH_AT_RISK: &str = "your physical or mental health is deteriorating or at risk of deteriorating";
+/// A small number in words ("one" to "nine"), as a carer reads it; larger ones in figures.
+fn in_words(n: usize) -> String {
+    const WORDS: [&str; 10] = ["no", "one", "two", "three", "four", "five", "six", "seven", "eight", "nine"];
+    WORDS.get(n).map_or_else(|| n.to_string(), |w| w.to_string())
+}
 
-fn explain_1(c1: Option<bool>) -> String {
+/// The words of each condition in one voice.
+struct Words {
+    care_yes: &'static str,
+    care_no: &'static str,
+    care_ask: &'static str,
+    health: &'static str,
+    health_not: &'static str,
+    health_ask: &'static str,
+    unable: &'static str,
+    able_all: &'static str,
+    able_so_far: &'static str,
+    impact_yes: &'static str,
+    impact_no: &'static str,
+    impact_ask: &'static str,
+    not_met: &'static str,
+}
+
+fn words(voice: Voice) -> &'static Words {
+    const NOW: Words = Words {
+        care_yes: "Your needs arise because you provide necessary care for an adult.",
+        care_no: "Your needs do not arise because you provide necessary care for an adult",
+        care_ask: "whether your needs arise because you provide necessary care for an adult",
+        health: "your physical or mental health is deteriorating or at risk of deteriorating",
+        health_not: "Your physical or mental health is not deteriorating or at risk of deteriorating",
+        health_ask: "whether your physical or mental health is deteriorating or at risk of deteriorating",
+        unable: "you are unable to achieve",
+        able_all: "you are able to achieve all eight outcomes the regulations list",
+        able_so_far: "You are able to achieve",
+        impact_yes: "There is, or is likely to be, a significant impact on your wellbeing",
+        impact_no: "There is not, and is not likely to be, a significant impact on your wellbeing",
+        impact_ask: "whether there is, or is likely to be, a significant impact on your wellbeing",
+        not_met: "so this condition is not met",
+    };
+    const AFTER_18: Words = Words {
+        care_yes: "After 18, your needs would arise because you provide necessary care for an adult.",
+        care_no: "After 18, your needs would not arise because you provide necessary care for an adult",
+        care_ask: "whether after 18 your needs would arise because you provide necessary care for an adult",
+        health: "after 18 your physical or mental health would be deteriorating or at risk of deteriorating",
+        health_not: "After 18 your physical or mental health would not be deteriorating or at risk of deteriorating",
+        health_ask: "whether after 18 your physical or mental health would be deteriorating or at risk of \
+                     deteriorating",
+        unable: "after 18 you would be unable to achieve",
+        able_all: "you would be able to achieve all eight outcomes the regulations list",
+        able_so_far: "After 18 you would be able to achieve",
+        impact_yes: "After 18 there would be, or would be likely to be, a significant impact on your wellbeing",
+        impact_no: "After 18 there would not be, and would not be likely to be, a significant impact on your wellbeing",
+        impact_ask: "whether after 18 there would be, or would be likely to be, a significant impact on your wellbeing",
+        not_met: "so this condition would not be met",
+    };
+    match voice {
+        Voice::Now => &NOW,
+        Voice::After18 => &AFTER_18,
+    }
+}
+
+fn explain_1(c1: Option<bool>, voice: Voice) -> String {
+    let w = words(voice);
     match c1 {
-        Some(true) => "Your needs arise because you provide necessary care for an adult.".into(),
-        Some(false) => "Your needs do not arise because you provide necessary care for an adult, so this condition \
-                        is not met."
-            .into(),
-        None => "Not answered yet: whether your needs arise because you provide necessary care for an adult.".into(),
+        Some(true) => w.care_yes.to_string(),
+        Some(false) => format!("{}, {}.", w.care_no, w.not_met),
+        None => format!("Not answered yet: {}.", w.care_ask),
     }
 }
 
-fn list_unachieved(unachieved: &[UnachievedOutcome]) -> String {
+fn list_unachieved(unachieved: &[UnachievedOutcome], voice: Voice) -> String {
     unachieved
         .iter()
         .map(|u| {
-            let why: Vec<&str> = u.reasons.iter().map(|r| r.plain()).collect();
+            let why: Vec<&str> = u.reasons.iter().map(|r| r.plain(voice)).collect();
             format!("{} ({})", u.label, why.join("; "))
         })
         .collect::<Vec<_>>()
@@ -504,51 +595,54 @@ fn explain_2(
     unachieved: &[UnachievedOutcome],
     unanswered: &[Outcome],
     answered: usize,
+    voice: Voice,
 ) -> String {
+    let w = words(voice);
     let outcomes_sentence = || {
         format!(
-            "you are unable to achieve {} of the outcomes the regulations list: {}",
-            unachieved.len(),
-            list_unachieved(unachieved)
+            "{} {} of the outcomes the regulations list: {}",
+            w.unable,
+            in_words(unachieved.len()),
+            list_unachieved(unachieved, voice)
         )
     };
     match c2 {
         Some(true) if health == Some(true) && !unachieved.is_empty() => {
-            format!("{}, and {}.", capitalise(HEALTH_AT_RISK), outcomes_sentence())
+            format!("{}, and {}.", capitalise(w.health), outcomes_sentence())
         }
         Some(true) if health == Some(true) => {
             if unanswered.is_empty() {
-                format!(
-                    "{}. That is enough on its own, even though you are able to achieve all eight outcomes the \
-                     regulations list.",
-                    capitalise(HEALTH_AT_RISK)
-                )
+                format!("{}. That is enough on its own, even though {}.", capitalise(w.health), w.able_all)
             } else {
-                format!("{}. That is enough on its own.", capitalise(HEALTH_AT_RISK))
+                format!("{}. That is enough on its own.", capitalise(w.health))
             }
         }
         Some(true) => format!("{}. One is enough.", capitalise(&outcomes_sentence())),
-        Some(false) => "Your physical or mental health is not deteriorating or at risk of deteriorating, and you are \
-                        able to achieve all eight outcomes the regulations list, so this condition is not met."
-            .into(),
+        Some(false) => format!("{}, and {}, {}.", w.health_not, w.able_all, w.not_met),
         None => {
             let mut known = String::new();
             if health == Some(false) {
-                known.push_str("Your physical or mental health is not deteriorating or at risk of deteriorating. ");
+                known.push_str(&format!("{}. ", w.health_not));
             }
             if answered > 0 {
                 known.push_str(&format!(
-                    "You are able to achieve the {answered} {} answered so far. ",
-                    if answered == 1 { "outcome" } else { "outcomes" }
+                    "{} {} answered so far. ",
+                    w.able_so_far,
+                    if answered == 1 {
+                        "the one outcome".to_string()
+                    } else {
+                        format!("the {} outcomes", in_words(answered))
+                    }
                 ));
             }
             let mut asks = Vec::new();
             if health.is_none() {
-                asks.push(format!("whether {HEALTH_AT_RISK}"));
+                asks.push(w.health_ask.to_string());
             }
             if !unanswered.is_empty() {
                 asks.push(format!(
-                    "whether you can achieve {}: {}",
+                    "whether you {} {}: {}",
+                    if voice == Voice::Now { "can achieve" } else { "could achieve" },
                     if unanswered.len() == 1 { "this outcome" } else { "these outcomes" },
                     unanswered.iter().map(|o| o.label()).collect::<Vec<_>>().join("; ")
                 ));
@@ -558,7 +652,8 @@ fn explain_2(
     }
 }
 
-fn explain_3(c3: Option<bool>, areas: &[WellbeingArea], reasoning: Option<&str>) -> String {
+fn explain_3(c3: Option<bool>, areas: &[WellbeingArea], reasoning: Option<&str>, voice: Voice) -> String {
+    let w = words(voice);
     let areas = if areas.is_empty() {
         String::new()
     } else {
@@ -570,14 +665,9 @@ fn explain_3(c3: Option<bool>, areas: &[WellbeingArea], reasoning: Option<&str>)
         None => ".".to_string(),
     };
     match c3 {
-        Some(true) => format!("There is, or is likely to be, a significant impact on your wellbeing{areas}{reasoning}"),
-        Some(false) => format!(
-            "There is not, and is not likely to be, a significant impact on your wellbeing, so this condition is not \
-             met{reasoning}"
-        ),
-        None => {
-            "Not answered yet: whether there is, or is likely to be, a significant impact on your wellbeing.".into()
-        }
+        Some(true) => format!("{}{areas}{reasoning}", w.impact_yes),
+        Some(false) => format!("{}, {}{reasoning}", w.impact_no, w.not_met),
+        None => format!("Not answered yet: {}.", w.impact_ask),
     }
 }
 
@@ -699,8 +789,8 @@ mod tests {
                 assert_eq!(d.unachieved_outcomes[0].reasons, [reason]);
                 assert_eq!(d.unachieved_outcomes[0].reason_labels, [reason.label()]);
                 let c2 = &d.conditions[1].explanation;
-                assert!(c2.starts_with("You are unable to achieve 1 of the outcomes"), "{c2}");
-                assert!(c2.contains(&format!("{} ({})", outcome.label(), reason.plain())), "{c2}");
+                assert!(c2.starts_with("You are unable to achieve one of the outcomes"), "{c2}");
+                assert!(c2.contains(&format!("{} ({})", outcome.label(), reason.plain(Voice::Now))), "{c2}");
                 assert!(d.explanation.starts_with("Your needs are eligible"), "{}", d.explanation);
             }
         }
@@ -821,9 +911,9 @@ mod tests {
             "Your needs are eligible under the Care and Support (Eligibility Criteria) Regulations 2015, because all \
              three conditions are met:\n\
              1. Your needs arise because you provide necessary care for an adult.\n\
-             2. You are unable to achieve 2 of the outcomes the regulations list: maintaining a habitable home \
-             environment (only with significant pain, distress or anxiety); managing and maintaining nutrition (not \
-             without help). One is enough.\n\
+             2. You are unable to achieve two of the outcomes the regulations list: maintaining a habitable home \
+             environment in your home (only with significant pain, distress or anxiety); managing and maintaining \
+             nutrition (not without help). One is enough.\n\
              3. There is, or is likely to be, a significant impact on your wellbeing (in particular physical and \
              mental health and emotional wellbeing; domestic, family and personal relationships): Caring every night \
              leaves you exhausted."
@@ -835,8 +925,8 @@ mod tests {
         assert_eq!(
             d.conditions[1].explanation,
             "Your physical or mental health is not deteriorating or at risk of deteriorating. You are able to achieve \
-             the 6 outcomes answered so far. Not answered yet: whether you can achieve these outcomes: carrying out \
-             caring responsibilities for a child; engaging in recreational activities."
+             the six outcomes answered so far. Not answered yet: whether you can achieve these outcomes: carrying out \
+             any caring responsibilities you have for a child; engaging in recreational activities."
         );
         i.health_deteriorating_or_at_risk = None;
         let d = determine(&i).unwrap();
@@ -844,6 +934,116 @@ mod tests {
             "Not answered yet: whether your physical or mental health is deteriorating or at risk of deteriorating; \
              and whether you can achieve these outcomes"
         ));
+    }
+
+    #[test]
+    fn outcomes_speak_to_the_carer_and_reason_c_is_the_regulations() {
+        // Reg 3(2)(b) addressed to the carer: no "the carer", no "persons for whom".
+        for o in Outcome::ALL {
+            let l = o.label();
+            assert!(!l.contains("the carer") && !l.contains("for whom"), "{l}");
+        }
+        assert_eq!(Outcome::CareForOthers.label(), "providing care to other people you care for");
+        assert_eq!(Outcome::ChildCare.label(), "carrying out any caring responsibilities you have for a child");
+        // Reg 3(3)(c): "the health or safety of the carer, or any adults or children for whom the
+        // carer provides care", in the carer's terms.
+        let mut i = input(Some(true), Some(false), Some(true));
+        i = failing(i, Outcome::Nutrition, &[UnableReason::EndangersHealthSafety]);
+        let c2 = determine(&i).unwrap().conditions[1].explanation.clone();
+        assert!(
+            c2.contains(
+                "managing and maintaining nutrition (doing so endangers, or is likely to endanger, your health or \
+                 safety or that of any adults or children you care for)"
+            ),
+            "{c2}"
+        );
+    }
+
+    #[test]
+    fn small_numbers_are_words_and_eight_only_when_all_eight_are_answered() {
+        // (outcomes failed, outcomes answered "achieved", health) → words in condition 2.
+        let table: &[(usize, usize, Option<bool>, &str)] = &[
+            (1, 7, Some(false), "unable to achieve one of the outcomes"),
+            (2, 6, Some(false), "unable to achieve two of the outcomes"),
+            (3, 0, None, "unable to achieve three of the outcomes"),
+            (8, 0, Some(false), "unable to achieve eight of the outcomes"),
+            (0, 1, None, "You are able to achieve the one outcome answered so far."),
+            (0, 5, None, "You are able to achieve the five outcomes answered so far."),
+            (0, 8, Some(false), "you are able to achieve all eight outcomes the regulations list"),
+            (0, 8, Some(true), "even though you are able to achieve all eight outcomes the regulations list"),
+        ];
+        for &(failed, achieved, health, words) in table {
+            let mut i = EligibilityInput {
+                needs_from_necessary_care: Some(true),
+                health_deteriorating_or_at_risk: health,
+                significant_impact_on_wellbeing: Some(true),
+                ..Default::default()
+            };
+            for (n, o) in Outcome::ALL.iter().enumerate() {
+                if n < failed {
+                    i = failing(i, *o, &[UnableReason::NeedsAssistance]);
+                } else if n < failed + achieved {
+                    i.outcomes.insert(o.code().into(), answer(Some(true), &[]));
+                }
+            }
+            let d = determine(&i).unwrap();
+            let c2 = &d.conditions[1].explanation;
+            assert!(c2.contains(words), "{failed} {achieved} {health:?}: {c2}");
+            assert!(!c2.chars().any(|c| c.is_ascii_digit()), "numbers in words: {c2}");
+            // "eight" only when all eight outcomes were answered.
+            assert!(!c2.contains("eight") || failed + achieved == 8, "{c2}");
+        }
+    }
+
+    #[test]
+    fn a_decided_result_says_so_before_listing_what_is_blank() {
+        let i = EligibilityInput { significant_impact_on_wellbeing: Some(false), ..Default::default() };
+        let d = determine(&i).unwrap();
+        let first = d.explanation.lines().next().unwrap();
+        assert_eq!(
+            first,
+            "Your needs are not eligible under the Care and Support (Eligibility Criteria) Regulations 2015: all three \
+             conditions must be met, and condition 3 is not. The answers still blank would not change this."
+        );
+        // Nothing blank: nothing said about blanks.
+        let d = determine(&input(Some(true), Some(false), Some(false))).unwrap();
+        assert!(!d.explanation.contains("blank"), "{}", d.explanation);
+        let d = indicate(&i).unwrap();
+        assert!(
+            d.explanation.starts_with(
+                "Not likely to be eligible at 18: all three conditions must be met, and condition 3 is not likely to \
+                 be. The answers still blank would not change this."
+            ),
+            "{}",
+            d.explanation
+        );
+    }
+
+    #[test]
+    fn the_indication_looks_ahead_to_after_18() {
+        let mut i = input(Some(true), Some(false), Some(true));
+        i = failing(i, Outcome::WorkEducationVolunteering, &[UnableReason::SignificantPainDistressAnxiety]);
+        let d = indicate(&i).unwrap();
+        assert_eq!(d.result, Eligible);
+        assert!(d.indication);
+        let lines: Vec<&str> = d.explanation.lines().collect();
+        assert!(lines[0].starts_with("Likely to be eligible at 18"), "{}", lines[0]);
+        assert_eq!(lines[1], "1. After 18, your needs would arise because you provide necessary care for an adult.");
+        assert_eq!(
+            lines[2],
+            "2. After 18 you would be unable to achieve one of the outcomes the regulations list: engaging in work, \
+             training, education or volunteering (only with significant pain, distress or anxiety). One is enough."
+        );
+        assert!(lines[3].starts_with("3. After 18 there would be, or would be likely to be, a significant impact"));
+        // Not one present-tense condition in an indication.
+        for line in &lines[1..] {
+            assert!(!line.contains("You are") && !line.contains("There is,"), "{line}");
+        }
+        let d = indicate(&input(Some(false), Some(false), Some(false))).unwrap();
+        assert!(d.explanation.contains("so this condition would not be met"), "{}", d.explanation);
+        // The same result, conditions and missing answers as a determination.
+        let (now, later) = (determine(&i).unwrap(), indicate(&i).unwrap());
+        assert_eq!((now.result, holds(&now), &now.missing), (later.result, holds(&later), &later.missing));
     }
 
     #[test]
@@ -894,7 +1094,7 @@ mod tests {
             at("outcomes.recreation.reasons"),
             "choose why the carer cannot achieve this: unable without assistance; or able without assistance but only \
              with significant pain, distress or anxiety; or able without assistance but doing so endangers or is likely \
-             to endanger the health or safety of the carer or others"
+             to endanger the health or safety of the carer, or any adults or children for whom the carer provides care"
         );
         assert!(
             at("outcomes.child_care.reasons").starts_with("the carer can achieve this outcome, so remove the reasons")

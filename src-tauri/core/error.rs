@@ -23,6 +23,10 @@ pub enum Error {
     /// One or more arguments are not acceptable; nothing was changed.
     #[error("{}", summary(.0))]
     Validation(Vec<FieldError>),
+    /// Like `Validation`, for a command that finishes something (`action`: "completed"): the
+    /// summary says what cannot happen yet.
+    #[error("{}", summary_for(errors, action))]
+    NotReady { action: &'static str, errors: Vec<FieldError> },
     /// The arguments could not be read as the command's argument type.
     #[error("{message}")]
     InvalidArguments { message: String, field: Option<String> },
@@ -57,10 +61,71 @@ pub enum Error {
 }
 
 fn summary(errors: &[FieldError]) -> String {
+    summary_for(errors, "saved")
+}
+
+fn summary_for(errors: &[FieldError], action: &str) -> String {
     match errors {
         [one] => one.message.clone(),
-        many => format!("{} answers need attention before this can be saved", many.len()),
+        many => format!("{} answers need attention before this can be {action}", many.len()),
     }
+}
+
+/// A message from the JSON reader in words for people: the program's own names for its types
+/// ("expected struct NeedInput", "expected u32") become what to send ("an object", "a whole
+/// number").
+pub fn plain_json_error(message: &str) -> String {
+    let mut out = String::with_capacity(message.len());
+    let mut rest = message;
+    while let Some(at) = rest.find("expected ") {
+        out.push_str(&rest[..at]);
+        let after = &rest[at + "expected ".len()..];
+        let end = after.find([',', ' ', ')', ';']).map_or(after.len(), |i| i);
+        let (word, tail) = after.split_at(end);
+        let (word, tail) = match word {
+            "struct" | "enum" | "map" => {
+                // "struct NeedInput": drop the type's name too.
+                let tail = tail.trim_start();
+                let name_end = tail.find([',', ' ', ')', ';']).map_or(tail.len(), |i| i);
+                (if word == "enum" { "one of the listed codes" } else { "an object" }, &tail[name_end..])
+            }
+            "a" | "an" => {
+                let tail_words = tail.trim_start();
+                let kind_end = tail_words.find([',', ' ', ')', ';']).map_or(tail_words.len(), |i| i);
+                let kind = &tail_words[..kind_end];
+                let plain = match kind {
+                    "sequence" => "a list",
+                    "map" => "an object",
+                    "string" => "text",
+                    "boolean" => "true or false",
+                    "integer" => "a whole number",
+                    other => other,
+                };
+                if plain == kind {
+                    out.push_str("expected ");
+                    out.push_str(word);
+                    rest = tail;
+                    continue;
+                }
+                (plain, &tail_words[kind_end..])
+            }
+            "u8" | "u16" | "u32" | "u64" | "usize" => ("a whole number, 0 or more", tail),
+            "i8" | "i16" | "i32" | "i64" | "isize" => ("a whole number", tail),
+            "f32" | "f64" => ("a number", tail),
+            "bool" => ("true or false", tail),
+            other => {
+                out.push_str("expected ");
+                out.push_str(other);
+                rest = tail;
+                continue;
+            }
+        };
+        out.push_str("expected ");
+        out.push_str(word);
+        rest = tail;
+    }
+    out.push_str(rest);
+    out
 }
 
 pub type Result<T, E = Error> = std::result::Result<T, E>;
@@ -102,6 +167,10 @@ impl From<Error> for ApiError {
                 let field = errors.first().map(|e| e.field.clone());
                 ("validation", field, errors)
             }
+            Error::NotReady { errors, .. } => {
+                let field = errors.first().map(|e| e.field.clone());
+                ("validation", field, errors)
+            }
             Error::InvalidArguments { field, .. } => ("invalid_arguments", field, vec![]),
             Error::NotFound { .. } => ("not_found", None, vec![]),
             Error::Conflict(_) => ("conflict", None, vec![]),
@@ -115,5 +184,46 @@ impl From<Error> for ApiError {
             Error::Pdf(_) => ("pdf", None, vec![]),
         };
         ApiError { code: code.to_string(), message, field, errors }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn json_errors_name_no_rust_types() {
+        let table = [
+            (
+                "invalid type: string \"x\", expected struct OutcomeAnswer",
+                "invalid type: string \"x\", expected an object",
+            ),
+            ("invalid type: integer `3`, expected a sequence", "invalid type: integer `3`, expected a list"),
+            (
+                "invalid type: string \"a\", expected u32",
+                "invalid type: string \"a\", expected a whole number, 0 or more",
+            ),
+            ("invalid type: map, expected a string", "invalid type: map, expected text"),
+            ("unknown variant `x`, expected one of `a`, `b`", "unknown variant `x`, expected one of `a`, `b`"),
+            (
+                "invalid type: null, expected enum Kind at line 1",
+                "invalid type: null, expected one of the listed codes at line 1",
+            ),
+            ("missing field `id`", "missing field `id`"),
+        ];
+        for (raw, plain) in table {
+            assert_eq!(plain_json_error(raw), plain, "{raw}");
+        }
+    }
+
+    #[test]
+    fn a_command_that_completes_says_so() {
+        let e = Error::NotReady {
+            action: "completed",
+            errors: vec![FieldError::new("answers.a", "answer a"), FieldError::new("answers.b", "answer b")],
+        };
+        assert_eq!(e.to_string(), "2 answers need attention before this can be completed");
+        let api = ApiError::from(e);
+        assert_eq!((api.code.as_str(), api.field.as_deref(), api.errors.len()), ("validation", Some("answers.a"), 2));
     }
 }

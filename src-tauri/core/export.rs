@@ -117,6 +117,7 @@ fn table_meaning(table: &str) -> &'static str {
 
 pub fn register_export(ctx: &mut Ctx<'_>, args: ExportArgs) -> Result<Exported> {
     let parent = subject::check_folder(&args.folder)?;
+    ctx.protected()?.check_folder("folder", &parent)?;
     let today = ctx.today();
     let name = free_name(&parent, &format!("carers-desk-export-{today}"));
     let partial = parent.join(format!(".{name}.partial"));
@@ -129,7 +130,7 @@ pub fn register_export(ctx: &mut Ctx<'_>, args: ExportArgs) -> Result<Exported> 
     if partial.exists() {
         std::fs::remove_dir_all(&partial).map_err(cannot)?;
     }
-    std::fs::create_dir(&partial).map_err(cannot)?;
+    crate::files::create_dir_private(&partial).map_err(cannot)?;
     let written = write_all(ctx, &partial, &name).and_then(|out| {
         let target = parent.join(&name);
         std::fs::rename(&partial, &target).map_err(cannot)?;
@@ -210,7 +211,7 @@ fn references(conn: &Connection, table: &str) -> Result<Vec<(String, String)>> {
 }
 
 fn csv_writer(path: &Path) -> Result<csv::Writer<BufWriter<File>>> {
-    let mut file = BufWriter::new(File::create(path).map_err(|e| io(path, e))?);
+    let mut file = BufWriter::new(crate::files::create_private(path).map_err(|e| io(path, e))?);
     // A byte-order mark, so Excel opens the UTF-8 file with the right characters (é, £, ’).
     file.write_all("\u{feff}".as_bytes()).map_err(|e| io(path, e))?;
     Ok(csv::Writer::from_writer(file))
@@ -246,7 +247,7 @@ fn write_all(ctx: &Ctx<'_>, dir: &Path, name: &str) -> Result<Exported> {
     let mut counts = Vec::new();
 
     let json_path = dir.join("register.json");
-    let mut json_out = BufWriter::new(File::create(&json_path).map_err(|e| io(&json_path, e))?);
+    let mut json_out = BufWriter::new(crate::files::create_private(&json_path).map_err(|e| io(&json_path, e))?);
     let schema = crate::db::schema_version();
     let organisation = crate::settings::load(conn)?.organisation_name;
     let head = json!({
@@ -256,6 +257,8 @@ fn write_all(ctx: &Ctx<'_>, dir: &Path, name: &str) -> Result<Exported> {
         "exported_on": ctx.today().to_string(),
         "exported_at": ctx.now(),
         "exported_by": ctx.context.actor.name,
+        // Where the audit trail stood: `carers-desk-cli audit verify --anchor` compares it.
+        "audit_anchor": crate::audit::head(conn)?,
         "organisation": organisation,
     });
     // The header's fields, then "tables": { name: [rows…], … }, streamed row by row.
@@ -297,10 +300,10 @@ fn write_all(ctx: &Ctx<'_>, dir: &Path, name: &str) -> Result<Exported> {
                         (s, v)
                     }
                     ValueRef::Blob(b) => {
-                        std::fs::create_dir_all(&pictures).map_err(|e| io(&pictures, e))?;
+                        crate::files::create_dir_private(&pictures).map_err(|e| io(&pictures, e))?;
                         let file = format!("{table}-{}-{}.{}", col.name, n + 1, picture_extension(b));
                         let path = pictures.join(&file);
-                        std::fs::write(&path, b).map_err(|e| io(&path, e))?;
+                        crate::files::write_replace(&path, b).map_err(|e| io(&path, e))?;
                         let rel = format!("pictures/{file}");
                         files.push(rel.clone());
                         (rel.clone(), Value::String(rel))
@@ -330,7 +333,8 @@ fn write_all(ctx: &Ctx<'_>, dir: &Path, name: &str) -> Result<Exported> {
     files.push("data-dictionary.csv".into());
 
     let readme = dir.join("README.txt");
-    std::fs::write(&readme, read_me(ctx, name, organisation.as_deref(), &counts)).map_err(|e| io(&readme, e))?;
+    crate::files::write_replace(&readme, read_me(ctx, name, organisation.as_deref(), &counts).as_bytes())
+        .map_err(|e| io(&readme, e))?;
     files.push("README.txt".into());
     ctx.progress(total, total);
     files.sort();
@@ -460,6 +464,12 @@ fn read_me(ctx: &Ctx<'_>, name: &str, organisation: Option<&str>, counts: &[Tabl
     );
     for t in counts {
         text.push_str(&format!("- {}: {}\r\n", t.name, t.rows));
+    }
+    if let Ok(Some(anchor)) = crate::audit::head(ctx.tx) {
+        text.push_str(&format!(
+            "\r\nAudit trail when exported: {} (keep this: Carers Desk can check the trail against it)\r\n",
+            anchor.text()
+        ));
     }
     text
 }

@@ -42,6 +42,10 @@ pub struct ReadArgs {
     /// A workbook's sheet (default: the first).
     #[serde(default)]
     pub sheet: Option<String>,
+    /// The row holding the column names, as the spreadsheet numbers it (default: a saved
+    /// mapping's that fits the file, else the row that looks most like column names).
+    #[serde(default)]
+    pub header_row: Option<u32>,
 }
 
 #[derive(Debug, Deserialize, schemars::JsonSchema)]
@@ -81,6 +85,17 @@ pub struct SavedRef {
     pub name: String,
 }
 
+/// A row that may hold the column names, as the header choice shows it.
+#[derive(Debug, Serialize, schemars::JsonSchema)]
+pub struct HeaderChoice {
+    /// The row number the spreadsheet shows.
+    pub row: u32,
+    /// Its first cells with anything in them (at most 6, each at most 40 characters).
+    pub cells: Vec<String>,
+    /// How many cells it has with anything in them.
+    pub filled: usize,
+}
+
 #[derive(Debug, Serialize, schemars::JsonSchema)]
 pub struct ReadOut {
     pub file_name: String,
@@ -88,6 +103,14 @@ pub struct ReadOut {
     pub encoding: Option<String>,
     pub sheets: Vec<String>,
     pub sheet: Option<String>,
+    /// The row the column names are read from.
+    pub header_row: u32,
+    /// The row that looks most like column names.
+    pub header_suggested: u32,
+    /// The first non-empty rows, any of which may be chosen as the header row.
+    pub header_choices: Vec<HeaderChoice>,
+    /// Non-empty rows above the header row (a title, notes): not imported.
+    pub rows_above_header: usize,
     /// Data rows (not the header, not empty rows).
     pub rows: usize,
     pub columns: Vec<Column>,
@@ -102,23 +125,67 @@ fn file_name(path: &str) -> String {
     Path::new(path).file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_else(|| path.to_string())
 }
 
-fn load(path: &str, sheet: Option<&str>) -> Result<Table> {
+fn open(path: &str, sheet: Option<&str>) -> Result<read::Sheet> {
     if path.trim().is_empty() {
         return Err(Error::field("path", "choose the spreadsheet to import"));
     }
-    read::read_path(Path::new(path), sheet)
+    read::open_path(Path::new(path), sheet)
 }
 
-/// `import_read`: the file's sheets, columns with samples and suggested fields.
+/// The file's table with its header in the mapping's header row (or the suggested one).
+fn load(path: &str, sheet: Option<&str>, header_row: Option<u32>) -> Result<Table> {
+    open(path, sheet)?.into_table(header_row).map_err(|e| match e {
+        // A mapping's header row is in the mapping.
+        Error::Validation(v) => Error::Validation(
+            v.into_iter()
+                .map(|mut f| {
+                    if f.field == "header_row" {
+                        f.field = "mapping.header_row".into();
+                    }
+                    f
+                })
+                .collect(),
+        ),
+        other => other,
+    })
+}
+
+/// At most this many values of a column are looked at to suggest its field.
+const SUGGEST_FROM: usize = 50;
+
+/// `import_read`: the file's sheets, its header row (and the rows it may be), the columns with
+/// samples and suggested fields, and a saved mapping that fits.
 pub fn read_file(ctx: &mut Ctx<'_>, args: ReadArgs) -> Result<ReadOut> {
-    let table = load(&args.path, args.sheet.as_deref())?;
+    let sheet = open(&args.path, args.sheet.as_deref())?;
+    let saved = saved_mappings(ctx)?;
+    // Unless a row was chosen, a saved mapping that fits the file says where its header is.
+    let mut saved_mapping = None;
+    let mut header_row = args.header_row;
+    let suggested = sheet.suggested_header();
+    for (id, name, m) in &saved {
+        let row = match (args.header_row, m.header_row) {
+            (Some(chosen), _) => chosen,
+            (None, Some(own)) => own,
+            (None, None) => match suggested {
+                Some(s) => s,
+                None => continue,
+            },
+        };
+        if sheet.headers_at(row).is_some_and(|headers| fits(m, &headers)) {
+            saved_mapping = Some(SavedRef { id: *id, name: name.clone() });
+            header_row = Some(row);
+            break;
+        }
+    }
+    let table = sheet.into_table(header_row)?;
     let mut taken: Vec<&str> = Vec::new();
     let columns = table
         .headers
         .iter()
         .enumerate()
         .map(|(index, header)| {
-            let suggestion = fields::suggest_field(header, &taken);
+            let values: Vec<&str> = table.rows.iter().take(SUGGEST_FROM).map(|r| r.cells[index].as_str()).collect();
+            let suggestion = fields::suggest_field_from(header, &values, &taken);
             if let Some(s) = suggestion {
                 taken.push(s);
             }
@@ -135,13 +202,28 @@ pub fn read_file(ctx: &mut Ctx<'_>, args: ReadArgs) -> Result<ReadOut> {
             Column { index, header: header.clone(), samples, suggestion: suggestion.map(str::to_string) }
         })
         .collect();
-    let saved_mapping = saved_for(ctx, &table.headers)?;
+    let header_choices = table
+        .candidates
+        .iter()
+        .map(|(row, cells)| {
+            let filled: Vec<&str> = cells.iter().map(|c| c.trim()).filter(|c| !c.is_empty()).collect();
+            HeaderChoice {
+                row: *row,
+                cells: filled.iter().take(6).map(|c| c.chars().take(40).collect()).collect(),
+                filled: filled.len(),
+            }
+        })
+        .collect();
     Ok(ReadOut {
         file_name: file_name(&args.path),
         format: table.format.to_string(),
         encoding: table.encoding.map(str::to_string),
         sheets: table.sheets.clone(),
         sheet: table.sheet.clone(),
+        header_row: table.header_row,
+        header_suggested: table.header_suggested,
+        header_choices,
+        rows_above_header: table.rows_above_header,
         rows: table.rows.len(),
         columns,
         fields: fields::FIELDS.to_vec(),
@@ -149,22 +231,24 @@ pub fn read_file(ctx: &mut Ctx<'_>, args: ReadArgs) -> Result<ReadOut> {
     })
 }
 
-/// The newest saved mapping whose columns are all headers of this file.
-fn saved_for(ctx: &Ctx<'_>, headers: &[String]) -> Result<Option<SavedRef>> {
+/// The saved mappings that read as mappings, newest first.
+fn saved_mappings(ctx: &Ctx<'_>) -> Result<Vec<(i64, String, Mapping)>> {
     let mut stmt = ctx.tx.prepare("SELECT id, name, mapping FROM import_mappings ORDER BY updated_at DESC, id DESC")?;
     let rows = stmt.query_map([], |r| Ok((r.get::<_, i64>(0)?, r.get::<_, String>(1)?, r.get::<_, String>(2)?)))?;
+    let mut out = Vec::new();
     for row in rows {
         let (id, name, text) = row?;
-        let Ok(Value::Object(m)) = serde_json::from_str::<Value>(&text) else { continue };
-        let Some(Value::Object(cols)) = m.get("columns") else { continue };
-        let mapped: Vec<&String> =
-            cols.iter().filter(|(_, v)| v.as_str().is_some_and(|s| !s.is_empty())).map(|(k, _)| k).collect();
-        if !mapped.is_empty() && mapped.iter().all(|h| headers.iter().any(|x| x.trim().eq_ignore_ascii_case(h.trim())))
-        {
-            return Ok(Some(SavedRef { id, name }));
+        let Ok(v) = serde_json::from_str::<Value>(&text) else { continue };
+        if let Ok(m) = convert::parse_mapping(&v, "mapping") {
+            out.push((id, name, m));
         }
     }
-    Ok(None)
+    Ok(out)
+}
+
+/// Whether every column a mapping uses is a header of the file.
+fn fits(m: &Mapping, headers: &[String]) -> bool {
+    !m.columns.is_empty() && m.columns.keys().all(|h| headers.iter().any(|x| x.trim().eq_ignore_ascii_case(h.trim())))
 }
 
 #[derive(Debug, Serialize, schemars::JsonSchema)]
@@ -189,7 +273,7 @@ pub struct FieldValues {
 /// `import_values`: the different values in each mapped choice column, with our suggested code.
 pub fn values(_ctx: &mut Ctx<'_>, args: FileArgs) -> Result<Vec<FieldValues>> {
     let mapping = convert::parse_mapping(&args.mapping, "mapping")?;
-    let table = load(&args.path, args.sheet.as_deref())?;
+    let table = load(&args.path, args.sheet.as_deref(), mapping.header_row)?;
     let plan = convert::plan(&mapping, &table.headers, false)?;
     let mut out = Vec::new();
     for (f, i, header) in &plan.columns {
@@ -292,12 +376,16 @@ struct Checked {
 
 type Key = (String, String, String);
 
+/// A name as search compares it: letters and digits only, lower case, accents removed
+/// ("José García", "jose garcia" and "JOSE GARCÍA" are the same; so are "O'Brien" and
+/// "OBrien", "Smith-Jones" and "Smith Jones").
+pub fn fold_name(name: &str) -> String {
+    use unicode_normalization::UnicodeNormalization;
+    name.nfkd().filter(|c| c.is_alphanumeric()).flat_map(char::to_lowercase).collect()
+}
+
 fn name_key(c: &carers::CarerInput) -> Option<Key> {
-    Some((
-        c.first_name.as_deref()?.trim().to_lowercase(),
-        c.last_name.as_deref()?.trim().to_lowercase(),
-        c.date_of_birth.clone()?,
-    ))
+    Some((fold_name(c.first_name.as_deref()?), fold_name(c.last_name.as_deref()?), c.date_of_birth.clone()?))
 }
 
 fn full_name(c: &carers::CarerInput) -> String {
@@ -308,7 +396,7 @@ fn full_name(c: &carers::CarerInput) -> String {
 /// rows (the commit makes a second pass, writing).
 fn check_all(ctx: &Ctx<'_>, path: &str, sheet: Option<&str>, mapping: &Value, phases: u64) -> Result<Checked> {
     let mapping = convert::parse_mapping(mapping, "mapping")?;
-    let table = load(path, sheet)?;
+    let table = load(path, sheet, mapping.header_row)?;
     let today = ctx.today();
     let outcomes: Vec<RowOutcome> = {
         let plan = convert::plan(&mapping, &table.headers, true)?;
@@ -339,7 +427,7 @@ fn check_all(ctx: &Ctx<'_>, path: &str, sheet: Option<&str>, mapping: &Value, ph
             if let Some(n) = nhs {
                 by_nhs.entry(n).or_default().push(known.clone());
             }
-            by_name.entry((first.trim().to_lowercase(), last.trim().to_lowercase(), dob)).or_default().push(known);
+            by_name.entry((fold_name(&first), fold_name(&last), dob)).or_default().push(known);
         }
     }
     let mut seen_name: HashMap<Key, u32> = HashMap::new();
@@ -481,6 +569,7 @@ pub fn commit(ctx: &mut Ctx<'_>, args: CommitArgs) -> Result<Committed> {
     }
     let file = file_name(&args.path);
     let now = ctx.now();
+    let clock = ctx.clock();
     let actor = ctx.actor().clone();
     let mapped: Vec<String> = checked.mapping.columns.values().cloned().collect();
     let rows = checked.outcomes.len() as u64;
@@ -513,7 +602,7 @@ pub fn commit(ctx: &mut Ctx<'_>, args: CommitArgs) -> Result<Committed> {
         crate::audit::append(
             ctx.tx,
             &crate::audit::Entry {
-                at: now.clone(),
+                at: clock.clone(),
                 actor_id: actor.id.clone(),
                 actor_name: actor.name.clone(),
                 role: actor.role.code().to_string(),

@@ -492,7 +492,27 @@ fn band_for(bands: &[Band], score: u32) -> Option<BandResult> {
     })
 }
 
-/// Scores a questionnaire. `answers` maps item numbers to answer codes; an item not in the map,
+/// The scale's code for an answer given as its code or as its score ("1" for "Some of the
+/// time" on a scale scored 0, 1, 2), when exactly one answer has that score.
+pub fn answer_code(def: &Definition, given: &str) -> Option<String> {
+    let given = given.trim();
+    if let Some(a) = def.scale.iter().find(|a| a.code == given) {
+        return Some(a.code.clone());
+    }
+    let score: u32 = given.parse().ok()?;
+    match def.scale.iter().filter(|a| a.score == score).collect::<Vec<_>>().as_slice() {
+        [one] => Some(one.code.clone()),
+        _ => None,
+    }
+}
+
+/// The answers a question takes, as a message lists them: "never (0), some_of_the_time (1),
+/// a_lot_of_the_time (2)".
+pub fn allowed(def: &Definition) -> String {
+    def.scale.iter().map(|a| format!("{} ({})", a.code, a.score)).collect::<Vec<_>>().join(", ")
+}
+
+/// Scores a questionnaire. `answers` maps item numbers to answer codes (or their scores); an item not in the map,
 /// or with a blank answer, is unanswered. An item number not in the instrument, or an answer not
 /// on its scale, is a validation error naming `answers.<number>`.
 pub fn score(def: &Definition, answers: &BTreeMap<u32, String>) -> Result<Score> {
@@ -511,7 +531,7 @@ pub fn score(def: &Definition, answers: &BTreeMap<u32, String>) -> Result<Score>
         if code.is_empty() {
             continue;
         }
-        match def.scale.iter().find(|a| a.code == code) {
+        match answer_code(def, code).and_then(|found| def.scale.iter().find(|a| a.code == found)) {
             Some(a) => {
                 scored.insert(number, a);
             }
@@ -519,7 +539,7 @@ pub fn score(def: &Definition, answers: &BTreeMap<u32, String>) -> Result<Score>
                 &number.to_string(),
                 format!(
                     "choose one of the answers for question {number}: {} ('{code}' is not one of them)",
-                    def.scale.iter().map(|a| a.code.as_str()).collect::<Vec<_>>().join(", ")
+                    allowed(def)
                 ),
             ),
         }
@@ -818,7 +838,7 @@ mod tests {
             got,
             [
                 ("answers.0", "there is no question 0 in MACA-YC18: Multidimensional Assessment of Caring Activities: answer questions 1 to 18"),
-                ("answers.3", "choose one of the answers for question 3: never, some_of_the_time, a_lot_of_the_time ('sometimes' is not one of them)"),
+                ("answers.3", "choose one of the answers for question 3: never (0), some_of_the_time (1), a_lot_of_the_time (2) ('sometimes' is not one of them)"),
                 ("answers.19", "there is no question 19 in MACA-YC18: Multidimensional Assessment of Caring Activities: answer questions 1 to 18"),
             ]
         );

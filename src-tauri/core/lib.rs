@@ -22,6 +22,7 @@ pub mod demo;
 pub mod eligibility;
 pub mod error;
 pub mod export;
+pub mod files;
 pub mod import;
 pub mod instruments;
 pub mod location;
@@ -202,6 +203,12 @@ impl Desk {
         tx.commit().map_err(Error::from)?;
         if let Some(vault) = &inner.vault {
             session::apply_key_changes(vault, key_changes)?;
+            // The chain's head outside the register after every change, print and export
+            // (docs/security.md). The command has committed: a failure here is not its failure.
+            let action = audit::action_for(cmd.name, cmd.changes);
+            if context::audited(cmd.access) && (cmd.changes || matches!(action, "print" | "export")) {
+                let _ = audit::record_anchor(conn, &vault.db_path, cmd.name);
+            }
         }
         if commands::BULK.contains(&cmd.name) {
             // Best effort: the data is already committed; a checkpoint that cannot finish now
@@ -209,6 +216,19 @@ impl Desk {
             let _ = conn.execute_batch("PRAGMA wal_checkpoint(TRUNCATE)");
         }
         Ok(out)
+    }
+
+    /// Closes the register as the app exits: the signed-in account is signed out (audited,
+    /// its anchor recorded), the write-ahead log is checkpointed into the database file and
+    /// truncated, and the connection closed, so no `-wal` with data in it is left behind
+    /// (docs/security.md). Safe to call more than once.
+    pub fn close(&self) -> Result<(), ApiError> {
+        if self.path.is_none() {
+            return Ok(());
+        }
+        let mut inner = self.inner();
+        session::close_for_exit(&mut inner)?;
+        Ok(())
     }
 
     /// Convenience for Rust callers (tests, the CLI): `call` with typed arguments.

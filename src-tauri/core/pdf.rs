@@ -28,6 +28,7 @@ use printpdf::{
 pub use fonts::unprintable;
 
 use crate::error::{Error, Result};
+use crate::files::Protected;
 use layout::{Item, PAGE_H};
 
 /// What the document is, for the PDF metadata and the top of page 1.
@@ -284,22 +285,22 @@ fn draw(ops: &mut Vec<Op>, fonts: &fonts::Fonts, ids: &BTreeMap<fonts::Face, pri
     }
 }
 
-/// Refuses an empty path or a folder before any work is done (`field: path`).
-pub fn check_path(path: &Path) -> Result<()> {
+/// Refuses an empty path, a folder, or one of Carers Desk's own files ([`Protected`]) before
+/// any work is done (`field: path`).
+pub fn check_path(protected: &Protected, path: &Path) -> Result<()> {
     if path.as_os_str().is_empty() {
         return Err(Error::field("path", "choose where to save the PDF"));
     }
     if path.is_dir() {
         return Err(Error::field("path", format!("{} is a folder: choose a file name for the PDF", path.display())));
     }
-    Ok(())
+    protected.check_file("path", path)
 }
 
-/// Writes `bytes` to `path` through a temporary file in the same folder, so a failed write
-/// never leaves half a PDF where the old one was.
-pub fn save(path: &Path, bytes: &[u8]) -> Result<()> {
-    check_path(path)?;
-    let dir = path.parent().filter(|d| !d.as_os_str().is_empty()).unwrap_or(Path::new("."));
+/// Writes `bytes` to `path` through a private temporary file in the same folder, so a failed
+/// write never leaves half a PDF where the old one was. Checks `path` again first.
+pub fn save(protected: &Protected, path: &Path, bytes: &[u8]) -> Result<()> {
+    check_path(protected, path)?;
     let cannot = |e: std::io::Error| {
         Error::field(
             "path",
@@ -309,11 +310,7 @@ pub fn save(path: &Path, bytes: &[u8]) -> Result<()> {
     if path.is_dir() {
         return Err(Error::field("path", format!("{} is a folder: choose a file name for the PDF", path.display())));
     }
-    let name = path.file_name().map(|n| n.to_string_lossy().to_string()).unwrap_or_else(|| "document.pdf".to_string());
-    let tmp = dir.join(format!(".{name}.part"));
-    std::fs::write(&tmp, bytes).map_err(cannot)?;
-    std::fs::rename(&tmp, path).map_err(|e| {
-        let _ = std::fs::remove_file(&tmp);
+    crate::files::write_replace(path, bytes).map_err(|e| {
         // Windows will not replace a file another program holds open, as PDF viewers do.
         if e.kind() == std::io::ErrorKind::PermissionDenied && path.is_file() {
             return Error::field(

@@ -17,6 +17,7 @@
 pub mod carers;
 pub mod export;
 pub mod periods;
+pub mod suppress;
 
 use std::collections::HashMap;
 
@@ -31,15 +32,23 @@ use crate::settings;
 use carers::{band, code, Bounds, Classify, Distinct, Tally};
 
 pub use periods::{periods, Period};
+pub use suppress::suppress;
 
 /// The CTEs every figure's query may use. `?1` from, `?2` to, `?3`/`?4` the young adult range.
+///
+/// `done` is the assessments completed in the period, each assessment once, as the version
+/// that counts for this period: the newest version completed by the period's last day (so a
+/// revision made later does not change a return already sent), or the first version when none
+/// was (an assessment written up after the period ends counts in the period it was done).
 fn prelude() -> &'static str {
     "WITH p AS (SELECT ?1 AS d_from, ?2 AS d_to, ?3 AS ya_min, ?4 AS ya_max),
      done AS (
         SELECT a.*, coalesce(a.assessed_on, substr(a.completed_at, 1, 10)) AS done_on FROM assessments a, p
         WHERE a.status = 'completed'
           AND coalesce(a.assessed_on, substr(a.completed_at, 1, 10)) BETWEEN p.d_from AND p.d_to
-          AND NOT EXISTS (SELECT 1 FROM assessments n WHERE n.previous_id = a.id AND n.status = 'completed'))
+          AND (a.previous_id IS NULL OR substr(a.completed_at, 1, 10) <= p.d_to)
+          AND NOT EXISTS (SELECT 1 FROM assessments n WHERE n.previous_id = a.id AND n.status = 'completed'
+                          AND substr(n.completed_at, 1, 10) <= p.d_to))
      "
 }
 
@@ -222,7 +231,7 @@ pub static FIGURES: &[Figure] = &[
         key: "assessments_completed",
         group: "assessments",
         label: "Carers' assessments completed",
-        description: "Assessments completed with an assessment date in the period, by type (a revised assessment counts once, as its latest completed version).",
+        description: "Assessments completed with an assessment date in the period, by type (a revised assessment counts once, as its newest version completed by the period's end).",
         rows: Rows::Fixed(|| {
             crate::assessments::AssessmentType::ALL.iter().map(|t| (t.code().to_string(), t.label().to_string())).collect()
         }),
@@ -747,26 +756,6 @@ pub fn build(ctx: &Ctx<'_>, from: NaiveDate, to: NaiveDate) -> Result<Report> {
 pub fn run(ctx: &mut Ctx<'_>, args: RunArgs) -> Result<Report> {
     let (from, to) = period(&args.from, &args.to)?;
     build(ctx, from, to)
-}
-
-/// Counts from 1 to 4 become `null` shown as "<5"; 0 stays 0.
-pub fn suppress(mut report: Report) -> Report {
-    fn hide(value: &mut Option<u64>, display: &mut String) {
-        if matches!(value, Some(1..=4)) {
-            *value = None;
-            *display = "<5".into();
-        }
-    }
-    for g in &mut report.groups {
-        for f in &mut g.figures {
-            hide(&mut f.value, &mut f.display);
-            for r in &mut f.rows {
-                hide(&mut r.value, &mut r.display);
-            }
-        }
-    }
-    report.suppressed = true;
-    report
 }
 
 // ---------------------------------------------------------------------------------------------

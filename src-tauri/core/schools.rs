@@ -685,7 +685,8 @@ pub struct PrintArgs {
 /// adjustments only. School staff: their own school only.
 pub fn print_summary(ctx: &mut Ctx<'_>, args: PrintArgs) -> Result<crate::plans::print::Printed> {
     use print::{StaffAdjustment, StaffPupil, StaffSummary};
-    crate::pdf::check_path(&args.path)?;
+    let protected = ctx.protected()?;
+    crate::pdf::check_path(&protected, &args.path)?;
     let school = get(ctx, IdArgs { id: args.id })?;
     let settings = crate::settings::load(ctx.tx)?;
     let org = crate::plans::print::organisation(&settings);
@@ -718,7 +719,7 @@ pub fn print_summary(ctx: &mut Ctx<'_>, args: PrintArgs) -> Result<crate::plans:
             .collect(),
     };
     let rendered = print::render(&summary)?;
-    crate::pdf::save(&args.path, &rendered.bytes)?;
+    crate::pdf::save(&protected, &args.path, &rendered.bytes)?;
     Ok(crate::plans::print::Printed {
         path: args.path.display().to_string(),
         pages: rendered.pages,
@@ -738,7 +739,7 @@ pub(crate) fn demo_link(
     now: &str,
 ) -> Result<()> {
     let existing: Option<i64> =
-        conn.query_row("SELECT id FROM schools WHERE name = ?1", [school], |r| r.get(0)).optional()?;
+        conn.prepare_cached("SELECT id FROM schools WHERE name = ?1")?.query_row([school], |r| r.get(0)).optional()?;
     let school_id = match existing {
         Some(id) => id,
         None => {
@@ -756,11 +757,11 @@ pub(crate) fn demo_link(
     let year = year_group_for(dob, today);
     let tutor = year.map(|y| format!("{}{}", y.code(), ["A", "B", "C", "D"][(carer_id % 4) as usize]));
     let census = [CensusCode::School, CensusCode::Parent, CensusCode::NotDeclared][(carer_id % 3) as usize];
-    conn.execute(
+    conn.prepare_cached(
         "INSERT INTO school_links (carer_id, school_id, year_group, tutor_group, census_code, created_at, updated_at)
          VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?6)",
-        params![carer_id, school_id, year, tutor, census, now],
-    )?;
+    )?
+    .execute(params![carer_id, school_id, year, tutor, census, now])?;
     Ok(())
 }
 

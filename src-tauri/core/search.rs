@@ -255,34 +255,75 @@ pub fn home(ctx: &mut Ctx<'_>, args: NoArgs) -> Result<Home> {
 
 /// The home screen's counts, with no names (`recently_viewed` empty): what reporting accounts
 /// see.
+///
+/// Every count is read from an index, never from the register's rows, so the home screen
+/// opens in milliseconds with 100,000 carers (docs/benchmarks.md): carers by status and date of
+/// birth (`carers_by_status_dob`: the categories are date-of-birth ranges, and adult carers are
+/// the open carers who are neither of the others), and caring links by carer (`UNIQUE
+/// (carer_id, cared_for_id)`), less the few closed records.
 pub fn home_counts(ctx: &mut Ctx<'_>, _: NoArgs) -> Result<Home> {
     let settings = settings::load(ctx.tx)?;
     let today = ctx.today();
     let count = |sql: &str, params: &[String]| -> Result<i64> {
         Ok(ctx.tx.prepare_cached(sql)?.query_row(rusqlite::params_from_iter(params), |r| r.get(0))?)
     };
-    let open_where = "FROM carers c WHERE c.status = 'open'";
+    let open_where = "FROM carers c INDEXED BY carers_by_status_dob WHERE c.status = 'open'";
     let by_category = |cat: Category| -> Result<i64> {
         let (cond, p) = category_condition(cat, today, &settings);
         count(&format!("SELECT count(*) {open_where} AND {cond}"), &p)
     };
+    let open = count(&format!("SELECT count(*) {open_where}"), &[])?;
+    let young = by_category(Category::YoungCarer)?;
+    let young_adult = by_category(Category::YoungAdultCarer)?;
+    let several = count(
+        "SELECT count(*) FROM (SELECT carer_id FROM caring_links GROUP BY carer_id HAVING count(*) > 1)
+         WHERE carer_id NOT IN (SELECT id FROM carers INDEXED BY carers_by_status_dob WHERE status = 'closed')",
+        &[],
+    )?;
     let counts = vec![
-        Count { code: "open", label: "Carers supported now", count: count(&format!("SELECT count(*) {open_where}"), &[])?, category: None, status: Some("open") },
-        Count { code: "young_carer", label: "Young carers", count: by_category(Category::YoungCarer)?, category: Some("young_carer"), status: Some("open") },
-        Count { code: "young_adult_carer", label: "Young adult carers", count: by_category(Category::YoungAdultCarer)?, category: Some("young_adult_carer"), status: Some("open") },
-        Count { code: "adult_carer", label: "Adult carers", count: by_category(Category::AdultCarer)?, category: Some("adult_carer"), status: Some("open") },
+        Count { code: "open", label: "Carers supported now", count: open, category: None, status: Some("open") },
+        Count {
+            code: "young_carer",
+            label: "Young carers",
+            count: young,
+            category: Some("young_carer"),
+            status: Some("open"),
+        },
+        Count {
+            code: "young_adult_carer",
+            label: "Young adult carers",
+            count: young_adult,
+            category: Some("young_adult_carer"),
+            status: Some("open"),
+        },
+        Count {
+            code: "adult_carer",
+            label: "Adult carers",
+            count: open - young - young_adult,
+            category: Some("adult_carer"),
+            status: Some("open"),
+        },
         Count {
             code: "caring_for_several",
             label: "Caring for more than one person",
-            count: count(
-                &format!("SELECT count(*) {open_where} AND (SELECT count(*) FROM caring_links l WHERE l.carer_id = c.id) > 1"),
-                &[],
-            )?,
+            count: several,
             category: None,
             status: None,
         },
-        Count { code: "cared_for", label: "People cared for", count: count("SELECT count(*) FROM cared_for", &[])?, category: None, status: None },
-        Count { code: "closed", label: "Closed records", count: count("SELECT count(*) FROM carers WHERE status = 'closed'", &[])?, category: None, status: Some("closed") },
+        Count {
+            code: "cared_for",
+            label: "People cared for",
+            count: count("SELECT count(*) FROM cared_for", &[])?,
+            category: None,
+            status: None,
+        },
+        Count {
+            code: "closed",
+            label: "Closed records",
+            count: count("SELECT count(*) FROM carers INDEXED BY carers_by_status_dob WHERE status = 'closed'", &[])?,
+            category: None,
+            status: Some("closed"),
+        },
     ];
     let plans = crate::plans::lists::counts(ctx.tx, today)?;
     let transitions = crate::transition::counts(ctx)?;

@@ -498,6 +498,9 @@ fn log(conn: &mut Connection, s: &Session, action: &str, command: &str, detail: 
     let tx = conn.transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?;
     audit::append(&tx, &session_entry(s, action, command, detail))?;
     tx.commit()?;
+    if let Some(db) = conn.path().filter(|p| !p.is_empty()).map(PathBuf::from) {
+        let _ = audit::record_anchor(conn, &db, command);
+    }
     Ok(())
 }
 
@@ -546,13 +549,15 @@ fn switched_off() -> Error {
     Error::NotPermitted("this account is switched off: ask an administrator to switch it on".into())
 }
 
-/// Records a wrong passphrase or recovery key in the key file (the sign-in delay).
-fn count_failure(keys: &Path, file: &mut KeyFile) -> Result<u64> {
-    file.failures = file.failures.saturating_add(1);
-    let now = vault::unix_now();
-    file.last_failure_at = Some(now);
-    file.save(keys)?;
-    Ok(file.retry_after(now))
+/// Records a wrong passphrase or recovery key in the key file (the sign-in delay), under
+/// the key file's lock so a change made meanwhile by another process is kept.
+fn count_failure(keys: &Path) -> Result<u64> {
+    KeyFile::update(keys, |file| {
+        file.failures = file.failures.saturating_add(1);
+        let now = vault::unix_now();
+        file.last_failure_at = Some(now);
+        Ok(file.retry_after(now))
+    })
 }
 
 fn refuse_while_waiting(file: &KeyFile) -> Result<()> {
@@ -578,7 +583,9 @@ fn unlock(path: &Path, inner: &mut Inner, args: UnlockArgs) -> Result<()> {
     if inner.session.is_some() {
         close(inner, "lock")?;
     }
-    let mut file = KeyFile::load(&keys)?;
+    // Read without the lock: the slow Argon2id derivation below must not hold up others.
+    // What is written afterwards is written under the lock, to the file as it is by then.
+    let file = KeyFile::load(&keys)?;
     refuse_while_waiting(&file)?;
     let Some(account) = file.account(&args.username).cloned() else {
         let message = match args.username.trim() {
@@ -590,7 +597,7 @@ fn unlock(path: &Path, inner: &mut Inner, args: UnlockArgs) -> Result<()> {
         return Err(Error::field("username", message));
     };
     let Some(key) = file.unlock(&account, &args.passphrase)? else {
-        let wait = count_failure(&keys, &mut file)?;
+        let wait = count_failure(&keys)?;
         let then = if wait > 0 { format!("; wait {wait} seconds before the next try") } else { String::new() };
         return Err(Error::Key {
             code: "wrong_passphrase",
@@ -605,10 +612,11 @@ fn unlock(path: &Path, inner: &mut Inner, args: UnlockArgs) -> Result<()> {
     if !active {
         return Err(switched_off());
     }
-    let failures = std::mem::take(&mut file.failures);
-    file.last_failure_at = None;
-    file.last_username = Some(session.username.clone());
-    file.save(&keys)?;
+    let failures = KeyFile::update(&keys, |file| {
+        file.last_failure_at = None;
+        file.last_username = Some(session.username.clone());
+        Ok(std::mem::take(&mut file.failures))
+    })?;
     let detail =
         (failures > 0).then(|| format!("after {failures} wrong passphrase{}", if failures == 1 { "" } else { "s" }));
     log(&mut conn, &session, "sign_in", "session_unlock", detail.as_deref())?;
@@ -618,7 +626,7 @@ fn unlock(path: &Path, inner: &mut Inner, args: UnlockArgs) -> Result<()> {
 
 fn recover(path: &Path, inner: &mut Inner, args: RecoverArgs) -> Result<()> {
     let keys = vault::keys_path(path);
-    let mut file = KeyFile::load(&keys)?;
+    let file = KeyFile::load(&keys)?;
     refuse_while_waiting(&file).map_err(|e| match e {
         Error::Key { code, message, .. } => Error::Key { code, field: Some("recovery_key"), message },
         other => other,
@@ -628,7 +636,7 @@ fn recover(path: &Path, inner: &mut Inner, args: RecoverArgs) -> Result<()> {
     check_passphrase(&mut check, &args.passphrase, &args.passphrase_again, &args.username);
     check.finish()?;
     let Some(key) = file.recover(&args.recovery_key)? else {
-        count_failure(&keys, &mut file)?;
+        count_failure(&keys)?;
         return Err(Error::Key {
             code: "wrong_recovery_key",
             field: Some("recovery_key"),
@@ -648,11 +656,14 @@ fn recover(path: &Path, inner: &mut Inner, args: RecoverArgs) -> Result<()> {
     if !active {
         return Err(switched_off());
     }
-    file.set_account(&key, session.staff_id, &session.username, &args.passphrase)?;
-    file.failures = 0;
-    file.last_failure_at = None;
-    file.last_username = Some(session.username.clone());
-    file.save(&keys)?;
+    let entry = vault::AccountKey::wrap(&key, session.staff_id, &session.username, &args.passphrase, file.kdf)?;
+    KeyFile::update(&keys, |file| {
+        file.put_account(entry);
+        file.failures = 0;
+        file.last_failure_at = None;
+        file.last_username = Some(session.username.clone());
+        Ok(())
+    })?;
     log(&mut conn, &session, "recover", "session_recover", Some("new passphrase set with the recovery key"))?;
     drop(conn);
     open_as(path, inner, &key, session)
@@ -665,12 +676,20 @@ fn close(inner: &mut Inner, action: &str) -> Result<()> {
         log(conn, session, action, command, None)?;
     }
     if let Some(conn) = inner.conn.take() {
-        // Closing checkpoints the write-ahead log; a failure leaves it for next time.
+        // Everything committed moves into the database file and the log is emptied; closing
+        // the last connection then removes it. A failure (another process reading) leaves
+        // it for next time: nothing in it is lost.
+        let _ = conn.execute_batch("PRAGMA wal_checkpoint(TRUNCATE)");
         let _ = conn.close();
     }
     inner.vault = None;
     inner.session = None;
     Ok(())
+}
+
+/// [`crate::Desk::close`]: signs out if someone is signed in, checkpoints and closes.
+pub(crate) fn close_for_exit(inner: &mut Inner) -> Result<()> {
+    close(inner, "sign_out")
 }
 
 fn open_parts(inner: &mut Inner) -> Result<(&mut Connection, &VaultInfo, &Session)> {
@@ -682,7 +701,7 @@ fn open_parts(inner: &mut Inner) -> Result<(&mut Connection, &VaultInfo, &Sessio
 
 fn change_passphrase(inner: &mut Inner, args: ChangeArgs) -> Result<()> {
     let (conn, vault, session) = open_parts(inner)?;
-    let mut file = KeyFile::load(&vault.keys_path)?;
+    let file = KeyFile::load(&vault.keys_path)?;
     let mut check = crate::validate::Check::new("");
     check_passphrase(&mut check, &args.passphrase, &args.passphrase_again, &session.username);
     check.finish()?;
@@ -697,8 +716,11 @@ fn change_passphrase(inner: &mut Inner, args: ChangeArgs) -> Result<()> {
             message: "your current passphrase is not right: type it again".into(),
         });
     }
-    file.set_account(&vault.key, session.staff_id, &session.username, &args.passphrase)?;
-    file.save(&vault.keys_path)?;
+    let entry = vault::AccountKey::wrap(&vault.key, session.staff_id, &session.username, &args.passphrase, file.kdf)?;
+    KeyFile::update(&vault.keys_path, |file| {
+        file.put_account(entry);
+        Ok(())
+    })?;
     let session = session.clone();
     log(conn, &session, "passphrase", "passphrase_change", None)
 }
@@ -728,16 +750,28 @@ pub(crate) fn apply_key_changes(vault: &VaultInfo, changes: Vec<crate::context::
     if changes.is_empty() {
         return Ok(());
     }
-    let mut file = KeyFile::load(&vault.keys_path)?;
+    // Wrapping costs an Argon2id derivation each: done before taking the lock, so other
+    // sign-ins are not held up; only the short read-change-write is under the lock.
+    let kdf = KeyFile::load(&vault.keys_path)?.kdf;
+    let mut wrapped = Vec::new();
     for change in changes {
         match change {
             crate::context::KeyChange::Set { staff_id, username, passphrase } => {
-                file.set_account(&vault.key, staff_id, &username, &passphrase)?
+                let entry = vault::AccountKey::wrap(&vault.key, staff_id, &username, &passphrase, kdf)?;
+                wrapped.push((staff_id, Some(entry)));
             }
-            crate::context::KeyChange::Remove { staff_id } => file.remove_account(staff_id),
+            crate::context::KeyChange::Remove { staff_id } => wrapped.push((staff_id, None)),
         }
     }
-    file.save(&vault.keys_path)
+    KeyFile::update(&vault.keys_path, |file| {
+        for (staff_id, entry) in wrapped {
+            file.remove_account(staff_id);
+            if let Some(entry) = entry {
+                file.put_account(entry);
+            }
+        }
+        Ok(())
+    })
 }
 
 /// Demo accounts: made-up data only, so their passphrases are shown on the sign-in screen.

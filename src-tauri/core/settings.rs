@@ -310,7 +310,7 @@ fn checked(input: SettingsInput) -> Result<Settings> {
             .decimal("printer_offset_y_mm", "Printer offset down", &input.printer_offset_y_mm, -10.0..=10.0, 1)
             .unwrap_or(0.0),
         card_crop_marks: input.card_crop_marks.unwrap_or(true),
-        card_if_found: c.text("card_if_found", "If found text", &input.card_if_found.clone().flatten(), 160),
+        card_if_found: c.lines("card_if_found", "If found text", &input.card_if_found.clone().flatten(), 160),
         passport_months: number(
             &mut c,
             "passport_months",

@@ -100,7 +100,8 @@ pub fn create(ctx: &mut Ctx<'_>, args: CreateArgs) -> Result<Staff> {
             check.fail("username", format!("there is already an account called '{username}': choose another username"));
         }
     }
-    if args.name.trim().is_empty() {
+    let name = check.text("name", "Name", &Some(args.name.clone()), crate::validate::NAME_MAX);
+    if name.is_none() && check.errors.iter().all(|e| e.field != "name") {
         check.fail("name", "enter the person's name as colleagues know it");
     }
     let role = check.absorb(Role::parse("role", &args.role));
@@ -111,7 +112,7 @@ pub fn create(ctx: &mut Ctx<'_>, args: CreateArgs) -> Result<Staff> {
     let now = ctx.now();
     ctx.tx.execute(
         "INSERT INTO staff (username, name, role, school_id, created_at, updated_at) VALUES (?1, ?2, ?3, ?4, ?5, ?5)",
-        params![username, args.name.trim(), role.code(), args.school_id, now],
+        params![username, name, role.code(), args.school_id, now],
     )?;
     let id = ctx.tx.last_insert_rowid();
     ctx.key_changes.push(KeyChange::Set { staff_id: id, username, passphrase: Zeroizing::new(args.passphrase) });
@@ -158,7 +159,8 @@ pub fn update(ctx: &mut Ctx<'_>, args: UpdateArgs) -> Result<Staff> {
         None => None,
     };
     check_school(ctx, &mut check, role, school_id)?;
-    if args.name.as_deref().is_some_and(|n| n.trim().is_empty()) {
+    let name = check.text("name", "Name", &args.name, crate::validate::NAME_MAX);
+    if args.name.is_some() && name.is_none() && check.errors.iter().all(|e| e.field != "name") {
         check.fail("name", "enter the person's name as colleagues know it");
     }
     let active = args.active.unwrap_or(before.active);
@@ -177,14 +179,7 @@ pub fn update(ctx: &mut Ctx<'_>, args: UpdateArgs) -> Result<Staff> {
     let role = role.expect("checked");
     ctx.tx.execute(
         "UPDATE staff SET name = ?2, role = ?3, school_id = ?4, active = ?5, updated_at = ?6 WHERE id = ?1",
-        params![
-            args.id,
-            args.name.as_deref().map(str::trim).unwrap_or(&before.name),
-            role.code(),
-            school_id,
-            active,
-            ctx.now()
-        ],
+        params![args.id, name.as_deref().unwrap_or(&before.name), role.code(), school_id, active, ctx.now()],
     )?;
     if before.active && !active {
         ctx.key_changes.push(KeyChange::Remove { staff_id: args.id });

@@ -1452,10 +1452,7 @@ fn write_both(json_path: &Path, json: &[u8], pdf_path: &Path, pdf: &[u8]) -> Res
             format!("the export could not be saved to {} ({e}): choose a folder you can write to", path.display()),
         )
     };
-    let part = |p: &Path| {
-        let name = p.file_name().map(|n| n.to_string_lossy().to_string()).unwrap_or_default();
-        p.with_file_name(format!(".{name}.part"))
-    };
+    let part = |p: &Path| crate::files::temporary_beside(p);
     let (json_tmp, pdf_tmp) = (part(json_path), part(pdf_path));
     let clean = || {
         let _ = std::fs::remove_file(&json_tmp);
@@ -1463,7 +1460,7 @@ fn write_both(json_path: &Path, json: &[u8], pdf_path: &Path, pdf: &[u8]) -> Res
     };
     let write = |tmp: &Path, bytes: &[u8], path: &Path| -> Result<()> {
         use std::io::Write;
-        let mut f = std::fs::File::create(tmp).map_err(|e| cannot(path, e))?;
+        let mut f = crate::files::create_private(tmp).map_err(|e| cannot(path, e))?;
         f.write_all(bytes).and_then(|_| f.sync_all()).map_err(|e| cannot(path, e))
     };
     if let Err(e) = write(&json_tmp, json, json_path).and_then(|_| write(&pdf_tmp, pdf, pdf_path)) {
@@ -1540,6 +1537,8 @@ pub fn export(ctx: &mut Ctx<'_>, args: ExportArgs) -> Result<Exported> {
         (None, None) => return Err(Error::field("carer_id", "choose whose record to export")),
     };
     let folder = check_folder(&args.folder)?;
+    let protected = ctx.protected()?;
+    protected.check_folder("folder", &folder)?;
 
     let reference = person.text("reference").unwrap_or_default().to_string();
     let name = person_name(&person);
@@ -1549,6 +1548,8 @@ pub fn export(ctx: &mut Ctx<'_>, args: ExportArgs) -> Result<Exported> {
     let base = format!("subject-access-{reference}-{}", dates::iso(today));
     let json_path = folder.join(format!("{base}.json"));
     let pdf_path = folder.join(format!("{base}.pdf"));
+    protected.check_file("folder", &json_path)?;
+    protected.check_file("folder", &pdf_path)?;
 
     let mut about = Rec::default();
     about
@@ -1561,6 +1562,9 @@ pub fn export(ctx: &mut Ctx<'_>, args: ExportArgs) -> Result<Exported> {
         .set("made_at", ctx.now())
         .set("made_by", ctx.actor().name.clone())
         .set("pdf_file", format!("{base}.pdf"))
+        // Where the audit trail stood when the copy was made (no personal details): the
+        // organisation can later check its trail against it (docs/security.md).
+        .set("audit_anchor", serde_json::to_value(crate::audit::head(ctx.tx)?).expect("anchors serialise"))
         .set(
             "how_to_read",
             "Each section holds rows as stored, every column included. Codes (gender, relationship, \
@@ -1588,6 +1592,9 @@ pub fn export(ctx: &mut Ctx<'_>, args: ExportArgs) -> Result<Exported> {
         if !sections.is_empty() {
             b.push(Block::Subheading("What this copy holds".into()));
             b.push(Block::Fields(sections));
+        }
+        if let Some(anchor) = crate::audit::head(ctx.tx)? {
+            b.push(Block::Paragraph(format!("Audit trail when this copy was made: {}.", anchor.text())));
         }
         b
     };

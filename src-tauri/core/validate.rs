@@ -94,21 +94,51 @@ impl Check {
         }
     }
 
-    /// Optional text: trimmed; blank becomes `None`; too long is an error.
+    /// Optional text: cleaned ([`clean_text`]: trimmed, invisible characters taken out);
+    /// blank becomes `None`; too long, or holding control characters, is an error. Short
+    /// text (at most [`TEXT_MAX`] characters: names, addresses, phone numbers) is one line:
+    /// a line break or tab is refused; longer text may have line breaks ([`Check::lines`]).
     pub fn text(&mut self, field: &str, label: &str, value: &Option<String>, max: usize) -> Option<String> {
-        let v = value.as_deref().map(str::trim).filter(|v| !v.is_empty())?;
+        self.text_in(field, label, value, max, max > TEXT_MAX)
+    }
+
+    /// Optional text that may run over several lines (a text box), however short.
+    pub fn lines(&mut self, field: &str, label: &str, value: &Option<String>, max: usize) -> Option<String> {
+        self.text_in(field, label, value, max, true)
+    }
+
+    fn text_in(
+        &mut self,
+        field: &str,
+        label: &str,
+        value: &Option<String>,
+        max: usize,
+        multi_line: bool,
+    ) -> Option<String> {
+        let v = clean_text(value.as_deref()?);
+        if v.is_empty() {
+            return None;
+        }
         if v.chars().count() > max {
             self.fail(field, format!("shorten the {} to {max} characters or fewer", lower_first(label)));
             return None;
         }
-        if v.chars().any(|c| c.is_control() && c != '\n' && c != '\t' && c != '\r') {
+        let line_break = |c: char| matches!(c, '\n' | '\r' | '\t');
+        if !multi_line && v.chars().any(line_break) {
+            self.fail(field, format!("the {} must be on one line: take out the line break or tab", lower_first(label)));
+            return None;
+        }
+        if v.chars().any(|c| (c.is_control() && !line_break(c)) || (!multi_line && is_direction_control(c))) {
             self.fail(
                 field,
-                format!("the {} contains characters that cannot be stored: retype it", lower_first(label)),
+                format!(
+                    "the {} contains control characters that cannot be stored (often pasted in by mistake): retype it",
+                    lower_first(label)
+                ),
             );
             return None;
         }
-        Some(v.to_string())
+        Some(v)
     }
 
     /// Required text.
@@ -280,6 +310,28 @@ impl Check {
 }
 
 /// Nothing typed (absent, empty or only spaces).
+/// Characters that show nothing and mean nothing in a name or note: zero width space, word
+/// joiner, byte order mark, Mongolian vowel separator. Taken out wherever they are.
+const INVISIBLE: &[char] = &['\u{200B}', '\u{2060}', '\u{FEFF}', '\u{180E}'];
+
+/// Characters that show nothing but can matter inside text (zero width non-joiner and joiner
+/// shape Bengali, Persian and Urdu words; left-to-right and right-to-left marks order mixed
+/// scripts): kept inside, trimmed from the ends.
+const INVISIBLE_AT_ENDS: &[char] = &['\u{200C}', '\u{200D}', '\u{200E}', '\u{200F}'];
+
+/// Text as typed → as stored: invisible characters taken out ([`INVISIBLE`]), then spaces and
+/// [`INVISIBLE_AT_ENDS`] trimmed from both ends.
+pub fn clean_text(text: &str) -> String {
+    let kept: String = text.chars().filter(|c| !INVISIBLE.contains(c)).collect();
+    kept.trim_matches(|c: char| c.is_whitespace() || INVISIBLE_AT_ENDS.contains(&c)).to_string()
+}
+
+/// Bidirectional embeddings, overrides and isolates (U+202A–U+202E, U+2066–U+2069): they can
+/// make a name display as something other than what is stored, so one-line text refuses them.
+fn is_direction_control(c: char) -> bool {
+    matches!(c, '\u{202A}'..='\u{202E}' | '\u{2066}'..='\u{2069}')
+}
+
 pub fn blank(value: &Option<String>) -> bool {
     value.as_deref().is_none_or(|v| v.trim().is_empty())
 }
@@ -379,6 +431,51 @@ pub fn phone(text: &str) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn text_is_cleaned_and_control_characters_refused() {
+        // (typed, one-line result, several-lines result): Ok(stored) or Err(start of message).
+        type Want = Result<&'static str, &'static str>;
+        let table: [(&str, Want, Want); 10] = [
+            ("  Grace  ", Ok("Grace"), Ok("Grace")),
+            ("\u{200B}Grace\u{200B}", Ok("Grace"), Ok("Grace")),
+            ("Gr\u{200B}ace\u{FEFF}", Ok("Grace"), Ok("Grace")),
+            ("\u{200D}Grace\u{200C}", Ok("Grace"), Ok("Grace")),
+            // Inside a Bengali name a joiner is part of the spelling: kept.
+            ("র\u{200D}্য", Ok("র\u{200D}্য"), Ok("র\u{200D}্য")),
+            ("Grace\nEvans", Err("the first name must be on one line"), Ok("Grace\nEvans")),
+            ("Grace\r\nEvans", Err("the first name must be on one line"), Ok("Grace\r\nEvans")),
+            ("Grace\tEvans", Err("the first name must be on one line"), Ok("Grace\tEvans")),
+            ("Gr\u{7}ace", Err("the first name contains control characters"), Err("the first name contains control")),
+            ("\u{202E}ecarG", Err("the first name contains control characters"), Ok("\u{202E}ecarG")),
+        ];
+        for (typed, one_line, several) in table {
+            for (multi, want) in [(false, one_line), (true, several)] {
+                let mut c = Check::new("");
+                let value = Some(typed.to_string());
+                let got = if multi {
+                    c.lines("first_name", "First name", &value, NAME_MAX)
+                } else {
+                    c.text("first_name", "First name", &value, NAME_MAX)
+                };
+                match want {
+                    Ok(stored) => assert_eq!(got.as_deref(), Some(stored), "{typed:?} multi={multi}: {:?}", c.errors),
+                    Err(start) => {
+                        assert!(got.is_none(), "{typed:?} multi={multi}");
+                        assert!(c.errors[0].message.starts_with(start), "{typed:?}: {}", c.errors[0].message);
+                        assert_eq!(c.errors[0].field, "first_name");
+                    }
+                }
+            }
+        }
+        // Only invisible characters: as if nothing was typed.
+        let mut c = Check::new("");
+        assert_eq!(c.required("last_name", "Last name", &Some("\u{200B}\u{FEFF} ".into()), NAME_MAX), "");
+        assert_eq!(c.errors[0].message, "enter the last name");
+        // Long text keeps its lines.
+        let mut c = Check::new("");
+        assert_eq!(c.text("text", "Note", &Some("one\ntwo".into()), LONG_TEXT_MAX).as_deref(), Some("one\ntwo"));
+    }
 
     #[test]
     fn postcodes() {

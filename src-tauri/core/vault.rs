@@ -10,9 +10,17 @@
 //!   passphrase" before SQLCipher is asked anything. Repeated failures are recorded in the key
 //!   file and sign-in waits longer after each ([`wait_seconds`]).
 //! - Changing a passphrase re-wraps the database key; the database itself is untouched.
+//! - Every change to the key file is made under an OS file lock on `<database>.keys.lock`
+//!   ([`KeyFile::update`]): the file is read again under the lock, changed, and written through
+//!   a unique temporary file, so no change is lost however many processes sign in, reset
+//!   passphrases or create accounts at once.
+//! - The Argon2id settings a key file asks for are bounded ([`Kdf::check`]): a damaged or
+//!   tampered file cannot make a sign-in hang; new copies are always wrapped at least at
+//!   [`Kdf::STANDARD`], and each copy records its own settings.
 //!
-//! Invariants: the key file is only ever replaced whole (write, sync, rename); nothing here
-//! reads a clock except [`unix_now`], used for the sign-in delay only.
+//! Invariants: the key file is only ever replaced whole (write, sync, rename) and only by the
+//! holder of its lock; nothing here reads a clock except [`unix_now`], used for the sign-in
+//! delay only.
 
 use std::io::Write;
 use std::path::{Path, PathBuf};
@@ -106,8 +114,46 @@ pub struct Kdf {
 impl Kdf {
     /// About 64 MiB and 3 passes: OWASP's Argon2id guidance; about 0.1–0.3 s on an office PC.
     pub const STANDARD: Kdf = Kdf { m_kib: 64 * 1024, t: 3, p: 1 };
+    /// The most memory a key file may ask for: 256 MiB (four times the standard).
+    pub const MAX_M_KIB: u32 = 256 * 1024;
+    /// The most passes a key file may ask for.
+    pub const MAX_T: u32 = 10;
+    /// The most lanes a key file may ask for.
+    pub const MAX_P: u32 = 4;
+
+    /// Refuses settings outside sane limits (at most 256 MiB, 10 passes and 4 lanes; at least
+    /// Argon2's own minimum), so a damaged or tampered key file cannot make signing in hang or
+    /// run out of memory.
+    pub fn check(&self) -> Result<()> {
+        let ok = (1..=Self::MAX_P).contains(&self.p)
+            && (1..=Self::MAX_T).contains(&self.t)
+            && (8 * self.p..=Self::MAX_M_KIB).contains(&self.m_kib);
+        if ok {
+            return Ok(());
+        }
+        Err(key_file_error(&format!(
+            "it asks for key settings outside what Carers Desk accepts ({} MiB of memory, {} passes, {} lanes; at most {} MiB, {} passes and {} lanes), so it may have been damaged or changed",
+            self.m_kib / 1024,
+            self.t,
+            self.p,
+            Self::MAX_M_KIB / 1024,
+            Self::MAX_T,
+            Self::MAX_P
+        )))
+    }
+
+    /// The settings for a new wrapped copy: the file's, but never weaker than the standard
+    /// (an edited key file cannot make later passphrases cheap to guess).
+    pub fn for_new(self) -> Kdf {
+        Kdf {
+            m_kib: self.m_kib.clamp(Self::STANDARD.m_kib, Self::MAX_M_KIB),
+            t: self.t.clamp(Self::STANDARD.t, Self::MAX_T),
+            p: self.p.clamp(1, Self::MAX_P),
+        }
+    }
 
     fn derive(&self, secret: &[u8], salt: &[u8]) -> Result<Key> {
+        self.check()?;
         let params = Params::new(self.m_kib, self.t, self.p, Some(32)).map_err(|e| key_file_error(&e.to_string()))?;
         let mut out = Zeroizing::new([0u8; 32]);
         Argon2::new(Algorithm::Argon2id, Version::V0x13, params)
@@ -126,6 +172,9 @@ pub struct Wrapped {
     pub nonce: String,
     /// Hex: the wrapped key and its tag.
     pub ciphertext: String,
+    /// The Argon2id settings this copy was wrapped with (older key files: the file's own).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub kdf: Option<Kdf>,
 }
 
 impl Wrapped {
@@ -141,11 +190,18 @@ impl Wrapped {
         let ciphertext = cipher
             .encrypt(XNonce::from_slice(&nonce), Payload { msg: key, aad: label.as_bytes() })
             .map_err(|_| key_file_error("the key could not be wrapped"))?;
-        Ok(Wrapped { salt: hex::encode(salt), nonce: hex::encode(nonce), ciphertext: hex::encode(ciphertext) })
+        Ok(Wrapped {
+            salt: hex::encode(salt),
+            nonce: hex::encode(nonce),
+            ciphertext: hex::encode(ciphertext),
+            kdf: Some(kdf),
+        })
     }
 
-    /// The database key, or `None` when `secret` is wrong (the tag does not verify).
+    /// The database key, or `None` when `secret` is wrong (the tag does not verify). `kdf`
+    /// is the key file's setting, used when the copy does not record its own.
     pub fn open(&self, secret: &[u8], kdf: Kdf, label: &str) -> Result<Option<Key>> {
+        let kdf = self.kdf.unwrap_or(kdf);
         let bad = || key_file_error("a wrapped key is damaged");
         let salt = hex::decode(&self.salt).map_err(|_| bad())?;
         let nonce = hex::decode(&self.nonce).map_err(|_| bad())?;
@@ -175,6 +231,15 @@ pub struct AccountKey {
     pub staff_id: i64,
     pub username: String,
     pub wrapped: Wrapped,
+}
+
+impl AccountKey {
+    /// The database key wrapped for an account by its passphrase, with `file_kdf` raised to
+    /// at least the standard ([`Kdf::for_new`]).
+    pub fn wrap(key: &[u8; 32], staff_id: i64, username: &str, passphrase: &str, file_kdf: Kdf) -> Result<AccountKey> {
+        let wrapped = Wrapped::new(key, passphrase.as_bytes(), file_kdf.for_new(), &account_label(staff_id))?;
+        Ok(AccountKey { staff_id, username: username.to_string(), wrapped })
+    }
 }
 
 /// A demo database's accounts, shown on its sign-in screen (made-up data only).
@@ -235,23 +300,57 @@ impl KeyFile {
         })
     }
 
+    /// Reads the key file. Its Argon2id settings (the file's and each copy's) must be within
+    /// [`Kdf::check`]'s limits.
     pub fn load(path: &Path) -> Result<KeyFile> {
         let text = std::fs::read_to_string(path).map_err(|e| key_file_error(&format!("{}: {e}", path.display())))?;
-        serde_json::from_str(&text).map_err(|e| key_file_error(&format!("{}: {e}", path.display())))
+        let file: KeyFile =
+            serde_json::from_str(&text).map_err(|e| key_file_error(&format!("{}: {e}", path.display())))?;
+        file.kdf.check()?;
+        for w in file.accounts.iter().map(|a| &a.wrapped).chain([&file.recovery]) {
+            if let Some(kdf) = w.kdf {
+                kdf.check()?;
+            }
+        }
+        Ok(file)
     }
 
-    /// Replaces the file whole: written beside it, synced, then renamed over it.
+    /// Writes a new key file (setup), under the key file's lock.
     pub fn save(&self, path: &Path) -> Result<()> {
+        let _lock = KeyFileLock::take(path)?;
+        self.write(path)
+    }
+
+    /// Replaces the file whole through a unique temporary file; the caller holds the lock.
+    fn write(&self, path: &Path) -> Result<()> {
         let text = serde_json::to_string_pretty(self).expect("the key file serialises");
         write_atomically(path, text.as_bytes())
     }
 
+    /// Changes the key file: under its OS lock, reads it again (whatever another process
+    /// wrote a moment ago), lets `change` change it, and writes it back whole. `change`
+    /// returning an error writes nothing. The lock is held only while the file is read,
+    /// changed and written: never during a slow Argon2id derivation unless `change` does one.
+    pub fn update<T>(path: &Path, change: impl FnOnce(&mut KeyFile) -> Result<T>) -> Result<T> {
+        let _lock = KeyFileLock::take(path)?;
+        let mut file = KeyFile::load(path)?;
+        let out = change(&mut file)?;
+        file.write(path)?;
+        Ok(out)
+    }
+
     /// Adds or replaces the account's wrapped key.
     pub fn set_account(&mut self, key: &[u8; 32], staff_id: i64, username: &str, passphrase: &str) -> Result<()> {
-        let wrapped = Wrapped::new(key, passphrase.as_bytes(), self.kdf, &account_label(staff_id))?;
-        self.accounts.retain(|a| a.staff_id != staff_id);
-        self.accounts.push(AccountKey { staff_id, username: username.to_string(), wrapped });
+        let entry = AccountKey::wrap(key, staff_id, username, passphrase, self.kdf)?;
+        self.put_account(entry);
         Ok(())
+    }
+
+    /// Adds or replaces an account's entry wrapped beforehand ([`AccountKey::wrap`]), so the
+    /// slow derivation happens outside the key file's lock.
+    pub fn put_account(&mut self, entry: AccountKey) {
+        self.accounts.retain(|a| a.staff_id != entry.staff_id);
+        self.accounts.push(entry);
     }
 
     pub fn remove_account(&mut self, staff_id: i64) {
@@ -295,19 +394,78 @@ pub fn unix_now() -> i64 {
     std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map(|d| d.as_secs() as i64).unwrap_or(0)
 }
 
-/// Writes `bytes` to `path` so that a crash leaves either the old file or the new one.
+/// Writes `bytes` to `path` so that a crash leaves either the old file or the new one: a
+/// private temporary file with a unique name beside it, synced, renamed over it
+/// ([`crate::files::write_replace`]).
 pub fn write_atomically(path: &Path, bytes: &[u8]) -> Result<()> {
-    let mut tmp = path.as_os_str().to_owned();
-    tmp.push(".new");
-    let tmp = PathBuf::from(tmp);
-    let fail = |e: std::io::Error| key_file_error(&format!("{}: {e}", path.display()));
-    let mut file = std::fs::File::create(&tmp).map_err(fail)?;
-    file.write_all(bytes).map_err(fail)?;
-    file.sync_all().map_err(fail)?;
-    drop(file);
-    std::fs::rename(&tmp, path).map_err(fail)?;
-    sync_dir(path);
-    Ok(())
+    crate::files::write_replace(path, bytes).map_err(|e| {
+        Error::Key {
+            code: "key_file",
+            field: None,
+            message: format!(
+                "the key file {} could not be saved ({e}): check there is space on the disk and that you can write to its folder, then try again",
+                path.display()
+            ),
+        }
+    })
+}
+
+/// The key file's lock: `<database>.keys.lock`, beside it. It is never replaced or removed
+/// (the key file itself is replaced by a rename, so it cannot carry the lock).
+pub fn lock_path(keys: &Path) -> PathBuf {
+    let mut name = keys.as_os_str().to_owned();
+    name.push(".lock");
+    PathBuf::from(name)
+}
+
+/// An exclusive OS lock on the key file (`flock` on Unix, `LockFileEx` on Windows), released
+/// when dropped, or by the OS when the process ends however it ends.
+pub struct KeyFileLock {
+    _file: std::fs::File,
+}
+
+impl KeyFileLock {
+    /// Waits for the key file's lock. Other holders keep it only while they read, change and
+    /// write the file (milliseconds).
+    pub fn take(keys: &Path) -> Result<KeyFileLock> {
+        let path = lock_path(keys);
+        let fail = |e: std::io::Error| {
+            Error::Key {
+            code: "key_file",
+            field: None,
+            message: format!(
+                "the key file's lock {} could not be taken ({e}): check you can write to the register's folder, then try again",
+                path.display()
+            ),
+        }
+        };
+        let file = match crate::files::create_private(&path) {
+            Ok(f) => f,
+            Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => {
+                std::fs::OpenOptions::new().read(true).write(true).open(&path).map_err(fail)?
+            }
+            Err(e) => return Err(fail(e)),
+        };
+        file.lock().map_err(fail)?;
+        // Temporary files of a writer that stopped part-way: nobody else writes while we hold
+        // the lock, so any left are stale.
+        remove_stale_temporaries(keys);
+        Ok(KeyFileLock { _file: file })
+    }
+}
+
+/// Removes `.<keys name>.*.tmp` files left by a writer that was stopped mid-write.
+fn remove_stale_temporaries(keys: &Path) {
+    let (Some(dir), Some(name)) = (keys.parent(), keys.file_name()) else { return };
+    let dir = if dir.as_os_str().is_empty() { Path::new(".") } else { dir };
+    let start = format!(".{}.", name.to_string_lossy());
+    let Ok(entries) = std::fs::read_dir(dir) else { return };
+    for e in entries.filter_map(|e| e.ok()) {
+        let n = e.file_name().to_string_lossy().into_owned();
+        if n.starts_with(&start) && n.ends_with(".tmp") {
+            let _ = std::fs::remove_file(e.path());
+        }
+    }
 }
 
 /// Flushes a file already written (by another handle, or by SQLite) to the disk. Windows
@@ -457,6 +615,71 @@ mod tests {
         assert!(!dir.path().join("db.sqlite3.keys.new").exists());
         std::fs::write(&path, "{not json").unwrap();
         assert_eq!(crate::ApiError::from(KeyFile::load(&path).unwrap_err()).code, "key_file");
+    }
+
+    #[test]
+    fn key_settings_outside_sane_limits_are_refused_and_new_copies_are_never_weaker() {
+        for (kdf, ok) in [
+            (Kdf::STANDARD, true),
+            (FAST, true),
+            (Kdf { m_kib: Kdf::MAX_M_KIB, t: Kdf::MAX_T, p: Kdf::MAX_P }, true),
+            (Kdf { m_kib: 4 * 1024 * 1024, t: 3, p: 1 }, false),
+            (Kdf { m_kib: 64 * 1024, t: 1000, p: 1 }, false),
+            (Kdf { m_kib: 64 * 1024, t: 0, p: 1 }, false),
+            (Kdf { m_kib: 64 * 1024, t: 3, p: 0 }, false),
+            (Kdf { m_kib: 64 * 1024, t: 3, p: 64 }, false),
+            (Kdf { m_kib: 4, t: 3, p: 1 }, false),
+        ] {
+            assert_eq!(kdf.check().is_ok(), ok, "{kdf:?}");
+        }
+        let e = crate::ApiError::from(Kdf { m_kib: 4 * 1024 * 1024, t: 1000, p: 1 }.check().unwrap_err());
+        assert_eq!(e.code, "key_file");
+        assert!(e.message.contains("4096 MiB of memory, 1000 passes"), "{}", e.message);
+        assert_eq!(FAST.for_new(), Kdf::STANDARD);
+        assert_eq!(Kdf { m_kib: 128 * 1024, t: 4, p: 2 }.for_new(), Kdf { m_kib: 128 * 1024, t: 4, p: 2 });
+        // A copy wrapped with its own settings opens with them, whatever the file's setting.
+        let key = random_key();
+        let w = Wrapped::new(&key, b"secret words", FAST, "staff:1").unwrap();
+        assert_eq!(w.open(b"secret words", Kdf::STANDARD, "staff:1").unwrap().as_deref(), Some(&*key));
+    }
+
+    #[test]
+    fn changes_under_the_lock_read_the_file_again_and_leave_no_temporary_file() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("db.sqlite3.keys");
+        let db = random_key();
+        let file = KeyFile::new(&db, "ABCD", FAST).unwrap();
+        file.save(&path).unwrap();
+        // A stale copy held in memory is not what gets written: the file is read again.
+        let stale = KeyFile::load(&path).unwrap();
+        KeyFile::update(&path, |f| {
+            f.last_username = Some("amy".into());
+            Ok(())
+        })
+        .unwrap();
+        KeyFile::update(&path, |f| {
+            f.failures += 1;
+            Ok(())
+        })
+        .unwrap();
+        let back = KeyFile::load(&path).unwrap();
+        assert_eq!((back.last_username.as_deref(), back.failures), (Some("amy"), 1));
+        assert_eq!(stale.last_username, None);
+        // A change that fails writes nothing.
+        let e = KeyFile::update(&path, |f| -> Result<()> {
+            f.failures = 99;
+            Err(Error::Conflict("no".into()))
+        });
+        assert!(e.is_err());
+        assert_eq!(KeyFile::load(&path).unwrap().failures, 1);
+        // A temporary file left by a writer killed mid-write is cleared by the next writer.
+        std::fs::write(dir.path().join(".db.sqlite3.keys.0123456789ab.tmp"), b"half").unwrap();
+        KeyFile::update(&path, |_| Ok(())).unwrap();
+        let names: Vec<String> =
+            std::fs::read_dir(dir.path()).unwrap().map(|e| e.unwrap().file_name().to_string_lossy().into()).collect();
+        let mut names = names;
+        names.sort();
+        assert_eq!(names, ["db.sqlite3.keys", "db.sqlite3.keys.lock"]);
     }
 
     #[test]

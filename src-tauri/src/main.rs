@@ -130,7 +130,8 @@ fn database_path(app: &tauri::App, options: &Options) -> Result<PathBuf, ApiErro
     let dir = app.path().app_data_dir().map_err(|e| {
         api_error("database_location", format!("cannot find the app data folder ({e}): start the app with --db PATH"))
     })?;
-    std::fs::create_dir_all(&dir).map_err(|e| {
+    // Readable by this user only (docs/security.md).
+    carers_desk::files::create_dir_private(&dir).map_err(|e| {
         api_error(
             "database_location",
             format!("cannot create the folder {} ({e}): start the app with --db PATH", dir.display()),
@@ -307,6 +308,14 @@ fn main() {
             // Also when the app is asked to quit some other way than closing the window.
             if let tauri::RunEvent::ExitRequested { .. } = event {
                 backup_on_close(app);
+            }
+            // Last: sign out, checkpoint and close, so no -wal is left with data in it.
+            if let tauri::RunEvent::Exit = event {
+                if let Ok(desk) = app.state::<DeskState>().desk() {
+                    if let Err(error) = desk.close() {
+                        eprintln!("carers-desk: closing the register: {}: {}", error.code, error.message);
+                    }
+                }
             }
         });
 }

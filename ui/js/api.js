@@ -462,8 +462,11 @@ export function chooseSpreadsheet(title) {
     filters: [{ name: 'Spreadsheet (CSV, Excel or OpenDocument)', extensions: [...extensions, ...extensions.map((e) => e.toUpperCase())] }],
   }, 'the open dialog could not be opened');
 }
-/** What a spreadsheet holds: sheets, columns with samples and suggested fields, the fields. */
-export const importRead = (path, sheet) => call('import_read', { path, sheet: sheet ?? null });
+/**
+ * What a spreadsheet holds: sheets, the header row (and the first rows it may be), columns
+ * with samples and suggested fields, the fields. `headerRow`: the row with the column names.
+ */
+export const importRead = (path, sheet, headerRow) => call('import_read', { path, sheet: sheet ?? null, header_row: headerRow ?? null });
 /** The values found in each mapped choice column, with suggested codes. */
 export const importValues = (path, sheet, mapping) => call('import_values', { path, sheet: sheet ?? null, mapping });
 /** Check every row without writing anything: counts, errors, likely duplicates, a preview. */

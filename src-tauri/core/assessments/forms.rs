@@ -561,7 +561,7 @@ fn check_one(c: &mut Check, q: &Question, value: &Value, today: chrono::NaiveDat
         (Kind::Wellbeing, Value::Object(map)) => Some(Value::Object(check_wellbeing(c, code, map))),
         (Kind::Instrument, Value::Object(map)) => {
             let def = instruments::find(q.instrument.as_deref().unwrap_or(code)).expect("checked when loaded");
-            let items = check_instrument(c, code, map)?;
+            let items = check_instrument(c, code, def, map)?;
             if let Err(Error::Validation(errors)) = instruments::score(def, &items) {
                 // The engine names items `answers.<n>`; here they are `answers.<code>.<n>`.
                 for e in errors {
@@ -600,8 +600,8 @@ fn check_outcomes(c: &mut Check, code: &str, map: &Map<String, Value>) -> Map<St
         }
         let a: OutcomeAnswer = match serde_json::from_value(v.clone()) {
             Ok(a) => a,
-            Err(e) => {
-                c.fail(&at(""), format!("answer with {{ achieved: true/false, reasons: [...], note }} ({e})"));
+            Err(_) => {
+                c.fail(&at(""), shape_problem(v, OUTCOME_ANSWER));
                 continue;
             }
         };
@@ -650,8 +650,8 @@ fn check_wellbeing(c: &mut Check, code: &str, map: &Map<String, Value>) -> Map<S
         }
         let a: WellbeingAnswer = match serde_json::from_value(v.clone()) {
             Ok(a) => a,
-            Err(e) => {
-                c.fail(&at(""), format!("answer with {{ impact, note }} ({e})"));
+            Err(_) => {
+                c.fail(&at(""), shape_problem(v, WELLBEING_ANSWER));
                 continue;
             }
         };
@@ -665,7 +665,44 @@ fn check_wellbeing(c: &mut Check, code: &str, map: &Map<String, Value>) -> Map<S
     out
 }
 
-fn check_instrument(c: &mut Check, code: &str, map: &Map<String, Value>) -> Option<BTreeMap<u32, String>> {
+/// The parts of an answer that is an object: name, and what it holds in words.
+type Shape = &'static [(&'static str, &'static str)];
+
+const OUTCOME_ANSWER: Shape =
+    &[("achieved", "true, false or blank"), ("reasons", "a list of reason codes"), ("note", "text")];
+const WELLBEING_ANSWER: Shape = &[("impact", "none, some or significant"), ("note", "text")];
+
+/// What is wrong with an answer that should be an object of `shape`, in words (never the
+/// program's own names for its types).
+fn shape_problem(v: &Value, shape: Shape) -> String {
+    let parts = || shape.iter().map(|(name, what)| format!("{name} ({what})")).collect::<Vec<_>>().join(", ");
+    let Some(map) = v.as_object() else {
+        return format!("answer with {}", parts());
+    };
+    if let Some(key) = map.keys().find(|k| !shape.iter().any(|(name, _)| name == k)) {
+        return format!("'{key}' is not part of this answer: give {}", parts());
+    }
+    for (name, what) in shape {
+        let ok = match (map.get(*name), *name) {
+            (None | Some(Value::Null), _) => true,
+            (Some(Value::Bool(_)), "achieved") => true,
+            (Some(Value::Array(items)), "reasons") => items.iter().all(Value::is_string),
+            (Some(Value::String(_)), "note" | "impact") => true,
+            _ => false,
+        };
+        if !ok {
+            return format!("give {name} as {what}");
+        }
+    }
+    format!("answer with {}", parts())
+}
+
+fn check_instrument(
+    c: &mut Check,
+    code: &str,
+    def: &instruments::Definition,
+    map: &Map<String, Value>,
+) -> Option<BTreeMap<u32, String>> {
     let before = c.errors.len();
     let mut items = BTreeMap::new();
     for (key, v) in map {
@@ -673,14 +710,18 @@ fn check_instrument(c: &mut Check, code: &str, map: &Map<String, Value>) -> Opti
             c.fail(&format!("{code}.{key}"), format!("use a question number such as 1, 2, 3 ('{key}' is not one)"));
             continue;
         };
-        match v {
-            Value::Null => {}
-            Value::String(s) if s.trim().is_empty() => {}
-            Value::String(s) => {
-                items.insert(n, s.trim().to_string());
+        // The score printed on the form (0, 1, 2) is as good as the answer's code.
+        let text = match v {
+            Value::Null => continue,
+            Value::String(s) if s.trim().is_empty() => continue,
+            Value::String(s) => s.trim().to_string(),
+            Value::Number(n) => n.to_string(),
+            _ => {
+                c.fail(&format!("{code}.{key}"), format!("choose one of the answers: {}", instruments::allowed(def)));
+                continue;
             }
-            _ => c.fail(&format!("{code}.{key}"), "answer with the code of one of the answers on the scale"),
-        }
+        };
+        items.insert(n, instruments::answer_code(def, &text).unwrap_or(text));
     }
     (c.errors.len() == before).then_some(items)
 }

@@ -168,8 +168,16 @@ enum ImportWhat {
 
 #[derive(Subcommand)]
 enum AuditWhat {
-    /// Check the hash chain: exit 0 when every entry is intact, 1 when one was changed or removed.
-    Verify,
+    /// Check the hash chain and compare it with the anchors kept outside the register (its
+    /// anchor file, the backups, and any --anchor): exit 0 when every entry is intact and
+    /// matches, 1 when one was changed or removed.
+    Verify {
+        /// An anchor kept elsewhere: a backup, a register export folder, a subject access or
+        /// report .json, an audit trail .csv, an anchor file, or ENTRY:FINGERPRINT as printed
+        /// on a report (for example 1234:3f2a9c01b7e45d60). Repeat for more.
+        #[arg(long)]
+        anchor: Vec<String>,
+    },
 }
 
 #[derive(Subcommand)]
@@ -455,8 +463,21 @@ fn run(desk: &Desk, ctx: &Context, command: Cmd) -> ExitCode {
         Cmd::DemoData { carers, seed } => {
             desk.call(&ctx, "demo_data_load", serde_json::json!({ "carers": carers, "seed": seed }))
         }
-        Cmd::Audit { what: AuditWhat::Verify } => {
-            desk.call(&ctx, "audit_verify", serde_json::json!({})).and_then(|v| match v["ok"].as_bool() {
+        Cmd::Audit { what: AuditWhat::Verify { anchor } } => {
+            let mut files = Vec::new();
+            let mut typed = Vec::new();
+            for a in anchor {
+                match a.split_once(':').filter(|(n, _)| n.chars().all(|c| c.is_ascii_digit()) && !n.is_empty()) {
+                    Some((entry, hash)) => typed.push(serde_json::json!({
+                        "entry": entry.parse::<i64>().unwrap_or(0),
+                        "hash": hash.replace(' ', ""),
+                        "source": format!("--anchor {a}"),
+                    })),
+                    None => files.push(std::path::absolute(&a).unwrap_or_else(|_| a.clone().into())),
+                }
+            }
+            let args = serde_json::json!({ "anchors": typed, "files": files });
+            desk.call(&ctx, "audit_verify", args).and_then(|v| match v["ok"].as_bool() {
                 Some(true) => Ok(v),
                 _ => Err(ApiError {
                     code: "audit_broken".into(),

@@ -36,7 +36,34 @@ pub struct Mapping {
     pub date_format: DateFormat,
     /// Field key → value in the file → our code (`""`: leave the field empty).
     pub values: BTreeMap<String, BTreeMap<String, String>>,
+    /// The spreadsheet row holding the column names (`None`: the one suggested).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub header_row: Option<u32>,
+    /// The consent date of rows that say consent was given but have no date of their own.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub consent_date: Option<ConsentDate>,
 }
+
+/// The consent date the mapping gives rows without one.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ConsentDate {
+    /// The day of the import (`"import_day"`).
+    ImportDay,
+    /// A fixed day (`"YYYY-MM-DD"`; typed as DD/MM/YYYY too).
+    On(NaiveDate),
+}
+
+impl Serialize for ConsentDate {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> std::result::Result<S::Ok, S::Error> {
+        match self {
+            ConsentDate::ImportDay => s.serialize_str("import_day"),
+            ConsentDate::On(d) => s.serialize_str(&d.to_string()),
+        }
+    }
+}
+
+/// The keys a mapping may have.
+const MAPPING_KEYS: &[&str] = &["columns", "date_format", "values", "header_row", "consent_date"];
 
 /// Reads and checks a mapping sent as JSON; errors are named `<at>.columns.<header>`,
 /// `<at>.date_format`, `<at>.values.<field>.<value>`.
@@ -47,12 +74,36 @@ pub fn parse_mapping(v: &Value, at: &str) -> Result<Mapping> {
         return Err(Error::field(at, "send the mapping as an object with columns, date_format and values"));
     };
     for key in obj.keys() {
-        if !["columns", "date_format", "values"].contains(&key.as_str()) {
+        if !MAPPING_KEYS.contains(&key.as_str()) {
             errors.push(FieldError::new(
                 format!("{at}.{key}"),
-                format!("a mapping has columns, date_format and values only ('{key}' is not one of them)"),
+                format!("a mapping has {} only ('{key}' is not one of them)", MAPPING_KEYS.join(", ")),
             ));
         }
+    }
+    match obj.get("header_row") {
+        None | Some(Value::Null) => {}
+        Some(v) => match v.as_u64().filter(|n| (1..=u64::from(u32::MAX)).contains(n)) {
+            Some(n) => out.header_row = Some(n as u32),
+            None => errors.push(FieldError::new(
+                format!("{at}.header_row"),
+                "give the header row as the row number the spreadsheet shows, for example 1",
+            )),
+        },
+    }
+    match obj.get("consent_date") {
+        None | Some(Value::Null) => {}
+        Some(Value::String(s)) if s.trim().is_empty() => {}
+        Some(Value::String(s)) if s.trim() == "import_day" => out.consent_date = Some(ConsentDate::ImportDay),
+        Some(Value::String(s)) => match crate::dates::parse(&format!("{at}.consent_date"), s) {
+            Ok(d) => out.consent_date = Some(ConsentDate::On(d)),
+            Err(Error::Validation(mut es)) => errors.append(&mut es),
+            Err(other) => return Err(other),
+        },
+        Some(_) => errors.push(FieldError::new(
+            format!("{at}.consent_date"),
+            "give the consent date as a date (27/03/2024) or \"import_day\" for the day of the import",
+        )),
     }
     match obj.get("columns") {
         None | Some(Value::Null) => {}
@@ -233,8 +284,18 @@ pub fn plan<'m>(mapping: &'m Mapping, headers: &[String], complete: bool) -> Res
                     .filter_map(|k| fields::field(k)),
             );
         }
+        // A column of whole names gives the first and last names.
+        let mapped = |key: &str| mapping.columns.values().any(|k| k == key);
+        let given = |key: &str| {
+            mapped(key)
+                || match key {
+                    "first_name" | "last_name" => mapped("full_name"),
+                    "cared_for_first_name" => mapped("cared_for_full_name"),
+                    _ => false,
+                }
+        };
         for f in need {
-            if !mapping.columns.values().any(|k| k == f.key) {
+            if !given(f.key) {
                 errors.push(FieldError::new(
                     "mapping.columns",
                     match f.target {
@@ -343,12 +404,34 @@ pub fn convert_date(text: &str, format: DateFormat) -> std::result::Result<Optio
         ));
     }
     let num = |s: &str| s.parse::<u32>().ok();
-    match (num(y), num(m), num(d)) {
-        (Some(y), Some(m), Some(d)) => {
-            NaiveDate::from_ymd_opt(y as i32, m, d).map(|d| Some(d.to_string())).ok_or_else(bad)
-        }
-        _ => Err(bad()),
+    let (Some(y), Some(m), Some(d)) = (num(y), num(m), num(d)) else { return Err(bad()) };
+    if let Some(date) = NaiveDate::from_ymd_opt(y as i32, m, d) {
+        return Ok(Some(date.to_string()));
     }
+    // Numbers in the right places that make no date: say which part is wrong.
+    if (1..=12).contains(&m) && d >= 1 {
+        let days = days_in_month(y as i32, m);
+        let name = chrono::Month::try_from(m as u8).map(|m| m.name()).unwrap_or_default();
+        if d <= 31 {
+            return Err(format!("'{t}' does not exist: {name} {y} has {days} days. Check the day in the spreadsheet"));
+        }
+    }
+    if m > 12 && (1..=12).contains(&d) && format != DateFormat::Ymd && parts[0].len() != 4 {
+        let other = match format {
+            DateFormat::Dmy => "month/day/year",
+            _ => "day/month/year",
+        };
+        return Err(format!(
+            "'{t}' has no month {m}: if the dates in this file are written {other}, choose that for how dates are written; otherwise check the date"
+        ));
+    }
+    Err(bad())
+}
+
+/// How many days month `m` (1 to 12) of year `y` has.
+fn days_in_month(y: i32, m: u32) -> u32 {
+    let next = if m == 12 { NaiveDate::from_ymd_opt(y + 1, 1, 1) } else { NaiveDate::from_ymd_opt(y, m + 1, 1) };
+    next.and_then(|n| n.pred_opt()).map(|l| chrono::Datelike::day(&l)).unwrap_or(31)
 }
 
 /// Our code for a value in the file: the mapping's choice first, then the suggestion.
@@ -507,6 +590,55 @@ fn cared_for_key(field: &str) -> String {
     .to_string()
 }
 
+/// A whole name split into first and last names: "Brown, Amy" (last name first, with a
+/// comma) or "Amy Jane Brown" (the last word is the last name, with any lower-case particles
+/// before it: "Ana da Silva" → "Ana", "da Silva"). One word is a first name only.
+pub fn split_name(full: &str) -> (Option<String>, Option<String>) {
+    let full = full.split_whitespace().collect::<Vec<_>>().join(" ");
+    if let Some((last, first)) = full.split_once(',') {
+        let (first, last) = (first.trim(), last.trim());
+        return ((!first.is_empty()).then(|| first.to_string()), (!last.is_empty()).then(|| last.to_string()));
+    }
+    let words: Vec<&str> = full.split(' ').filter(|w| !w.is_empty()).collect();
+    match words.as_slice() {
+        [] => (None, None),
+        [one] => (Some(one.to_string()), None),
+        _ => {
+            let particle = |w: &str| {
+                [
+                    "da", "de", "del", "della", "der", "di", "do", "dos", "du", "la", "le", "van", "von", "bin", "ibn",
+                    "al", "el", "ter",
+                ]
+                .contains(&w)
+            };
+            let mut split = words.len() - 1;
+            while split > 1 && particle(words[split - 1]) {
+                split -= 1;
+            }
+            (Some(words[..split].join(" ")), Some(words[split..].join(" ")))
+        }
+    }
+}
+
+/// The column an error about `key` is shown in: the field's own column, or, for a field with
+/// no column, the column it depends on (a missing consent date belongs to the consent column).
+fn column_for<'p>(plan: &'p Plan<'_>, key: &str) -> Option<(usize, &'p str)> {
+    plan.header_of(key).or_else(|| {
+        let related: &[&str] = match key {
+            "consent_date" | "consent_share_gp" | "consent_share_school" | "consent_share_adult_services" => {
+                &["consent_given"]
+            }
+            "consent_given" => {
+                &["consent_date", "consent_share_gp", "consent_share_school", "consent_share_adult_services"]
+            }
+            "first_name" | "last_name" => &["full_name"],
+            "cared_for_first_name" | "cared_for_last_name" => &["cared_for_full_name"],
+            _ => &[],
+        };
+        related.iter().find_map(|k| plan.header_of(k))
+    })
+}
+
 /// Converts and checks one row.
 pub fn convert_row(plan: &Plan<'_>, row: &Row, today: NaiveDate) -> RowOutcome {
     let mut out =
@@ -517,7 +649,7 @@ pub fn convert_row(plan: &Plan<'_>, row: &Row, today: NaiveDate) -> RowOutcome {
     let mut any_cared_for = false;
     let cell = |i: usize| row.cells.get(i).map(|c| c.trim()).unwrap_or("");
     let error = |out: &mut RowOutcome, key: &str, message: String| {
-        let (column, value) = match plan.header_of(key) {
+        let (column, value) = match column_for(plan, key) {
             Some((i, h)) => (h.to_string(), cell(i).to_string()),
             None => (String::new(), String::new()),
         };
@@ -537,12 +669,47 @@ pub fn convert_row(plan: &Plan<'_>, row: &Row, today: NaiveDate) -> RowOutcome {
             Err(message) => error(&mut out, f.key, message),
         }
     }
+    // Whole names fill the first and last names that have no column (or an empty cell) of
+    // their own.
+    for (key, first, last) in [
+        ("full_name", &mut carer.first_name, &mut carer.last_name),
+        ("cared_for_full_name", &mut person.first_name, &mut person.last_name),
+    ] {
+        let Some((i, _)) = plan.header_of(key) else { continue };
+        let (f, l) = split_name(cell(i));
+        if first.is_none() {
+            *first = f;
+        }
+        if last.is_none() {
+            *last = l;
+        }
+    }
     let failed: Vec<String> = out.errors.iter().map(|e| e.field.clone()).collect();
+    // A consent date from the mapping for rows with consent and no date of their own (not for
+    // a date the row has that could not be read: that stays an error).
+    if carer.consent_given && carer.consent_date.is_none() && !failed.iter().any(|f| f == "consent_date") {
+        carer.consent_date = match plan.mapping.consent_date {
+            Some(ConsentDate::ImportDay) => Some(today.to_string()),
+            Some(ConsentDate::On(d)) => Some(d.to_string()),
+            None => None,
+        };
+    }
     match carers::check(&carer, today) {
         Ok(c) => out.carer = Some(c),
         Err(Error::Validation(es)) => {
             for e in es.into_iter().filter(|e| !failed.contains(&e.field)) {
-                error(&mut out, &e.field, e.message);
+                let message = match e.field.as_str() {
+                    "consent_date" if carer.consent_date.is_none() => match plan.header_of("consent_date") {
+                        Some(_) => "consent was given but the consent date is empty: fill it in, or choose a consent \
+                                    date in the mapping for rows without one"
+                            .to_string(),
+                        None => "consent was given but no column holds the consent date: choose that column, or a \
+                                 consent date in the mapping (a date, or the day of the import)"
+                            .to_string(),
+                    },
+                    _ => e.message,
+                };
+                error(&mut out, &e.field, message);
             }
         }
         Err(other) => error(&mut out, "", other.to_string()),
@@ -574,7 +741,7 @@ pub fn convert_row(plan: &Plan<'_>, row: &Row, today: NaiveDate) -> RowOutcome {
     if !out.errors.is_empty() {
         out.carer = None;
         out.addition = None;
-        let order = |e: &RowError| plan.header_of(&e.field).map(|(i, _)| i).unwrap_or(usize::MAX);
+        let order = |e: &RowError| column_for(plan, &e.field).map(|(i, _)| i).unwrap_or(usize::MAX);
         out.errors.sort_by_key(order);
     }
     out

@@ -106,6 +106,32 @@ pub const FIELDS: &[Field] = &[
         ],
     ),
     f(
+        "full_name",
+        "Full name (first and last)",
+        Carer,
+        Text,
+        None,
+        false,
+        &[
+            "name",
+            "full name",
+            "carer name",
+            "carers name",
+            "name of carer",
+            "carer full name",
+            "carers full name",
+            "client name",
+            "client",
+            "young carer",
+            "young carer name",
+            "forename and surname",
+            "first name and surname",
+            "first and last name",
+            "surname forename",
+            "surname and forename",
+        ],
+    ),
+    f(
         "preferred_name",
         "Preferred name",
         Carer,
@@ -267,7 +293,19 @@ pub const FIELDS: &[Field] = &[
         Choice,
         Some("referral_source"),
         false,
-        &["referral source", "referred by", "source of referral", "referrer type", "source", "referral route"],
+        &[
+            "referral source",
+            "referred by",
+            "source of referral",
+            "referrer type",
+            "source",
+            "referral route",
+            "referral from",
+            "referred from",
+            "referral agency",
+            "referring agency",
+            "referral type",
+        ],
     ),
     f(
         "referral_outcome",
@@ -388,17 +426,7 @@ pub const FIELDS: &[Field] = &[
         Text,
         None,
         false,
-        &[
-            "cared for first name",
-            "cared for forename",
-            "cared for name",
-            "cared for",
-            "cared for person",
-            "person cared for",
-            "cared for person first name",
-            "cared for person name",
-            "name of cared for",
-        ],
+        &["cared for first name", "cared for forename", "cared for person first name", "cared for person forename"],
     ),
     f(
         "cared_for_last_name",
@@ -408,6 +436,28 @@ pub const FIELDS: &[Field] = &[
         None,
         false,
         &["cared for last name", "cared for surname", "cared for person surname", "cared for person last name"],
+    ),
+    f(
+        "cared_for_full_name",
+        "Cared-for person: full name",
+        CaredFor,
+        Text,
+        None,
+        false,
+        &[
+            "cared for name",
+            "cared for",
+            "cared for person",
+            "person cared for",
+            "cared for person name",
+            "name of cared for",
+            "name of person cared for",
+            "cared for full name",
+            "cared for persons name",
+            "cares for",
+            "caring for",
+            "cared for persons full name",
+        ],
     ),
     f(
         "cared_for_date_of_birth",
@@ -457,6 +507,21 @@ pub const FIELDS: &[Field] = &[
             "hours a week",
             "hours caring per week",
             "hours of caring",
+            "hrs",
+            "hrs wk",
+            "hrs per wk",
+            "hrs per week",
+            "hrs a week",
+            "hrs pw",
+            "hours wk",
+            "hours per wk",
+            "hours pw",
+            "weekly hours",
+            "hours of care per week",
+            "hours of care a week",
+            "caring hours per week",
+            "caring hours a week",
+            "hours caring a week",
         ],
     ),
     f(
@@ -475,6 +540,15 @@ pub const FIELDS: &[Field] = &[
             "diagnosis",
             "cared for illness",
             "cared for diagnosis",
+            "cared for persons condition",
+            "cared for persons conditions",
+            "condition of cared for",
+            "conditions of cared for",
+            "health condition",
+            "health conditions",
+            "medical condition",
+            "medical conditions",
+            "disability of cared for",
         ],
     ),
     f(
@@ -520,6 +594,8 @@ pub fn field(key: &str) -> Option<&'static Field> {
 /// Lower case, letters and digits only, single spaces (`"Post-Code:"` → `"post code"`;
 /// `"Carer's D.O.B."` → `"carers d o b"`).
 pub fn normalise(text: &str) -> String {
+    // "Condition(s)" is "conditions".
+    let text = text.replace("(s)", "s").replace("(S)", "S");
     let mut out = String::with_capacity(text.len());
     let mut space = false;
     for c in text.chars() {
@@ -539,6 +615,24 @@ pub fn normalise(text: &str) -> String {
     out
 }
 
+/// Words that say whose a column is ("Pupil forename", "Client DOB"): a header starting with
+/// one is also tried without it.
+const WHOSE: &[&str] = &[
+    "young carers",
+    "young carer",
+    "young person",
+    "service user",
+    "carers",
+    "carer",
+    "pupils",
+    "pupil",
+    "students",
+    "student",
+    "clients",
+    "client",
+    "yc",
+];
+
 /// The field a header suggests, if any. `taken` fields are not suggested twice.
 pub fn suggest_field(header: &str, taken: &[&str]) -> Option<&'static str> {
     let h = normalise(header);
@@ -546,11 +640,39 @@ pub fn suggest_field(header: &str, taken: &[&str]) -> Option<&'static str> {
         return None;
     }
     let free = |f: &&Field| !taken.contains(&f.key);
-    FIELDS
-        .iter()
-        .filter(free)
-        .find(|f| f.synonyms.contains(&h.as_str()) || normalise(f.key) == h || normalise(f.label) == h)
-        .map(|f| f.key)
+    let find = |h: &str| {
+        FIELDS
+            .iter()
+            .filter(free)
+            .find(|f| f.synonyms.contains(&h) || normalise(f.key) == h || normalise(f.label) == h)
+            .map(|f| f.key)
+    };
+    find(&h).or_else(|| {
+        let rest = WHOSE.iter().find_map(|w| h.strip_prefix(w).and_then(|r| r.strip_prefix(' ')))?;
+        find(rest).filter(|k| fields_of_carer(k))
+    })
+}
+
+/// A carer's own field (not the cared-for person's): what "Pupil ..." or "Client ..." names.
+fn fields_of_carer(key: &str) -> bool {
+    field(key).is_some_and(|f| f.target == Target::Carer)
+}
+
+/// The field a column suggests from its header and, where the header could mean more than
+/// one thing, its values: "Caring for" holding "Mum", "Husband" is the relationship; holding
+/// names, it is the cared-for person's name.
+pub fn suggest_field_from(header: &str, values: &[&str], taken: &[&str]) -> Option<&'static str> {
+    let found = suggest_field(header, taken)?;
+    if found == "cared_for_full_name" && !taken.contains(&"cared_for_relationship") {
+        let relationship = field("cared_for_relationship").expect("a field");
+        let named: Vec<&&str> = values.iter().filter(|v| !v.trim().is_empty()).collect();
+        let relationships =
+            named.iter().filter(|v| suggest_value(relationship, v).is_some_and(|c| !c.is_empty())).count();
+        if !named.is_empty() && relationships * 2 > named.len() {
+            return Some("cared_for_relationship");
+        }
+    }
+    Some(found)
 }
 
 /// The list's codes and labels.
@@ -616,6 +738,9 @@ fn synonyms(list: &str) -> &'static [(&'static str, &'static str)] {
             ("gypsy", "white_gypsy_traveller"),
             ("traveller", "white_gypsy_traveller"),
             ("gypsy or irish traveller", "white_gypsy_traveller"),
+            ("irish traveller", "white_gypsy_traveller"),
+            ("white irish traveller", "white_gypsy_traveller"),
+            ("white gypsy", "white_gypsy_traveller"),
             ("roma", "white_roma"),
             ("indian", "asian_indian"),
             ("asian indian", "asian_indian"),
@@ -649,9 +774,45 @@ fn synonyms(list: &str) -> &'static [(&'static str, &'static str)] {
             ("not stated", "not_stated"),
             ("prefer not to say", "not_stated"),
             ("declined", "not_stated"),
+            ("declined to say", "not_stated"),
             ("refused", "not_stated"),
-            ("not known", "not_stated"),
-            ("unknown", "not_stated"),
+            // Any other White background (ONS 2021 write-ins).
+            ("polish", "white_other"),
+            ("romanian", "white_other"),
+            ("lithuanian", "white_other"),
+            ("latvian", "white_other"),
+            ("bulgarian", "white_other"),
+            ("portuguese", "white_other"),
+            ("italian", "white_other"),
+            ("spanish", "white_other"),
+            ("greek", "white_other"),
+            ("albanian", "white_other"),
+            ("european", "white_other"),
+            ("eastern european", "white_other"),
+            ("white european", "white_other"),
+            ("white eastern european", "white_other"),
+            ("white non british", "white_other"),
+            ("white not british", "white_other"),
+            ("somali", "black_african"),
+            ("black somali", "black_african"),
+            ("nigerian", "black_african"),
+            ("black nigerian", "black_african"),
+            ("ghanaian", "black_african"),
+            ("black ghanaian", "black_african"),
+            ("eritrean", "black_african"),
+            ("sudanese", "black_african"),
+            ("congolese", "black_african"),
+            ("zimbabwean", "black_african"),
+            ("jamaican", "black_caribbean"),
+            ("black jamaican", "black_caribbean"),
+            ("sri lankan", "asian_other"),
+            ("asian sri lankan", "asian_other"),
+            ("tamil", "asian_other"),
+            ("nepali", "asian_other"),
+            ("nepalese", "asian_other"),
+            ("filipino", "asian_other"),
+            ("asian filipino", "asian_other"),
+            ("afghan", "asian_other"),
         ],
         "contact_method" => &[
             ("telephone", "phone"),
@@ -824,6 +985,47 @@ fn synonyms(list: &str) -> &'static [(&'static str, &'static str)] {
             ("palliative", "end_of_life"),
             ("end of life", "end_of_life"),
             ("terminal illness", "end_of_life"),
+            ("terminally ill", "end_of_life"),
+            ("stroke", "long_term_condition"),
+            ("parkinsons", "long_term_condition"),
+            ("parkinsons disease", "long_term_condition"),
+            ("parkinson", "long_term_condition"),
+            ("cancer", "long_term_condition"),
+            ("ms", "long_term_condition"),
+            ("multiple sclerosis", "long_term_condition"),
+            ("mnd", "long_term_condition"),
+            ("motor neurone disease", "long_term_condition"),
+            ("diabetes", "long_term_condition"),
+            ("copd", "long_term_condition"),
+            ("heart disease", "long_term_condition"),
+            ("heart condition", "long_term_condition"),
+            ("heart failure", "long_term_condition"),
+            ("epilepsy", "long_term_condition"),
+            ("arthritis", "long_term_condition"),
+            ("kidney disease", "long_term_condition"),
+            ("huntingtons", "long_term_condition"),
+            ("depression", "mental_health"),
+            ("anxiety", "mental_health"),
+            ("bipolar", "mental_health"),
+            ("schizophrenia", "mental_health"),
+            ("psychosis", "mental_health"),
+            ("eating disorder", "mental_health"),
+            ("downs syndrome", "learning_disability"),
+            ("down syndrome", "learning_disability"),
+            ("learning difficulty", "learning_disability"),
+            ("asperger", "autism"),
+            ("aspergers", "autism"),
+            ("autism spectrum disorder", "autism"),
+            ("mobility", "physical_disability"),
+            ("wheelchair user", "physical_disability"),
+            ("sensory impairment", "physical_disability"),
+            ("visual impairment", "physical_disability"),
+            ("sight loss", "physical_disability"),
+            ("hearing impairment", "physical_disability"),
+            ("hearing loss", "physical_disability"),
+            ("drug misuse", "substance_misuse"),
+            ("alcohol misuse", "substance_misuse"),
+            ("drugs and alcohol", "substance_misuse"),
             ("other", "other"),
         ],
         "care_kind" => &[
@@ -854,6 +1056,27 @@ fn synonyms(list: &str) -> &'static [(&'static str, &'static str)] {
     }
 }
 
+/// Values that say nothing is known (normalised): suggested as "leave empty".
+const UNKNOWN: &[&str] = &[
+    "not known",
+    "unknown",
+    "nk",
+    "n k",
+    "not recorded",
+    "not given",
+    "no data",
+    "none recorded",
+    "tbc",
+    "to be confirmed",
+    "n a",
+    "na",
+    "not applicable",
+    "dont know",
+    "don t know",
+    "blank",
+    "missing",
+];
+
 /// Our code for a value in the file, suggested from the code itself, the label (or the part
 /// of it after the colon: `Indian` for "Asian or Asian British: Indian"), or common words;
 /// `None` when nothing fits or more than one code would.
@@ -866,6 +1089,7 @@ pub fn suggest_value(field: &Field, value: &str) -> Option<&'static str> {
         return match v.as_str() {
             "y" | "yes" | "true" | "1" | "x" | "ticked" | "tick" | "checked" | "on" | "t" => Some("yes"),
             "n" | "no" | "false" | "0" | "none" | "off" | "unticked" | "not ticked" => Some("no"),
+            v if UNKNOWN.contains(&v) => Some(""),
             _ => None,
         };
     }
@@ -881,6 +1105,22 @@ pub fn suggest_value(field: &Field, value: &str) -> Option<&'static str> {
         choices.iter().filter(|c| c.label.split_once(':').is_some_and(|(_, after)| normalise(after) == v)).collect();
     if let [one] = part.as_slice() {
         return Some(one.code);
+    }
+    // "White - Polish", "Asian: Sri Lankan": a background within a group not listed by name is
+    // that group's "any other" (ONS 2021), "Black - Somali" the African one.
+    if list == "ethnicity" {
+        for (group, other) in [("white ", "white_other"), ("asian ", "asian_other"), ("mixed ", "mixed_other")] {
+            if let Some(rest) = v.strip_prefix(group) {
+                return suggest_value(field, rest).filter(|c| c.starts_with(&group[..group.len() - 1])).or(Some(other));
+            }
+        }
+        if let Some(rest) = v.strip_prefix("black ") {
+            return suggest_value(field, rest).filter(|c| c.starts_with("black"));
+        }
+    }
+    // Unknown is not a refusal: "Not known" leaves the field empty (never "Prefer not to say").
+    if UNKNOWN.contains(&v.as_str()) {
+        return Some("");
     }
     // The start of a label ("50 or more" for "50 or more hours a week"), when only one fits.
     let starts: Vec<&Choice> = choices
@@ -914,15 +1154,72 @@ mod tests {
             ("NHS No.", Some("nhs_number")),
             ("Sex", Some("gender")),
             ("Ethnic group", Some("ethnicity")),
-            ("Cared for name", Some("cared_for_first_name")),
+            ("Cared for name", Some("cared_for_full_name")),
             ("Cared-for DOB", Some("cared_for_date_of_birth")),
             ("Carer's Surname", Some("last_name")),
             ("Favourite colour", None),
+            // Headers seen in real files.
+            ("Pupil forename", Some("first_name")),
+            ("Pupil surname", Some("last_name")),
+            ("Pupil DOB", Some("date_of_birth")),
+            ("Client Post Code", Some("postcode")),
+            ("NAME", Some("full_name")),
+            ("Referral From", Some("referral_source")),
+            ("Condition(s)", Some("cared_for_conditions")),
+            ("Hrs/wk", Some("cared_for_hours_band")),
+            ("Caring for", Some("cared_for_full_name")),
+            // "Pupil ..." is the pupil's own field, never the cared-for person's.
+            ("Pupil cared for", None),
         ];
         for (header, want) in table {
             assert_eq!(suggest_field(header, &[]), want, "{header}");
         }
         assert_eq!(suggest_field("Surname", &["last_name"]), None);
+    }
+
+    #[test]
+    fn caring_for_is_the_relationship_when_its_values_are_relationships() {
+        assert_eq!(
+            suggest_field_from("Caring for", &["Mum", "Husband", "", "Son"], &[]),
+            Some("cared_for_relationship")
+        );
+        assert_eq!(
+            suggest_field_from("Caring for", &["Ray Brown", "Mum", "Ann Lee"], &[]),
+            Some("cared_for_full_name")
+        );
+        assert_eq!(
+            suggest_field_from("Caring for", &["Mum"], &["cared_for_relationship"]),
+            Some("cared_for_full_name"),
+            "the relationship has its own column already"
+        );
+    }
+
+    #[test]
+    fn common_values_and_unknowns() {
+        let e = field("ethnicity").unwrap();
+        let c = field("cared_for_conditions").unwrap();
+        let table = [
+            (e, "White - Polish", Some("white_other")),
+            (e, "White: Irish", Some("white_irish")),
+            (e, "White - British", Some("white_british")),
+            (e, "Black - Somali", Some("black_african")),
+            (e, "Asian - Sri Lankan", Some("asian_other")),
+            (e, "Mixed - other", Some("mixed_other")),
+            // Unknown is not a refusal.
+            (e, "Not known", Some("")),
+            (e, "Unknown", Some("")),
+            (e, "Declined", Some("not_stated")),
+            (c, "Stroke", Some("long_term_condition")),
+            (c, "Parkinson's", Some("long_term_condition")),
+            (c, "Cancer", Some("long_term_condition")),
+            (c, "Alzheimer's", Some("dementia")),
+            (field("gender").unwrap(), "Not known", Some("")),
+            (field("interpreter_needed").unwrap(), "Unknown", Some("")),
+            (field("employment_status").unwrap(), "Not known", Some("not_known")),
+        ];
+        for (f, value, want) in table {
+            assert_eq!(suggest_value(f, value), want, "{} {value}", f.key);
+        }
     }
 
     #[test]

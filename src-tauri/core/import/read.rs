@@ -1,7 +1,10 @@
 //! Reading a spreadsheet into rows of text: CSV (any common encoding and delimiter) and
 //! workbooks (XLSX, XLS, ODS through calamine). Dates stored as dates become `YYYY-MM-DD`;
 //! whole numbers stored as floats (NHS numbers) lose the `.0`. Fully empty rows are skipped and
-//! counted; the first non-empty row is the header.
+//! counted. The header is the row the user chooses; by default the row that looks most like
+//! column names among the first non-empty rows ([`Sheet::suggested_header`]), so a title row
+//! above the headers is passed over. No column is ever dropped: cells past the header's last
+//! name get a column of their own (`Column H`).
 
 use std::io::Cursor;
 use std::path::Path;
@@ -25,6 +28,12 @@ pub struct Row {
 /// A file read into a header and rows.
 #[derive(Debug, Clone, Default)]
 pub struct Table {
+    /// The spreadsheet row holding the column names.
+    pub header_row: u32,
+    /// The row [`Sheet::suggested_header`] would choose.
+    pub header_suggested: u32,
+    /// The first non-empty rows, to choose the header from (at most [`CANDIDATES`]).
+    pub candidates: Vec<(u32, Vec<String>)>,
     /// `csv`, `xlsx`, `xls` or `ods`.
     pub format: &'static str,
     /// CSV only: `UTF-8`, `UTF-16LE`, `UTF-16BE` or `windows-1252`.
@@ -36,6 +45,157 @@ pub struct Table {
     pub rows: Vec<Row>,
     /// Fully empty rows skipped below the header.
     pub empty_rows: usize,
+    /// Non-empty rows above the header (a title, notes), left out.
+    pub rows_above_header: usize,
+}
+
+/// A sheet (or CSV file) read into rows of text, before its header row is chosen.
+#[derive(Debug, Clone, Default)]
+pub struct Sheet {
+    pub format: &'static str,
+    pub encoding: Option<&'static str>,
+    pub sheets: Vec<String>,
+    pub sheet: Option<String>,
+    /// Every row read, numbered as the spreadsheet shows it (empty rows included or not).
+    rows: Vec<(u32, Vec<String>)>,
+    /// The spreadsheet column (from 0) of the first cell of each row.
+    first_column: usize,
+}
+
+/// How many of the first non-empty rows may be chosen as the header.
+pub const CANDIDATES: usize = 20;
+
+fn blank(cells: &[String]) -> bool {
+    cells.iter().all(|c| c.trim().is_empty())
+}
+
+/// The number of cells up to the last non-empty one.
+fn used_width(cells: &[String]) -> usize {
+    cells.iter().rposition(|c| !c.trim().is_empty()).map_or(0, |i| i + 1)
+}
+
+impl Sheet {
+    /// The first [`CANDIDATES`] non-empty rows.
+    pub fn candidates(&self) -> impl Iterator<Item = &(u32, Vec<String>)> {
+        self.rows.iter().filter(|(_, cells)| !blank(cells)).take(CANDIDATES)
+    }
+
+    /// The row that looks most like column names: the most cells naming a field we know,
+    /// then the most cells of text (not numbers or dates), the earliest on a tie. A title
+    /// ("Carers list, April 2026") has one cell; data rows have numbers, dates and few words
+    /// we know as headers.
+    pub fn suggested_header(&self) -> Option<u32> {
+        let score = |cells: &[String]| {
+            let mut known = 0;
+            let mut text = 0;
+            let mut taken: Vec<&str> = Vec::new();
+            for c in cells.iter().map(|c| c.trim()).filter(|c| !c.is_empty()) {
+                if let Some(f) = super::fields::suggest_field(c, &taken) {
+                    taken.push(f);
+                    known += 1;
+                }
+                if c.chars().any(char::is_alphabetic) && super::convert::convert_date(c, Default::default()).is_err() {
+                    text += 1;
+                }
+            }
+            (known, text)
+        };
+        let mut best: Option<(u32, (usize, usize))> = None;
+        for (n, cells) in self.candidates() {
+            let s = score(cells);
+            if best.is_none_or(|(_, b)| s > b) {
+                best = Some((*n, s));
+            }
+        }
+        best.map(|(n, _)| n)
+    }
+
+    /// The column names the header row `row` would give, if it is a non-empty row.
+    pub fn headers_at(&self, row: u32) -> Option<Vec<String>> {
+        let (_, cells) = self.rows.iter().find(|(n, cells)| *n == row && !blank(cells))?;
+        let width = self.width_from(row).max(used_width(cells));
+        Some(headers(cells, width, self.first_column))
+    }
+
+    /// The widest row from `row` down.
+    fn width_from(&self, row: u32) -> usize {
+        self.rows.iter().filter(|(n, _)| *n >= row).map(|(_, c)| used_width(c)).max().unwrap_or(0).min(MAX_COLUMNS)
+    }
+
+    /// The table with its header in row `header_row` (default: [`Self::suggested_header`]).
+    /// Rows above the header are left out; every column with anything in it below the header
+    /// is kept, named or not.
+    pub fn into_table(self, header_row: Option<u32>) -> Result<Table> {
+        let Some(suggested) = self.suggested_header() else {
+            return Err(Error::field(
+                "path",
+                "the file has no rows with anything in them: check it is the right file (the first row should name the columns)",
+            ));
+        };
+        let chosen = header_row.unwrap_or(suggested);
+        let candidates: Vec<(u32, Vec<String>)> = self.candidates().cloned().collect();
+        let Some(header) = self.rows.iter().find(|(n, cells)| *n == chosen && !blank(cells)).map(|(_, c)| c.clone())
+        else {
+            return Err(Error::field(
+                "header_row",
+                format!(
+                    "row {chosen} of the file is empty or past its end: choose the row that holds the column names (row {suggested} looks like it)"
+                ),
+            ));
+        };
+        let width = self.width_from(chosen);
+        let mut table = Table {
+            format: self.format,
+            encoding: self.encoding,
+            sheets: self.sheets,
+            sheet: self.sheet,
+            header_row: chosen,
+            header_suggested: suggested,
+            headers: headers(&header, width, self.first_column),
+            candidates,
+            ..Table::default()
+        };
+        let mut previous = chosen;
+        for (number, mut cells) in self.rows {
+            if number < chosen {
+                table.rows_above_header += usize::from(!blank(&cells));
+                continue;
+            }
+            if number == chosen {
+                continue;
+            }
+            // Lines the CSV reader skipped as blank.
+            table.empty_rows += number.saturating_sub(previous).saturating_sub(1) as usize;
+            previous = number;
+            if blank(&cells) {
+                table.empty_rows += 1;
+                continue;
+            }
+            cells.truncate(width);
+            cells.resize(width, String::new());
+            table.rows.push(Row { number, cells });
+        }
+        Ok(table)
+    }
+}
+
+/// Column names from a header row's cells, `width` wide: a blank one is named by its column
+/// letter (`Column C`), a repeat gets a number (`Name (2)`).
+fn headers(cells: &[String], width: usize, first_column: usize) -> Vec<String> {
+    let mut out: Vec<String> = Vec::with_capacity(width);
+    for i in 0..width {
+        let base = cells.get(i).map(|h| h.trim()).unwrap_or("");
+        let base =
+            if base.is_empty() { format!("Column {}", column_letter(first_column + i)) } else { base.to_string() };
+        let mut name = base.clone();
+        let mut n = 2;
+        while out.iter().any(|x| x.eq_ignore_ascii_case(&name)) {
+            name = format!("{base} ({n})");
+            n += 1;
+        }
+        out.push(name);
+    }
+    out
 }
 
 /// The format a file name says, or an error on `path`.
@@ -53,8 +213,15 @@ pub fn format_of(path: &Path) -> Result<&'static str> {
     }
 }
 
-/// Reads the file at `path` (one sheet of a workbook: `sheet`, or the first).
+/// Reads the file at `path` (one sheet of a workbook: `sheet`, or the first) with its
+/// suggested header row.
 pub fn read_path(path: &Path, sheet: Option<&str>) -> Result<Table> {
+    open_path(path, sheet)?.into_table(None)
+}
+
+/// Reads the file at `path` (one sheet of a workbook: `sheet`, or the first), its header row
+/// not yet chosen.
+pub fn open_path(path: &Path, sheet: Option<&str>) -> Result<Sheet> {
     let format = format_of(path)?;
     let size = std::fs::metadata(path)
         .map_err(|e| Error::field("path", format!("the file could not be opened ({e}): check it is still there")))?
@@ -68,8 +235,8 @@ pub fn read_path(path: &Path, sheet: Option<&str>) -> Result<Table> {
     let bytes = std::fs::read(path)
         .map_err(|e| Error::field("path", format!("the file could not be read ({e}): check it is still there")))?;
     match format {
-        "csv" => read_csv(&bytes),
-        f => read_workbook(&bytes, f, sheet),
+        "csv" => csv_sheet(&bytes),
+        f => workbook_sheet(&bytes, f, sheet),
     }
 }
 
@@ -101,9 +268,11 @@ pub fn decode(bytes: &[u8]) -> (String, &'static str) {
     }
 }
 
-/// The delimiter used: whichever of `,` `;` tab `|` splits the first lines most consistently.
+/// The delimiter used: whichever of `,` `;` tab `|` splits the first lines most consistently
+/// (the most lines with the same number of them, then the most per line). A title line above
+/// the header, with none, does not decide it.
 pub fn sniff_delimiter(text: &str) -> u8 {
-    let lines: Vec<&str> = text.lines().filter(|l| !l.trim().is_empty()).take(20).collect();
+    let lines: Vec<&str> = text.lines().filter(|l| !l.trim().is_empty()).take(CANDIDATES).collect();
     let count = |line: &str, d: char| {
         let mut quoted = false;
         let mut n = 0;
@@ -118,12 +287,13 @@ pub fn sniff_delimiter(text: &str) -> u8 {
     };
     let mut best = (b',', 0usize, 0usize);
     for d in [',', ';', '\t', '|'] {
-        let Some(first) = lines.first() else { break };
-        let n = count(first, d);
-        if n == 0 {
-            continue;
+        let counts: Vec<usize> = lines.iter().map(|l| count(l, d)).collect();
+        // The most common number of delimiters a line has (ignoring lines with none).
+        let mut tally: std::collections::BTreeMap<usize, usize> = std::collections::BTreeMap::new();
+        for &n in counts.iter().filter(|&&n| n > 0) {
+            *tally.entry(n).or_default() += 1;
         }
-        let agree = lines.iter().filter(|l| count(l, d) == n).count();
+        let Some((n, agree)) = tally.into_iter().max_by_key(|&(n, agree)| (agree, n)) else { continue };
         if (agree, n) > (best.1, best.2) {
             best = (d as u8, agree, n);
         }
@@ -131,16 +301,34 @@ pub fn sniff_delimiter(text: &str) -> u8 {
     best.0
 }
 
-/// Reads CSV bytes.
+/// Line breaks in `text`: CRLF, LF or a lone CR, each one break (what a spreadsheet counts as
+/// a new row).
+fn line_breaks(text: &[u8]) -> u64 {
+    let mut n = 0;
+    for (i, &b) in text.iter().enumerate() {
+        if b == b'\n' || (b == b'\r' && text.get(i + 1) != Some(&b'\n')) {
+            n += 1;
+        }
+    }
+    n
+}
+
+/// Reads CSV bytes with the suggested header row.
 pub fn read_csv(bytes: &[u8]) -> Result<Table> {
+    csv_sheet(bytes)?.into_table(None)
+}
+
+/// Reads CSV bytes into rows, each numbered as a spreadsheet program shows it: the file's
+/// line breaks before the row (CRLF, LF or CR), less those inside quoted cells above it.
+pub fn csv_sheet(bytes: &[u8]) -> Result<Sheet> {
     let (text, encoding) = decode(bytes);
     let delimiter = sniff_delimiter(&text);
     let mut reader =
         csv::ReaderBuilder::new().has_headers(false).flexible(true).delimiter(delimiter).from_reader(text.as_bytes());
-    let mut raw = Vec::new();
-    // The row number the spreadsheet shows: the line the record starts on, less the line breaks
-    // inside quoted cells above it (the csv reader skips blank lines; they are counted below).
-    let mut inside = 0u64;
+    let all = text.as_bytes();
+    let mut rows = Vec::new();
+    // Line breaks counted so far, up to byte `upto`; and those inside quoted cells.
+    let (mut breaks, mut upto, mut inside) = (0u64, 0usize, 0u64);
     for (i, record) in reader.records().enumerate() {
         let record = record.map_err(|e| {
             Error::field(
@@ -148,19 +336,29 @@ pub fn read_csv(bytes: &[u8]) -> Result<Table> {
                 format!("row {} of the file could not be read ({e}): check it in the spreadsheet", i + 1),
             )
         })?;
-        let line = record.position().map(|p| p.line()).unwrap_or(i as u64 + 1);
-        let number = u32::try_from(line.saturating_sub(inside)).unwrap_or(u32::MAX);
-        inside += record.iter().map(|f| f.matches('\n').count() as u64).sum::<u64>();
-        raw.push((number, record.iter().map(str::to_string).collect::<Vec<_>>()));
+        // The reader's position is where it began reading the record: before the blank lines
+        // it skipped (and the LF of a CRLF it stopped at). The record starts after them.
+        let mut start = record.position().map_or(upto, |p| p.byte() as usize).clamp(upto, all.len());
+        while matches!(all.get(start), Some(b'\r' | b'\n')) {
+            start += 1;
+        }
+        breaks += line_breaks(&all[upto..start]);
+        upto = start;
+        let number = u32::try_from(1 + breaks - inside.min(breaks)).unwrap_or(u32::MAX);
+        inside += record.iter().map(|f| line_breaks(f.as_bytes())).sum::<u64>();
+        rows.push((number, record.iter().map(str::to_string).collect::<Vec<_>>()));
     }
-    let mut table = assemble(raw)?;
-    table.format = "csv";
-    table.encoding = Some(encoding);
-    Ok(table)
+    Ok(Sheet { format: "csv", encoding: Some(encoding), rows, ..Sheet::default() })
 }
 
-/// Reads one sheet of a workbook (`xlsx`, `xls` or `ods`) from its bytes.
+/// Reads one sheet of a workbook (`xlsx`, `xls` or `ods`) from its bytes, with the suggested
+/// header row.
 pub fn read_workbook(bytes: &[u8], format: &'static str, sheet: Option<&str>) -> Result<Table> {
+    workbook_sheet(bytes, format, sheet)?.into_table(None)
+}
+
+/// Reads one sheet of a workbook (`xlsx`, `xls` or `ods`) from its bytes into rows.
+pub fn workbook_sheet(bytes: &[u8], format: &'static str, sheet: Option<&str>) -> Result<Sheet> {
     let bytes = bytes.to_vec();
     let wanted = sheet.map(str::to_string);
     // calamine reads untrusted files: a panic inside it must become an error, never a crash.
@@ -181,7 +379,7 @@ fn unreadable(format: &str, why: impl std::fmt::Display) -> Error {
     )
 }
 
-fn read_workbook_inner(bytes: Vec<u8>, format: &'static str, sheet: Option<&str>) -> Result<Table> {
+fn read_workbook_inner(bytes: Vec<u8>, format: &'static str, sheet: Option<&str>) -> Result<Sheet> {
     let cursor = Cursor::new(bytes);
     let bad = |e: &dyn std::fmt::Display| unreadable(format, e);
     let choose = |sheets: &[String]| -> Result<String> {
@@ -198,7 +396,7 @@ fn read_workbook_inner(bytes: Vec<u8>, format: &'static str, sheet: Option<&str>
                 .ok_or_else(|| Error::field("path", "the workbook has no sheets: check it is the right file")),
         }
     };
-    let (sheets, name, raw) = if format == "xlsx" {
+    let (sheets, name, raw, first_column) = if format == "xlsx" {
         // Cell by cell: a stray value far away (XFD1048576) must not make a grid of every cell.
         let mut book: calamine::Xlsx<_> = calamine::open_workbook_from_rs(cursor).map_err(|e| bad(&e))?;
         let sheets = book.sheet_names();
@@ -212,7 +410,8 @@ fn read_workbook_inner(bytes: Vec<u8>, format: &'static str, sheet: Option<&str>
                 cells.push((r, c, text));
             }
         }
-        (sheets, name, sparse_rows(cells))
+        let first_column = cells.iter().map(|c| c.1).min().unwrap_or(0) as usize;
+        (sheets, name, sparse_rows(cells), first_column)
     } else {
         let mut book: calamine::Sheets<Cursor<Vec<u8>>> = match format {
             "xls" => calamine::Sheets::Xls(calamine::open_workbook_from_rs(cursor).map_err(|e| bad(&e))?),
@@ -221,19 +420,15 @@ fn read_workbook_inner(bytes: Vec<u8>, format: &'static str, sheet: Option<&str>
         let sheets = book.sheet_names();
         let name = choose(&sheets)?;
         let range = book.worksheet_range(&name).map_err(|e| bad(&e))?;
-        let (top, _) = range.start().unwrap_or((0, 0));
+        let (top, left) = range.start().unwrap_or((0, 0));
         let raw = range
             .rows()
             .enumerate()
             .map(|(i, cells)| ((top as usize + i + 1) as u32, cells.iter().map(cell_text).collect::<Vec<_>>()))
             .collect();
-        (sheets, name, raw)
+        (sheets, name, raw, left as usize)
     };
-    let mut table = assemble(raw)?;
-    table.format = format;
-    table.sheets = sheets;
-    table.sheet = Some(name);
-    Ok(table)
+    Ok(Sheet { format, encoding: None, sheets, sheet: Some(name), rows: raw, first_column })
 }
 
 /// At most this many columns from the first one used are read.
@@ -296,52 +491,6 @@ pub fn number_text(f: f64) -> String {
     } else {
         format!("{f}")
     }
-}
-
-/// Header (first non-empty row) and data rows; empty rows skipped and counted.
-fn assemble(raw: Vec<(u32, Vec<String>)>) -> Result<Table> {
-    let blank = |cells: &[String]| cells.iter().all(|c| c.trim().is_empty());
-    let mut rows = raw.into_iter();
-    let mut header = None;
-    for (n, cells) in rows.by_ref() {
-        if !blank(&cells) {
-            header = Some((n, cells));
-            break;
-        }
-    }
-    let Some((header_number, header)) = header else {
-        return Err(Error::field(
-            "path",
-            "the file has no rows with anything in them: check it is the right file (the first row should name the columns)",
-        ));
-    };
-    let width = header.iter().rposition(|h| !h.trim().is_empty()).map(|i| i + 1).unwrap_or(0);
-    let mut headers: Vec<String> = Vec::with_capacity(width);
-    for (i, h) in header.iter().take(width).enumerate() {
-        let base = h.trim().to_string();
-        let base = if base.is_empty() { format!("Column {}", column_letter(i)) } else { base };
-        let mut name = base.clone();
-        let mut n = 2;
-        while headers.iter().any(|x| x.eq_ignore_ascii_case(&name)) {
-            name = format!("{base} ({n})");
-            n += 1;
-        }
-        headers.push(name);
-    }
-    let mut table = Table { headers, ..Table::default() };
-    let mut previous = header_number;
-    for (number, mut cells) in rows {
-        // Lines the CSV reader skipped as blank.
-        table.empty_rows += number.saturating_sub(previous).saturating_sub(1) as usize;
-        previous = number;
-        if blank(&cells) {
-            table.empty_rows += 1;
-            continue;
-        }
-        cells.resize(width, String::new());
-        table.rows.push(Row { number, cells });
-    }
-    Ok(table)
 }
 
 /// `A`, `B`, ..., `Z`, `AA`, ...: the spreadsheet's name for column `i` (from 0).

@@ -219,7 +219,8 @@ fn selection(ctx: &Ctx<'_>, args: &PrintArgs) -> Result<Vec<Passport>> {
 /// `passports_print`: cards to one PDF, single (card printer) or on sheets of card stock.
 /// Passports not valid today are left out and named. Reports progress as cards are drawn.
 pub fn print(ctx: &mut Ctx<'_>, args: PrintArgs) -> Result<Printed> {
-    crate::pdf::check_path(&args.path)?;
+    let protected = ctx.protected()?;
+    crate::pdf::check_path(&protected, &args.path)?;
     let s = settings::load(ctx.tx)?;
     let layout = match args.layout {
         LayoutChoice::Single => Layout::Single,
@@ -269,7 +270,7 @@ pub fn print(ctx: &mut Ctx<'_>, args: PrintArgs) -> Result<Printed> {
     let total = cards.len() as u64;
     ctx.progress(0, total);
     let printed = card::render(&cards, &setup, &mut |done, _| ctx.progress(done as u64, total))?;
-    crate::pdf::save(&args.path, &printed.bytes)?;
+    crate::pdf::save(&protected, &args.path, &printed.bytes)?;
     warnings.extend(printed.warnings);
     for p in &printable {
         ctx.touch(Touched::ViewedCarer(p.carer_id));
@@ -304,7 +305,8 @@ pub struct CalibrationPrinted {
 
 /// `passport_calibration_print`: a sheet to check where this printer puts the cards.
 pub fn calibration(ctx: &mut Ctx<'_>, args: CalibrationArgs) -> Result<CalibrationPrinted> {
-    crate::pdf::check_path(&args.path)?;
+    let protected = ctx.protected()?;
+    crate::pdf::check_path(&protected, &args.path)?;
     let s = settings::load(ctx.tx)?;
     let stock = chosen_stock(args.stock.as_deref(), &s)?;
     let printed = card::calibration(
@@ -314,7 +316,7 @@ pub fn calibration(ctx: &mut Ctx<'_>, args: CalibrationArgs) -> Result<Calibrati
         &s.organisation_name.clone().unwrap_or_else(|| "Carers Desk".into()),
         chrono::Utc::now().naive_utc(),
     )?;
-    crate::pdf::save(&args.path, &printed.bytes)?;
+    crate::pdf::save(&protected, &args.path, &printed.bytes)?;
     Ok(CalibrationPrinted {
         path: args.path.display().to_string(),
         pages: printed.pages,

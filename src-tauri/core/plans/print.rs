@@ -400,7 +400,8 @@ pub fn document(
 }
 
 pub fn print(ctx: &mut Ctx<'_>, args: PrintArgs) -> Result<Printed> {
-    pdf::check_path(&args.path)?;
+    let protected = ctx.protected()?;
+    pdf::check_path(&protected, &args.path)?;
     let p = super::load(ctx.tx, args.id, ctx.today())?;
     if args.part == Part::Contingency && p.contingency == super::Contingency::default() {
         return Err(Error::Conflict(
@@ -412,7 +413,7 @@ pub fn print(ctx: &mut Ctx<'_>, args: PrintArgs) -> Result<Printed> {
     let created = chrono::Utc::now().naive_utc();
     let (info, blocks) = document(&p, args.part, &settings, created);
     let rendered = pdf::render_counted(&info, &blocks)?;
-    pdf::save(&args.path, &rendered.bytes)?;
+    pdf::save(&protected, &args.path, &rendered.bytes)?;
     ctx.touch(crate::context::Touched::ViewedCarer(p.carer_id));
     Ok(Printed {
         path: args.path.display().to_string(),

@@ -10,6 +10,7 @@ use super::{build, period, suppress, Report};
 use crate::context::Ctx;
 use crate::dates;
 use crate::error::{Error, Result};
+use crate::files::Protected;
 use crate::pdf::{self, Bar, Block, Column, DocumentInfo};
 use crate::settings;
 
@@ -39,6 +40,12 @@ pub fn export(ctx: &mut Ctx<'_>, args: ExportArgs) -> Result<Exported> {
         return Err(Error::field("path", "choose where to save the report"));
     }
     let (from, to) = period(&args.from, &args.to)?;
+    let protected = ctx.protected()?;
+    if format == "csv" {
+        protected.check_folder("path", &args.path)?;
+    } else {
+        protected.check_file("path", &args.path)?;
+    }
     if format != "csv" && args.path.is_dir() {
         return Err(Error::field(
             "path",
@@ -49,52 +56,58 @@ pub fn export(ctx: &mut Ctx<'_>, args: ExportArgs) -> Result<Exported> {
     let report = build(ctx, from, to)?;
     let report = if s.report_suppress_small { suppress(report) } else { report };
     let files = match format.as_str() {
-        "csv" => write_csv(&args.path, &report)?,
+        "csv" => write_csv(&protected, &args.path, &report)?,
         "json" => {
-            let text = serde_json::to_string_pretty(&report).expect("the report serialises");
-            write(&args.path, text.as_bytes())?;
+            let mut value = serde_json::to_value(&report).expect("the report serialises");
+            // Where the audit trail stood when the report was made (docs/security.md).
+            value["audit_anchor"] = serde_json::to_value(crate::audit::head(ctx.tx)?).expect("anchors serialise");
+            let text = serde_json::to_string_pretty(&value).expect("the report serialises");
+            write(&protected, &args.path, text.as_bytes())?;
             vec![args.path.display().to_string()]
         }
         _ => {
-            let (info, blocks) = document(&report, &s, chrono::Utc::now().naive_utc());
+            let (info, mut blocks) = document(&report, &s, chrono::Utc::now().naive_utc());
+            if let Some(anchor) = crate::audit::head(ctx.tx)? {
+                blocks.push(Block::Paragraph(format!(
+                    "Audit trail when this report was made: {}. Keep this page: Carers Desk can check its audit trail against it.",
+                    anchor.text()
+                )));
+            }
             let rendered = pdf::render_counted(&info, &blocks)?;
-            pdf::save(&args.path, &rendered.bytes)?;
+            pdf::save(&protected, &args.path, &rendered.bytes)?;
             vec![args.path.display().to_string()]
         }
     };
     Ok(Exported { format, files })
 }
 
-/// Writes `bytes` through a temporary file in the same folder, then renames it.
-fn write(path: &Path, bytes: &[u8]) -> Result<()> {
+/// Writes `bytes` through a private temporary file in the same folder, then renames it;
+/// refuses Carers Desk's own files.
+fn write(protected: &Protected, path: &Path, bytes: &[u8]) -> Result<()> {
+    protected.check_file("path", path)?;
     let cannot = |e: std::io::Error| {
         Error::field(
             "path",
             format!("the report could not be saved to {} ({e}): choose a folder you can write to", path.display()),
         )
     };
-    let dir = path.parent().filter(|d| !d.as_os_str().is_empty()).unwrap_or(Path::new("."));
-    let name = path.file_name().map(|n| n.to_string_lossy().to_string()).unwrap_or_else(|| "report".into());
-    let tmp = dir.join(format!(".{name}.part"));
-    std::fs::write(&tmp, bytes).map_err(cannot)?;
-    std::fs::rename(&tmp, path).map_err(|e| {
-        let _ = std::fs::remove_file(&tmp);
-        cannot(e)
-    })
+    crate::files::write_replace(path, bytes).map_err(cannot)
 }
 
 /// One CSV per group in `folder` (made if missing): `figure,figure_label,row,row_label,count`,
 /// the figure's own total first with an empty `row`.
-pub fn write_csv(folder: &Path, report: &Report) -> Result<Vec<String>> {
+pub fn write_csv(protected: &Protected, folder: &Path, report: &Report) -> Result<Vec<String>> {
     if folder.is_file() {
         return Err(Error::field("path", format!("{} is a file: choose a folder for the CSV files", folder.display())));
     }
-    std::fs::create_dir_all(folder).map_err(|e| {
+    protected.check_folder("path", folder)?;
+    crate::files::create_dir_private(folder).map_err(|e| {
         Error::field("path", format!("the folder {} could not be made ({e}): choose another", folder.display()))
     })?;
     let mut files = Vec::new();
     for g in &report.groups {
-        let mut w = csv::Writer::from_writer(Vec::new());
+        // A byte order mark, so that Excel reads the file as UTF-8 ("–", "é").
+        let mut w = csv::Writer::from_writer(b"\xEF\xBB\xBF".to_vec());
         let csv_err = |e: csv::Error| Error::Io(std::io::Error::other(e.to_string()));
         w.write_record(["figure", "figure_label", "row", "row_label", "count"]).map_err(csv_err)?;
         for f in &g.figures {
@@ -105,7 +118,7 @@ pub fn write_csv(folder: &Path, report: &Report) -> Result<Vec<String>> {
         }
         let bytes = w.into_inner().map_err(|e| Error::Io(std::io::Error::other(e.to_string())))?;
         let path = folder.join(format!("monitoring-{}-to-{}-{}.csv", report.from, report.to, g.key));
-        write(&path, &bytes)?;
+        write(protected, &path, &bytes)?;
         files.push(path.display().to_string());
     }
     Ok(files)
@@ -135,7 +148,10 @@ pub fn document(report: &Report, s: &settings::Settings, created: chrono::NaiveD
         (
             "Small numbers".into(),
             if report.suppressed {
-                "Counts from 1 to 4 are shown as \"<5\" so that no one can be identified.".into()
+                "Counts from 1 to 4 are shown as \"<5\" so that no one can be identified; where such a count could \
+                 be worked out from the others (a total less the other rows), another count is hidden too, shown as \
+                 \"[c]\"."
+                    .into()
             } else {
                 "Shown as counted (small numbers are not hidden).".into()
             },

@@ -249,10 +249,11 @@ pub fn gather(ctx: &Ctx<'_>, carer_id: i64) -> Result<HandoverSummary> {
 
 /// Prints the handover summary to a PDF file.
 pub fn print(ctx: &mut Ctx<'_>, args: PrintArgs) -> Result<Printed> {
-    crate::pdf::check_path(&args.path)?;
+    let protected = ctx.protected()?;
+    crate::pdf::check_path(&protected, &args.path)?;
     let summary = gather(ctx, args.carer_id)?;
     let rendered = super::print::render(&summary)?;
-    crate::pdf::save(&args.path, &rendered.bytes)?;
+    crate::pdf::save(&protected, &args.path, &rendered.bytes)?;
     ctx.touch(Touched::ViewedCarer(args.carer_id));
     Ok(Printed {
         path: args.path.display().to_string(),

@@ -50,6 +50,7 @@ export async function render(main) {
   const state = underway || {
     path: null,
     sheet: null,
+    headerRow: null, // chosen by the user; null: the core's choice
     info: null, // import_read
     mapping: { columns: {}, date_format: 'dmy', values: {} },
     mappingName: '',
@@ -117,6 +118,8 @@ export async function render(main) {
         const index = (state.info?.columns || []).findIndex((c) => c.header === header);
         return index >= 0 ? `column-${index}` : 'columns';
       }
+      if (name === 'header_row') return document.getElementById('import-header-row') ? 'header_row' : 'path';
+      if (name === 'consent_date') return 'consent_date';
       if (name.startsWith('values')) {
         const key = name.slice('values'.length).replace(/^\./, '').split('.')[0];
         return key && valuesStep.querySelector(`[data-field="values-${key}"]`) ? `values-${key}` : 'values';
@@ -134,7 +137,7 @@ export async function render(main) {
     replace(fileStep,
       h('h2', { class: 'section-title', id: 'import-file-title' }, '1. The spreadsheet'),
       h('div', { class: 'field', dataset: { field: 'path' } },
-        h('p', { class: 'hint', id: 'import-file-hint' }, 'A CSV file (.csv), an Excel workbook (.xlsx or .xls) or an OpenDocument spreadsheet (.ods). The first row must hold the column names.'),
+        h('p', { class: 'hint', id: 'import-file-hint' }, 'A CSV file (.csv), an Excel workbook (.xlsx or .xls) or an OpenDocument spreadsheet (.ods), with a row that holds the column names.'),
         info
           ? h('dl', { class: 'details details--compact import-file', id: 'import-file' },
             detailRow('File', h('span', { id: 'import-file-name' }, info.file_name)),
@@ -142,7 +145,29 @@ export async function render(main) {
             info.encoding ? detailRow('Characters', info.encoding === 'UTF-8' ? 'UTF-8' : `${info.encoding} (read and converted)`) : null)
           : null,
         h('div', { class: 'button-row' }, choose)),
-      info && (info.sheets || []).length > 1 ? sheetField(info) : null);
+      info && (info.sheets || []).length > 1 ? sheetField(info) : null,
+      info && (info.header_choices || []).length > 1 ? headerField(info) : null);
+  }
+
+  /** Which row holds the column names: the core suggests one (a title row above is passed over). */
+  function headerField(info) {
+    const choices = info.header_choices || [];
+    const select = h('select', { id: 'import-header-row', name: 'header_row', class: 'select', 'aria-describedby': 'import-header-row-hint' },
+      choices.map((c) => h('option', { value: String(c.row), selected: c.row === info.header_row },
+        `Row ${c.row}: ${(c.cells || []).join(', ')}${c.filled > (c.cells || []).length ? ', …' : ''}${c.row === info.header_suggested ? ' (suggested)' : ''}`)));
+    select.addEventListener('change', () => busy(select, null, async () => {
+      state.headerRow = Number(select.value);
+      await load();
+      focusElement(document.getElementById('import-header-row'));
+    }));
+    const above = Number(info.rows_above_header) || 0;
+    return h('div', { class: 'field', dataset: { field: 'header_row' } },
+      h('label', { class: 'label', for: 'import-header-row' }, 'The column names are in'),
+      h('p', { class: 'hint', id: 'import-header-row-hint' },
+        above
+          ? `${plural(above, 'row')} above it (a title or notes) ${above === 1 ? 'is' : 'are'} not imported.`
+          : 'Choose another row if the column names are further down.'),
+      select);
   }
 
   function sheetField(info) {
@@ -150,6 +175,7 @@ export async function render(main) {
       info.sheets.map((s) => h('option', { value: s, selected: s === info.sheet }, s)));
     select.addEventListener('change', () => busy(select, null, async () => {
       state.sheet = select.value;
+      state.headerRow = null;
       await load();
     }));
     return h('div', { class: 'field', dataset: { field: 'sheet' } },
@@ -163,13 +189,14 @@ export async function render(main) {
     if (!path) return;
     state.path = path;
     state.sheet = null;
+    state.headerRow = null;
     await load();
     focusElement(columnsStep.querySelector('h2'));
   }
 
   /** Read the file (and sheet), then start the columns from a matching saved mapping or the suggestions. */
   async function load() {
-    const info = await api.importRead(state.path, state.sheet);
+    const info = await api.importRead(state.path, state.sheet, state.headerRow);
     state.info = info;
     state.sheet = info.sheet ?? null;
     state.values = null;
@@ -177,11 +204,12 @@ export async function render(main) {
     const match = info.saved_mapping ? state.saved.find((m) => m.id === info.saved_mapping.id) : null;
     if (match) useMapping(match);
     else {
-      state.mapping = { columns: {}, date_format: state.mapping.date_format || 'dmy', values: {} };
+      state.mapping = { columns: {}, date_format: state.mapping.date_format || 'dmy', values: {}, consent_date: state.mapping.consent_date ?? null };
       for (const c of info.columns || []) if (c.suggestion) state.mapping.columns[c.header] = c.suggestion;
       state.mappingId = null;
       state.mappingName = '';
     }
+    state.mapping.header_row = info.header_row;
     drawFile();
     drawColumns(match);
     valuesStep.hidden = true;
@@ -193,6 +221,8 @@ export async function render(main) {
       columns: { ...(mapping.columns || {}) },
       date_format: mapping.date_format || 'dmy',
       values: JSON.parse(JSON.stringify(mapping.values || {})),
+      header_row: mapping.header_row ?? state.info?.header_row ?? null,
+      consent_date: mapping.consent_date ?? null,
     };
     state.mappingId = m.id;
     state.mappingName = m.name;
@@ -216,6 +246,7 @@ export async function render(main) {
       state.mapping.date_format = dates.querySelector('input:checked')?.value || 'dmy';
       forgetCheck();
     });
+    const consent = consentDateField();
     const needed = fieldsList.filter((f) => f.required).map((f) => f.label);
     const caredFor = fieldsList.some((f) => f.target === 'cared_for');
     replace(columnsStep,
@@ -227,6 +258,7 @@ export async function render(main) {
           caredFor ? ' When a column holds the person cared for, their relationship to the carer and the hours of care are needed too.' : ''),
         h('div', { class: 'table-scroll' }, table)),
       dates,
+      consent.field,
       mappingTools(),
       h('div', { class: 'button-row' },
         h('button', { type: 'button', class: 'button', id: 'import-next-values', onclick: (e) => busy(e.currentTarget, 'Reading the values…', loadValues) }, 'Next: the values in choice columns')));
@@ -250,6 +282,7 @@ export async function render(main) {
       state.values = null;
       valuesStep.hidden = true;
       forgetCheck();
+      showConsentDate();
     });
     const samples = (c.samples || []).filter((s) => s !== '' && s !== null);
     return h('tr', { dataset: { column: String(c.index), header: c.header } },
@@ -258,6 +291,47 @@ export async function render(main) {
         samples.length ? samples.map((s) => h('span', { class: 'import-sample' }, s)) : h('span', { class: 'muted' }, 'Empty')),
       h('td', { class: 'field', dataset: { field: `column-${c.index}` } },
         h('label', { class: 'visually-hidden', for: id }, `What the column ${c.header} holds`), select));
+  }
+
+  /** Shows the consent date choice only when a column says whether consent was given. */
+  function showConsentDate() {
+    const field = document.getElementById('import-consent-date-group');
+    if (field) field.hidden = !Object.values(state.mapping.columns).includes('consent_given');
+  }
+
+  /**
+   * The consent date of rows that say consent was given but have none of their own: from the
+   * file only (such rows are problems), the day of the import, or a date typed here.
+   */
+  function consentDateField() {
+    const current = state.mapping.consent_date ?? '';
+    const mode = current === '' ? 'file' : current === 'import_day' ? 'import_day' : 'date';
+    const field = radioField('consent_date_mode', 'Consent date for rows that have none', [
+      { code: 'file', label: 'Only from the file: a row with consent and no date is a problem to fix' },
+      { code: 'import_day', label: 'The day of the import' },
+      { code: 'date', label: 'This date' },
+    ], mode, { hint: 'The carer form needs the date consent was given. Use this when the old system did not record it.', inline: false });
+    field.id = 'import-consent-date-group';
+    field.dataset.field = 'consent_date';
+    const dateInput = h('input', {
+      id: 'import-consent-date', name: 'consent_date', class: 'input input--date', autocomplete: 'off', inputmode: 'numeric',
+      value: mode === 'date' ? formatDate(current) : '', 'aria-describedby': 'import-consent-date-hint',
+    });
+    const dateBox = h('div', { class: 'field import-consent-date', hidden: mode !== 'date' },
+      h('label', { class: 'label', for: 'import-consent-date' }, 'Consent date'),
+      h('p', { class: 'hint', id: 'import-consent-date-hint' }, 'For example, 01/04/2024'),
+      dateInput);
+    field.append(dateBox);
+    const update = () => {
+      const chosen = field.querySelector('input[name="consent_date_mode"]:checked')?.value || 'file';
+      dateBox.hidden = chosen !== 'date';
+      state.mapping.consent_date = chosen === 'import_day' ? 'import_day' : chosen === 'date' ? (dateInput.value.trim() || null) : null;
+      forgetCheck();
+    };
+    field.addEventListener('change', update);
+    dateInput.addEventListener('input', update);
+    field.hidden = !Object.values(state.mapping.columns).includes('consent_given');
+    return { field };
   }
 
   /** Load, save and delete named mappings. */
@@ -286,16 +360,23 @@ export async function render(main) {
         h('div', { class: 'import-inline' }, select,
           h('button', {
             type: 'button', class: 'button button--secondary', id: 'import-mapping-load',
-            onclick: () => {
+            onclick: (e) => busy(e.currentTarget, null, async () => {
               const m = state.saved.find((x) => String(x.id) === select.value);
               if (!m) return;
+              const row = m.mapping?.header_row;
+              if (row && row !== state.info?.header_row) {
+                // The mapping's column names are in another row: read the file from there.
+                state.headerRow = row;
+                state.info = await api.importRead(state.path, state.sheet, row);
+                drawFile();
+              }
               useMapping(m);
               state.values = null;
               forgetCheck();
               drawColumns(m);
               valuesStep.hidden = true;
               focusElement(columnsStep.querySelector('h2'));
-            },
+            }),
           }, 'Use this mapping'),
           h('button', {
             type: 'button', class: 'link-button', id: 'import-mapping-delete',

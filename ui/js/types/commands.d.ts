@@ -969,8 +969,25 @@ declare namespace Cmd {
     to?: string | null;
   };
 
-  /** Check the audit trail's hash chain: whether any entry was changed or removed. Access: admin. */
-  type AuditVerifyArgs = Record<string, never>;
+  /** `Anchor` in audit_verify's arguments. */
+  type Anchor = {
+    /** When it was taken (UTC), if known. */
+    at?: string;
+    /** The newest entry's number. */
+    entry: number;
+    /** Its hash, in hex: all 64 characters, or at least the first 16 when typed from a print. */
+    hash: string;
+    /** What took it: a command (`backup_now`, `session_unlock` ...) or the file it was read from. */
+    source?: string;
+  };
+
+  /** Check the audit trail's hash chain, and compare it with the anchors kept outside the register (its anchor file, backups, exports, reports): whether any entry was changed or removed. Access: admin. */
+  type AuditVerifyArgs = {
+    /** Anchors typed in, for example from a printed monitoring report or the server. */
+    anchors?: Anchor[];
+    /** Files that carry anchors: a backup, a register export folder, a subject access `.json`, a monitoring report `.json`, an audit trail `.csv` export, an anchor file. */
+    files?: string[];
+  };
 
   /** Back up the database now (encrypted with the same key, checked after writing), keeping the newest backups. Access: admin. */
   type BackupNowArgs = {
@@ -1188,6 +1205,8 @@ declare namespace Cmd {
 
   /** Read a spreadsheet to import (CSV, XLSX, XLS, ODS): sheets, columns with samples and suggested fields, a matching saved mapping. Access: admin. */
   type ImportReadArgs = {
+    /** The row holding the column names, as the spreadsheet numbers it (default: a saved mapping's that fits the file, else the row that looks most like column names). */
+    header_row?: number | null;
     /** The file: .csv, .xlsx, .xls or .ods. */
     path: string;
     /** A workbook's sheet (default: the first). */
