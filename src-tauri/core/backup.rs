@@ -488,7 +488,7 @@ fn write_checked(source: &Connection, vault: &VaultInfo, tmp: &Path, path: &Path
         )));
     }
     copy_synced(&vault.keys_path, &vault::keys_path(path))?;
-    std::fs::rename(tmp, path).map_err(|e| io_error("the backup could not be named", path, e))?;
+    crate::files::rename_replacing(tmp, path).map_err(|e| io_error("the backup could not be named", path, e))?;
     vault::sync_dir(path);
     Ok(Counts::from_tables(&expected))
 }
@@ -500,7 +500,7 @@ fn copy_synced(from: &Path, to: &Path) -> Result<()> {
         std::fs::copy(from, &tmp)?;
         crate::files::make_private(&tmp)?;
         vault::sync_file(&tmp)?;
-        std::fs::rename(&tmp, to)
+        crate::files::rename_replacing(&tmp, to)
     })();
     if let Err(e) = done {
         let _ = std::fs::remove_file(&tmp);
