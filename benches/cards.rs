@@ -9,9 +9,9 @@
 use std::io::Cursor;
 use std::time::Instant;
 
+use carers_desk::card_stock::C32011;
 use carers_desk::passports::card::{check_image, render, Card, CardImage, Layout, PrintSetup};
 use carers_desk::passports::number::Kind;
-use carers_desk::passports::stock::C32011;
 
 const CARDS: usize = 1_000;
 

@@ -14,6 +14,7 @@ mod data_safety;
 mod export;
 mod import;
 mod import_files;
+mod layers;
 mod passport_cards;
 mod passports;
 mod pdf;

@@ -6,12 +6,12 @@ use std::io::Cursor;
 use std::path::Path;
 use std::sync::Arc;
 
+use carers_desk::card_stock::{self as stock, Stock, C32011, ID1_HEIGHT, ID1_WIDTH, L7414};
 use carers_desk::passports::card::{
     self, calibration, check_image, placements, render, Card, CardImage, Layout, PrintSetup, LOGO_BOX_MM,
     SAFE_MARGIN_MM,
 };
 use carers_desk::passports::number::Kind;
-use carers_desk::passports::stock::{self, Stock, C32011, ID1_HEIGHT, ID1_WIDTH, L7414};
 
 use crate::pdf::{assert_fonts_embedded_and_subset, field, pages_text, pdfinfo, s, tool};
 

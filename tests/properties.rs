@@ -17,10 +17,10 @@
 
 use std::collections::BTreeSet;
 
+use carers_desk::card_stock as stock;
 use carers_desk::carers::{self, CarerInput};
 use carers_desk::dates;
 use carers_desk::passports::number::{self, Kind, Number, ALPHABET, MAX_SERIAL};
-use carers_desk::passports::stock;
 use carers_desk::plans::{self, MoneyInput};
 use carers_desk::search::fts_query;
 use carers_desk::validate::{self, Check, DecimalInput, NumberInput};

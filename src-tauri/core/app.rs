@@ -2,10 +2,11 @@
 
 use serde::{Deserialize, Serialize};
 
+use crate::args::NoArgs;
 use crate::context::Ctx;
 use crate::demo::{self, DemoCounts};
 use crate::error::{Error, Result};
-use crate::settings::NoArgs;
+use crate::settings::{self, Settings, SettingsInput};
 
 /// How many made-up carers the first-run "load demo data" choice adds.
 pub const FIRST_RUN_DEMO_CARERS: u32 = 300;
@@ -33,6 +34,15 @@ pub fn options(_: &mut Ctx<'_>, _: NoArgs) -> Result<serde_json::Map<String, ser
     all.extend(crate::plans::options());
     all.extend(crate::passports::options());
     Ok(all)
+}
+
+/// `settings_update`: changes the settings, then moves every live support plan's next review
+/// to the review intervals just saved (the work lists read `review_due`, so it is kept in step
+/// in the same transaction).
+pub fn settings_update(ctx: &mut Ctx<'_>, input: SettingsInput) -> Result<Settings> {
+    let saved = settings::update(ctx, input)?;
+    crate::plans::recompute_review_dues(ctx.tx, &saved)?;
+    Ok(saved)
 }
 
 #[derive(Debug, Serialize, schemars::JsonSchema)]

@@ -19,12 +19,13 @@ use rusqlite::{params, Connection, OptionalExtension};
 use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value};
 
-use crate::carers::{IdArgs, ADULT_AGE};
+use crate::args::IdArgs;
+use crate::args::NoArgs;
+use crate::carers::ADULT_AGE;
 use crate::context::{Ctx, Touched};
 use crate::eligibility::{Determination, EligibilityResult, Outcome, WellbeingArea};
 use crate::error::{Error, FieldError, Result};
 use crate::instruments::Score;
-use crate::settings::NoArgs;
 use crate::validate::{Check, LONG_TEXT_MAX};
 pub use forms::{AssessmentType, Evaluation, Form};
 
@@ -196,7 +197,7 @@ pub struct SaveArgs {
     pub assessed_on: Option<String>,
 }
 
-pub use crate::carers::CarerArgs;
+use crate::args::CarerArgs;
 
 const COLUMNS: &str = "id, reference, carer_id, type, status, version, previous_id, answers, determination, scores,
     assessed_on, age_warning, created_at, created_by, updated_at, updated_by, completed_at, completed_by";

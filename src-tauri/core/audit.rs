@@ -3,8 +3,8 @@
 //!
 //! Invariants:
 //! - an entry is written in the same transaction as the access it records ([`crate::Desk`]
-//!   calls [`crate::context::record`] before committing), so there is no access without its
-//!   entry and no entry for an access that was rolled back;
+//!   calls [`record`] before committing), so there is no access without its entry and no entry
+//!   for an access that was rolled back;
 //! - the table is append-only: triggers (migration 0007) refuse UPDATE and DELETE;
 //! - each entry's `hash` is SHA-256 over its content and the previous entry's hash, so changing
 //!   or removing an entry in the middle breaks the chain, which [`verify`] finds. (Removing
@@ -28,7 +28,7 @@ use rusqlite::{params, Connection, OptionalExtension};
 use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
 
-use crate::context::Ctx;
+use crate::context::{Access, Ctx, Touched};
 use crate::error::{Error, Result};
 use crate::validate::Check;
 
@@ -113,6 +113,77 @@ pub fn append(conn: &Connection, e: &Entry) -> Result<()> {
         prev,
         h
     ])?;
+    Ok(())
+}
+
+/// What the audit trail needs to know about the command that ran.
+pub struct Ran<'a> {
+    pub command: &'a str,
+    pub changes: bool,
+    pub access: Access,
+    /// The top-level argument names sent.
+    pub fields: Vec<String>,
+    /// The id of the record the command is about (see `Desk::run`).
+    pub record_id: Option<i64>,
+}
+
+/// Whether a command's runs are written to the audit trail: everything that reads or changes
+/// people's records, the organisation's settings or accounts (not version or choice lists, not
+/// counts without names).
+pub fn audited(access: Access) -> bool {
+    !matches!(access, Access::App | Access::Counts)
+}
+
+/// The writes after a command succeeds, in its transaction: "recently viewed", and one audit
+/// entry per person touched (or one for the command when it touched no one).
+pub fn record(ctx: &Ctx<'_>, ran: &Ran<'_>) -> Result<()> {
+    let now = ctx.clock();
+    for t in &ctx.touched {
+        if let Touched::ViewedCarer(id) | Touched::ChangedCarer(id) = *t {
+            ctx.tx.execute(
+                "INSERT INTO recent_views (actor, carer_id, viewed_at) VALUES (?1, ?2, ?3)
+                 ON CONFLICT (actor, carer_id) DO UPDATE SET viewed_at = excluded.viewed_at",
+                rusqlite::params![ctx.context.actor.id, id, now],
+            )?;
+        }
+    }
+    if !audited(ran.access) {
+        return Ok(());
+    }
+    let actor = &ctx.context.actor;
+    let base = Entry {
+        at: now,
+        actor_id: actor.id.clone(),
+        actor_name: actor.name.clone(),
+        role: actor.role.code().to_string(),
+        action: action_for(ran.command, ran.changes).to_string(),
+        command: ran.command.to_string(),
+        record_type: record_type_for(ran.command).map(str::to_string),
+        record_id: ran.record_id,
+        fields: match (&ctx.audit_fields, ran.changes) {
+            (Some(changed), _) => changed.clone(),
+            (None, true) => ran.fields.iter().filter(|f| *f != "id").cloned().collect(),
+            (None, false) => Vec::new(),
+        },
+        detail: ctx.audit_detail.clone(),
+        ..Default::default()
+    };
+    let mut people: Vec<(Option<i64>, Option<i64>)> = Vec::new();
+    for t in &ctx.touched {
+        let person = match *t {
+            Touched::ViewedCarer(id) | Touched::ChangedCarer(id) => (Some(id), None),
+            Touched::ViewedCaredFor(id) | Touched::ChangedCaredFor(id) => (None, Some(id)),
+        };
+        if !people.contains(&person) {
+            people.push(person);
+        }
+    }
+    if people.is_empty() {
+        people.push((None, None));
+    }
+    for (carer_id, cared_for_id) in people {
+        append(ctx.tx, &Entry { carer_id, cared_for_id, ..base.clone() })?;
+    }
     Ok(())
 }
 
@@ -647,7 +718,7 @@ pub fn export(ctx: &mut Ctx<'_>, args: ExportArgs) -> Result<Exported> {
     if args.path.as_os_str().is_empty() || args.path.is_dir() {
         return Err(Error::field("path", "choose a file name for the audit trail's CSV file"));
     }
-    ctx.protected()?.check_file("path", &args.path)?;
+    crate::backup::protected(ctx)?.check_file("path", &args.path)?;
     let filter = ListArgs {
         from: args.from,
         to: args.to,

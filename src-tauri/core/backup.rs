@@ -2,7 +2,7 @@
 //!
 //! - A backup is a copy of the database file made with SQLite's online backup (one step of
 //!   every page), encrypted with the same key, in the backup folder (setting `backup_folder`,
-//!   else [`default_folder`]) as `carers-desk-backup-YYYYMMDD-HHMMSS.sqlite3` (local time), with
+//!   else [`settings::default_backup_folder`]) as `carers-desk-backup-YYYYMMDD-HHMMSS.sqlite3` (local time), with
 //!   the key file copied beside it as `<backup>.keys`. The newest `backup_keep` are kept.
 //! - The copy is written under a temporary name, closed, reopened and checked (`quick_check`,
 //!   `cipher_integrity_check`, every table's row count equal to the database's) before it gets
@@ -22,11 +22,11 @@ use rusqlite::{Connection, OpenFlags, OptionalExtension};
 use serde::{Deserialize, Serialize};
 use serde_json::{json, Value};
 
+use crate::args::NoArgs;
 use crate::context::Ctx;
 use crate::error::{Error, Result};
-use crate::settings::NoArgs;
 use crate::vault::{self, VaultInfo};
-use crate::{db, session};
+use crate::{db, settings};
 
 /// Backup file names: `carers-desk-backup-YYYYMMDD-HHMMSS.sqlite3`, with `-2`, `-3`, ... before
 /// the extension when two are made in the same second.
@@ -35,23 +35,24 @@ pub const EXTENSION: &str = ".sqlite3";
 /// The temporary name's ending while a backup is written and checked.
 const PARTIAL: &str = ".partial";
 
-/// The backup folder when the setting is empty: `Carers Desk backups` in the user's Documents,
-/// else a `backups` folder beside the database.
-pub fn default_folder(db_path: &Path) -> PathBuf {
-    match dirs::document_dir() {
-        Some(docs) => docs.join("Carers Desk backups"),
-        None => db_path.parent().unwrap_or(Path::new(".")).join("backups"),
-    }
-}
-
-/// The backup folder: the setting, else [`default_folder`].
+/// The backup folder: the setting, else [`settings::default_backup_folder`].
 pub fn folder(conn: &Connection, db_path: &Path) -> Result<PathBuf> {
     let set: Option<String> =
         conn.query_row("SELECT backup_folder FROM settings WHERE id = 1", [], |r| r.get(0)).optional()?.flatten();
     Ok(match set.map(|s| s.trim().to_string()).filter(|s| !s.is_empty()) {
         Some(f) => PathBuf::from(f),
-        None => default_folder(db_path),
+        None => settings::default_backup_folder(db_path),
     })
+}
+
+/// The places a file the user chose must not be written for this database (the register and
+/// its companion files, the key file, the backups, the app's data folder): see
+/// [`crate::files::Protected`]. Every command that writes a file at a user's request checks its
+/// path against this.
+pub fn protected(ctx: &Ctx<'_>) -> Result<crate::files::Protected> {
+    let Some(vault) = ctx.vault else { return Ok(crate::files::Protected::new(None, None)) };
+    let backups = folder(ctx.tx, &vault.db_path)?;
+    Ok(crate::files::Protected::new(Some(&vault.db_path), Some(&backups)))
 }
 
 /// How many backups to keep (setting `backup_keep`).
@@ -263,7 +264,7 @@ pub fn check_file(path: &Path, key: &[u8; 32]) -> Verified {
         out.quick_check = Some(quick_check(&conn)?);
         out.cipher_integrity_check = Some(cipher_check(&conn)?);
         out.schema_version = Some(conn.query_row("PRAGMA user_version", [], |r| r.get(0))?);
-        out.counts = Some(Counts::from_tables(&session::table_counts(&conn)?));
+        out.counts = Some(Counts::from_tables(&db::table_counts(&conn)?));
         if out.made_at.is_none() {
             out.made_at = conn
                 .query_row("SELECT last_backup_at FROM settings WHERE id = 1", [], |r| r.get(0))
@@ -442,7 +443,7 @@ pub fn make(source: &Connection, vault: &VaultInfo, folder: &Path, keep: u32) ->
 
 fn write_checked(source: &Connection, vault: &VaultInfo, tmp: &Path, path: &Path) -> Result<Counts> {
     let _ = std::fs::remove_file(tmp);
-    let expected = session::table_counts(source)?;
+    let expected = db::table_counts(source)?;
     {
         let reader = vault::open_encrypted(&vault.db_path, &vault.key)?;
         reader.busy_timeout(Duration::from_secs(5))?;
@@ -478,9 +479,9 @@ fn write_checked(source: &Connection, vault: &VaultInfo, tmp: &Path, path: &Path
         }
         dest.close().map_err(|(_, e)| Error::from(e))?;
     }
-    vault::sync_file(tmp).map_err(|e| io_error("the backup could not be saved:", tmp, e))?;
+    crate::files::sync_file(tmp).map_err(|e| io_error("the backup could not be saved:", tmp, e))?;
     let check = check_file(tmp, &vault.key);
-    let counts = open_read_only(tmp, &vault.key).and_then(|c| session::table_counts(&c))?;
+    let counts = open_read_only(tmp, &vault.key).and_then(|c| db::table_counts(&c))?;
     if !check.ok || counts != expected {
         return Err(Error::Conflict(format!(
             "the backup did not check out after writing ({}), so it was removed: try again, and if it keeps happening choose another backup folder",
@@ -489,7 +490,7 @@ fn write_checked(source: &Connection, vault: &VaultInfo, tmp: &Path, path: &Path
     }
     copy_synced(&vault.keys_path, &vault::keys_path(path))?;
     crate::files::rename_replacing(tmp, path).map_err(|e| io_error("the backup could not be named", path, e))?;
-    vault::sync_dir(path);
+    crate::files::sync_dir(path);
     Ok(Counts::from_tables(&expected))
 }
 
@@ -499,14 +500,14 @@ fn copy_synced(from: &Path, to: &Path) -> Result<()> {
     let done = (|| -> std::io::Result<()> {
         std::fs::copy(from, &tmp)?;
         crate::files::make_private(&tmp)?;
-        vault::sync_file(&tmp)?;
+        crate::files::sync_file(&tmp)?;
         crate::files::rename_replacing(&tmp, to)
     })();
     if let Err(e) = done {
         let _ = std::fs::remove_file(&tmp);
         return Err(io_error(&format!("{} could not be copied to", from.display()), to, e));
     }
-    vault::sync_dir(to);
+    crate::files::sync_dir(to);
     Ok(())
 }
 
@@ -596,7 +597,7 @@ fn move_database(from: &Path, to: &Path) -> std::io::Result<()> {
             std::fs::rename(f, t)?;
         }
     }
-    vault::sync_dir(to);
+    crate::files::sync_dir(to);
     Ok(())
 }
 
@@ -619,7 +620,7 @@ fn replace_database(db_path: &Path, from: &Path, key: &[u8; 32], keys: Option<&P
     let copied = (|| -> std::io::Result<()> {
         std::fs::copy(from, &incoming)?;
         crate::files::make_private(&incoming)?;
-        vault::sync_file(&incoming)
+        crate::files::sync_file(&incoming)
     })();
     if let Err(e) = copied {
         let _ = std::fs::remove_file(&incoming);
@@ -667,7 +668,7 @@ fn replace_database(db_path: &Path, from: &Path, key: &[u8; 32], keys: Option<&P
         }
         std::fs::rename(&incoming, db_path)
             .map_err(|e| io_error("the backup could not be put in place:", db_path, e))?;
-        vault::sync_dir(db_path);
+        crate::files::sync_dir(db_path);
         let conn = db::open(db_path, key)?;
         let ok = quick_check(&conn)?;
         if ok != "ok" {

@@ -1,21 +1,19 @@
-//! The carers register: create, read, update, close, reopen, and the derived facts (age,
-//! category, "cares for more than one person") that are computed, never typed.
+//! A carer's row in the register: the details and their checks, reading and writing the row,
+//! the line shown in lists, and the derived facts (age, category) that are computed, never
+//! typed. The whole record (with the people cared for and case notes) and the commands that
+//! change it are in [`crate::register`].
 
 use chrono::NaiveDate;
 use rusqlite::{params, Connection, OptionalExtension, Row};
 use serde::{Deserialize, Serialize};
 
-use crate::caring::{self, CaringEntry};
 use crate::choices::{
     Category, CloseReason, ContactMethod, Disability, Employment, Ethnicity, Gender, ReferralOutcome, ReferralSource,
-    Status,
 };
-use crate::context::{Ctx, Touched};
 use crate::dates;
 use crate::error::{Error, Result};
-use crate::notes::{self, Note};
-use crate::settings::{self, Settings};
-use crate::validate::{self, Check, LONG_TEXT_MAX, NAME_MAX, TEXT_MAX};
+use crate::settings::Settings;
+use crate::validate::{self, Check, NAME_MAX, TEXT_MAX};
 
 /// The oldest age we accept for a date of birth.
 pub const MAX_AGE: u32 = 120;
@@ -304,38 +302,6 @@ pub fn check(input: &CarerInput, today: NaiveDate) -> Result<CarerInput> {
     Ok(out)
 }
 
-/// A carer's whole record, as the record page shows it.
-#[derive(Debug, Clone, Serialize, schemars::JsonSchema)]
-pub struct CarerRecord {
-    pub id: i64,
-    pub reference: String,
-    #[serde(flatten)]
-    pub details: CarerInput,
-    /// `open` or `closed`.
-    pub status: String,
-    pub closed_reason: Option<String>,
-    pub closed_reason_label: Option<String>,
-    pub closed_date: Option<String>,
-    pub closed_note: Option<String>,
-    /// The day the record was anonymised (`carer_anonymise`), else null.
-    pub anonymised_on: Option<String>,
-    pub created_at: String,
-    pub created_by: String,
-    pub updated_at: String,
-    pub updated_by: String,
-    /// Age today, in whole years.
-    pub age: u32,
-    /// `young_carer`, `young_adult_carer` or `adult_carer`: derived from age and settings.
-    pub category: String,
-    pub category_label: String,
-    /// Cares for more than one person (derived from the caring links).
-    pub cares_for_several: bool,
-    /// The people this carer cares for, with the caring link.
-    pub caring: Vec<CaringEntry>,
-    /// Case notes, newest first.
-    pub notes: Vec<Note>,
-}
-
 /// One line in a list of carers.
 #[derive(Debug, Clone, Serialize, schemars::JsonSchema)]
 pub struct CarerSummary {
@@ -393,52 +359,6 @@ pub(crate) fn age_from_iso(dob: &str, today: NaiveDate) -> u32 {
     dates::from_iso(dob).and_then(|d| dates::age_on(d, today)).unwrap_or(0)
 }
 
-/// Loads a carer's whole record.
-pub fn load(conn: &Connection, id: i64, today: NaiveDate) -> Result<CarerRecord> {
-    let settings = settings::load(conn)?;
-    let sql = format!(
-        "SELECT id, reference, status, closed_reason, closed_date, closed_note, created_at, created_by,
-                updated_at, updated_by, anonymised_on, {COLUMNS} FROM carers WHERE id = ?1"
-    );
-    let rec = conn
-        .query_row(&sql, [id], |r| {
-            let details = input_from_row(r, 11)?;
-            Ok(CarerRecord {
-                id: r.get(0)?,
-                reference: r.get(1)?,
-                status: r.get(2)?,
-                closed_reason: r.get(3)?,
-                closed_reason_label: None,
-                closed_date: r.get(4)?,
-                closed_note: r.get(5)?,
-                created_at: r.get(6)?,
-                created_by: r.get(7)?,
-                updated_at: r.get(8)?,
-                updated_by: r.get(9)?,
-                anonymised_on: r.get(10)?,
-                age: 0,
-                category: String::new(),
-                category_label: String::new(),
-                cares_for_several: false,
-                details,
-                caring: vec![],
-                notes: vec![],
-            })
-        })
-        .optional()?;
-    let mut rec = rec.ok_or(Error::NotFound { what: "that carer" })?;
-    rec.age = age_from_iso(rec.details.date_of_birth.as_deref().unwrap_or_default(), today);
-    let cat = category(rec.age, &settings);
-    rec.category = cat.code().into();
-    rec.category_label = cat.label().into();
-    rec.closed_reason_label =
-        rec.closed_reason.as_deref().and_then(CloseReason::from_code).map(|r| r.label().to_string());
-    rec.caring = caring::for_carer(conn, id, today)?;
-    rec.cares_for_several = rec.caring.len() > 1;
-    rec.notes = notes::list_for(conn, id)?;
-    Ok(rec)
-}
-
 /// Fails with not-found unless the carer exists.
 pub fn ensure_exists(conn: &Connection, id: i64) -> Result<()> {
     let found: Option<i64> = conn.query_row("SELECT id FROM carers WHERE id = ?1", [id], |r| r.get(0)).optional()?;
@@ -461,137 +381,96 @@ pub fn insert(conn: &Connection, details: &CarerInput, by: &str, now: &str) -> R
     Ok(id)
 }
 
-#[derive(Debug, Deserialize, schemars::JsonSchema)]
-#[serde(deny_unknown_fields)]
-pub struct IdArgs {
+/// A carer's row as stored: the details as typed (checked) and the record's own facts.
+#[derive(Debug, Clone)]
+pub struct Carer {
     pub id: i64,
-}
-
-/// Arguments naming one carer.
-#[derive(Debug, Deserialize, schemars::JsonSchema)]
-#[serde(deny_unknown_fields)]
-pub struct CarerArgs {
-    pub carer_id: i64,
-}
-
-#[derive(Debug, Deserialize, schemars::JsonSchema)]
-pub struct UpdateArgs {
-    pub id: i64,
-    #[serde(flatten)]
+    pub reference: String,
     pub details: CarerInput,
+    /// `open` or `closed`.
+    pub status: String,
+    pub closed_reason: Option<String>,
+    pub closed_date: Option<String>,
+    pub closed_note: Option<String>,
+    /// The day the record was anonymised, if it was.
+    pub anonymised_on: Option<String>,
+    pub created_at: String,
+    pub created_by: String,
+    pub updated_at: String,
+    pub updated_by: String,
 }
 
-#[derive(Debug, Deserialize, schemars::JsonSchema)]
-#[serde(deny_unknown_fields)]
-pub struct CloseArgs {
-    pub id: i64,
-    /// A `close_reason` code.
-    pub reason: Option<String>,
-    /// DD/MM/YYYY or YYYY-MM-DD; not in the future.
-    pub date: Option<String>,
-    /// Required when the reason is "other".
-    pub note: Option<String>,
+/// The record's own columns, read before the details ([`COLUMNS`]).
+const RECORD_COLUMNS: &str =
+    "id, reference, status, closed_reason, closed_date, closed_note, created_at, created_by, updated_at, updated_by, anonymised_on";
+
+/// Reads a carer's row; not-found if there is none.
+pub fn read(conn: &Connection, id: i64) -> Result<Carer> {
+    let sql = format!("SELECT {RECORD_COLUMNS}, {COLUMNS} FROM carers WHERE id = ?1");
+    conn.query_row(&sql, [id], |r| {
+        Ok(Carer {
+            id: r.get(0)?,
+            reference: r.get(1)?,
+            status: r.get(2)?,
+            closed_reason: r.get(3)?,
+            closed_date: r.get(4)?,
+            closed_note: r.get(5)?,
+            created_at: r.get(6)?,
+            created_by: r.get(7)?,
+            updated_at: r.get(8)?,
+            updated_by: r.get(9)?,
+            anonymised_on: r.get(10)?,
+            details: input_from_row(r, 11)?,
+        })
+    })
+    .optional()?
+    .ok_or(Error::NotFound { what: "that carer" })
 }
 
-pub fn create(ctx: &mut Ctx<'_>, input: CarerInput) -> Result<CarerRecord> {
-    let details = check(&input, ctx.today())?;
-    let now = ctx.now();
-    let id = insert(ctx.tx, &details, &ctx.actor().name, &now)?;
-    ctx.touch(Touched::ChangedCarer(id));
-    load(ctx.tx, id, ctx.today())
-}
-
-pub fn get(ctx: &mut Ctx<'_>, args: IdArgs) -> Result<CarerRecord> {
-    let rec = load(ctx.tx, args.id, ctx.today())?;
-    ctx.touch(Touched::ViewedCarer(args.id));
-    Ok(rec)
-}
-
-/// Refuses to change or reopen a record that was anonymised (erasure is final).
-fn refuse_anonymised(conn: &Connection, id: i64) -> Result<()> {
-    let on: Option<String> =
-        conn.query_row("SELECT anonymised_on FROM carers WHERE id = ?1", [id], |r| r.get(0)).optional()?.flatten();
-    match on {
-        Some(_) => Err(Error::Conflict(
-            "this record was anonymised, so it can no longer be changed or reopened: add the person as a new carer if they come back".into(),
-        )),
-        None => Ok(()),
-    }
-}
-
-pub fn update(ctx: &mut Ctx<'_>, args: UpdateArgs) -> Result<CarerRecord> {
-    let before = load(ctx.tx, args.id, ctx.today())?;
-    refuse_anonymised(ctx.tx, args.id)?;
-    let details = check(&args.details, ctx.today())?;
+/// Writes checked details over a carer's row.
+pub fn write_details(conn: &Connection, id: i64, details: &CarerInput, by: &str, now: &str) -> Result<()> {
     let sets = COLUMNS
         .split(", ")
         .enumerate()
         .map(|(i, col)| format!("{} = ?{}", col.trim(), i + 1))
         .collect::<Vec<_>>()
         .join(", ");
-    let now = ctx.now();
-    let by = ctx.actor().name.clone();
     let mut params: Vec<&dyn rusqlite::ToSql> = details.to_params().to_vec();
-    params.extend([&now as &dyn rusqlite::ToSql, &by, &args.id]);
+    params.extend([&now as &dyn rusqlite::ToSql, &by, &id]);
     let n = COLUMN_COUNT;
-    ctx.tx.execute(
+    conn.execute(
         &format!("UPDATE carers SET {sets}, updated_at = ?{}, updated_by = ?{} WHERE id = ?{}", n + 1, n + 2, n + 3),
         params.as_slice(),
     )?;
-    ctx.touch(Touched::ChangedCarer(args.id));
-    let after = load(ctx.tx, args.id, ctx.today())?;
-    ctx.note_changes(&before, &after);
-    Ok(after)
+    Ok(())
 }
 
-pub fn close(ctx: &mut Ctx<'_>, args: CloseArgs) -> Result<CarerRecord> {
-    let rec = load(ctx.tx, args.id, ctx.today())?;
-    if rec.status == Status::Closed.code() {
-        return Err(Error::Conflict(
-            "this record is already closed: reopen it first if you need to close it again".into(),
-        ));
-    }
-    let mut c = Check::new("");
-    let reason = c.required_choice("reason", &args.reason, CloseReason::parse, "choose why the record is being closed");
-    let date = c.required_past_date(
-        "date",
-        "Date closed",
-        &args.date,
-        ctx.today(),
-        "enter the date the record was closed, for example 01/11/2026",
-    );
-    let note = c.text("note", "Note", &args.note, LONG_TEXT_MAX);
-    if reason == Some(CloseReason::Other) && note.is_none() {
-        c.fail("note", "say why the record is being closed");
-    }
-    if let (Some(d), Some(dob)) = (date, rec.details.date_of_birth.as_deref()) {
-        if d.to_string().as_str() < dob {
-            c.fail("date", "the date closed cannot be before the date of birth");
-        }
-    }
-    c.finish()?;
-    ctx.tx.execute(
+/// Marks a carer's record closed, with the reason, the day and an optional note.
+pub fn mark_closed(
+    conn: &Connection,
+    id: i64,
+    reason: Option<CloseReason>,
+    date: Option<NaiveDate>,
+    note: Option<String>,
+    by: &str,
+    now: &str,
+) -> Result<()> {
+    conn.execute(
         "UPDATE carers SET status = 'closed', closed_reason = ?1, closed_date = ?2, closed_note = ?3,
              updated_at = ?4, updated_by = ?5 WHERE id = ?6",
-        params![reason, date.map(|d| d.to_string()), note, ctx.now(), ctx.actor().name, args.id],
+        params![reason, date.map(|d| d.to_string()), note, now, by, id],
     )?;
-    ctx.touch(Touched::ChangedCarer(args.id));
-    load(ctx.tx, args.id, ctx.today())
+    Ok(())
 }
 
-pub fn reopen(ctx: &mut Ctx<'_>, args: IdArgs) -> Result<CarerRecord> {
-    let rec = load(ctx.tx, args.id, ctx.today())?;
-    if rec.status == Status::Open.code() {
-        return Err(Error::Conflict("this record is already open".into()));
-    }
-    refuse_anonymised(ctx.tx, args.id)?;
-    ctx.tx.execute(
+/// Marks a carer's record open again (the closing reason, day and note cleared).
+pub fn mark_open(conn: &Connection, id: i64, by: &str, now: &str) -> Result<()> {
+    conn.execute(
         "UPDATE carers SET status = 'open', closed_reason = NULL, closed_date = NULL, closed_note = NULL,
              updated_at = ?1, updated_by = ?2 WHERE id = ?3",
-        params![ctx.now(), ctx.actor().name, args.id],
+        params![now, by, id],
     )?;
-    ctx.touch(Touched::ChangedCarer(args.id));
-    load(ctx.tx, args.id, ctx.today())
+    Ok(())
 }
 
 #[cfg(test)]

@@ -6,7 +6,7 @@ use chrono::NaiveDate;
 use rusqlite::{params, Connection, OptionalExtension, Row};
 use serde::{Deserialize, Serialize};
 
-use crate::carers::{self, CarerRecord, CarerSummary};
+use crate::carers::{self, CarerSummary};
 use crate::choices::{CareKind, Condition, HoursBand, Relationship, Status};
 use crate::context::{Ctx, Touched};
 use crate::dates;
@@ -456,18 +456,18 @@ pub(crate) fn insert_addition(ctx: &Ctx<'_>, carer_id: i64, a: &Addition) -> Res
     Ok(pid)
 }
 
-/// Adds a new cared-for person and links them to a carer, in one step.
-pub fn add_for_carer(ctx: &mut Ctx<'_>, args: AddCaredForArgs) -> Result<CarerRecord> {
+/// Adds a new cared-for person and links them to a carer, in one step; returns the carer's id.
+pub fn add_for_carer(ctx: &mut Ctx<'_>, args: AddCaredForArgs) -> Result<i64> {
     ensure_open(ctx.tx, args.carer_id)?;
     let addition = check_addition(&args.person, &args.link, ctx.today())?;
     let pid = insert_addition(ctx, args.carer_id, &addition)?;
     ctx.touch(Touched::ChangedCaredFor(pid));
     ctx.touch(Touched::ChangedCarer(args.carer_id));
-    carers::load(ctx.tx, args.carer_id, ctx.today())
+    Ok(args.carer_id)
 }
 
-/// Links a carer to someone already known (the whole-family case).
-pub fn link_create(ctx: &mut Ctx<'_>, args: LinkCreateArgs) -> Result<CarerRecord> {
+/// Links a carer to someone already known (the whole-family case); returns the carer's id.
+pub fn link_create(ctx: &mut Ctx<'_>, args: LinkCreateArgs) -> Result<i64> {
     ensure_open(ctx.tx, args.carer_id)?;
     load(ctx.tx, args.cared_for_id, ctx.today())?;
     let mut c = Check::new("link");
@@ -476,7 +476,7 @@ pub fn link_create(ctx: &mut Ctx<'_>, args: LinkCreateArgs) -> Result<CarerRecor
     write_link(ctx, None, args.carer_id, args.cared_for_id, &link)?;
     ctx.touch(Touched::ChangedCarer(args.carer_id));
     ctx.touch(Touched::ChangedCaredFor(args.cared_for_id));
-    carers::load(ctx.tx, args.carer_id, ctx.today())
+    Ok(args.carer_id)
 }
 
 fn link_ends(conn: &Connection, id: i64) -> Result<(i64, i64)> {
@@ -487,7 +487,8 @@ fn link_ends(conn: &Connection, id: i64) -> Result<(i64, i64)> {
     .ok_or(Error::NotFound { what: "that caring link" })
 }
 
-pub fn link_update(ctx: &mut Ctx<'_>, args: LinkUpdateArgs) -> Result<CarerRecord> {
+/// Changes a caring link; returns the carer's id.
+pub fn link_update(ctx: &mut Ctx<'_>, args: LinkUpdateArgs) -> Result<i64> {
     let (carer_id, cared_for_id) = link_ends(ctx.tx, args.id)?;
     ensure_open(ctx.tx, carer_id)?;
     let mut c = Check::new("link");
@@ -495,19 +496,20 @@ pub fn link_update(ctx: &mut Ctx<'_>, args: LinkUpdateArgs) -> Result<CarerRecor
     c.finish()?;
     write_link(ctx, Some(args.id), carer_id, cared_for_id, &link)?;
     ctx.touch(Touched::ChangedCarer(carer_id));
-    carers::load(ctx.tx, carer_id, ctx.today())
+    Ok(carer_id)
 }
 
 /// Removes a caring link. The cared-for person's record stays (others may care for them).
-pub fn link_remove(ctx: &mut Ctx<'_>, args: carers::IdArgs) -> Result<CarerRecord> {
+/// Returns the carer's id.
+pub fn link_remove(ctx: &mut Ctx<'_>, args: crate::args::IdArgs) -> Result<i64> {
     let (carer_id, _) = link_ends(ctx.tx, args.id)?;
     ensure_open(ctx.tx, carer_id)?;
     ctx.tx.execute("DELETE FROM caring_links WHERE id = ?1", [args.id])?;
     ctx.touch(Touched::ChangedCarer(carer_id));
-    carers::load(ctx.tx, carer_id, ctx.today())
+    Ok(carer_id)
 }
 
-pub fn get(ctx: &mut Ctx<'_>, args: carers::IdArgs) -> Result<CaredForRecord> {
+pub fn get(ctx: &mut Ctx<'_>, args: crate::args::IdArgs) -> Result<CaredForRecord> {
     let rec = load(ctx.tx, args.id, ctx.today())?;
     ctx.touch(Touched::ViewedCaredFor(args.id));
     Ok(rec)

@@ -306,7 +306,7 @@ pub fn codes(conn: &rusqlite::Connection) -> Result<std::collections::BTreeSet<S
     Ok(stored(conn)?.into_iter().map(|i| i.code).collect())
 }
 
-pub fn get(ctx: &mut crate::context::Ctx<'_>, _: crate::settings::NoArgs) -> Result<CatalogueOut> {
+pub fn get(ctx: &mut crate::context::Ctx<'_>, _: crate::args::NoArgs) -> Result<CatalogueOut> {
     Ok(CatalogueOut { items: stored(ctx.tx)?, groups: SupportGroup::choices(), suits: Suits::choices() })
 }
 
@@ -370,7 +370,7 @@ pub fn save(ctx: &mut crate::context::Ctx<'_>, args: SaveArgs) -> Result<Catalog
         ])?;
     }
     drop(stmt);
-    get(ctx, crate::settings::NoArgs {})
+    get(ctx, crate::args::NoArgs {})
 }
 
 fn known<'a>(codes: impl Iterator<Item = &'a str>) -> String {

@@ -5,8 +5,9 @@
 //!
 //! [`Ctx`] is what a command handler gets: the open transaction, the context, and a list it
 //! fills with the person records it viewed or changed. `Desk::call` (the choke point) checks
-//! the actor may run the command before the handler runs, and after it succeeds writes what
-//! was touched ("recently viewed" and the audit trail) in the same transaction.
+//! the actor may run the command ([`authorize`]) before the handler runs, and after it succeeds
+//! writes what was touched ("recently viewed" and the audit trail, [`crate::audit::record`]) in
+//! the same transaction.
 
 use chrono::NaiveDate;
 use rusqlite::Transaction;
@@ -248,15 +249,6 @@ impl<'a> Ctx<'a> {
         })
     }
 
-    /// The places a file the user chose must not be written (the register and its companion
-    /// files, the key file, the backups, the app's data folder): see [`crate::files`]. Every
-    /// command that writes a file at a user's request checks its path against this.
-    pub fn protected(&self) -> Result<crate::files::Protected> {
-        let Some(vault) = self.vault else { return Ok(crate::files::Protected::new(None, None)) };
-        let backups = crate::backup::folder(self.tx, &vault.db_path)?;
-        Ok(crate::files::Protected::new(Some(&vault.db_path), Some(&backups)))
-    }
-
     /// The school this caller is limited to, if any.
     pub fn school_scope(&self) -> Option<i64> {
         self.context.school_scope
@@ -311,77 +303,6 @@ pub fn authorize(ctx: &Context, command: &str, access: Access) -> Result<()> {
             ctx.actor.role.label().to_lowercase()
         )))
     }
-}
-
-/// What the audit trail needs to know about the command that ran.
-pub struct Ran<'a> {
-    pub command: &'a str,
-    pub changes: bool,
-    pub access: Access,
-    /// The top-level argument names sent.
-    pub fields: Vec<String>,
-    /// The id of the record the command is about (see `Desk::run`).
-    pub record_id: Option<i64>,
-}
-
-/// Whether a command's runs are written to the audit trail: everything that reads or changes
-/// people's records, the organisation's settings or accounts (not version or choice lists, not
-/// counts without names).
-pub fn audited(access: Access) -> bool {
-    !matches!(access, Access::App | Access::Counts)
-}
-
-/// The writes after a command succeeds, in its transaction: "recently viewed", and one audit
-/// entry per person touched (or one for the command when it touched no one).
-pub fn record(ctx: &Ctx<'_>, ran: &Ran<'_>) -> Result<()> {
-    let now = ctx.clock();
-    for t in &ctx.touched {
-        if let Touched::ViewedCarer(id) | Touched::ChangedCarer(id) = *t {
-            ctx.tx.execute(
-                "INSERT INTO recent_views (actor, carer_id, viewed_at) VALUES (?1, ?2, ?3)
-                 ON CONFLICT (actor, carer_id) DO UPDATE SET viewed_at = excluded.viewed_at",
-                rusqlite::params![ctx.context.actor.id, id, now],
-            )?;
-        }
-    }
-    if !audited(ran.access) {
-        return Ok(());
-    }
-    let actor = &ctx.context.actor;
-    let base = crate::audit::Entry {
-        at: now,
-        actor_id: actor.id.clone(),
-        actor_name: actor.name.clone(),
-        role: actor.role.code().to_string(),
-        action: crate::audit::action_for(ran.command, ran.changes).to_string(),
-        command: ran.command.to_string(),
-        record_type: crate::audit::record_type_for(ran.command).map(str::to_string),
-        record_id: ran.record_id,
-        fields: match (&ctx.audit_fields, ran.changes) {
-            (Some(changed), _) => changed.clone(),
-            (None, true) => ran.fields.iter().filter(|f| *f != "id").cloned().collect(),
-            (None, false) => Vec::new(),
-        },
-        detail: ctx.audit_detail.clone(),
-        ..Default::default()
-    };
-    let mut people: Vec<(Option<i64>, Option<i64>)> = Vec::new();
-    for t in &ctx.touched {
-        let person = match *t {
-            Touched::ViewedCarer(id) | Touched::ChangedCarer(id) => (Some(id), None),
-            Touched::ViewedCaredFor(id) | Touched::ChangedCaredFor(id) => (None, Some(id)),
-        };
-        if !people.contains(&person) {
-            people.push(person);
-        }
-    }
-    if people.is_empty() {
-        people.push((None, None));
-    }
-    for (carer_id, cared_for_id) in people {
-        crate::audit::append(ctx.tx, &crate::audit::Entry { carer_id, cared_for_id, ..base.clone() })?;
-    }
-    Ok(())
 }
 
 #[cfg(test)]

@@ -31,6 +31,12 @@ pub fn age_on(dob: NaiveDate, today: NaiveDate) -> Option<u32> {
     Some(years)
 }
 
+/// The latest date of birth of someone who is at least `years` old on `today`:
+/// `age_on(dob, today) >= years` exactly when `dob <= latest_birth_for_age(today, years)`.
+pub fn latest_birth_for_age(today: NaiveDate, years: u32) -> NaiveDate {
+    today.checked_sub_months(Months::new(years * 12)).expect("date within range")
+}
+
 /// `date` plus `months` calendar months, falling back to the month's last day.
 pub fn add_months(date: NaiveDate, months: u32) -> NaiveDate {
     date.checked_add_months(Months::new(months)).expect("date within chrono's range")
@@ -94,6 +100,21 @@ mod tests {
 
     fn d(s: &str) -> NaiveDate {
         NaiveDate::parse_from_str(s, "%Y-%m-%d").unwrap()
+    }
+
+    #[test]
+    fn latest_birth_for_age_agrees_with_age_on_every_day() {
+        // Every "today" across two leap cycles, every birth date near the boundary.
+        let start = NaiveDate::from_ymd_opt(2024, 1, 1).unwrap();
+        for offset in 0..(366 * 5) {
+            let today = start + chrono::Days::new(offset);
+            for years in [14u32, 16, 18, 26] {
+                let edge = latest_birth_for_age(today, years);
+                assert!(age_on(edge, today).unwrap() >= years, "{today} {years}");
+                let after = edge + chrono::Days::new(1);
+                assert!(age_on(after, today).unwrap() < years, "{today} {years}");
+            }
+        }
     }
 
     #[test]

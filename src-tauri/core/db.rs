@@ -30,9 +30,23 @@ fn migrations() -> Migrations<'static> {
     Migrations::new(MIGRATIONS.iter().map(|sql| M::up(sql)).collect())
 }
 
+/// Rows a database needs once its schema is up to date (the shipped support catalogue,
+/// `catalogue::seed`), given by whoever opens a database for use, so storage knows nothing of
+/// the modules above it. It runs before the query planner's statistics are refreshed.
+pub type Fill = fn(&Connection) -> Result<()>;
+
+fn nothing(_: &Connection) -> Result<()> {
+    Ok(())
+}
+
 /// Opens (creating if needed) the encrypted database at `path` with `key` and brings its
 /// schema up to date.
 pub fn open(path: &Path, key: &[u8; 32]) -> Result<Connection> {
+    open_filled(path, key, nothing)
+}
+
+/// [`open`], then `fill`.
+pub fn open_filled(path: &Path, key: &[u8; 32], fill: Fill) -> Result<Connection> {
     ensure_folder(path)?;
     make_private_files(path)?;
     let mut conn = Connection::open(path).map_err(|e| {
@@ -52,7 +66,7 @@ pub fn open(path: &Path, key: &[u8; 32]) -> Result<Connection> {
             ),
         });
     }
-    configure(&mut conn)?;
+    configure(&mut conn, fill)?;
     // SQLite made any -wal and -shm with the database file's own (private) mode.
     make_private_files(path)?;
     Ok(conn)
@@ -116,12 +130,17 @@ pub fn is_plaintext(path: &Path) -> bool {
 
 /// An in-memory database with the full schema, for tests and benchmarks.
 pub fn open_in_memory() -> Result<Connection> {
+    open_in_memory_filled(nothing)
+}
+
+/// [`open_in_memory`], then `fill`.
+pub fn open_in_memory_filled(fill: Fill) -> Result<Connection> {
     let mut conn = Connection::open_in_memory()?;
-    configure(&mut conn)?;
+    configure(&mut conn, fill)?;
     Ok(conn)
 }
 
-fn configure(conn: &mut Connection) -> Result<()> {
+fn configure(conn: &mut Connection, fill: Fill) -> Result<()> {
     conn.busy_timeout(std::time::Duration::from_secs(5))?;
     conn.pragma_update(None, "temp_store", "MEMORY")?;
     // Deleted and replaced text (an anonymised record) is overwritten, not left in free pages.
@@ -152,10 +171,29 @@ fn configure(conn: &mut Connection) -> Result<()> {
         }
     }
     conn.pragma_update(None, "foreign_keys", "ON")?;
-    crate::catalogue::seed(conn)?;
+    fill(conn)?;
     // Keeps the query planner's statistics fresh (cheap; SQLite's advice for long-lived connections).
     conn.execute_batch("PRAGMA optimize = 0x10002")?;
     Ok(())
+}
+
+/// Every table's row count: to check a copy holds what the original held.
+pub fn table_counts(conn: &Connection) -> Result<Vec<(String, i64)>> {
+    let names: Vec<String> = {
+        let mut stmt = conn.prepare(
+            "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%' ORDER BY name",
+        )?;
+        let rows = stmt.query_map([], |r| r.get(0))?;
+        rows.collect::<rusqlite::Result<_>>()?
+    };
+    names
+        .into_iter()
+        .map(|n| {
+            let count: i64 =
+                conn.query_row(&format!("SELECT count(*) FROM \"{}\"", n.replace('"', "\"\"")), [], |r| r.get(0))?;
+            Ok((n, count))
+        })
+        .collect()
 }
 
 /// The schema version this build expects (the number of migrations).
@@ -207,11 +245,11 @@ mod tests {
         let mut conn = Connection::open_in_memory().unwrap();
         migrations().to_version(&mut conn, schema_version() - 1).unwrap();
         orphan(&conn);
-        let e = configure(&mut conn).unwrap_err();
+        let e = configure(&mut conn, nothing).unwrap_err();
         assert!(e.to_string().contains("broken link in the table notes"), "{e}");
         // Up to date: nothing to migrate, so opening does not read every table again.
         let mut conn = open_in_memory().unwrap();
         orphan(&conn);
-        configure(&mut conn).unwrap();
+        configure(&mut conn, nothing).unwrap();
     }
 }

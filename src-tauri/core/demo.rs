@@ -14,8 +14,8 @@ use crate::choices::{
     Relationship,
 };
 use crate::context::Ctx;
+use crate::dates::latest_birth_for_age;
 use crate::error::{Error, Result};
-use crate::search::latest_birth_for_age;
 
 const FIRST_F: &[&str] = &[
     "Olivia",
@@ -693,7 +693,7 @@ fn plans(ctx: &mut Ctx<'_>, after_id: i64, seed: u64) -> Result<u64> {
                 ..SaveArgs::default()
             },
         )?;
-        let agreed = plans::agree(ctx, crate::carers::IdArgs { id: plan.id })?;
+        let agreed = plans::agree(ctx, crate::args::IdArgs { id: plan.id })?;
         made += 1;
         // Most plans past their first review date have had it; one in eight is overdue.
         let first_due = crate::reviews::first_review_due(start, &crate::settings::load(ctx.tx)?);
@@ -869,7 +869,7 @@ fn assessments(ctx: &mut Ctx<'_>, after_id: i64, seed: u64) -> Result<u64> {
             ctx,
             SaveArgs { id: started.id, answers, needs: None, assessed_on: Some(crate::dates::iso(assessed_on)) },
         )?;
-        asm::complete(ctx, crate::carers::IdArgs { id: started.id })?;
+        asm::complete(ctx, crate::args::IdArgs { id: started.id })?;
         made += 1;
     }
     ctx.touched.clear();
@@ -972,6 +972,6 @@ fn demo_review(ctx: &mut Ctx<'_>, plan: &crate::plans::Plan, date: NaiveDate, rn
             ..crate::plans::SaveArgs::default()
         },
     )?;
-    review::complete(ctx, crate::carers::IdArgs { id: r.id })?;
+    review::complete(ctx, crate::args::IdArgs { id: r.id })?;
     Ok(())
 }

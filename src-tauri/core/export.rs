@@ -117,7 +117,7 @@ fn table_meaning(table: &str) -> &'static str {
 
 pub fn register_export(ctx: &mut Ctx<'_>, args: ExportArgs) -> Result<Exported> {
     let parent = subject::check_folder(&args.folder)?;
-    ctx.protected()?.check_folder("folder", &parent)?;
+    crate::backup::protected(ctx)?.check_folder("folder", &parent)?;
     let today = ctx.today();
     let name = free_name(&parent, &format!("carers-desk-export-{today}"));
     let partial = parent.join(format!(".{name}.partial"));

@@ -124,7 +124,7 @@ pub fn write_replace(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
         let _ = std::fs::remove_file(&tmp);
     }
     written?;
-    crate::vault::sync_dir(path);
+    sync_dir(path);
     Ok(())
 }
 
@@ -157,6 +157,31 @@ pub fn rename_replacing(from: &Path, to: &Path) -> std::io::Result<()> {
     }
     #[cfg(not(windows))]
     std::fs::rename(from, to)
+}
+
+/// Flushes a file already written (by another handle, or by SQLite) to the disk. Windows
+/// flushes only through a handle opened for writing (`FlushFileBuffers` on a read-only handle
+/// is "Access denied"), so there it is opened for writing; it is never truncated or changed.
+pub fn sync_file(path: &Path) -> std::io::Result<()> {
+    let mut options = std::fs::OpenOptions::new();
+    if cfg!(windows) {
+        options.write(true);
+    } else {
+        options.read(true);
+    }
+    options.open(path)?.sync_all()
+}
+
+/// Makes a rename in `path`'s folder durable (best effort; not needed on Windows).
+pub fn sync_dir(path: &Path) {
+    #[cfg(unix)]
+    if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
+        if let Ok(d) = std::fs::File::open(dir) {
+            let _ = d.sync_all();
+        }
+    }
+    #[cfg(not(unix))]
+    let _ = path;
 }
 
 /// What identifies a file whatever its name: device and inode on Unix, volume serial number

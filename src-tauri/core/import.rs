@@ -646,7 +646,7 @@ pub struct SavedMapping {
 }
 
 /// `import_mapping_list`: the saved mappings, by name.
-pub fn mapping_list(ctx: &mut Ctx<'_>, _: crate::settings::NoArgs) -> Result<Vec<SavedMapping>> {
+pub fn mapping_list(ctx: &mut Ctx<'_>, _: crate::args::NoArgs) -> Result<Vec<SavedMapping>> {
     let mut stmt =
         ctx.tx.prepare("SELECT id, name, mapping, updated_at FROM import_mappings ORDER BY name COLLATE NOCASE")?;
     let rows = stmt.query_map([], |r| {
@@ -718,7 +718,7 @@ pub fn mapping_save(ctx: &mut Ctx<'_>, args: MappingSaveArgs) -> Result<SavedMap
 }
 
 /// `import_mapping_delete`.
-pub fn mapping_delete(ctx: &mut Ctx<'_>, args: carers::IdArgs) -> Result<serde_json::Map<String, Value>> {
+pub fn mapping_delete(ctx: &mut Ctx<'_>, args: crate::args::IdArgs) -> Result<serde_json::Map<String, Value>> {
     let n = ctx.tx.execute("DELETE FROM import_mappings WHERE id = ?1", [args.id])?;
     if n == 0 {
         return Err(Error::NotFound { what: "that saved mapping" });

@@ -6,6 +6,7 @@
 //! result or ApiError`. See `docs/commands.md` and the README's Architecture section.
 
 pub mod app;
+pub mod args;
 pub mod carers;
 pub mod caring;
 #[macro_use]
@@ -13,6 +14,7 @@ pub mod choices;
 pub mod assessments;
 pub mod audit;
 pub mod backup;
+pub mod card_stock;
 pub mod catalogue;
 pub mod commands;
 pub mod context;
@@ -30,6 +32,7 @@ pub mod notes;
 pub mod passports;
 pub mod pdf;
 pub mod plans;
+pub mod register;
 pub mod reports;
 pub mod reviews;
 pub mod schools;
@@ -45,7 +48,9 @@ pub mod vault;
 use std::path::{Path, PathBuf};
 use std::sync::Mutex;
 
-use rusqlite::{Connection, TransactionBehavior};
+use chrono::NaiveDate;
+use rusqlite::TransactionBehavior;
+use serde_json::{json, Value};
 
 pub use context::{Actor, Context, Role};
 pub use error::{ApiError, Error, FieldError};
@@ -57,19 +62,8 @@ pub use session::Session;
 /// session commands run (`session::SESSION_COMMANDS`). A database in memory (tests,
 /// benchmarks) is always open and trusts the [`Context`] it is given.
 pub struct Desk {
-    inner: Mutex<Inner>,
+    inner: Mutex<session::State>,
     path: Option<PathBuf>,
-}
-
-/// What is open right now.
-#[derive(Default)]
-struct Inner {
-    conn: Option<Connection>,
-    vault: Option<vault::VaultInfo>,
-    session: Option<Session>,
-    /// Setup begun (`session_setup_begin`): the new database key and recovery key, in memory
-    /// until the administrator finishes.
-    pending: Option<session::Pending>,
 }
 
 impl Desk {
@@ -90,12 +84,13 @@ impl Desk {
             }
             .into());
         }
-        Ok(Desk { inner: Mutex::new(Inner::default()), path: Some(path.to_path_buf()) })
+        Ok(Desk { inner: Mutex::new(session::State::default()), path: Some(path.to_path_buf()) })
     }
 
     /// A database in memory, for tests and benchmarks: open, unencrypted, no sign-in.
     pub fn open_in_memory() -> Result<Desk, ApiError> {
-        let inner = Inner { conn: Some(db::open_in_memory()?), ..Inner::default() };
+        let conn = db::open_in_memory_filled(catalogue::seed)?;
+        let inner = session::State { conn: Some(conn), ..session::State::default() };
         Ok(Desk { inner: Mutex::new(inner), path: None })
     }
 
@@ -103,7 +98,7 @@ impl Desk {
         self.path.as_deref()
     }
 
-    fn inner(&self) -> std::sync::MutexGuard<'_, Inner> {
+    fn inner(&self) -> std::sync::MutexGuard<'_, session::State> {
         self.inner.lock().unwrap_or_else(|poisoned| poisoned.into_inner())
     }
 
@@ -121,7 +116,7 @@ impl Desk {
     /// 3. checks the actor may run it ([`context::authorize`]);
     /// 4. runs it inside one transaction (IMMEDIATE for changes and audited reads, so it never
     ///    fails half-way for a lock), decoding arguments with errors that name the argument;
-    /// 5. records the person records it touched and the audit entries ([`context::record`]) in
+    /// 5. records the person records it touched and the audit entries ([`audit::record`]) in
     ///    the same transaction;
     /// 6. commits (durable: WAL with synchronous=FULL) before returning; on any error,
     ///    rolls back, so a failed command changes nothing;
@@ -151,7 +146,7 @@ impl Desk {
         progress: Option<context::Progress<'_>>,
     ) -> Result<serde_json::Value, ApiError> {
         if session::is_session_command(command) {
-            return session::run(self, ctx, command, args);
+            return session::run(self.path.as_deref(), &mut self.inner(), ctx, command, args);
         }
         let cmd = commands::find(command)?;
         let mut inner = self.inner();
@@ -163,7 +158,7 @@ impl Desk {
         };
         context::authorize(&context, cmd.name, cmd.access)?;
         let conn = inner.conn.as_mut().ok_or(Error::Locked)?;
-        let ran = context::Ran {
+        let ran = audit::Ran {
             command: cmd.name,
             changes: cmd.changes,
             access: cmd.access,
@@ -180,7 +175,7 @@ impl Desk {
                 args.get(key).and_then(|v| v.as_i64())
             }),
         };
-        let behaviour = if cmd.changes || context::audited(cmd.access) {
+        let behaviour = if cmd.changes || audit::audited(cmd.access) {
             TransactionBehavior::Immediate
         } else {
             TransactionBehavior::Deferred
@@ -197,7 +192,7 @@ impl Desk {
             audit_fields: None,
         };
         let out = (cmd.run)(&mut run, args)?;
-        context::record(&run, &ran)?;
+        audit::record(&run, &ran)?;
         let key_changes = std::mem::take(&mut run.key_changes);
         drop(run);
         tx.commit().map_err(Error::from)?;
@@ -206,7 +201,7 @@ impl Desk {
             // The chain's head outside the register after every change, print and export
             // (docs/security.md). The command has committed: a failure here is not its failure.
             let action = audit::action_for(cmd.name, cmd.changes);
-            if context::audited(cmd.access) && (cmd.changes || matches!(action, "print" | "export")) {
+            if audit::audited(cmd.access) && (cmd.changes || matches!(action, "print" | "export")) {
                 let _ = audit::record_anchor(conn, &vault.db_path, cmd.name);
             }
         }
@@ -239,5 +234,75 @@ impl Desk {
         args: impl serde::Serialize,
     ) -> Result<serde_json::Value, ApiError> {
         self.call(ctx, command, serde_json::to_value(args).expect("arguments serialise"))
+    }
+
+    /// Sets up a demo organisation on a new database: encrypted like any other, made-up
+    /// carers, and the [`session::DEMO_ACCOUNTS`] (signed in as `demo`). Used by `--demo-data` and
+    /// `carers-desk-cli demo-data` on a new file.
+    pub fn setup_demo(
+        &self,
+        today: NaiveDate,
+        carers: Option<u32>,
+        seed: Option<u64>,
+    ) -> std::result::Result<Value, ApiError> {
+        let path = self.path.clone().ok_or_else(|| Error::Conflict("a database in memory has no sign-in".into()))?;
+        if path.exists() || vault::keys_path(&path).exists() {
+            return Err(Error::Conflict(format!(
+                "{} already exists: demo data is set up only on a new database file",
+                path.display()
+            ))
+            .into());
+        }
+        let demo_accounts = session::DEMO_ACCOUNTS
+            .iter()
+            .map(|(u, _, p, r)| vault::DemoAccount {
+                username: u.to_string(),
+                passphrase: p.to_string(),
+                role: r.code().into(),
+            })
+            .collect();
+        {
+            let mut inner = self.inner();
+            let (username, name, passphrase, _) = session::DEMO_ACCOUNTS[0];
+            let admin = session::NewAdmin { organisation: Some("Demo Carers Centre"), username, name, passphrase };
+            let recovery = vault::new_recovery_key();
+            session::create(&path, &mut inner, &vault::random_key(), &recovery, &admin, demo_accounts)?;
+        }
+        let ctx = Context::desktop(today);
+        let counts = self.call(&ctx, "setup_choose", json!({ "choice": "demo", "carers": carers, "seed": seed }))?;
+        let first_school = {
+            let inner = self.inner();
+            let conn = inner.conn.as_ref().ok_or(Error::Locked)?;
+            conn.query_row("SELECT min(id) FROM schools", [], |r| r.get::<_, Option<i64>>(0)).map_err(Error::from)?
+        };
+        for (username, name, passphrase, role) in &session::DEMO_ACCOUNTS[1..] {
+            let school_id = if *role == Role::SchoolStaff { first_school } else { None };
+            if *role == Role::SchoolStaff && school_id.is_none() {
+                continue;
+            }
+            self.call(
+                &ctx,
+                "staff_create",
+                json!({
+                    "username": username, "name": name, "role": role.code(), "school_id": school_id,
+                    "passphrase": passphrase, "passphrase_again": passphrase,
+                }),
+            )?;
+        }
+        Ok(counts)
+    }
+
+    /// Signs in to a demo database as its administrator (`--demo-data` on a database made by
+    /// [`Desk::setup_demo`]). Refuses any other database.
+    pub fn sign_in_demo(&self) -> std::result::Result<(), ApiError> {
+        let path = self.path.clone().ok_or_else(|| Error::Conflict("a database in memory has no sign-in".into()))?;
+        let file = vault::KeyFile::load(&vault::keys_path(&path))?;
+        let Some(admin) = file.demo_accounts.iter().find(|a| a.role == "administrator") else {
+            return Err(Error::NotPermitted("this is not a demo database: sign in with your own account".into()).into());
+        };
+        let args = session::UnlockArgs { username: admin.username.clone(), passphrase: admin.passphrase.clone() };
+        let mut inner = self.inner();
+        session::unlock(&path, &mut inner, args)?;
+        Ok(())
     }
 }

@@ -17,14 +17,13 @@
 pub mod card;
 pub mod number;
 pub mod print;
-pub mod stock;
 
 use chrono::NaiveDate;
 use rusqlite::{params, Connection, OptionalExtension, Row};
 use serde::{Deserialize, Serialize};
 
+use crate::args::{CarerArgs, IdArgs};
 use crate::carers::ADULT_AGE;
-pub use crate::carers::{CarerArgs, IdArgs};
 use crate::context::{Ctx, Touched};
 use crate::dates::{self, add_months, anniversary};
 use crate::error::{Error, Result};
@@ -287,7 +286,7 @@ fn kind_info(conn: &Connection, kind: Kind, s: &Settings) -> Result<KindInfo> {
 }
 
 /// `passport_kinds`: the four types and what each one's holders may ask for.
-pub fn kinds(ctx: &mut Ctx<'_>, _: settings::NoArgs) -> Result<Vec<KindInfo>> {
+pub fn kinds(ctx: &mut Ctx<'_>, _: crate::args::NoArgs) -> Result<Vec<KindInfo>> {
     let s = settings::load(ctx.tx)?;
     Kind::ALL.into_iter().map(|k| kind_info(ctx.tx, k, &s)).collect()
 }
@@ -1149,7 +1148,7 @@ pub fn logo_set(ctx: &mut Ctx<'_>, args: LogoArgs) -> Result<Settings> {
 }
 
 /// `card_logo_clear`.
-pub fn logo_clear(ctx: &mut Ctx<'_>, _: settings::NoArgs) -> Result<Settings> {
+pub fn logo_clear(ctx: &mut Ctx<'_>, _: crate::args::NoArgs) -> Result<Settings> {
     ctx.tx.execute("UPDATE settings SET card_logo = NULL WHERE id = 1", [])?;
     settings::load(ctx.tx)
 }
@@ -1177,7 +1176,7 @@ pub fn options() -> serde_json::Map<String, serde_json::Value> {
             .map(|(c, l)| pair(c, l))
             .collect(),
     );
-    m.insert("card_stocks".into(), stock::ALL.iter().map(|s| pair(s.code, s.name)).collect());
+    m.insert("card_stocks".into(), crate::card_stock::ALL.iter().map(|s| pair(s.code, s.name)).collect());
     m
 }
 

@@ -29,8 +29,8 @@ use chrono::NaiveDate;
 use rusqlite::{params, Connection, OptionalExtension};
 use serde::{Deserialize, Serialize};
 
+use crate::args::IdArgs;
 use crate::assessments::{self, AssessmentType};
-use crate::carers::IdArgs;
 use crate::catalogue;
 use crate::choices::Choice;
 use crate::context::{Ctx, Touched};
@@ -410,7 +410,7 @@ pub struct ActionUpdateArgs {
     pub notes: Option<String>,
 }
 
-pub use crate::carers::CarerArgs;
+use crate::args::CarerArgs;
 
 // ---------------------------------------------------------------------------------------------
 // Money.

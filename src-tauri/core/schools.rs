@@ -12,13 +12,14 @@ use chrono::{Days, NaiveDate};
 use rusqlite::{params, Connection, OptionalExtension};
 use serde::{Deserialize, Serialize};
 
+use crate::args::IdArgs;
+use crate::args::NoArgs;
 use crate::assessments::AssessmentType;
-use crate::carers::{self, IdArgs, SCHOOL_UNDER};
+use crate::carers::{self, SCHOOL_UNDER};
 use crate::choices::{AdjustmentKind, CensusCode, YearGroup};
 use crate::context::{Ctx, Touched};
 use crate::dates;
 use crate::error::{Error, Result};
-use crate::settings::NoArgs;
 use crate::validate::{self, Check, LONG_TEXT_MAX, NAME_MAX, TEXT_MAX};
 
 /// An adjustment is "due for review" this many days before its review date.
@@ -161,8 +162,6 @@ pub struct LinkArgs {
     /// The member of staff the young carer can go to.
     pub staff_contact: Option<String>,
 }
-
-pub use crate::carers::CarerArgs;
 
 #[derive(Debug, Deserialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
@@ -513,9 +512,10 @@ pub fn save(ctx: &mut Ctx<'_>, input: SchoolInput) -> Result<School> {
     get(ctx, IdArgs { id })
 }
 
-/// Links a young carer to their school (or changes the link).
-pub fn link_save(ctx: &mut Ctx<'_>, args: LinkArgs) -> Result<crate::transition::YoungCarer> {
-    let carer = carers::load(ctx.tx, args.carer_id, ctx.today())?;
+/// Links a young carer to their school (or changes the link). The command, which answers with
+/// the young carer's whole page, is [`crate::transition::school_link_save`].
+pub fn link_save(ctx: &mut Ctx<'_>, args: &LinkArgs) -> Result<()> {
+    let carer = crate::register::load(ctx.tx, args.carer_id, ctx.today())?;
     let mut c = Check::new("");
     if carer.age >= SCHOOL_UNDER {
         c.fail(
@@ -564,15 +564,16 @@ pub fn link_save(ctx: &mut Ctx<'_>, args: LinkArgs) -> Result<crate::transition:
         params![args.carer_id, school_id, year, tutor, census, identified.map(dates::iso), contact, now],
     )?;
     ctx.touch(Touched::ChangedCarer(args.carer_id));
-    crate::transition::young_carer(ctx.tx, args.carer_id, ctx.today())
+    Ok(())
 }
 
-/// Removes a young carer's school link (their adjustments stay as history).
-pub fn link_remove(ctx: &mut Ctx<'_>, args: CarerArgs) -> Result<crate::transition::YoungCarer> {
-    carers::ensure_exists(ctx.tx, args.carer_id)?;
-    ctx.tx.execute("DELETE FROM school_links WHERE carer_id = ?1", [args.carer_id])?;
-    ctx.touch(Touched::ChangedCarer(args.carer_id));
-    crate::transition::young_carer(ctx.tx, args.carer_id, ctx.today())
+/// Removes a young carer's school link (their adjustments stay as history). The command is
+/// [`crate::transition::school_link_remove`].
+pub fn link_remove(ctx: &mut Ctx<'_>, carer_id: i64) -> Result<()> {
+    carers::ensure_exists(ctx.tx, carer_id)?;
+    ctx.tx.execute("DELETE FROM school_links WHERE carer_id = ?1", [carer_id])?;
+    ctx.touch(Touched::ChangedCarer(carer_id));
+    Ok(())
 }
 
 /// Adds or changes an agreed adjustment. School staff: only for their own school's young carers.
@@ -685,7 +686,7 @@ pub struct PrintArgs {
 /// adjustments only. School staff: their own school only.
 pub fn print_summary(ctx: &mut Ctx<'_>, args: PrintArgs) -> Result<crate::plans::print::Printed> {
     use print::{StaffAdjustment, StaffPupil, StaffSummary};
-    let protected = ctx.protected()?;
+    let protected = crate::backup::protected(ctx)?;
     crate::pdf::check_path(&protected, &args.path)?;
     let school = get(ctx, IdArgs { id: args.id })?;
     let settings = crate::settings::load(ctx.tx)?;

@@ -8,11 +8,13 @@
 use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
 
+use crate::args::NoArgs;
 use crate::carers::{self, CarerSummary, ADULT_AGE};
 use crate::choices::{Category, Status};
 use crate::context::Ctx;
+use crate::dates;
 use crate::error::Result;
-use crate::settings::{self, NoArgs, Settings};
+use crate::settings::{self, Settings};
 use crate::validate::Check;
 
 #[derive(Debug, Default, Deserialize, schemars::JsonSchema)]
@@ -47,12 +49,6 @@ pub struct SearchResult {
     pub order: &'static str,
     /// One sentence for the results' live region, e.g. "3 carers found".
     pub summary: String,
-}
-
-/// The latest date of birth of someone who is at least `years` old on `today`:
-/// `age_on(dob, today) >= years` exactly when `dob <= latest_birth_for_age(today, years)`.
-pub fn latest_birth_for_age(today: NaiveDate, years: u32) -> NaiveDate {
-    today.checked_sub_months(chrono::Months::new(years * 12)).expect("date within range")
 }
 
 /// Turns what was typed into an FTS5 query: each word a quoted prefix term. The start of a
@@ -106,7 +102,7 @@ fn words_sql(where_: &str, cap: usize) -> String {
 
 /// SQL condition on `c.date_of_birth` for a category, with its parameters.
 fn category_condition(cat: Category, today: NaiveDate, s: &Settings) -> (String, Vec<String>) {
-    let at = |years: u32| latest_birth_for_age(today, years).to_string();
+    let at = |years: u32| dates::latest_birth_for_age(today, years).to_string();
     let lo = s.young_adult_min_age.max(ADULT_AGE);
     let hi = s.young_adult_max_age;
     let young_adult = "(c.date_of_birth <= ? AND c.date_of_birth > ?)";
@@ -341,22 +337,6 @@ pub fn home_counts(ctx: &mut Ctx<'_>, _: NoArgs) -> Result<Home> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::dates::age_on;
-
-    #[test]
-    fn latest_birth_for_age_agrees_with_age_on_every_day() {
-        // Every "today" across two leap cycles, every birth date near the boundary.
-        let start = NaiveDate::from_ymd_opt(2024, 1, 1).unwrap();
-        for offset in 0..(366 * 5) {
-            let today = start + chrono::Days::new(offset);
-            for years in [14u32, 16, 18, 26] {
-                let edge = latest_birth_for_age(today, years);
-                assert!(age_on(edge, today).unwrap() >= years, "{today} {years}");
-                let after = edge + chrono::Days::new(1);
-                assert!(age_on(after, today).unwrap() < years, "{today} {years}");
-            }
-        }
-    }
 
     #[test]
     fn typed_words_become_prefix_terms() {

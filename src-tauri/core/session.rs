@@ -25,7 +25,7 @@ use zeroize::Zeroizing;
 use crate::context::{Actor, Context, Role};
 use crate::error::{ApiError, Error, Result};
 use crate::vault::{self, Kdf, Key, KeyFile, VaultInfo};
-use crate::{audit, db, Desk, Inner};
+use crate::{audit, catalogue, db, staff};
 
 /// Who is signed in.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, schemars::JsonSchema)]
@@ -46,6 +46,17 @@ impl Session {
             school_scope: self.school_id,
         }
     }
+}
+
+/// What is open right now: the state the desk keeps between commands.
+#[derive(Default)]
+pub(crate) struct State {
+    pub(crate) conn: Option<Connection>,
+    pub(crate) vault: Option<VaultInfo>,
+    pub(crate) session: Option<Session>,
+    /// Setup begun (`session_setup_begin`): the new database key and recovery key, in memory
+    /// until the administrator finishes.
+    pub(crate) pending: Option<Pending>,
 }
 
 /// Setup begun: the keys wait in memory until the administrator has typed back the recovery
@@ -85,7 +96,7 @@ pub fn args_schema(name: &str) -> schemars::Schema {
         "session_recover" => schemars::schema_for!(RecoverArgs),
         "passphrase_change" => schemars::schema_for!(ChangeArgs),
         "backup_restore" => schemars::schema_for!(RestoreArgs),
-        _ => schemars::schema_for!(crate::settings::NoArgs),
+        _ => schemars::schema_for!(crate::args::NoArgs),
     }
 }
 
@@ -147,10 +158,14 @@ fn decode<A: serde::de::DeserializeOwned>(args: Value) -> Result<A> {
 }
 
 /// Runs a session command.
-pub(crate) fn run(desk: &Desk, ctx: &Context, command: &str, args: Value) -> std::result::Result<Value, ApiError> {
-    let mut inner = desk.inner();
-    let inner = &mut *inner;
-    let Some(path) = desk.path.clone() else {
+pub(crate) fn run(
+    path: Option<&Path>,
+    inner: &mut State,
+    ctx: &Context,
+    command: &str,
+    args: Value,
+) -> std::result::Result<Value, ApiError> {
+    let Some(path) = path.map(Path::to_path_buf) else {
         return match command {
             "session_status" => Ok(in_memory_status()),
             _ => Err(Error::Conflict("a database in memory has no sign-in".into()).into()),
@@ -186,7 +201,7 @@ fn in_memory_status() -> Value {
     })
 }
 
-fn status(path: &Path, inner: &Inner) -> Result<Value> {
+fn status(path: &Path, inner: &State) -> Result<Value> {
     let keys = vault::keys_path(path);
     let file = if keys.exists() { Some(KeyFile::load(&keys)?) } else { None };
     let (state, user, auto_lock, organisation) = match (&inner.session, &inner.conn) {
@@ -222,7 +237,7 @@ fn status(path: &Path, inner: &Inner) -> Result<Value> {
     }))
 }
 
-fn setup_begin(path: &Path, inner: &mut Inner) -> Result<Value> {
+fn setup_begin(path: &Path, inner: &mut State) -> Result<Value> {
     if vault::keys_path(path).exists() {
         return Err(Error::Conflict("this database is already set up: sign in instead".into()));
     }
@@ -233,38 +248,6 @@ fn setup_begin(path: &Path, inner: &mut Inner) -> Result<Value> {
     let out = json!({ "recovery_key": recovery.as_str(), "check_groups": check });
     inner.pending = Some(Pending { key: vault::random_key(), recovery, check });
     Ok(out)
-}
-
-/// The rules for a passphrase (argument `passphrase`, typed again in `passphrase_again`): at
-/// least 10 characters (three random words make a good one), at most 200, not the username,
-/// typed the same twice.
-pub fn check_passphrase(check: &mut crate::validate::Check, passphrase: &str, again: &str, username: &str) {
-    let (field, again_field) = ("passphrase", "passphrase_again");
-    let n = passphrase.chars().count();
-    if n < 10 {
-        check.fail(
-            field,
-            "use at least 10 characters: three random words, such as \"kettle orbit meadow\", are easy to remember and hard to guess",
-        );
-    } else if n > 200 {
-        check.fail(field, "use at most 200 characters");
-    } else if !username.trim().is_empty() && passphrase.trim().eq_ignore_ascii_case(username.trim()) {
-        check.fail(field, "the passphrase must not be the username: choose something else");
-    } else if passphrase != again {
-        check.fail(again_field, "the two passphrases are not the same: type it again");
-    }
-}
-
-/// The rules for a username: 2 to 32 letters, digits, dots, dashes or underscores.
-pub fn check_username(check: &mut crate::validate::Check, field: &str, username: &str) {
-    let u = username.trim();
-    if u.is_empty() {
-        check.fail(field, "enter a username, such as amy.shah");
-    } else if u.chars().count() < 2 || u.chars().count() > 32 {
-        check.fail(field, "use 2 to 32 characters for the username");
-    } else if !u.chars().all(|c| c.is_ascii_alphanumeric() || matches!(c, '.' | '-' | '_')) {
-        check.fail(field, "use only letters, digits, dots, dashes and underscores in the username");
-    }
 }
 
 fn encrypting_path(path: &Path) -> PathBuf {
@@ -318,7 +301,7 @@ pub fn finish_interrupted(path: &Path) -> Result<()> {
             std::fs::rename(path, &old)?;
         }
         std::fs::rename(&tmp, path)?;
-        vault::sync_dir(path);
+        crate::files::sync_dir(path);
     }
     if old.exists() && path.exists() {
         vault::shred(&old)?;
@@ -329,25 +312,6 @@ pub fn finish_interrupted(path: &Path) -> Result<()> {
     Ok(())
 }
 
-/// Every table's row count: to check a copy holds what the original held.
-pub fn table_counts(conn: &Connection) -> Result<Vec<(String, i64)>> {
-    let names: Vec<String> = {
-        let mut stmt = conn.prepare(
-            "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%' ORDER BY name",
-        )?;
-        let rows = stmt.query_map([], |r| r.get(0))?;
-        rows.collect::<rusqlite::Result<_>>()?
-    };
-    names
-        .into_iter()
-        .map(|n| {
-            let count: i64 =
-                conn.query_row(&format!("SELECT count(*) FROM \"{}\"", n.replace('"', "\"\"")), [], |r| r.get(0))?;
-            Ok((n, count))
-        })
-        .collect()
-}
-
 /// Copies an unencrypted database into a new encrypted file (SQLCipher's `sqlcipher_export`),
 /// keeping its schema version, and checks the copy: it opens with the key, passes
 /// `quick_check`, and every table has the same number of rows.
@@ -355,7 +319,7 @@ pub fn encrypt_plaintext(plain: &Path, encrypted: &Path, key: &[u8; 32]) -> Resu
     let conn = Connection::open(plain)?;
     conn.execute_batch("PRAGMA wal_checkpoint(TRUNCATE);")?;
     let version: i64 = conn.query_row("PRAGMA user_version", [], |r| r.get(0))?;
-    let before = table_counts(&conn)?;
+    let before = db::table_counts(&conn)?;
     let target = encrypted.to_string_lossy().replace('\'', "''");
     conn.execute_batch(&format!(
         "ATTACH DATABASE '{target}' AS encrypted KEY {};
@@ -367,7 +331,7 @@ pub fn encrypt_plaintext(plain: &Path, encrypted: &Path, key: &[u8; 32]) -> Resu
     drop(conn);
     let copy = vault::open_encrypted(encrypted, key)?;
     let ok: String = copy.query_row("PRAGMA quick_check", [], |r| r.get(0))?;
-    let after = table_counts(&copy)?;
+    let after = db::table_counts(&copy)?;
     let copied_version: i64 = copy.query_row("PRAGMA user_version", [], |r| r.get(0))?;
     if ok != "ok" || after != before || copied_version != version {
         return Err(Error::DatabaseLocation(
@@ -386,16 +350,16 @@ pub(crate) struct NewAdmin<'a> {
     pub passphrase: &'a str,
 }
 
-fn setup_finish(path: &Path, inner: &mut Inner, _today: NaiveDate, args: SetupArgs) -> Result<()> {
+fn setup_finish(path: &Path, inner: &mut State, _today: NaiveDate, args: SetupArgs) -> Result<()> {
     if vault::keys_path(path).exists() {
         return Err(Error::Conflict("this database is already set up: sign in instead".into()));
     }
     let mut check = crate::validate::Check::new("");
-    check_username(&mut check, "username", &args.username);
+    staff::check_username(&mut check, "username", &args.username);
     if args.name.trim().is_empty() {
         check.fail("name", "enter your name as colleagues know it");
     }
-    check_passphrase(&mut check, &args.passphrase, &args.passphrase_again, &args.username);
+    staff::check_passphrase(&mut check, &args.passphrase, &args.passphrase_again, &args.username);
     match &inner.pending {
         None => check.fail("recovery_check", "the recovery key was not made yet: go back a step and start again"),
         Some(p) => {
@@ -429,7 +393,7 @@ fn setup_finish(path: &Path, inner: &mut Inner, _today: NaiveDate, args: SetupAr
 /// them in.
 pub(crate) fn create(
     path: &Path,
-    inner: &mut Inner,
+    inner: &mut State,
     key: &Key,
     recovery: &str,
     admin: &NewAdmin<'_>,
@@ -441,7 +405,7 @@ pub(crate) fn create(
         encrypt_plaintext(path, &tmp, key)?;
     }
     let session = {
-        let mut conn = db::open(&tmp, key)?;
+        let mut conn = open_database(&tmp, key)?;
         let tx = conn.transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?;
         let now = now();
         tx.execute(
@@ -504,8 +468,14 @@ fn log(conn: &mut Connection, s: &Session, action: &str, command: &str, detail: 
     Ok(())
 }
 
-fn open_as(path: &Path, inner: &mut Inner, key: &Key, session: Session) -> Result<()> {
-    let conn = db::open(path, key)?;
+/// Opens the database file for use: [`db::open`] (pragmas, migrations) with the shipped
+/// support catalogue filled in the first time ([`catalogue::seed`]).
+fn open_database(path: &Path, key: &[u8; 32]) -> Result<Connection> {
+    db::open_filled(path, key, catalogue::seed)
+}
+
+fn open_as(path: &Path, inner: &mut State, key: &Key, session: Session) -> Result<()> {
+    let conn = open_database(path, key)?;
     inner.vault = Some(VaultInfo { db_path: path.to_path_buf(), keys_path: vault::keys_path(path), key: key.clone() });
     inner.conn = Some(conn);
     inner.session = Some(session);
@@ -575,7 +545,7 @@ fn refuse_while_waiting(file: &KeyFile) -> Result<()> {
     Ok(())
 }
 
-fn unlock(path: &Path, inner: &mut Inner, args: UnlockArgs) -> Result<()> {
+pub(crate) fn unlock(path: &Path, inner: &mut State, args: UnlockArgs) -> Result<()> {
     let keys = vault::keys_path(path);
     if !keys.exists() {
         return Err(Error::Conflict("this database is not set up yet: set it up first".into()));
@@ -605,7 +575,7 @@ fn unlock(path: &Path, inner: &mut Inner, args: UnlockArgs) -> Result<()> {
             message: format!("wrong passphrase: check Caps Lock and try again{then}"),
         });
     };
-    let mut conn = db::open(path, &key)?;
+    let mut conn = open_database(path, &key)?;
     let Some((session, active)) = load_staff(&conn, StaffBy::Id(account.staff_id))? else {
         return Err(Error::NotPermitted("this account no longer exists: ask an administrator".into()));
     };
@@ -624,7 +594,7 @@ fn unlock(path: &Path, inner: &mut Inner, args: UnlockArgs) -> Result<()> {
     open_as(path, inner, &key, session)
 }
 
-fn recover(path: &Path, inner: &mut Inner, args: RecoverArgs) -> Result<()> {
+fn recover(path: &Path, inner: &mut State, args: RecoverArgs) -> Result<()> {
     let keys = vault::keys_path(path);
     let file = KeyFile::load(&keys)?;
     refuse_while_waiting(&file).map_err(|e| match e {
@@ -632,8 +602,8 @@ fn recover(path: &Path, inner: &mut Inner, args: RecoverArgs) -> Result<()> {
         other => other,
     })?;
     let mut check = crate::validate::Check::new("");
-    check_username(&mut check, "username", &args.username);
-    check_passphrase(&mut check, &args.passphrase, &args.passphrase_again, &args.username);
+    staff::check_username(&mut check, "username", &args.username);
+    staff::check_passphrase(&mut check, &args.passphrase, &args.passphrase_again, &args.username);
     check.finish()?;
     let Some(key) = file.recover(&args.recovery_key)? else {
         count_failure(&keys)?;
@@ -646,7 +616,7 @@ fn recover(path: &Path, inner: &mut Inner, args: RecoverArgs) -> Result<()> {
     if inner.session.is_some() {
         close(inner, "lock")?;
     }
-    let mut conn = db::open(path, &key)?;
+    let mut conn = open_database(path, &key)?;
     let Some((session, active)) = load_staff(&conn, StaffBy::Username(&args.username))? else {
         return Err(Error::field(
             "username",
@@ -670,7 +640,7 @@ fn recover(path: &Path, inner: &mut Inner, args: RecoverArgs) -> Result<()> {
 }
 
 /// Locks or signs out: writes the audit entry, then closes the database and drops the key.
-fn close(inner: &mut Inner, action: &str) -> Result<()> {
+fn close(inner: &mut State, action: &str) -> Result<()> {
     if let (Some(conn), Some(session)) = (inner.conn.as_mut(), inner.session.as_ref()) {
         let command = if action == "lock" { "session_lock" } else { "session_sign_out" };
         log(conn, session, action, command, None)?;
@@ -688,22 +658,22 @@ fn close(inner: &mut Inner, action: &str) -> Result<()> {
 }
 
 /// [`crate::Desk::close`]: signs out if someone is signed in, checkpoints and closes.
-pub(crate) fn close_for_exit(inner: &mut Inner) -> Result<()> {
+pub(crate) fn close_for_exit(inner: &mut State) -> Result<()> {
     close(inner, "sign_out")
 }
 
-fn open_parts(inner: &mut Inner) -> Result<(&mut Connection, &VaultInfo, &Session)> {
+fn open_parts(inner: &mut State) -> Result<(&mut Connection, &VaultInfo, &Session)> {
     match (inner.conn.as_mut(), inner.vault.as_ref(), inner.session.as_ref()) {
         (Some(c), Some(v), Some(s)) => Ok((c, v, s)),
         _ => Err(Error::Locked),
     }
 }
 
-fn change_passphrase(inner: &mut Inner, args: ChangeArgs) -> Result<()> {
+fn change_passphrase(inner: &mut State, args: ChangeArgs) -> Result<()> {
     let (conn, vault, session) = open_parts(inner)?;
     let file = KeyFile::load(&vault.keys_path)?;
     let mut check = crate::validate::Check::new("");
-    check_passphrase(&mut check, &args.passphrase, &args.passphrase_again, &session.username);
+    staff::check_passphrase(&mut check, &args.passphrase, &args.passphrase_again, &session.username);
     check.finish()?;
     let current_ok = match file.accounts.iter().find(|a| a.staff_id == session.staff_id).cloned() {
         Some(account) => file.unlock(&account, &args.current)?.is_some(),
@@ -725,7 +695,7 @@ fn change_passphrase(inner: &mut Inner, args: ChangeArgs) -> Result<()> {
     log(conn, &session, "passphrase", "passphrase_change", None)
 }
 
-fn restore(inner: &mut Inner, today: NaiveDate, from: &Path) -> Result<Value> {
+fn restore(inner: &mut State, today: NaiveDate, from: &Path) -> Result<Value> {
     let (conn, vault, session) = open_parts(inner)?;
     if session.role != Role::Administrator {
         return Err(Error::NotPermitted("only an administrator can restore a backup".into()));
@@ -738,7 +708,7 @@ fn restore(inner: &mut Inner, today: NaiveDate, from: &Path) -> Result<Value> {
     close(inner, "sign_out")?;
     let restored = crate::backup::restore_files(&vault, from, today)?;
     // The restored database's own trail says it was restored, and by whom.
-    let mut conn = db::open(&vault.db_path, &vault.key)?;
+    let mut conn = open_database(&vault.db_path, &vault.key)?;
     let kept = restored.get("replaced_kept_at").and_then(Value::as_str).unwrap_or("");
     let detail = format!("restored from {}; the replaced database is kept at {kept}", from.display());
     log(&mut conn, &session, "restore", "backup_restore", Some(&detail))?;
@@ -781,108 +751,3 @@ pub const DEMO_ACCOUNTS: &[(&str, &str, &str, Role)] = &[
     ("school", "Pat Pastoral", "school passphrase", Role::SchoolStaff),
     ("reports", "Rory Reports", "reports passphrase", Role::Reporting),
 ];
-
-impl Desk {
-    /// Sets up a demo organisation on a new database: encrypted like any other, made-up
-    /// carers, and the [`DEMO_ACCOUNTS`] (signed in as `demo`). Used by `--demo-data` and
-    /// `carers-desk-cli demo-data` on a new file.
-    pub fn setup_demo(
-        &self,
-        today: NaiveDate,
-        carers: Option<u32>,
-        seed: Option<u64>,
-    ) -> std::result::Result<Value, ApiError> {
-        let path = self.path.clone().ok_or_else(|| Error::Conflict("a database in memory has no sign-in".into()))?;
-        if path.exists() || vault::keys_path(&path).exists() {
-            return Err(Error::Conflict(format!(
-                "{} already exists: demo data is set up only on a new database file",
-                path.display()
-            ))
-            .into());
-        }
-        let demo_accounts = DEMO_ACCOUNTS
-            .iter()
-            .map(|(u, _, p, r)| vault::DemoAccount {
-                username: u.to_string(),
-                passphrase: p.to_string(),
-                role: r.code().into(),
-            })
-            .collect();
-        {
-            let mut inner = self.inner();
-            let (username, name, passphrase, _) = DEMO_ACCOUNTS[0];
-            let admin = NewAdmin { organisation: Some("Demo Carers Centre"), username, name, passphrase };
-            let recovery = vault::new_recovery_key();
-            create(&path, &mut inner, &vault::random_key(), &recovery, &admin, demo_accounts)?;
-        }
-        let ctx = Context::desktop(today);
-        let counts = self.call(&ctx, "setup_choose", json!({ "choice": "demo", "carers": carers, "seed": seed }))?;
-        let first_school = {
-            let inner = self.inner();
-            let conn = inner.conn.as_ref().ok_or(Error::Locked)?;
-            conn.query_row("SELECT min(id) FROM schools", [], |r| r.get::<_, Option<i64>>(0)).map_err(Error::from)?
-        };
-        for (username, name, passphrase, role) in &DEMO_ACCOUNTS[1..] {
-            let school_id = if *role == Role::SchoolStaff { first_school } else { None };
-            if *role == Role::SchoolStaff && school_id.is_none() {
-                continue;
-            }
-            self.call(
-                &ctx,
-                "staff_create",
-                json!({
-                    "username": username, "name": name, "role": role.code(), "school_id": school_id,
-                    "passphrase": passphrase, "passphrase_again": passphrase,
-                }),
-            )?;
-        }
-        Ok(counts)
-    }
-
-    /// Signs in to a demo database as its administrator (`--demo-data` on a database made by
-    /// [`Desk::setup_demo`]). Refuses any other database.
-    pub fn sign_in_demo(&self) -> std::result::Result<(), ApiError> {
-        let path = self.path.clone().ok_or_else(|| Error::Conflict("a database in memory has no sign-in".into()))?;
-        let file = KeyFile::load(&vault::keys_path(&path))?;
-        let Some(admin) = file.demo_accounts.iter().find(|a| a.role == "administrator") else {
-            return Err(Error::NotPermitted("this is not a demo database: sign in with your own account".into()).into());
-        };
-        let args = UnlockArgs { username: admin.username.clone(), passphrase: admin.passphrase.clone() };
-        let mut inner = self.inner();
-        unlock(&path, &mut inner, args)?;
-        Ok(())
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn passphrase_rules() {
-        let table = [
-            ("kettle orbit meadow", "kettle orbit meadow", "amy", None),
-            ("short", "short", "amy", Some("passphrase")),
-            ("amy.shah.2026", "amy.shah.2026", "AMY.SHAH.2026", Some("passphrase")),
-            ("kettle orbit meadow", "kettle orbit meadoW", "amy", Some("passphrase_again")),
-            ("ééééééééééé", "ééééééééééé", "amy", None),
-        ];
-        for (p, again, user, want) in table {
-            let mut check = crate::validate::Check::new("");
-            check_passphrase(&mut check, p, again, user);
-            let got = check.finish().err().map(|e| crate::ApiError::from(e).field.unwrap());
-            assert_eq!(got.as_deref(), want, "{p:?}");
-        }
-    }
-
-    #[test]
-    fn username_rules() {
-        for (u, ok) in
-            [("amy.shah", true), ("a", false), ("amy shah", false), ("", false), ("o'neil", false), ("pat_2", true)]
-        {
-            let mut check = crate::validate::Check::new("");
-            check_username(&mut check, "username", u);
-            assert_eq!(check.finish().is_ok(), ok, "{u:?}");
-        }
-    }
-}

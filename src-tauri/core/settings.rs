@@ -1,11 +1,14 @@
 //! Organisation settings: one row.
 
+use std::path::{Path, PathBuf};
+
 use rusqlite::{params, Connection, OptionalExtension};
 use serde::{Deserialize, Serialize};
 
+use crate::args::NoArgs;
+use crate::card_stock;
 use crate::context::Ctx;
 use crate::error::Result;
-use crate::passports::stock;
 use crate::validate::{self, Check, DecimalInput, NumberInput, TEXT_MAX};
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, schemars::JsonSchema)]
@@ -31,7 +34,7 @@ pub struct Settings {
     pub transition_review_months: u32,
     /// Handover to the adult carers service at this age.
     pub handover_age: u32,
-    /// The card stock passports print on (`passports::stock` code).
+    /// The card stock passports print on (`card_stock` code).
     pub card_stock: String,
     /// Where this office's printer puts things compared with where they should be, corrected
     /// when printing cards: millimetres, right and down positive.
@@ -48,7 +51,7 @@ pub struct Settings {
     pub has_logo: bool,
     /// Lock the window after this many minutes without use (1 to 120).
     pub auto_lock_minutes: u32,
-    /// Where backups go (`None`: `backup::default_folder`).
+    /// Where backups go (`None`: [`default_backup_folder`]).
     pub backup_folder: Option<String>,
     /// How many backups to keep (1 to 365); older ones are deleted.
     pub backup_keep: u32,
@@ -67,12 +70,21 @@ pub struct Settings {
     pub backup_folder_default: String,
 }
 
+/// The backup folder when the setting is empty: `Carers Desk backups` in the user's Documents,
+/// else a `backups` folder beside the database.
+pub fn default_backup_folder(db_path: &Path) -> PathBuf {
+    match dirs::document_dir() {
+        Some(docs) => docs.join("Carers Desk backups"),
+        None => db_path.parent().unwrap_or(Path::new(".")).join("backups"),
+    }
+}
+
 /// Where backups go when no folder is set, for this database.
-fn default_backup_folder(conn: &Connection) -> Result<String> {
+fn backup_folder_default(conn: &Connection) -> Result<String> {
     let file: Option<String> =
         conn.query_row("SELECT file FROM pragma_database_list WHERE name = 'main'", [], |r| r.get(0)).optional()?;
-    let db = std::path::PathBuf::from(file.unwrap_or_default());
-    Ok(crate::backup::default_folder(&db).display().to_string())
+    let db = PathBuf::from(file.unwrap_or_default());
+    Ok(default_backup_folder(&db).display().to_string())
 }
 
 impl Default for Settings {
@@ -91,7 +103,7 @@ impl Default for Settings {
             transition_complete_months: 210,
             transition_review_months: 210,
             handover_age: 18,
-            card_stock: stock::C32011.code.to_string(),
+            card_stock: card_stock::C32011.code.to_string(),
             printer_offset_x_mm: 0.0,
             printer_offset_y_mm: 0.0,
             card_crop_marks: true,
@@ -156,14 +168,9 @@ pub fn load(conn: &Connection) -> Result<Settings> {
         )
         .optional()?;
     let mut s = s.unwrap_or_default();
-    s.backup_folder_default = default_backup_folder(conn)?;
+    s.backup_folder_default = backup_folder_default(conn)?;
     Ok(s)
 }
-
-/// Arguments of `settings_get`.
-#[derive(Debug, Default, Deserialize, schemars::JsonSchema)]
-#[serde(deny_unknown_fields)]
-pub struct NoArgs {}
 
 pub fn get(ctx: &mut Ctx<'_>, _: NoArgs) -> Result<Settings> {
     load(ctx.tx)
@@ -300,8 +307,10 @@ fn checked(input: SettingsInput) -> Result<Settings> {
         ),
         handover_age: number(&mut c, "handover_age", "Handover to adult services at age", &input.handover_age, 17..=19),
         card_stock: match input.card_stock.as_deref() {
-            Some(code) => c.absorb(stock::parse("card_stock", code)).map(|s| s.code.to_string()).unwrap_or_default(),
-            None => stock::C32011.code.to_string(),
+            Some(code) => {
+                c.absorb(card_stock::parse("card_stock", code)).map(|s| s.code.to_string()).unwrap_or_default()
+            }
+            None => card_stock::C32011.code.to_string(),
         },
         printer_offset_x_mm: c
             .decimal("printer_offset_x_mm", "Printer offset across", &input.printer_offset_x_mm, -10.0..=10.0, 1)
@@ -392,7 +401,8 @@ fn checked(input: SettingsInput) -> Result<Settings> {
 }
 
 /// Changes the settings. The transition ages and months and the card settings keep their stored
-/// value when not sent.
+/// value when not sent. (The `settings_update` command is [`crate::app::settings_update`],
+/// which also moves the support plans' review dates.)
 pub fn update(ctx: &mut Ctx<'_>, mut input: SettingsInput) -> Result<Settings> {
     let current = load(ctx.tx)?;
     for (field, value) in [
@@ -455,7 +465,5 @@ pub fn update(ctx: &mut Ctx<'_>, mut input: SettingsInput) -> Result<Settings> {
             s.report_suppress_small
         ],
     )?;
-    let saved = load(ctx.tx)?;
-    crate::plans::recompute_review_dues(ctx.tx, &saved)?;
-    Ok(saved)
+    load(ctx.tx)
 }

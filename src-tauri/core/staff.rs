@@ -9,11 +9,42 @@ use rusqlite::{params, OptionalExtension, Row};
 use serde::{Deserialize, Serialize};
 use zeroize::Zeroizing;
 
+use crate::args::NoArgs;
 use crate::context::{Ctx, KeyChange, Role};
 use crate::error::{Error, Result};
-use crate::session::{check_passphrase, check_username};
-use crate::settings::NoArgs;
 use crate::validate::Check;
+
+/// The rules for a passphrase (argument `passphrase`, typed again in `passphrase_again`): at
+/// least 10 characters (three random words make a good one), at most 200, not the username,
+/// typed the same twice.
+pub fn check_passphrase(check: &mut Check, passphrase: &str, again: &str, username: &str) {
+    let (field, again_field) = ("passphrase", "passphrase_again");
+    let n = passphrase.chars().count();
+    if n < 10 {
+        check.fail(
+            field,
+            "use at least 10 characters: three random words, such as \"kettle orbit meadow\", are easy to remember and hard to guess",
+        );
+    } else if n > 200 {
+        check.fail(field, "use at most 200 characters");
+    } else if !username.trim().is_empty() && passphrase.trim().eq_ignore_ascii_case(username.trim()) {
+        check.fail(field, "the passphrase must not be the username: choose something else");
+    } else if passphrase != again {
+        check.fail(again_field, "the two passphrases are not the same: type it again");
+    }
+}
+
+/// The rules for a username: 2 to 32 letters, digits, dots, dashes or underscores.
+pub fn check_username(check: &mut Check, field: &str, username: &str) {
+    let u = username.trim();
+    if u.is_empty() {
+        check.fail(field, "enter a username, such as amy.shah");
+    } else if u.chars().count() < 2 || u.chars().count() > 32 {
+        check.fail(field, "use 2 to 32 characters for the username");
+    } else if !u.chars().all(|c| c.is_ascii_alphanumeric() || matches!(c, '.' | '-' | '_')) {
+        check.fail(field, "use only letters, digits, dots, dashes and underscores in the username");
+    }
+}
 
 #[derive(Debug, Clone, Serialize, schemars::JsonSchema)]
 pub struct Staff {
@@ -214,4 +245,37 @@ pub fn set_passphrase(ctx: &mut Ctx<'_>, args: SetPassphraseArgs) -> Result<Done
         passphrase: Zeroizing::new(args.passphrase),
     });
     Ok(Done {})
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn passphrase_rules() {
+        let table = [
+            ("kettle orbit meadow", "kettle orbit meadow", "amy", None),
+            ("short", "short", "amy", Some("passphrase")),
+            ("amy.shah.2026", "amy.shah.2026", "AMY.SHAH.2026", Some("passphrase")),
+            ("kettle orbit meadow", "kettle orbit meadoW", "amy", Some("passphrase_again")),
+            ("ééééééééééé", "ééééééééééé", "amy", None),
+        ];
+        for (p, again, user, want) in table {
+            let mut check = Check::new("");
+            check_passphrase(&mut check, p, again, user);
+            let got = check.finish().err().map(|e| crate::ApiError::from(e).field.unwrap());
+            assert_eq!(got.as_deref(), want, "{p:?}");
+        }
+    }
+
+    #[test]
+    fn username_rules() {
+        for (u, ok) in
+            [("amy.shah", true), ("a", false), ("amy shah", false), ("", false), ("o'neil", false), ("pat_2", true)]
+        {
+            let mut check = Check::new("");
+            check_username(&mut check, "username", u);
+            assert_eq!(check.finish().is_ok(), ok, "{u:?}");
+        }
+    }
 }

@@ -1537,7 +1537,7 @@ pub fn export(ctx: &mut Ctx<'_>, args: ExportArgs) -> Result<Exported> {
         (None, None) => return Err(Error::field("carer_id", "choose whose record to export")),
     };
     let folder = check_folder(&args.folder)?;
-    let protected = ctx.protected()?;
+    let protected = crate::backup::protected(ctx)?;
     protected.check_folder("folder", &folder)?;
 
     let reference = person.text("reference").unwrap_or_default().to_string();
@@ -2106,7 +2106,7 @@ pub fn due_on(conn: &Connection, today: NaiveDate) -> Result<RetentionDue> {
 }
 
 /// `retention_due`: the records past retention today, for an administrator to review.
-pub fn due(ctx: &mut Ctx<'_>, _: settings::NoArgs) -> Result<RetentionDue> {
+pub fn due(ctx: &mut Ctx<'_>, _: crate::args::NoArgs) -> Result<RetentionDue> {
     due_on(ctx.tx, ctx.today())
 }
 

@@ -529,12 +529,26 @@ pub fn young_carer(conn: &Connection, carer_id: i64, today: NaiveDate) -> Result
     })
 }
 
-pub use crate::carers::CarerArgs;
+use crate::args::CarerArgs;
 
 pub fn get(ctx: &mut Ctx<'_>, args: CarerArgs) -> Result<YoungCarer> {
     let out = young_carer(ctx.tx, args.carer_id, ctx.today())?;
     ctx.touch(Touched::ViewedCarer(args.carer_id));
     Ok(out)
+}
+
+/// `school_link_save`: links a young carer to their school ([`schools::link_save`]) and answers
+/// with their whole page.
+pub fn school_link_save(ctx: &mut Ctx<'_>, args: schools::LinkArgs) -> Result<YoungCarer> {
+    schools::link_save(ctx, &args)?;
+    young_carer(ctx.tx, args.carer_id, ctx.today())
+}
+
+/// `school_link_remove`: removes a young carer's school link ([`schools::link_remove`]) and
+/// answers with their whole page.
+pub fn school_link_remove(ctx: &mut Ctx<'_>, args: CarerArgs) -> Result<YoungCarer> {
+    schools::link_remove(ctx, args.carer_id)?;
+    young_carer(ctx.tx, args.carer_id, ctx.today())
 }
 
 #[derive(Debug, Deserialize, schemars::JsonSchema)]
@@ -552,7 +566,7 @@ pub struct MilestoneArgs {
 
 /// Records a milestone as done.
 pub fn milestone_record(ctx: &mut Ctx<'_>, args: MilestoneArgs) -> Result<YoungCarer> {
-    let carer = carers::load(ctx.tx, args.carer_id, ctx.today())?;
+    let carer = crate::register::load(ctx.tx, args.carer_id, ctx.today())?;
     let mut c = Check::new("");
     let code = c.absorb(Code::parse("milestone", &args.milestone));
     if code == Some(Code::Handover) {
@@ -619,7 +633,7 @@ pub struct HandoverArgs {
 
 /// Records (or changes) the handover to the adult carers service.
 pub fn handover_save(ctx: &mut Ctx<'_>, args: HandoverArgs) -> Result<YoungCarer> {
-    let carer = carers::load(ctx.tx, args.carer_id, ctx.today())?;
+    let carer = crate::register::load(ctx.tx, args.carer_id, ctx.today())?;
     let mut c = Check::new("");
     let service = c.required("receiving_service", "Receiving service", &args.receiving_service, TEXT_MAX);
     let worker = c.text("worker", "Worker", &args.worker, NAME_MAX);

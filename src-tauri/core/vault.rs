@@ -468,31 +468,6 @@ fn remove_stale_temporaries(keys: &Path) {
     }
 }
 
-/// Flushes a file already written (by another handle, or by SQLite) to the disk. Windows
-/// flushes only through a handle opened for writing (`FlushFileBuffers` on a read-only handle
-/// is "Access denied"), so there it is opened for writing; it is never truncated or changed.
-pub fn sync_file(path: &Path) -> std::io::Result<()> {
-    let mut options = std::fs::OpenOptions::new();
-    if cfg!(windows) {
-        options.write(true);
-    } else {
-        options.read(true);
-    }
-    options.open(path)?.sync_all()
-}
-
-/// Makes a rename in `path`'s folder durable (best effort; not needed on Windows).
-pub fn sync_dir(path: &Path) {
-    #[cfg(unix)]
-    if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
-        if let Ok(d) = std::fs::File::open(dir) {
-            let _ = d.sync_all();
-        }
-    }
-    #[cfg(not(unix))]
-    let _ = path;
-}
-
 /// Overwrites a file with zeros, syncs, then deletes it. On SSDs and copy-on-write file
 /// systems the old blocks may survive; docs/security.md says so.
 pub fn shred(path: &Path) -> std::io::Result<()> {
@@ -509,7 +484,7 @@ pub fn shred(path: &Path) -> std::io::Result<()> {
         f.sync_all()?;
     }
     std::fs::remove_file(path)?;
-    sync_dir(path);
+    crate::files::sync_dir(path);
     Ok(())
 }
 

@@ -34,7 +34,7 @@ mod svg;
 use std::sync::Arc;
 
 use super::number::Kind;
-use super::stock::Stock;
+use crate::card_stock::Stock;
 use crate::error::Result;
 
 /// The largest logo or photo file accepted.

@@ -12,8 +12,8 @@ use std::path::PathBuf;
 
 use super::card::{self, Card, CardImage, Layout, PrintSetup};
 use super::number::Kind;
-use super::stock::{self, Stock};
 use super::{kind_of, load, logo, select, IdArgs, Passport};
+use crate::card_stock::{self, Stock};
 use crate::context::{Ctx, Touched};
 use crate::dates;
 use crate::error::{Error, Result};
@@ -180,7 +180,7 @@ pub struct Printed {
 }
 
 fn chosen_stock(code: Option<&str>, s: &Settings) -> Result<Stock> {
-    stock::parse("stock", code.unwrap_or(&s.card_stock))
+    card_stock::parse("stock", code.unwrap_or(&s.card_stock))
 }
 
 /// The passports a print asks for, in order.
@@ -219,7 +219,7 @@ fn selection(ctx: &Ctx<'_>, args: &PrintArgs) -> Result<Vec<Passport>> {
 /// `passports_print`: cards to one PDF, single (card printer) or on sheets of card stock.
 /// Passports not valid today are left out and named. Reports progress as cards are drawn.
 pub fn print(ctx: &mut Ctx<'_>, args: PrintArgs) -> Result<Printed> {
-    let protected = ctx.protected()?;
+    let protected = crate::backup::protected(ctx)?;
     crate::pdf::check_path(&protected, &args.path)?;
     let s = settings::load(ctx.tx)?;
     let layout = match args.layout {
@@ -305,7 +305,7 @@ pub struct CalibrationPrinted {
 
 /// `passport_calibration_print`: a sheet to check where this printer puts the cards.
 pub fn calibration(ctx: &mut Ctx<'_>, args: CalibrationArgs) -> Result<CalibrationPrinted> {
-    let protected = ctx.protected()?;
+    let protected = crate::backup::protected(ctx)?;
     crate::pdf::check_path(&protected, &args.path)?;
     let s = settings::load(ctx.tx)?;
     let stock = chosen_stock(args.stock.as_deref(), &s)?;

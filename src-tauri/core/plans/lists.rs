@@ -7,11 +7,11 @@ use chrono::{Days, NaiveDate};
 use rusqlite::Connection;
 use serde::Serialize;
 
+use crate::args::NoArgs;
 use crate::context::Ctx;
 use crate::dates;
 use crate::error::Result;
 use crate::reviews::{self, DUE_SOON_DAYS};
-use crate::settings::NoArgs;
 
 /// A plan whose review is due soon or overdue.
 #[derive(Debug, Clone, PartialEq, Serialize, schemars::JsonSchema)]

@@ -400,7 +400,7 @@ pub fn document(
 }
 
 pub fn print(ctx: &mut Ctx<'_>, args: PrintArgs) -> Result<Printed> {
-    let protected = ctx.protected()?;
+    let protected = crate::backup::protected(ctx)?;
     pdf::check_path(&protected, &args.path)?;
     let p = super::load(ctx.tx, args.id, ctx.today())?;
     if args.part == Part::Contingency && p.contingency == super::Contingency::default() {

@@ -14,7 +14,7 @@ use rusqlite::{params, Connection, OptionalExtension};
 use serde::{Deserialize, Serialize};
 
 use super::{ActionStatus, Plan};
-use crate::carers::IdArgs;
+use crate::args::IdArgs;
 use crate::choices::Choice;
 use crate::context::{Ctx, Touched};
 use crate::dates;

@@ -40,7 +40,7 @@ pub fn export(ctx: &mut Ctx<'_>, args: ExportArgs) -> Result<Exported> {
         return Err(Error::field("path", "choose where to save the report"));
     }
     let (from, to) = period(&args.from, &args.to)?;
-    let protected = ctx.protected()?;
+    let protected = crate::backup::protected(ctx)?;
     if format == "csv" {
         protected.check_folder("path", &args.path)?;
     } else {

@@ -6,9 +6,9 @@
 use chrono::{Datelike, NaiveDate};
 use serde::Serialize;
 
+use crate::args::NoArgs;
 use crate::context::Ctx;
 use crate::error::Result;
-use crate::settings::NoArgs;
 
 #[derive(Debug, Clone, Serialize, PartialEq, Eq)]
 pub struct Period {

@@ -12,7 +12,6 @@ use super::print::{
     PlanDetails, ScoreDetails, TransitionDetails, YoungCarerDetails,
 };
 use crate::assessments::{self, AssessmentType};
-use crate::carers;
 use crate::choices::ContactMethod;
 use crate::context::{Ctx, Touched};
 use crate::dates;
@@ -120,7 +119,7 @@ fn live_plan(ctx: &Ctx<'_>, carer_id: i64) -> Result<Option<crate::plans::Plan>>
 /// Gathers the summary (the handover must be recorded with consent to share).
 pub fn gather(ctx: &Ctx<'_>, carer_id: i64) -> Result<HandoverSummary> {
     let today = ctx.today();
-    let record = carers::load(ctx.tx, carer_id, today)?;
+    let record = crate::register::load(ctx.tx, carer_id, today)?;
     let yc = super::young_carer(ctx.tx, carer_id, today)?;
     let Some(h) = &yc.handover else {
         return Err(Error::Conflict(
@@ -249,7 +248,7 @@ pub fn gather(ctx: &Ctx<'_>, carer_id: i64) -> Result<HandoverSummary> {
 
 /// Prints the handover summary to a PDF file.
 pub fn print(ctx: &mut Ctx<'_>, args: PrintArgs) -> Result<Printed> {
-    let protected = ctx.protected()?;
+    let protected = crate::backup::protected(ctx)?;
     crate::pdf::check_path(&protected, &args.path)?;
     let summary = gather(ctx, args.carer_id)?;
     let rendered = super::print::render(&summary)?;

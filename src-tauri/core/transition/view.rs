@@ -8,9 +8,9 @@ use std::collections::HashMap;
 
 use super::{overdue, recorded_row, Facts, Timeline, FACT_COLUMNS, RECORDED};
 use crate::context::Ctx;
+use crate::dates::latest_birth_for_age;
 use crate::dates::{self, add_months, anniversary};
 use crate::error::Result;
-use crate::search::latest_birth_for_age;
 use crate::settings;
 
 /// The ages the view lists carers turning.

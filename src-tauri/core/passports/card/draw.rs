@@ -12,8 +12,8 @@ use printpdf::{
 use super::images::{self, LOGO_PX, PHOTO_PX};
 use super::layout::{self, Face, Ink, Prim, Which, PT};
 use super::{Card, Layout, Placement, PrintSetup, Printed};
+use crate::card_stock::{Stock, A4_HEIGHT, A4_WIDTH, ID1_HEIGHT, ID1_WIDTH};
 use crate::error::{Error, Result};
-use crate::passports::stock::{Stock, A4_HEIGHT, A4_WIDTH, ID1_HEIGHT, ID1_WIDTH};
 use crate::pdf::fonts::{fonts, Face as FontFace, Fonts};
 
 /// Crop marks: this far from the cards, this long, and no nearer the paper's edge than this.

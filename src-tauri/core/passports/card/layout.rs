@@ -11,7 +11,7 @@
 
 use super::qr;
 use super::Card;
-use crate::passports::stock::Stock;
+use crate::card_stock::Stock;
 use crate::pdf::fonts::{clean, Fonts};
 
 /// Millimetres per point.
@@ -899,9 +899,9 @@ pub(crate) fn calibration(fonts: &Fonts, stock: &Stock, offset: (f32, f32)) -> F
 #[cfg(test)]
 pub(crate) mod tests {
     use super::*;
+    use crate::card_stock::{C32011, ID1_HEIGHT, ID1_WIDTH, L7414};
     use crate::passports::card::{CardImage, ImageFormat};
     use crate::passports::number::Kind;
-    use crate::passports::stock::{C32011, ID1_HEIGHT, ID1_WIDTH, L7414};
     use crate::pdf::fonts::fonts;
 
     pub(crate) fn sample() -> Card {

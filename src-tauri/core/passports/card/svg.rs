@@ -7,7 +7,7 @@ use base64::Engine;
 
 use super::layout::{self, Face, Ink, Prim, Which, PT};
 use super::{Card, CardImage};
-use crate::passports::stock::{ID1_HEIGHT, ID1_WIDTH};
+use crate::card_stock::{ID1_HEIGHT, ID1_WIDTH};
 use crate::pdf::fonts::fonts;
 
 /// ID-1 corner radius (ISO/IEC 7810: 3.18 mm).
