@@ -125,6 +125,7 @@ fn no_print_or_export_overwrites_the_register_its_key_file_or_a_backup() {
     let here = std::env::current_dir().unwrap();
     let relative: PathBuf =
         here.components().skip(1).map(|_| "..").collect::<PathBuf>().join(path.strip_prefix("/").unwrap_or(&path));
+    #[cfg_attr(not(unix), allow(unused_mut))] // links are added on Unix only
     let mut targets = vec![
         path.clone(),
         data.join("carers.sqlite3-wal"),

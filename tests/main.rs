@@ -32,4 +32,6 @@ mod setup;
 mod structure;
 mod subject;
 mod transitions;
+#[cfg(windows)]
+mod windows;
 mod young_carer_pdf;

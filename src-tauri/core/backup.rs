@@ -479,9 +479,7 @@ fn write_checked(source: &Connection, vault: &VaultInfo, tmp: &Path, path: &Path
         }
         dest.close().map_err(|(_, e)| Error::from(e))?;
     }
-    std::fs::File::open(tmp)
-        .and_then(|f| f.sync_all())
-        .map_err(|e| io_error("the backup could not be saved:", tmp, e))?;
+    crate::files::sync_file(tmp).map_err(|e| io_error("the backup could not be saved:", tmp, e))?;
     let check = check_file(tmp, &vault.key);
     let counts = open_read_only(tmp, &vault.key).and_then(|c| db::table_counts(&c))?;
     if !check.ok || counts != expected {
@@ -491,7 +489,7 @@ fn write_checked(source: &Connection, vault: &VaultInfo, tmp: &Path, path: &Path
         )));
     }
     copy_synced(&vault.keys_path, &vault::keys_path(path))?;
-    std::fs::rename(tmp, path).map_err(|e| io_error("the backup could not be named", path, e))?;
+    crate::files::rename_replacing(tmp, path).map_err(|e| io_error("the backup could not be named", path, e))?;
     crate::files::sync_dir(path);
     Ok(Counts::from_tables(&expected))
 }
@@ -502,8 +500,8 @@ fn copy_synced(from: &Path, to: &Path) -> Result<()> {
     let done = (|| -> std::io::Result<()> {
         std::fs::copy(from, &tmp)?;
         crate::files::make_private(&tmp)?;
-        std::fs::File::open(&tmp)?.sync_all()?;
-        std::fs::rename(&tmp, to)
+        crate::files::sync_file(&tmp)?;
+        crate::files::rename_replacing(&tmp, to)
     })();
     if let Err(e) = done {
         let _ = std::fs::remove_file(&tmp);
@@ -638,7 +636,7 @@ fn replace_database(db_path: &Path, from: &Path, key: &[u8; 32], keys: Option<&P
     let copied = (|| -> std::io::Result<()> {
         std::fs::copy(from, &incoming)?;
         crate::files::make_private(&incoming)?;
-        std::fs::File::open(&incoming)?.sync_all()
+        crate::files::sync_file(&incoming)
     })();
     if let Err(e) = copied {
         let _ = std::fs::remove_file(&incoming);

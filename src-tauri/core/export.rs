@@ -136,7 +136,7 @@ pub fn register_export(ctx: &mut Ctx<'_>, args: ExportArgs) -> Result<Exported> 
     crate::files::create_dir_private(&partial).map_err(cannot)?;
     let written = write_all(ctx, &partial, &name).and_then(|out| {
         let target = parent.join(&name);
-        std::fs::rename(&partial, &target).map_err(cannot)?;
+        crate::files::rename_replacing(&partial, &target).map_err(cannot)?;
         Ok(Exported { folder: target.display().to_string(), ..out })
     });
     if written.is_err() {

@@ -63,6 +63,7 @@ pub fn create_dir_private(path: &Path) -> std::io::Result<()> {
     if let Some(parent) = path.parent().filter(|p| !p.as_os_str().is_empty() && !p.exists()) {
         create_dir_private(parent)?;
     }
+    #[cfg_attr(not(unix), allow(unused_mut))] // the mode is set on Unix only
     let mut builder = std::fs::DirBuilder::new();
     #[cfg(unix)]
     {
@@ -117,7 +118,7 @@ pub fn write_replace(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
         file.write_all(bytes)?;
         file.sync_all()?;
         drop(file);
-        std::fs::rename(&tmp, path)
+        rename_replacing(&tmp, path)
     })();
     if written.is_err() {
         let _ = std::fs::remove_file(&tmp);
@@ -125,6 +126,50 @@ pub fn write_replace(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
     written?;
     sync_dir(path);
     Ok(())
+}
+
+/// Renames `from` over `to`, replacing it. Windows refuses to replace a file that another
+/// process has open at that moment ("Access denied", or a sharing violation): another Carers
+/// Desk reading the key file, a virus scanner or the search indexer looking at a new file.
+/// Those opens last milliseconds, so on Windows the rename is tried again for up to two
+/// seconds before the error is returned; a file held open longer (a PDF shown in a viewer)
+/// still fails. Elsewhere a rename replaces an open file at once.
+pub fn rename_replacing(from: &Path, to: &Path) -> std::io::Result<()> {
+    #[cfg(windows)]
+    {
+        use std::time::{Duration, Instant};
+        const ERROR_SHARING_VIOLATION: i32 = 32;
+        let deadline = Instant::now() + Duration::from_secs(2);
+        let mut pause = Duration::from_millis(1);
+        loop {
+            match std::fs::rename(from, to) {
+                Err(e)
+                    if (e.kind() == std::io::ErrorKind::PermissionDenied
+                        || e.raw_os_error() == Some(ERROR_SHARING_VIOLATION))
+                        && Instant::now() < deadline =>
+                {
+                    std::thread::sleep(pause);
+                    pause = (pause * 2).min(Duration::from_millis(50));
+                }
+                done => return done,
+            }
+        }
+    }
+    #[cfg(not(windows))]
+    std::fs::rename(from, to)
+}
+
+/// Flushes a file already written (by another handle, or by SQLite) to the disk. Windows
+/// flushes only through a handle opened for writing (`FlushFileBuffers` on a read-only handle
+/// is "Access denied"), so there it is opened for writing; it is never truncated or changed.
+pub fn sync_file(path: &Path) -> std::io::Result<()> {
+    let mut options = std::fs::OpenOptions::new();
+    if cfg!(windows) {
+        options.write(true);
+    } else {
+        options.read(true);
+    }
+    options.open(path)?.sync_all()
 }
 
 /// Makes a rename in `path`'s folder durable (best effort; not needed on Windows).

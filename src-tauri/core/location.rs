@@ -30,7 +30,11 @@ pub fn network_kind(path: &Path) -> Option<&'static str> {
 
 fn is_unc(path: &Path) -> bool {
     let s = path.to_string_lossy();
-    (s.starts_with("\\\\") || s.starts_with("//")) && !s.starts_with("\\\\?\\") && !s.starts_with("\\\\.\\")
+    // `\\?\UNC\server\share` is the verbatim spelling of `\\server\share` (what
+    // `canonicalize` returns for a share); other `\\?\` and `\\.\` paths are local.
+    let verbatim_unc = s.get(..8).is_some_and(|p| p.eq_ignore_ascii_case("\\\\?\\UNC\\"));
+    verbatim_unc
+        || ((s.starts_with("\\\\") || s.starts_with("//")) && !s.starts_with("\\\\?\\") && !s.starts_with("\\\\.\\"))
 }
 
 /// Linux `statfs` magic numbers of network file systems.
@@ -115,7 +119,12 @@ mod tests {
 
     #[test]
     fn unc_paths_are_network_shares() {
-        for p in ["\\\\office-nas\\carers\\db.sqlite3", "//office-nas/carers/db.sqlite3"] {
+        for p in [
+            "\\\\office-nas\\carers\\db.sqlite3",
+            "//office-nas/carers/db.sqlite3",
+            "\\\\?\\UNC\\office-nas\\carers\\db.sqlite3",
+            "\\\\?\\unc\\office-nas\\carers\\db.sqlite3",
+        ] {
             assert!(network_kind(Path::new(p)).is_some(), "{p}");
         }
         for p in ["\\\\?\\C:\\data\\db.sqlite3", "/tmp/db.sqlite3"] {

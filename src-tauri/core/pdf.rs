@@ -335,7 +335,19 @@ pub fn save(protected: &Protected, path: &Path, bytes: &[u8]) -> Result<()> {
     if path.is_dir() {
         return Err(Error::field("path", format!("{} is a folder: choose a file name for the PDF", path.display())));
     }
-    crate::files::write_replace(path, bytes).map_err(cannot)
+    crate::files::write_replace(path, bytes).map_err(|e| {
+        // Windows will not replace a file another program holds open, as PDF viewers do.
+        if e.kind() == std::io::ErrorKind::PermissionDenied && path.is_file() {
+            return Error::field(
+                "path",
+                format!(
+                    "the PDF could not be saved to {} because that file is open in another program (a PDF viewer?): close it there, or choose another name",
+                    path.display()
+                ),
+            );
+        }
+        cannot(e)
+    })
 }
 
 #[cfg(test)]

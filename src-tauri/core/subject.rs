@@ -1504,11 +1504,11 @@ fn write_both(json_path: &Path, json: &[u8], pdf_path: &Path, pdf: &[u8]) -> Res
         clean();
         return Err(e);
     }
-    std::fs::rename(&json_tmp, json_path).map_err(|e| {
+    crate::files::rename_replacing(&json_tmp, json_path).map_err(|e| {
         clean();
         cannot(json_path, e)
     })?;
-    std::fs::rename(&pdf_tmp, pdf_path).map_err(|e| {
+    crate::files::rename_replacing(&pdf_tmp, pdf_path).map_err(|e| {
         clean();
         let _ = std::fs::remove_file(json_path);
         cannot(pdf_path, e)

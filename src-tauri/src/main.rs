@@ -263,7 +263,53 @@ fn backup_on_close(app: &tauri::AppHandle) {
     }
 }
 
+/// Linux: WebKitGTK's DMA-BUF renderer shows a blank window with many NVIDIA drivers (the
+/// most reported Linux problem in Tauri's issues), so it is off unless the user chose.
+#[cfg(target_os = "linux")]
+fn webkit_defaults() {
+    const DMABUF: &str = "WEBKIT_DISABLE_DMABUF_RENDERER";
+    if std::env::var_os(DMABUF).is_none() {
+        // First thing in `main`, before any other thread exists.
+        std::env::set_var(DMABUF, "1");
+        eprintln!("carers-desk: {DMABUF}=1 (start with {DMABUF}=0 to use WebKitGTK's DMA-BUF renderer)");
+    }
+}
+
+/// Says why the window cannot open where someone will see it: a message box on Windows (a
+/// release build there has no console), standard error elsewhere; then exits.
+fn cannot_start(message: &str) -> ! {
+    eprintln!("carers-desk: {message}");
+    #[cfg(windows)]
+    {
+        use windows_sys::Win32::UI::WindowsAndMessaging::{MessageBoxW, MB_ICONERROR, MB_OK};
+        let wide = |s: &str| s.encode_utf16().chain(Some(0)).collect::<Vec<u16>>();
+        let (text, caption) = (wide(message), wide("Carers Desk cannot start"));
+        // SAFETY: both strings are NUL-terminated UTF-16 that outlive the call; no owner window.
+        unsafe { MessageBoxW(std::ptr::null_mut(), text.as_ptr(), caption.as_ptr(), MB_OK | MB_ICONERROR) };
+    }
+    std::process::exit(1)
+}
+
+/// The window is drawn by the system's web view: on Windows the Microsoft Edge WebView2
+/// Runtime, which Windows 11 has and most Windows 10 PCs get with Edge. Without it no window
+/// can open at all, so say what to install.
+fn check_webview() {
+    if let Err(e) = tauri::webview_version() {
+        let what = if cfg!(windows) {
+            "the Microsoft Edge WebView2 Runtime, which draws its window, is not installed on this computer. \
+             Install the Evergreen WebView2 Runtime from Microsoft (search the web for \"WebView2 Runtime download\"), \
+             or ask your IT support to, then start Carers Desk again"
+        } else {
+            "WebKitGTK 4.1, which draws its window, could not be found: install the package libwebkit2gtk-4.1-0"
+        };
+        cannot_start(&format!("Carers Desk cannot open its window: {what}. ({e})"));
+    }
+}
+
 fn main() {
+    #[cfg(target_os = "linux")]
+    webkit_defaults();
+    check_webview();
     let options = Options::parse(std::env::args().skip(1));
     let context = tauri::generate_context!();
     let single_instance = tauri_plugin_single_instance::Builder::new()
@@ -316,7 +362,7 @@ fn main() {
             }
         })
         .build(context)
-        .expect("error while starting Carers Desk")
+        .unwrap_or_else(|e| cannot_start(&format!("Carers Desk could not open its window ({e}).")))
         .run(|app, event| {
             // Also when the app is asked to quit some other way than closing the window.
             if let tauri::RunEvent::ExitRequested { .. } = event {
