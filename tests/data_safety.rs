@@ -77,6 +77,7 @@ fn every_command_that_writes_a_file_is_checked_for_protected_paths() {
         "passport_photo_set",
         "card_logo_set",
         "backup_verify",
+        "backup_restore",
     ];
     // Folders: the export goes in a new file or folder inside them, tested on the data folder.
     let folder_writers = ["subject_export", "register_export", "backup_now"];

@@ -1,4 +1,4 @@
-//! The monitoring report (issue 8): every figure on a hand-built register whose answers are
+//! The monitoring report: every figure on a hand-built register whose answers are
 //! known, reconciliation (breakdowns add up, the records behind a figure are as many as it
 //! says) on that register and on demo data, period boundaries, small-number suppression in
 //! every export, the quick periods, and the CLI.

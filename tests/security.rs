@@ -458,7 +458,10 @@ fn every_command_for_every_role() {
             }
         }
     }
-    let app: BTreeSet<&str> = COMMANDS.iter().filter(|c| c.access == Access::App).map(|c| c.name).collect();
+    // Anyone: version and choice lists, and the session commands (signing in and out, one's own
+    // passphrase), which each check for themselves what they need.
+    let app: BTreeSet<&str> =
+        COMMANDS.iter().filter(|c| matches!(c.access, Access::App | Access::Session)).map(|c| c.name).collect();
     let with =
         |extra: &[&'static str]| -> BTreeSet<&str> { app.iter().copied().chain(extra.iter().copied()).collect() };
     // Reporting: version, choice lists, settings and counts without names.

@@ -28,7 +28,7 @@ use rusqlite::{params, Connection, OptionalExtension};
 use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
 
-use crate::context::{Access, Ctx, Touched};
+use crate::context::{Access, Ctx, Role, Touched};
 use crate::error::{Error, Result};
 use crate::validate::Check;
 
@@ -183,6 +183,45 @@ pub fn record(ctx: &Ctx<'_>, ran: &Ran<'_>) -> Result<()> {
     }
     for (carer_id, cared_for_id) in people {
         append(ctx.tx, &Entry { carer_id, cared_for_id, ..base.clone() })?;
+    }
+    Ok(())
+}
+
+/// The audit entry of a session command (signing in, locking, recovery, a passphrase change,
+/// a restore): it is about the staff account itself.
+pub fn session_entry(
+    staff_id: i64,
+    name: &str,
+    role: Role,
+    action: &str,
+    command: &str,
+    detail: Option<&str>,
+) -> Entry {
+    Entry {
+        at: crate::context::clock(),
+        actor_id: format!("staff:{staff_id}"),
+        actor_name: name.to_string(),
+        role: role.code().to_string(),
+        action: action.to_string(),
+        command: command.to_string(),
+        record_type: Some("staff".into()),
+        record_id: Some(staff_id),
+        detail: detail.map(str::to_string),
+        ..Default::default()
+    }
+}
+
+/// Writes a session command's entry in its own transaction, and the chain's head outside the
+/// register. Session commands open and close the register themselves, so they run outside
+/// [`crate::Desk::call`]'s transaction and write their entry while the register it belongs in
+/// is open: before a lock closes it; for a restore, one in the replaced register and one in
+/// the restored one.
+pub fn record_session(conn: &mut Connection, entry: &Entry) -> Result<()> {
+    let tx = conn.transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?;
+    append(&tx, entry)?;
+    tx.commit()?;
+    if let Some(db) = conn.path().filter(|p| !p.is_empty()).map(PathBuf::from) {
+        let _ = record_anchor(conn, &db, &entry.command);
     }
     Ok(())
 }

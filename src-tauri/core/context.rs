@@ -56,12 +56,16 @@ pub enum Access {
     School,
     /// Organisation settings and bulk data loads.
     Admin,
+    /// Signing in and out, the recovery key, one's own passphrase: anyone, also while the
+    /// desk is locked (the session commands check for themselves what they need, such as a
+    /// signed-in account to change its passphrase).
+    Session,
 }
 
 /// Whether `role` may run a command needing `access`.
 pub fn permits(role: Role, access: Access) -> bool {
     match (role, access) {
-        (_, Access::App) => true,
+        (_, Access::App | Access::Session) => true,
         (Role::Administrator, _) => true,
         (Role::SupportWorker, Access::Counts | Access::Records | Access::School) => true,
         (Role::SupportWorker, Access::Admin) => false,
@@ -209,7 +213,7 @@ impl<'a> Ctx<'a> {
     /// The real time, in UTC: when someone did something, for the audit trail and "recently
     /// viewed".
     pub fn clock(&self) -> String {
-        chrono::Utc::now().format("%Y-%m-%dT%H:%M:%S%.3fZ").to_string()
+        clock()
     }
 
     /// Reports progress on long work (batch printing); does nothing when nobody listens.
@@ -277,6 +281,11 @@ impl<'a> Ctx<'a> {
             Err(Error::NotPermitted(OTHER_SCHOOL.into()))
         }
     }
+}
+
+/// The real time, in UTC (`2026-11-23T14:05:09.123Z`): see [`Ctx::clock`].
+pub fn clock() -> String {
+    chrono::Utc::now().format("%Y-%m-%dT%H:%M:%S%.3fZ").to_string()
 }
 
 /// A record's timestamp: `day` with the time of day and UTC offset of `at`.

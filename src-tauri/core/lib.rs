@@ -59,8 +59,9 @@ pub use session::Session;
 /// An open Carers Desk database and the command layer over it.
 ///
 /// A database file is encrypted; until someone signs in the desk is *locked* and only the
-/// session commands run (`session::SESSION_COMMANDS`). A database in memory (tests,
-/// benchmarks) is always open and trusts the [`Context`] it is given.
+/// session commands run (those with [`context::Access::Session`] in [`commands::COMMANDS`]).
+/// A database in memory (tests, benchmarks) is always open and trusts the [`Context`] it is
+/// given.
 pub struct Desk {
     inner: Mutex<session::State>,
     path: Option<PathBuf>,
@@ -109,12 +110,15 @@ impl Desk {
 
     /// Runs one command: the choke point every front end goes through.
     ///
-    /// 1. session commands (sign in, lock, ...) go to [`session`]; any other command needs the
-    ///    desk open, and on a database file runs as the signed-in account whatever `ctx` says
-    ///    (only its "today" is used);
-    /// 2. finds the command (unknown names are an error);
+    /// 1. finds the command in the table ([`commands::COMMANDS`]; unknown names are an error);
+    /// 2. works out who runs it: on a database file the signed-in account, whatever `ctx` says
+    ///    (only its "today" is used); while the desk is locked only the commands with
+    ///    [`context::Access::Session`] (signing in, ...) run;
     /// 3. checks the actor may run it ([`context::authorize`]);
-    /// 4. runs it inside one transaction (IMMEDIATE for changes and audited reads, so it never
+    ///    a session command ([`commands::Run::Session`]: it opens or closes the database
+    ///    itself, and writes its own audit entry with [`audit::record_session`]) runs now, on
+    ///    the desk's state; every other command
+    /// 4. runs inside one transaction (IMMEDIATE for changes and audited reads, so it never
     ///    fails half-way for a lock), decoding arguments with errors that name the argument;
     /// 5. records the person records it touched and the audit entries ([`audit::record`]) in
     ///    the same transaction;
@@ -145,18 +149,30 @@ impl Desk {
         args: serde_json::Value,
         progress: Option<context::Progress<'_>>,
     ) -> Result<serde_json::Value, ApiError> {
-        if session::is_session_command(command) {
-            return session::run(self.path.as_deref(), &mut self.inner(), ctx, command, args);
-        }
         let cmd = commands::find(command)?;
         let mut inner = self.inner();
         let inner = &mut *inner;
+        // Who runs it: on a database file, the signed-in account whatever `ctx` says (only its
+        // "today" is used). Session commands (signing in, ...) run also while locked.
         let context = match (&self.path, &inner.session) {
-            (None, _) => ctx.clone(),
-            (Some(_), Some(session)) => session.context(ctx.today),
+            (None, _) => Some(ctx.clone()),
+            (Some(_), Some(session)) => Some(session.context(ctx.today)),
+            (Some(_), None) if cmd.access == context::Access::Session => None,
             (Some(_), None) => return Err(Error::Locked.into()),
         };
-        context::authorize(&context, cmd.name, cmd.access)?;
+        if let Some(context) = &context {
+            if cmd.access != context::Access::Session {
+                context::authorize(context, cmd.name, cmd.access)?;
+            }
+        }
+        let handler = match cmd.run {
+            commands::Run::InTransaction(handler) => handler,
+            commands::Run::Session(handler) => {
+                let mut call = session::Call { path: self.path.as_deref(), state: inner, today: ctx.today };
+                return Ok(handler(&mut call, args)?);
+            }
+        };
+        let context = context.ok_or(Error::Locked)?;
         let conn = inner.conn.as_mut().ok_or(Error::Locked)?;
         let ran = audit::Ran {
             command: cmd.name,
@@ -191,7 +207,7 @@ impl Desk {
             audit_detail: None,
             audit_fields: None,
         };
-        let out = (cmd.run)(&mut run, args)?;
+        let out = handler(&mut run, args)?;
         audit::record(&run, &ran)?;
         let key_changes = std::mem::take(&mut run.key_changes);
         drop(run);

@@ -626,7 +626,7 @@ fn current_of_kind(conn: &Connection, carer_id: i64, kind: Kind) -> Result<Optio
         .optional()?)
 }
 
-/// For a young carer card: what the young carer card record (issue 5's panel) already says.
+/// For a young carer card: what the young carer card record (the panel on the young carer's page) already says.
 fn young_carer_card_defaults(conn: &Connection, carer_id: i64, d: &mut Details) -> Result<()> {
     let saved = conn
         .query_row(

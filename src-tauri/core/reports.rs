@@ -1,4 +1,4 @@
-//! The monitoring report for commissioners (issue 8): every figure is a [`Figure`] definition
+//! The monitoring report for commissioners: every figure is a [`Figure`] definition
 //! here: a stable key, a label, a one-line description of exactly what is counted, and how
 //! its **units** are found (one per carer, assessment, plan, review, passport or handover
 //! counted), each with the key of the breakdown row it falls in.

@@ -1,6 +1,8 @@
 //! Signing in: setting up an organisation, unlocking, recovery, locking, passphrases
-//! (docs/security.md). These commands run outside the command table because they open and
-//! close the database itself; they come through the same [`crate::Desk::call`].
+//! (docs/security.md). These commands are in the command table like every other
+//! (`crate::commands`, access [`crate::context::Access::Session`] or, for restoring,
+//! administrators only) and come through the same [`crate::Desk::call`]; they run outside a
+//! transaction because they open and close the database themselves.
 //!
 //! States of a database file:
 //! - **setup**: no key file yet. Either a new database, or an unencrypted one from an earlier
@@ -22,8 +24,9 @@ use serde::{Deserialize, Serialize};
 use serde_json::{json, Value};
 use zeroize::Zeroizing;
 
+use crate::args::NoArgs;
 use crate::context::{Actor, Context, Role};
-use crate::error::{ApiError, Error, Result};
+use crate::error::{Error, Result};
 use crate::vault::{self, Kdf, Key, KeyFile, VaultInfo};
 use crate::{audit, catalogue, db, staff};
 
@@ -65,39 +68,6 @@ pub(crate) struct Pending {
     key: Key,
     recovery: Zeroizing<String>,
     check: [usize; 2],
-}
-
-/// The session commands: name and summary (listed by `carers-desk-cli commands` and in
-/// docs/commands.md).
-pub const SESSION_COMMANDS: &[(&str, &str)] = &[
-    ("session_status", "Whether the database needs setting up, is locked or is open, and who is signed in"),
-    ("session_setup_begin", "First run: make the database key and the recovery key (shown once; nothing is saved yet)"),
-    ("session_setup_finish", "First run: create the administrator, encrypt the database and save the key file"),
-    ("session_unlock", "Sign in with a username and passphrase"),
-    ("session_recover", "Forgotten passphrase: sign in with the recovery key and set a new passphrase"),
-    ("session_lock", "Lock: the key leaves memory until the passphrase is typed again"),
-    ("session_sign_out", "Sign out"),
-    ("passphrase_change", "Change your own passphrase (the database key is re-wrapped, the database is untouched)"),
-    (
-        "backup_restore",
-        "Replace the database with a backup made with this database's key; the replaced file is kept aside",
-    ),
-];
-
-pub fn is_session_command(name: &str) -> bool {
-    SESSION_COMMANDS.iter().any(|(n, _)| *n == name)
-}
-
-/// The JSON Schema of a session command's arguments.
-pub fn args_schema(name: &str) -> schemars::Schema {
-    match name {
-        "session_setup_finish" => schemars::schema_for!(SetupArgs),
-        "session_unlock" => schemars::schema_for!(UnlockArgs),
-        "session_recover" => schemars::schema_for!(RecoverArgs),
-        "passphrase_change" => schemars::schema_for!(ChangeArgs),
-        "backup_restore" => schemars::schema_for!(RestoreArgs),
-        _ => schemars::schema_for!(crate::args::NoArgs),
-    }
 }
 
 #[derive(Debug, Deserialize, schemars::JsonSchema)]
@@ -146,51 +116,83 @@ pub struct RestoreArgs {
     pub path: PathBuf,
 }
 
-fn decode<A: serde::de::DeserializeOwned>(args: Value) -> Result<A> {
-    let args = if args.is_null() { json!({}) } else { args };
-    serde_path_to_error::deserialize(args).map_err(|e| {
-        let path = e.path().to_string();
-        Error::InvalidArguments {
-            message: format!("the argument '{path}' is not right ({}): check the command's arguments", e.into_inner()),
-            field: (path != ".").then_some(path),
-        }
-    })
+/// What a session command works on: the desk's state between commands (it opens and closes
+/// the database itself, so it runs outside any transaction). [`crate::Desk::call`] makes one
+/// after finding the command in the table and checking its access.
+pub(crate) struct Call<'a> {
+    /// The database file; `None` for a database in memory, which has no sign-in.
+    pub(crate) path: Option<&'a Path>,
+    pub(crate) state: &'a mut State,
+    pub(crate) today: NaiveDate,
 }
 
-/// Runs a session command.
-pub(crate) fn run(
-    path: Option<&Path>,
-    inner: &mut State,
-    ctx: &Context,
-    command: &str,
-    args: Value,
-) -> std::result::Result<Value, ApiError> {
-    let Some(path) = path.map(Path::to_path_buf) else {
-        return match command {
-            "session_status" => Ok(in_memory_status()),
-            _ => Err(Error::Conflict("a database in memory has no sign-in".into()).into()),
-        };
-    };
-    let today = ctx.today;
-    match command {
-        "session_status" => {}
-        "session_setup_begin" => return Ok(setup_begin(&path, inner)?),
-        "session_setup_finish" => setup_finish(&path, inner, today, decode(args)?)?,
-        "session_unlock" => unlock(&path, inner, decode(args)?)?,
-        "session_recover" => recover(&path, inner, decode(args)?)?,
-        "session_lock" => close(inner, "lock")?,
-        "session_sign_out" => close(inner, "sign_out")?,
-        "passphrase_change" => {
-            change_passphrase(inner, decode(args)?)?;
-            return Ok(json!({}));
-        }
-        "backup_restore" => {
-            let args: RestoreArgs = decode(args)?;
-            return Ok(restore(inner, today, &args.path)?);
-        }
-        other => return Err(Error::UnknownCommand(other.to_string()).into()),
+impl Call<'_> {
+    fn file(&self) -> Result<PathBuf> {
+        self.path.map(Path::to_path_buf).ok_or_else(|| Error::Conflict("a database in memory has no sign-in".into()))
     }
-    Ok(status(&path, inner)?)
+
+    /// The state after a command: set up, locked or open, and who is signed in.
+    fn status(&self) -> Result<Value> {
+        status(&self.file()?, self.state)
+    }
+}
+
+/// `session_status`.
+pub(crate) fn status_command(call: &mut Call<'_>, _: NoArgs) -> Result<Value> {
+    match call.path {
+        None => Ok(in_memory_status()),
+        Some(path) => status(path, call.state),
+    }
+}
+
+/// `session_setup_begin`.
+pub(crate) fn setup_begin_command(call: &mut Call<'_>, _: NoArgs) -> Result<Value> {
+    setup_begin(&call.file()?, call.state)
+}
+
+/// `session_setup_finish`.
+pub(crate) fn setup_finish_command(call: &mut Call<'_>, args: SetupArgs) -> Result<Value> {
+    setup_finish(&call.file()?, call.state, call.today, args)?;
+    call.status()
+}
+
+/// `session_unlock`.
+pub(crate) fn unlock_command(call: &mut Call<'_>, args: UnlockArgs) -> Result<Value> {
+    unlock(&call.file()?, call.state, args)?;
+    call.status()
+}
+
+/// `session_recover`.
+pub(crate) fn recover_command(call: &mut Call<'_>, args: RecoverArgs) -> Result<Value> {
+    recover(&call.file()?, call.state, args)?;
+    call.status()
+}
+
+/// `session_lock`.
+pub(crate) fn lock_command(call: &mut Call<'_>, _: NoArgs) -> Result<Value> {
+    call.file()?;
+    close(call.state, "lock")?;
+    call.status()
+}
+
+/// `session_sign_out`.
+pub(crate) fn sign_out_command(call: &mut Call<'_>, _: NoArgs) -> Result<Value> {
+    call.file()?;
+    close(call.state, "sign_out")?;
+    call.status()
+}
+
+/// `passphrase_change`.
+pub(crate) fn passphrase_change_command(call: &mut Call<'_>, args: ChangeArgs) -> Result<Value> {
+    call.file()?;
+    change_passphrase(call.state, args)?;
+    Ok(json!({}))
+}
+
+/// `backup_restore` (only administrators: [`crate::Desk::call`] checks the access).
+pub(crate) fn restore_command(call: &mut Call<'_>, args: RestoreArgs) -> Result<Value> {
+    call.file()?;
+    restore(call.state, call.today, &args.path)
 }
 
 fn in_memory_status() -> Value {
@@ -439,33 +441,15 @@ pub(crate) fn create(
 }
 
 fn now() -> String {
-    chrono::Utc::now().format("%Y-%m-%dT%H:%M:%S%.3fZ").to_string()
+    crate::context::clock()
 }
 
 fn session_entry(s: &Session, action: &str, command: &str, detail: Option<&str>) -> audit::Entry {
-    audit::Entry {
-        at: now(),
-        actor_id: format!("staff:{}", s.staff_id),
-        actor_name: s.name.clone(),
-        role: s.role.code().to_string(),
-        action: action.to_string(),
-        command: command.to_string(),
-        record_type: Some("staff".into()),
-        record_id: Some(s.staff_id),
-        detail: detail.map(str::to_string),
-        ..Default::default()
-    }
+    audit::session_entry(s.staff_id, &s.name, s.role, action, command, detail)
 }
 
-/// Writes a session event to the audit trail in its own transaction.
 fn log(conn: &mut Connection, s: &Session, action: &str, command: &str, detail: Option<&str>) -> Result<()> {
-    let tx = conn.transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?;
-    audit::append(&tx, &session_entry(s, action, command, detail))?;
-    tx.commit()?;
-    if let Some(db) = conn.path().filter(|p| !p.is_empty()).map(PathBuf::from) {
-        let _ = audit::record_anchor(conn, &db, command);
-    }
-    Ok(())
+    audit::record_session(conn, &session_entry(s, action, command, detail))
 }
 
 /// Opens the database file for use: [`db::open`] (pragmas, migrations) with the shipped
@@ -697,9 +681,6 @@ fn change_passphrase(inner: &mut State, args: ChangeArgs) -> Result<()> {
 
 fn restore(inner: &mut State, today: NaiveDate, from: &Path) -> Result<Value> {
     let (conn, vault, session) = open_parts(inner)?;
-    if session.role != Role::Administrator {
-        return Err(Error::NotPermitted("only an administrator can restore a backup".into()));
-    }
     let vault = vault.clone();
     let session = session.clone();
     // Checked before anything changes: the backup must open with this key and be sound.

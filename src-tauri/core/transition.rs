@@ -246,7 +246,7 @@ pub struct Handover {
     pub recorded_by: String,
 }
 
-/// What a young carer card would say (part 5 prints it).
+/// What a young carer card says (issuing the card passport copies it: `passports`).
 #[derive(Debug, Clone, Serialize, schemars::JsonSchema)]
 pub struct Card {
     /// A card was saved (otherwise the defaults are shown).

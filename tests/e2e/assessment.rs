@@ -1,10 +1,10 @@
-//! Issue 3's end-to-end test: an adult carer's assessment completed in the window, with the
+//! An adult carer's assessment completed in the window, with the
 //! eligibility determination and its explanation seen live and then stored and locked; and a
 //! young carer's draft that is autosaved as it is answered, still there after the app is closed
 //! and opened again on the same database. A screenshot of the completed assessment is saved as
 //! `screenshots/assessment-completed.png` (and the draft editor as `assessment-draft.png`).
 //!
-//! Issue 5's transition journey: a young carer's transition assessment whose sections appear
+//! The transition journey: a young carer's transition assessment whose sections appear
 //! and disappear with the decision whether it goes ahead, a consent problem shown live, and
 //! the indication of eligibility at 18, labelled as an indication, completed
 //! (`transition-draft.png`, `transition-completed.png`).

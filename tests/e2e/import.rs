@@ -1,4 +1,4 @@
-//! Issue 8's end-to-end test of importing carers from a spreadsheet, on demo data: a CSV
+//! Importing carers from a spreadsheet, on demo data: a CSV
 //! written the American way (month first) is picked from the register's "Import from a
 //! spreadsheet" (the open dialog is stubbed: WebDriver cannot reach the system one); the
 //! columns come with samples and the suggested fields already chosen; the values of the Sex

@@ -1,4 +1,4 @@
-//! Issue 6's end-to-end test: on demo data, a support worker puts the organisation's phone and
+//! On demo data, a support worker puts the organisation's phone and
 //! logo in Settings, opens an adult carer's record, issues a hospital carer passport through the
 //! form (a valid-until date before the issue date first: the error beside the field), sees the
 //! card drawn front and back, adds and removes a photo, changes its details, prints it to PDF

@@ -1,4 +1,4 @@
-//! Issue 4's end-to-end test: a support worker, in the window, makes a light-touch support plan
+//! A support worker, in the window, makes a light-touch support plan
 //! from a carer's record, fills it in, tries to agree it too early and sees what is missing
 //! beside the fields and in the error summary, puts it right and agrees it (the first review is
 //! due 8 weeks after the start), then reviews it: records the review, is told the updated plan

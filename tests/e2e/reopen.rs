@@ -1,4 +1,4 @@
-//! "Done means" from issue 2, clicked and typed: a new user starts with demo data, finds a carer
+//! A new user's first day, clicked and typed: a new user starts with demo data, finds a carer
 //! by typing part of the surname, edits them, adds a cared-for person and a note, closes the
 //! app, opens it again on the same database, and everything is still there.
 //! A screenshot of the reopened record is saved as `screenshots/reopened-record.png`.

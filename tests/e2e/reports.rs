@@ -1,4 +1,4 @@
-//! Issue 8's end-to-end test of the monitoring report, on demo data: the Reports page opens on
+//! The end-to-end test of the monitoring report, on demo data: the Reports page opens on
 //! this quarter; a day that does not exist is refused beside the field; "Last financial year"
 //! is chosen from the quick periods; every group is shown with its figures, each with its
 //! one-line description, and the breakdowns as bar charts (SVG bars, the numbers as text); the

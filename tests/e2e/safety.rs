@@ -1,4 +1,4 @@
-//! Issue 7's end-to-end test of the administrator's data-safety screens, on demo data (which
+//! The end-to-end test of the administrator's data-safety screens, on demo data (which
 //! starts signed in as the demo administrator, and so makes the day's backup, saying "Backed
 //! up" on the home page): the backup folder typed in Settings → Data safety; "Back up now"
 //! makes a backup that is listed and checked; an adult carer is opened and closed (years ago,

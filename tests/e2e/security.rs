@@ -1,4 +1,4 @@
-//! Issue 7: signing in, locking and roles, in the window.
+//! Signing in, locking and roles, in the window.
 //!
 //! Journey 1 (a new database): the setup wizard (a passphrase too short first, the recovery key
 //! shown and two of its groups typed back, one wrong first), the first-run choice, then "Lock"

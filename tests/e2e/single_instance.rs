@@ -1,4 +1,4 @@
-//! One window per database (issue 7, crash safety): starting the app again on a database that
+//! One window per database (crash safety): starting the app again on a database that
 //! is open shows the running window, and the second start exits by itself without opening the
 //! database. A start on another database is not stopped.
 //!

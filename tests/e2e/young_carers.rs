@@ -1,4 +1,4 @@
-//! Issue 5's end-to-end test: a school pastoral lead, in the window, adds their school (getting
+//! A school pastoral lead, in the window, adds their school (getting
 //! the URN wrong first), links a 17-year-old young carer to it with year and tutor group, agrees
 //! an adjustment that is due for review soon, marks a transition milestone done, records the
 //! handover and prints its summary, then finds the young carer on the transitions list ("Turning

@@ -317,7 +317,7 @@ export const passportPhotoSet = (id, path) => call('passport_photo_set', { id, p
 /** Set the organisation's logo for cards from an image file chosen with chooseImage. */
 export const cardLogoSet = (path) => call('card_logo_set', { path });
 
-// Part 6: sessions and staff (docs/commands.md, "Sessions" and "Staff accounts"). The session
+// Sessions and staff (docs/commands.md, "Sessions" and "Staff accounts"). The session
 // commands work while Carers Desk is locked; every other command then fails with code `locked`.
 export const sessionStatus = () => call('session_status');
 export const sessionSetupBegin = () => call('session_setup_begin');
@@ -352,7 +352,7 @@ function noticeLocked(err) {
   return err;
 }
 
-// Part 6: audit, backups, subject rights (docs/commands.md, "Data safety"). Administrators only,
+// Audit, backups, subject rights (docs/commands.md, "Data safety"). Administrators only,
 // except backup_auto, which the window runs once after signing in.
 export const auditList = (filters = {}) => call('audit_list', filters);
 export const auditVerify = () => call('audit_verify');
@@ -417,7 +417,7 @@ export async function openFile(path) {
   }
 }
 
-// Part 7: monitoring reports, importing carers from a spreadsheet, exporting the register
+// Monitoring reports, importing carers from a spreadsheet, exporting the register
 // (docs/commands.md, "Reports", "Import" and "Export").
 /** The quick periods: [{ key, label, from, to }]. */
 export const reportPeriods = () => call('report_periods');

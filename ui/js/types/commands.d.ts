@@ -172,7 +172,7 @@ declare namespace Cmd {
     passphrase_again: string;
   };
 
-  /** Replace the database with a backup made with this database's key; the replaced file is kept aside (changes data). Access: session. */
+  /** Replace the database with a backup made with this database's key; the replaced file is kept aside (changes data). Access: admin. */
   type BackupRestoreArgs = {
     /** The backup file. */
     path: string;
