@@ -27,6 +27,7 @@ mod search;
 mod security;
 mod settings;
 mod setup;
+mod structure;
 mod subject;
 mod transitions;
 mod young_carer_pdf;

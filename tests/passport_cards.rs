@@ -530,3 +530,22 @@ fn docs_picture() {
     let docs = Path::new(env!("CARGO_MANIFEST_DIR")).join("docs/passport-card.png");
     out.save(&docs).unwrap();
 }
+
+#[test]
+fn names_in_every_script_print_on_card_fronts_and_extract_back() {
+    let logo = red_logo();
+    let cards: Vec<Card> = crate::pdf::NAMES
+        .iter()
+        .enumerate()
+        .map(|(i, (_, name))| Card { holder_name: name.to_string(), cared_for: None, ..card(i, &logo) })
+        .collect();
+    let printed = render(&cards, &setup(Layout::Single, (0.0, 0.0)), &mut |_, _| {}).unwrap();
+    assert!(printed.warnings.is_empty(), "{:?}", printed.warnings);
+    let pdf = save("card-scripts.pdf", &printed.bytes);
+    tool("qpdf", &["--check", s(&pdf.path)]);
+    assert_fonts_embedded_and_subset(&pdf.path);
+    let text = tool("pdftotext", &[s(&pdf.path), "-"]);
+    for (script, name) in crate::pdf::NAMES {
+        assert!(text.contains(name), "{script} name {name} is not extracted from the card: {text}");
+    }
+}

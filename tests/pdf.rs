@@ -32,6 +32,7 @@ fn info(title: &str) -> DocumentInfo {
             "0113 496 0000 · support@riverside-carers.example".into(),
         ],
         running_header: "Support plan – Олена Шевченко (C-000123)".into(),
+        ..DocumentInfo::default()
     }
 }
 
@@ -264,14 +265,55 @@ fn a_sixty_row_table_spans_pages_with_the_header_on_each() {
     }
 }
 
+/// Names in each script the boroughs' communities write, as typed on the record.
+pub(crate) const NAMES: [(&str, &str); 10] = [
+    ("Urdu", "عمران خان"),
+    ("Urdu (a lam-alef ligature)", "بلال احمد"),
+    ("Arabic", "محمد عبد الله"),
+    ("Bengali", "আমিনা বেগম"),
+    ("Gurmukhi", "ਗੁਰਪ੍ਰੀਤ ਕੌਰ"),
+    ("Devanagari", "प्रिया शर्मा"),
+    ("Gujarati", "ગીતા પટેલ"),
+    ("Tamil", "கமலா சுப்பிரமணியம்"),
+    ("Chinese (simplified)", "王秀英"),
+    ("Chinese (traditional)", "陳大文"),
+];
+
 #[test]
-fn characters_no_font_has_are_reported_and_printed_as_replacements() {
-    assert!(unprintable("Олена Шевченко, Nguyễn Thị Hồng, Ελένη").is_empty());
-    assert_eq!(unprintable("李明 and مرحبا"), vec!['李', '明', 'م', 'ر', 'ح', 'ب', 'ا']);
-    let mut i = info("Carer support plan");
-    i.running_header = "Support plan – Олена Шевченко (C-000123)".into();
-    let r = render_to_file("unprintable.pdf", &i, &[Block::Paragraph("Name in Chinese: 李明".into())]);
+fn names_in_every_script_print_and_extract_back_as_typed() {
+    let rows: Vec<Vec<String>> =
+        NAMES.iter().map(|(script, name)| vec![script.to_string(), name.to_string()]).collect();
+    let blocks = vec![
+        Block::Heading("Names".into()),
+        Block::Table { columns: vec![Column::new("Script", 1.0), Column::new("Name", 2.0)], rows },
+        Block::Fields(NAMES.iter().map(|(s, n)| (s.to_string(), format!("{n} (C-000123)"))).collect()),
+    ];
+    let r = render_to_file("scripts.pdf", &info("Carer support plan"), &blocks);
     check_common(&r.path, "Carer support plan");
-    let text = pages_text(&r.path).concat();
-    assert!(text.contains("Name in Chinese: \u{FFFD}\u{FFFD}") || text.contains("Name in Chinese: ??"), "{text}");
+    let raw = tool("pdftotext", &[s(&r.path), "-"]);
+    for (script, name) in NAMES {
+        assert!(raw.contains(name), "{script} name {name} is not extracted: {raw}");
+    }
+    let fonts = tool("pdffonts", &[s(&r.path)]);
+    for family in [
+        "NotoNaskhArabic",
+        "NotoSansBengali",
+        "NotoSansGurmukhi",
+        "NotoSansDevanagari",
+        "NotoSansGujarati",
+        "NotoSansTamil",
+        "NotoSansCJK",
+    ] {
+        assert!(fonts.contains(family), "{family} is not embedded: {fonts}");
+    }
+}
+
+#[test]
+fn characters_no_font_has_are_reported_and_refused() {
+    assert!(unprintable("Олена Шевченко, Nguyễn Thị Hồng, Ελένη, 李明, مرحبا").is_empty());
+    assert_eq!(unprintable("김민준 and ሰላም"), vec!['김', '민', '준', 'ሰ', 'ላ', 'ም']);
+    let e = render(&info("Carer support plan"), &[Block::Paragraph("Name in Korean: 김민준".into())]).unwrap_err();
+    let api = carers_desk::error::ApiError::from(e);
+    assert_eq!(api.code, "unprintable");
+    assert!(api.message.contains("\"김\" (U+AE40)"), "{}", api.message);
 }

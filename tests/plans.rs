@@ -593,6 +593,8 @@ fn a_long_plan_prints_to_a4_over_several_pages_with_every_page_marked() {
     );
     assert!(!ctext.contains("Task01"), "the contingency plan alone has no actions");
     assert_eq!(field(&pdfinfo(&cpath), "Title"), "Contingency plan");
+    crate::structure::check("a contingency plan", &std::fs::read(&cpath).unwrap());
+    crate::structure::check("a 60-action support plan", &std::fs::read(&path).unwrap());
 
     // A folder is not a file name; nothing is written.
     let e = call_err(&desk, "plan_print", json!({"id": plan["id"], "path": dir.path()}));

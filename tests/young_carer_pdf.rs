@@ -90,6 +90,7 @@ fn a_school_of_25_young_carers_fits_one_a4_page_with_no_dates_of_birth() {
     let rendered = staff::render(&summary).unwrap();
     let w = write("staff-summary.pdf", &rendered.bytes);
     assert_eq!(rendered.pages, 1);
+    crate::structure::check("a staff summary", &rendered.bytes);
     tool("qpdf", &["--check", w.path.to_str().unwrap()]);
     let info = pdfinfo(&w.path);
     assert_eq!(field(&info, "Pages"), "1", "{info}");
@@ -315,6 +316,7 @@ fn a_handover_summary_prints_every_section_with_fallback_characters_as_text() {
     let summary = handover_summary();
     let rendered = handover::render(&summary).unwrap();
     let w = write("handover.pdf", &rendered.bytes);
+    crate::structure::check("a handover summary", &rendered.bytes);
     tool("qpdf", &["--check", w.path.to_str().unwrap()]);
     let info = pdfinfo(&w.path);
     assert!(field(&info, "Page size").starts_with("595.276 x 841.89 pts"), "{info}");

@@ -64,6 +64,11 @@ pub const L7414: Stock = Stock {
 /// Every stock, as settings and the CLI offer them.
 pub const ALL: [Stock; 2] = [C32011, L7414];
 
+/// The most a front's band runs past a card's edge on a sheet (mm).
+pub const MAX_BLEED: f32 = 2.5;
+/// How near the paper's edge an office printer can print (mm).
+pub const PRINTER_EDGE: f32 = 5.0;
+
 pub fn find(code: &str) -> Option<Stock> {
     ALL.into_iter().find(|s| s.code.eq_ignore_ascii_case(code.trim()))
 }
@@ -90,6 +95,22 @@ impl Stock {
         (self.left + col as f32 * self.column_pitch, self.top + row as f32 * self.row_pitch)
     }
 
+    /// How far a front's band may run past card `index`'s left and right edges (bleed, so a
+    /// slightly misplaced cut leaves no white sliver): half the gap to the next card or the
+    /// paper's edge, at most [`MAX_BLEED`] mm, and none where cards touch (L7414's columns).
+    pub fn bleed(&self, index: u32) -> (f32, f32) {
+        let col = index % self.columns.max(1);
+        let gap = self.column_pitch - self.card_width;
+        let right_margin =
+            self.page_width - (self.left + (self.columns.max(1) - 1) as f32 * self.column_pitch + self.card_width);
+        // Towards the paper's edge: up to MAX_BLEED, keeping PRINTER_EDGE mm the printer cannot reach.
+        let edge = |margin: f32| (margin - PRINTER_EDGE).clamp(0.0, MAX_BLEED);
+        let between = (gap / 2.0).clamp(0.0, MAX_BLEED);
+        let left = if col == 0 { edge(self.left) } else { between };
+        let right = if col + 1 == self.columns { edge(right_margin) } else { between };
+        (left, right)
+    }
+
     /// The top-left corner of card `index`'s back on the backs page: mirrored left to right,
     /// because turning the sheet over on its long edge swaps left and right.
     pub fn back(&self, index: u32) -> (f32, f32) {
@@ -104,6 +125,19 @@ mod tests {
 
     fn close(a: f32, b: f32) -> bool {
         (a - b).abs() < 0.001
+    }
+
+    #[test]
+    fn bleed_uses_the_gaps_and_never_runs_into_a_touching_neighbour() {
+        // C32011: 10 mm between the columns and 15 mm margins: 2.5 mm each side.
+        for i in 0..10 {
+            assert_eq!(C32011.bleed(i), (2.5, 2.5), "card {i}");
+        }
+        // L7414: the columns touch, so nothing on the inner edges.
+        for i in 0..10 {
+            let expected = if i % 2 == 0 { (2.5, 0.0) } else { (0.0, 2.5) };
+            assert_eq!(L7414.bleed(i), expected, "card {i}");
+        }
     }
 
     #[test]

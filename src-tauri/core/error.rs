@@ -58,6 +58,9 @@ pub enum Error {
     Io(#[from] std::io::Error),
     #[error("the document could not be produced ({0}): try again, and if it keeps happening report it")]
     Pdf(String),
+    /// Text to print has characters no vendored font can draw: nothing was printed.
+    #[error("{0}")]
+    Unprintable(String),
 }
 
 fn summary(errors: &[FieldError]) -> String {
@@ -182,6 +185,7 @@ impl From<Error> for ApiError {
             Error::Key { code, field, .. } => (code, field.map(str::to_string), vec![]),
             Error::Storage(_) | Error::Migration(_) | Error::Io(_) => ("storage", None, vec![]),
             Error::Pdf(_) => ("pdf", None, vec![]),
+            Error::Unprintable(_) => ("unprintable", None, vec![]),
         };
         ApiError { code: code.to_string(), message, field, errors }
     }

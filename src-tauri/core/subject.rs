@@ -599,6 +599,7 @@ const CARER: Spec = &[
     ("nhs_number", "NHS number", F::Text),
     ("date_first_identified", "Date first identified as a carer", F::Date),
     ("referral_source", "Referred by", F::List("referral_source")),
+    ("referral_outcome", "Outcome of the referral", F::List("referral_outcome")),
     ("referrer_name", "Referrer's name", F::Text),
     ("how_heard", "How they heard about us", F::Text),
     ("consent_given", "Consent to keep this record", F::YesNo),
@@ -1323,13 +1324,7 @@ fn audit_blocks(b: &mut Vec<Block>, entries: &[Rec]) {
         return;
     }
     b.push(Block::Table {
-        columns: vec![
-            Column::new("When", 2.0),
-            Column::new("Who", 2.4),
-            Column::new("What", 1.3),
-            Column::new("Command", 2.6),
-            Column::new("Fields", 2.7),
-        ],
+        columns: vec![Column::new("When", 2.0), Column::new("Who", 2.6), Column::new("What they did", 6.0)],
         rows: entries
             .iter()
             .map(|e| {
@@ -1338,18 +1333,60 @@ fn audit_blocks(b: &mut Vec<Block>, entries: &[Rec]) {
                     (Some(n), None) => n,
                     (None, r) => r.unwrap_or_default(),
                 };
-                let mut what = or_blank(e.get("action"));
+                let mut what = audit_in_words(&or_blank(e.get("action")), &or_blank(e.get("command")));
+                if let Value::Array(f) = e.get("fields") {
+                    let names: Vec<String> =
+                        f.iter().map(|v| plain(v).replace('_', " ")).filter(|n| !n.is_empty()).collect();
+                    if !names.is_empty() {
+                        what.push_str(&format!(" ({})", names.join(", ")));
+                    }
+                }
                 if let Some(d) = show(e.get("detail"), F::Text) {
                     what.push_str(&format!("\n{d}"));
                 }
-                let fields = match e.get("fields") {
-                    Value::Array(f) => f.iter().map(plain).collect::<Vec<_>>().join(", "),
-                    other => or_blank(other),
-                };
-                vec![show(e.get("at"), F::Time).unwrap_or_default(), who, what, or_blank(e.get("command")), fields]
+                vec![show(e.get("at"), F::Time).unwrap_or_default(), who, what]
             })
             .collect(),
     });
+}
+
+/// An audit entry in words for the person who asked: "Looked at a support plan", "Changed the
+/// record", not the command's internal name.
+fn audit_in_words(action: &str, command: &str) -> String {
+    let verb = match action {
+        "view" => "Looked at",
+        "list" => "Listed",
+        "create" => "Added",
+        "change" => "Changed",
+        "close" => "Closed",
+        "delete" => "Removed",
+        "print" => "Printed",
+        "export" => "Exported",
+        "anonymise" => "Anonymised",
+        _ => "Used",
+    };
+    let what = match crate::audit::record_type_for(command) {
+        Some("carer") if command.starts_with("note_") => "a case note",
+        Some("carer") if command.starts_with("school_link_") => "the school details",
+        Some("carer") if command.starts_with("handover_") => "the handover to adult services",
+        Some("carer") if command.starts_with("milestone_") => "a transition milestone",
+        Some("carer") if command.starts_with("young_carer_") => "the young carer card details",
+        Some("carer") => "the record",
+        Some("cared_for") => "the record of someone cared for",
+        Some("caring_link") => "who they care for",
+        Some("assessment") => "an assessment",
+        Some("plan") => "a support plan",
+        Some("plan_review") => "a support plan review",
+        Some("plan_action") => "a support plan action",
+        Some("school") => "a school's records",
+        Some("adjustment") => "a school adjustment",
+        Some("passport") => "a carer passport",
+        Some("person") => "the record (subject access or erasure)",
+        Some("letter") => "a letter",
+        Some("record_given") => "a written record",
+        _ => "the record",
+    };
+    format!("{verb} {what}")
 }
 
 fn cared_for_blocks(all: &Rec, intro: Vec<Block>) -> Vec<Block> {
@@ -1606,6 +1643,7 @@ pub fn export(ctx: &mut Ctx<'_>, args: ExportArgs) -> Result<Exported> {
         created: chrono::Utc::now().naive_utc(),
         organisation: org,
         running_header: format!("Subject access – {name} ({reference}) – made {}", dates::uk(today)),
+        ..DocumentInfo::default()
     };
     let unprintable = pdf::unprintable_in(&info, &blocks);
     let rendered = pdf::render_counted(&info, &blocks)?;

@@ -360,12 +360,21 @@ fn uk_or_blank(iso: &Option<String>) -> String {
 
 /// The blocks of the contingency plan alone.
 pub fn contingency_only_blocks(p: &Plan) -> Vec<Block> {
+    // Kept short, so a typical contingency plan is one page to pin up or hand over.
+    let carer = match &p.carer_reference {
+        Some(r) => format!("{} ({r})", p.carer_name),
+        None => p.carer_name.clone(),
+    };
+    let agreed = match &p.agreed_on {
+        Some(_) => format!(", agreed {}", uk(&p.agreed_on)),
+        None => " (not agreed yet)".to_string(),
+    };
     let mut b = vec![Block::Fields(vec![
-        ("Carer".to_string(), p.carer_name.clone()),
-        ("Carer's reference".to_string(), p.carer_reference.clone().unwrap_or_else(|| "None".to_string())),
-        ("Support plan".to_string(), format!("{} version {}", p.reference, p.version)),
-        ("Agreed".to_string(), uk(&p.agreed_on)),
-        ("Worker".to_string(), or_none(&p.worker_name)),
+        ("Carer".to_string(), carer),
+        (
+            "Support plan".to_string(),
+            format!("{} version {}{agreed}; worker {}", p.reference, p.version, or_none(&p.worker_name)),
+        ),
     ])];
     b.extend(contingency_blocks(p, true));
     b.push(Block::Signatures(vec!["Carer".to_string()]));
@@ -395,6 +404,9 @@ pub fn document(
             p.carer_reference.as_ref().map(|r| format!(" ({r})")).unwrap_or_default()
         ),
         organisation: org,
+        // A draft is not yet agreed: "DRAFT" across every page, and the title says so.
+        draft: p.status == "draft",
+        ..DocumentInfo::default()
     };
     (info, blocks)
 }

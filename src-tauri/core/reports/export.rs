@@ -140,6 +140,7 @@ pub fn document(report: &Report, s: &settings::Settings, created: chrono::NaiveD
         created,
         organisation: org.clone(),
         running_header: format!("Monitoring report – {} – {range}", org[0]),
+        ..DocumentInfo::default()
     };
     let mut blocks = vec![Block::Fields(vec![
         ("Organisation".into(), org[0].clone()),
@@ -160,29 +161,32 @@ pub fn document(report: &Report, s: &settings::Settings, created: chrono::NaiveD
     for g in &report.groups {
         blocks.push(Block::Heading(g.title.clone()));
         for f in &g.figures {
-            blocks.push(Block::Subheading(format!("{}: {}", f.label, f.display)));
-            blocks.push(Block::Paragraph(f.description.clone()));
+            // A figure's heading, definition and chart or table print together on one page.
+            let mut figure = vec![
+                Block::Subheading(format!("{}: {}", f.label, pdf::grouped(&f.display))),
+                Block::Paragraph(f.description.clone()),
+            ];
             // No breakdown of nothing: a figure of 0 is its line alone.
-            if f.rows.is_empty() || f.value == Some(0) {
-                continue;
-            }
-            if f.chart {
-                blocks.push(Block::BarChart(
-                    f.rows
-                        .iter()
-                        .map(|r| Bar {
-                            label: r.label.clone(),
-                            value: r.value.map(|v| v as f64),
-                            display: r.display.clone(),
-                        })
-                        .collect(),
-                ));
-            } else {
-                blocks.push(Block::Table {
-                    columns: vec![Column::new("Breakdown", 4.0), Column::new("Count", 1.0)],
-                    rows: f.rows.iter().map(|r| vec![r.label.clone(), r.display.clone()]).collect(),
+            if !f.rows.is_empty() && f.value != Some(0) {
+                figure.push(if f.chart {
+                    Block::BarChart(
+                        f.rows
+                            .iter()
+                            .map(|r| Bar {
+                                label: r.label.clone(),
+                                value: r.value.map(|v| v as f64),
+                                display: pdf::grouped(&r.display),
+                            })
+                            .collect(),
+                    )
+                } else {
+                    Block::Table {
+                        columns: vec![Column::new("Breakdown", 4.0), Column::new("Count", 1.0)],
+                        rows: f.rows.iter().map(|r| vec![r.label.clone(), pdf::grouped(&r.display)]).collect(),
+                    }
                 });
             }
+            blocks.push(Block::KeepTogether(figure));
         }
     }
     blocks.push(Block::Paragraph(

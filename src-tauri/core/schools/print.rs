@@ -66,15 +66,27 @@ pub struct StaffAdjustment {
 }
 
 fn columns() -> Vec<Column> {
-    // In points of the 493 pt text width: the year, tutor group and review date columns just
-    // fit their headers and values, leaving the adjustments about 68 characters a line.
+    // In points of the 493 pt text width: the year and tutor group share a column ("9 · 9B",
+    // or "Not recorded" on two lines), the review column fits "Overdue 12/03/2023", leaving
+    // the adjustments about 64 characters a line.
     vec![
-        Column::new("Young carer", 112.0),
-        Column::new("Year", 26.0),
-        Column::new("Tutor", 37.0),
-        Column::new("Agreed adjustments", 252.0),
-        Column::new("Review by", 66.0),
+        Column::new("Young carer", 110.0),
+        Column::new("Year · tutor", 52.0),
+        Column::new("Agreed adjustments", 240.0),
+        Column::new("Review by", 91.0),
     ]
+}
+
+/// "9 · 9B", "9", "Tutor 9B" or "Not recorded".
+fn year_and_tutor(p: &StaffPupil) -> String {
+    let year = short_year(&p.year_group);
+    let tutor = p.tutor_group.as_deref().map(str::trim).filter(|t| !t.is_empty());
+    match (year.is_empty(), tutor) {
+        (false, Some(t)) => format!("{year} · {t}"),
+        (false, None) => year,
+        (true, Some(t)) => format!("Tutor {t}"),
+        (true, None) => "Not recorded".to_string(),
+    }
 }
 
 /// A year group as short as the narrow "Year" column needs: "Year 9" is printed as "9" and
@@ -88,13 +100,23 @@ fn short_year(label: &str) -> String {
 }
 
 /// Column of the adjustments and of their review dates in [`columns`].
-const ADJUSTMENTS: usize = 3;
+const ADJUSTMENTS: usize = 2;
+
+/// A review date as printed: DD/MM/YYYY, "Overdue DD/MM/YYYY" when it is before the day
+/// printed (so a stale copy says so), "Not set" when there is none.
+fn review_text(review_on: Option<&str>, printed_on: &str) -> String {
+    match review_on.map(str::trim).filter(|r| !r.is_empty()) {
+        Some(r) if r < printed_on => format!("Overdue {}", dates::uk_text(r)),
+        Some(r) => dates::uk_text(r),
+        None => "Not set".to_string(),
+    }
+}
 
 /// The adjustments cell and the review cell of one pupil's row, each review date on the line
 /// where its adjustment starts.
-fn adjustment_cells(p: &StaffPupil, columns: &[Column], style: &Style) -> Result<(String, String)> {
+fn adjustment_cells(p: &StaffPupil, printed_on: &str, columns: &[Column], style: &Style) -> Result<(String, String)> {
     if p.adjustments.is_empty() {
-        return Ok(("No adjustments agreed yet".to_string(), String::new()));
+        return Ok(("No adjustments agreed yet".to_string(), "Not applicable".to_string()));
     }
     let mut what = Vec::new();
     let mut review = Vec::new();
@@ -105,7 +127,7 @@ fn adjustment_cells(p: &StaffPupil, columns: &[Column], style: &Style) -> Result
         };
         let lines = pdf::table_cell_lines(columns, ADJUSTMENTS, &text, style)?.max(1);
         what.push(text);
-        review.push(a.review_on.as_deref().map(dates::uk_text).unwrap_or_default());
+        review.push(review_text(a.review_on.as_deref(), printed_on));
         review.extend(std::iter::repeat_n(String::new(), lines - 1));
     }
     // Notes typed with line breaks keep them; the review column lines up with each start.
@@ -124,6 +146,7 @@ pub fn document(s: &StaffSummary) -> Result<(DocumentInfo, Vec<Block>)> {
         created: s.created,
         organisation,
         running_header: format!("{TITLE} – {} – printed {}", s.school, dates::uk_text(&s.printed_on)),
+        ..DocumentInfo::default()
     };
 
     let mut about = format!("Printed {}", dates::uk_text(&s.printed_on));
@@ -139,14 +162,8 @@ pub fn document(s: &StaffSummary) -> Result<(DocumentInfo, Vec<Block>)> {
     let columns = columns();
     let mut rows = Vec::with_capacity(s.pupils.len());
     for p in &s.pupils {
-        let (what, review) = adjustment_cells(p, &columns, &style)?;
-        rows.push(vec![
-            p.name.clone(),
-            short_year(&p.year_group),
-            p.tutor_group.clone().unwrap_or_default(),
-            what,
-            review,
-        ]);
+        let (what, review) = adjustment_cells(p, &s.printed_on, &columns, &style)?;
+        rows.push(vec![p.name.clone(), year_and_tutor(p), what, review]);
     }
     let mut blocks = vec![Block::Subheading(s.school.clone()), Block::Paragraph(about)];
     if rows.is_empty() {

@@ -483,6 +483,7 @@ pub fn document(s: &HandoverSummary) -> (DocumentInfo, Vec<Block>) {
         created: s.created,
         organisation: s.organisation.clone(),
         running_header: format!("Handover summary – {who}"),
+        ..DocumentInfo::default()
     };
     let mut b = vec![Block::Paragraph(format!(
         "{} is moving from young carers' support to the adult carers service. This summary brings together what \

@@ -1,7 +1,7 @@
 //! Drawing laid-out faces into a PDF with printpdf: pages for single cards or sheets, crop
 //! marks, the printer offset, images embedded once, fonts embedded and subset, metadata.
 
-use std::collections::{BTreeMap, HashMap};
+use std::collections::{BTreeMap, BTreeSet, HashMap};
 
 use printpdf::xobject::DictItem;
 use printpdf::{
@@ -14,14 +14,13 @@ use super::layout::{self, Face, Ink, Prim, Which, PT};
 use super::{Card, Layout, Placement, PrintSetup, Printed};
 use crate::card_stock::{Stock, A4_HEIGHT, A4_WIDTH, ID1_HEIGHT, ID1_WIDTH};
 use crate::error::{Error, Result};
-use crate::pdf::fonts::{fonts, Face as FontFace, Fonts};
+use crate::pdf::fonts::{fonts, Face as FontFace, Family as FontFamily, Fonts};
+use crate::pdf::shape::{shape, Run};
 
 /// Crop marks: this far from the cards, this long, and no nearer the paper's edge than this.
 const MARK_GAP: f32 = 1.5;
 const MARK_LEN: f32 = 5.0;
 const MARK_EDGE: f32 = 2.0;
-/// How far the front's band runs past a card's left and right edges on sheets.
-const SHEET_BLEED: f32 = 1.0;
 
 /// Points to 1/1000 pt (0.35 µm), so the PDF's numbers are short.
 fn round(v: f32) -> f32 {
@@ -90,29 +89,11 @@ impl Canvas<'_> {
         }
         match p {
             Prim::Text(t) => {
-                // Consecutive text shares one text object: each run moves (`Td`) from the
-                // previous run's start and sets its font only when it changes.
-                let mut x = ox + t.x;
                 self.fill(t.ink);
-                let y = round((self.page_h - (oy + t.y)) / PT);
-                for (face, run) in self.fonts.runs(&t.text, t.bold) {
-                    let width = self.fonts.width(&run, t.bold, t.size) * PT;
-                    let (last_x, last_y) = match self.text {
-                        Some(at) => at,
-                        None => {
-                            self.ops.push(Op::StartTextSection);
-                            (0.0, 0.0)
-                        }
-                    };
-                    if self.font != Some((face, t.size)) {
-                        self.font = Some((face, t.size));
-                        let font = PdfFontHandle::External(self.ids[&face].clone());
-                        self.ops.push(Op::SetFont { font, size: Pt(t.size) });
-                    }
-                    let px = round(x / PT);
-                    self.ops.push(Op::SetTextCursor { pos: Point { x: Pt(px - last_x), y: Pt(y - last_y) } });
-                    self.text = Some((px, y));
-                    self.ops.push(Op::ShowText { items: vec![TextItem::Text(run)] });
+                let (mut x, y) = (ox + t.x, oy + t.y);
+                for run in shape(self.fonts, &t.text, t.bold) {
+                    let width = run.width * t.size * PT;
+                    self.run(&run, x, y, t.size);
                     x += width;
                 }
             }
@@ -172,6 +153,80 @@ impl Canvas<'_> {
         }
     }
 
+    /// Moves to (`x`, `y`) pt inside the open text object (opening one if needed): `Td` moves
+    /// from where the last line started.
+    fn move_to(&mut self, x: f32, y: f32) {
+        let (last_x, last_y) = match self.text {
+            Some(at) => at,
+            None => {
+                self.ops.push(Op::StartTextSection);
+                (0.0, 0.0)
+            }
+        };
+        let (x, y) = (round(x), round(y));
+        self.ops.push(Op::SetTextCursor { pos: Point { x: Pt(x - last_x), y: Pt(y - last_y) } });
+        self.text = Some((x, y));
+    }
+
+    /// Draws a shaped run with its left end at `x` mm on the baseline `y` mm. Each glyph goes
+    /// where the shaper put it: `TJ` adjustments make up the difference between the shaped
+    /// advance and the font's own, and glyphs raised or lowered (Arabic and Indic marks) start
+    /// a new segment at their height. A left-to-right run that is not simply one glyph per
+    /// character (reordered, conjuncts) is marked with its text as `/ActualText`, so it copies
+    /// and searches as it was typed.
+    fn run(&mut self, run: &Run, x: f32, y: f32, size: f32) {
+        let Some(id) = self.ids.get(&run.face).cloned() else { return };
+        // Right-to-left runs are written in drawing order and read back reversed by PDF readers
+        // (as the documents' are), so they carry no /ActualText: each glyph maps to its
+        // characters, a ligature's in drawing order.
+        let actual = !run.rtl && (run.glyphs.len() != run.text.chars().count() || run.face.family > FontFamily::Noto);
+        if actual {
+            self.end_text();
+            let mut text = vec![0xFE, 0xFF];
+            text.extend(run.text.encode_utf16().flat_map(u16::to_be_bytes));
+            let map = BTreeMap::from([("ActualText".to_string(), DictItem::String { data: text, literal: false })]);
+            self.ops
+                .push(Op::BeginMarkedContentWithProperties { tag: "Span".into(), properties: DictItem::Dict { map } });
+        }
+        if self.font != Some((run.face, size)) {
+            self.font = Some((run.face, size));
+            self.ops.push(Op::SetFont { font: PdfFontHandle::External(id), size: Pt(size) });
+        }
+        let (left, base) = (x / PT, (self.page_h - y) / PT);
+        let mut pen = 0.0_f32;
+        let mut i = 0;
+        while i < run.glyphs.len() {
+            let rise = run.glyphs[i].y_offset;
+            self.move_to(left + pen * size, base + rise * size);
+            let mut items: Vec<TextItem> = Vec::new();
+            while i < run.glyphs.len() && run.glyphs[i].y_offset == rise {
+                let g = &run.glyphs[i];
+                if g.x_offset != 0.0 {
+                    items.push(TextItem::Offset(round(-g.x_offset * 1000.0)));
+                }
+                // What the viewer will move by is the font's own advance: adjust to the shaped one.
+                let after = (self.fonts.advance(run.face, g.id) - g.advance + g.x_offset) * 1000.0;
+                let first_of_cluster = i == 0 || run.glyphs[i - 1].cluster != g.cluster;
+                let text = run.text.get(g.cluster.clone()).filter(|t| first_of_cluster && !t.is_empty());
+                let text = match text {
+                    Some(t) if run.rtl => t.chars().rev().collect(),
+                    Some(t) => t.to_string(),
+                    None => "\u{200B}".to_string(),
+                };
+                let mut glyph = printpdf::Codepoint::with_cid(g.id, 0.0, text);
+                glyph.offset = round(after);
+                items.push(TextItem::GlyphIds(vec![glyph]));
+                pen += g.advance;
+                i += 1;
+            }
+            self.ops.push(Op::ShowText { items });
+        }
+        if actual {
+            self.end_text();
+            self.ops.push(Op::EndMarkedContent);
+        }
+    }
+
     fn rect(&mut self, x: f32, y: f32, w: f32, h: f32, mode: PaintMode) {
         let mut rect = Rect::from_xywh(
             Pt(round(x / PT)),
@@ -204,21 +259,24 @@ struct Doc {
 }
 
 impl Doc {
-    /// `seed` distinguishes this document's font subsets from another's (their tags).
-    fn new(fonts: &Fonts, title: &str, seed: &str) -> Doc {
+    /// `seed` distinguishes this document's font subsets from another's (their tags); `faces`
+    /// are the fonts its text uses (only those are embedded).
+    fn new(fonts: &Fonts, title: &str, seed: &str, faces: &BTreeSet<FontFace>) -> Result<Doc> {
         let mut doc = PdfDocument::new(title);
         let mut ids = BTreeMap::new();
-        for (i, &face) in FontFace::ALL.iter().enumerate() {
+        for (i, &face) in faces.iter().enumerate() {
             // Short resource names (every text run in the content names its font) that are also
             // the subsets' six-capital tags ("KQWZMA+AtkinsonHyperlegibleNext-Regular"): five
             // letters from the document's content, one for the face.
-            let random = doc.add_font(fonts.parsed(face));
+            let parsed =
+                fonts.parsed(face).ok_or_else(|| Error::Pdf(format!("the font {} could not be read", face.name())))?;
+            let random = doc.add_font(parsed);
             let font = doc.resources.fonts.map.remove(&random).expect("just added");
             let id = printpdf::FontId(format!("{}{}", tag(seed), char::from(b'A' + i as u8)));
             doc.resources.fonts.map.insert(id.clone(), font);
             ids.insert(face, id);
         }
-        Doc { doc, ids, images: HashMap::new(), pages: Vec::new(), warnings: Vec::new() }
+        Ok(Doc { doc, ids, images: HashMap::new(), pages: Vec::new(), warnings: Vec::new() })
     }
 
     /// Embeds the card's logo and photo (once per distinct image); returns their XObjects.
@@ -396,18 +454,36 @@ fn crop_marks(stock: &Stock, positions: &[(f32, f32)]) -> Vec<Prim> {
     out
 }
 
+/// The fonts the text of `faces` is drawn with.
+fn faces_used<'a>(fonts: &Fonts, faces: impl IntoIterator<Item = &'a Face>) -> BTreeSet<FontFace> {
+    let mut used = BTreeSet::new();
+    for face in faces {
+        for p in &face.prims {
+            if let Prim::Text(t) = p {
+                used.extend(shape(fonts, &t.text, t.bold).into_iter().map(|r| r.face));
+            }
+        }
+    }
+    used
+}
+
 /// Lays out every card's front and back on a `size` face, on several threads when there are
 /// many (the layout and the QR codes are much of the work).
-fn lay_out(fonts: &'static Fonts, cards: &[Card], (w, h): (f32, f32), bleed: f32) -> Vec<(Face, Face)> {
-    let one = move |c: &Card| (layout::front(fonts, c, w, h, bleed), layout::back(fonts, c, w, h));
+/// `stock`: sheets, whose fronts bleed as far as each position allows ([`Stock::bleed`]).
+fn lay_out(fonts: &'static Fonts, cards: &[Card], (w, h): (f32, f32), stock: Option<Stock>) -> Vec<(Face, Face)> {
+    let bleed = move |i: usize| stock.map_or((0.0, 0.0), |s| s.bleed((i % s.per_sheet().max(1) as usize) as u32));
+    let one = move |(i, c): (usize, &Card)| (layout::front(fonts, c, w, h, bleed(i)), layout::back(fonts, c, w, h));
+    let indexed: Vec<(usize, &Card)> = cards.iter().enumerate().collect();
     let threads = std::thread::available_parallelism().map_or(1, |n| n.get()).min(8);
     if threads < 2 || cards.len() < 32 {
-        return cards.iter().map(one).collect();
+        return indexed.into_iter().map(one).collect();
     }
     let chunk = cards.len().div_ceil(threads);
     std::thread::scope(|s| {
-        let parts: Vec<_> =
-            cards.chunks(chunk).map(|part| s.spawn(move || part.iter().map(one).collect::<Vec<_>>())).collect();
+        let parts: Vec<_> = indexed
+            .chunks(chunk)
+            .map(|part| s.spawn(move || part.iter().copied().map(one).collect::<Vec<_>>()))
+            .collect();
         parts.into_iter().flat_map(|p| p.join().unwrap_or_else(|e| std::panic::resume_unwind(e))).collect()
     })
 }
@@ -418,10 +494,15 @@ pub(crate) fn render(cards: &[Card], setup: &PrintSetup, progress: &mut dyn FnMu
     }
     let fonts = fonts()?;
     let seed: String = cards.iter().map(|c| c.number.as_str()).chain([setup.title.as_str()]).collect();
-    let mut doc = Doc::new(fonts, &setup.title, &seed);
-    let ids = doc.ids.clone();
     let total = cards.len();
     let (page_w, page_h) = page_size(&setup.layout);
+    let (size, sheet) = match &setup.layout {
+        Layout::Single => ((ID1_WIDTH, ID1_HEIGHT), None),
+        Layout::Sheet { stock, .. } => ((stock.card_width, stock.card_height), Some(*stock)),
+    };
+    let laid = lay_out(fonts, cards, size, sheet);
+    let mut doc = Doc::new(fonts, &setup.title, &seed, &faces_used(fonts, laid.iter().flat_map(|(f, b)| [f, b])))?;
+    let ids = doc.ids.clone();
     let (dx, dy) = (setup.offset_x_mm, setup.offset_y_mm);
     let mut done = 0;
     let mut report = |done: usize| {
@@ -432,8 +513,7 @@ pub(crate) fn render(cards: &[Card], setup: &PrintSetup, progress: &mut dyn FnMu
 
     match &setup.layout {
         Layout::Single => {
-            let faces = lay_out(fonts, cards, (ID1_WIDTH, ID1_HEIGHT), 0.0);
-            for (card, (front, back)) in cards.iter().zip(faces) {
+            for (card, (front, back)) in cards.iter().zip(laid) {
                 let (logo, photo) = doc.images(card);
                 let image = |w: Which| if w == Which::Logo { logo.clone() } else { photo.clone() };
                 for face in [&front, &back] {
@@ -448,7 +528,7 @@ pub(crate) fn render(cards: &[Card], setup: &PrintSetup, progress: &mut dyn FnMu
         }
         Layout::Sheet { stock, crop_marks: marks } => {
             let per = stock.per_sheet().max(1) as usize;
-            let mut faces = lay_out(fonts, cards, (stock.card_width, stock.card_height), SHEET_BLEED).into_iter();
+            let mut faces = laid.into_iter();
             for sheet in cards.chunks(per) {
                 let n = sheet.len() as u32;
                 let fronts: Vec<(f32, f32)> = (0..n).map(|i| stock.front(i)).collect();
@@ -500,8 +580,9 @@ pub(crate) fn calibration(
 ) -> Result<Printed> {
     let fonts = fonts()?;
     let title = format!("Calibration sheet: {}", stock.name);
-    let mut doc = Doc::new(fonts, &title, &format!("{title} {offset_x_mm} {offset_y_mm}"));
     let face = layout::calibration(fonts, stock, (offset_x_mm, offset_y_mm));
+    let seed = format!("{title} {offset_x_mm} {offset_y_mm}");
+    let mut doc = Doc::new(fonts, &title, &seed, &faces_used(fonts, [&face]))?;
     let page_h = if stock.page_height > 0.0 { stock.page_height } else { A4_HEIGHT };
     let page_w = if stock.page_width > 0.0 { stock.page_width } else { A4_WIDTH };
     let mut canvas = Canvas::new(fonts, &doc.ids, page_h);

@@ -12,6 +12,9 @@
 use super::qr;
 use super::Card;
 use crate::card_stock::Stock;
+use std::cell::RefCell;
+use std::collections::HashMap;
+
 use crate::pdf::fonts::{clean, Fonts};
 
 /// Millimetres per point.
@@ -223,10 +226,9 @@ fn block_height(lines: usize, size: f32) -> f32 {
     (ASCENT + DESCENT) * s + lines.saturating_sub(1) as f32 * LEADING * s
 }
 
-/// The text as printed: whitespace (line breaks included) collapsed to single spaces, and
-/// characters no font has replaced.
-fn tidy(fonts: &Fonts, text: &str) -> String {
-    clean(fonts, &text.split_whitespace().collect::<Vec<_>>().join(" "))
+/// The text as printed: whitespace (line breaks included) collapsed to single spaces.
+fn tidy(text: &str) -> String {
+    clean(&text.split_whitespace().collect::<Vec<_>>().join(" "))
 }
 
 /// Sizes from `max` down to `min` in [`STEP`]s.
@@ -237,18 +239,27 @@ fn sizes(max: f32, min: f32) -> impl Iterator<Item = f32> {
 
 struct Measure<'a> {
     fonts: &'a Fonts,
+    /// Widths in em of the texts measured so far: fitting a card tries many sizes and line
+    /// breaks of the same words, and each measure shapes the text.
+    cache: RefCell<HashMap<(String, bool), f32>>,
 }
 
 impl Measure<'_> {
+    fn new(fonts: &Fonts) -> Measure<'_> {
+        Measure { fonts, cache: RefCell::new(HashMap::new()) }
+    }
+
     fn width(&self, text: &str, bold: bool, size: f32) -> f32 {
-        self.fonts.width(text, bold, size) * PT
+        let key = (text.to_string(), bold);
+        let em = *self.cache.borrow_mut().entry(key).or_insert_with(|| self.fonts.width(text, bold, 1.0));
+        em * size * PT
     }
 
     /// Splits weighted segments into words, with break chances at spaces and after hyphens.
     fn words(&self, segs: &[(&str, bool)]) -> Vec<Word> {
         let mut out = Vec::new();
         for (i, (text, bold)) in segs.iter().enumerate() {
-            let text = tidy(self.fonts, text);
+            let text = tidy(text);
             for (j, word) in text.split(' ').filter(|w| !w.is_empty()).enumerate() {
                 let mut space = i > 0 || j > 0;
                 let mut rest = word;
@@ -476,15 +487,15 @@ pub(crate) fn contain(iw: f32, ih: f32, bw: f32, bh: f32) -> (f32, f32) {
 
 fn builder<'a>(fonts: &'a Fonts, card: &Card, w: f32, h: f32) -> Builder<'a> {
     Builder {
-        m: Measure { fonts },
+        m: Measure::new(fonts),
         face: Face { w, h, prims: Vec::new(), warnings: Vec::new() },
         number: card.number.trim().to_string(),
     }
 }
 
-/// The front of `card` on a `w × h` mm face. `bleed` extends the dark band past the left and
-/// right edges (on sheets, so a slightly misplaced cut leaves no white sliver).
-pub(crate) fn front(fonts: &Fonts, card: &Card, w: f32, h: f32, bleed: f32) -> Face {
+/// The front of `card` on a `w × h` mm face. `bleed` (left, right) extends the dark band past
+/// the left and right edges (on sheets, so a slightly misplaced cut leaves no white sliver).
+pub(crate) fn front(fonts: &Fonts, card: &Card, w: f32, h: f32, bleed: (f32, f32)) -> Face {
     let mut b = builder(fonts, card, w, h);
     let m = MARGIN;
     let right = w - m;
@@ -511,7 +522,7 @@ pub(crate) fn front(fonts: &Fonts, card: &Card, w: f32, h: f32, bleed: f32) -> F
 
     // The band: title, and where the card is used.
     let band_top = m + HEADER_H + BAND_GAP;
-    b.face.prims.push(Prim::Fill { x: -bleed, y: band_top, w: w + 2.0 * bleed, h: BAND_H, ink: Ink::Band });
+    b.face.prims.push(Prim::Fill { x: -bleed.0, y: band_top, w: w + bleed.0 + bleed.1, h: BAND_H, ink: Ink::Band });
     let setting = card.setting.as_deref().map(str::trim).filter(|s| !s.is_empty());
     let band_width = right - m;
     let title_words = b.m.words(&[(&card.title, true)]);
@@ -733,7 +744,7 @@ fn asks_list(
         out
     };
 
-    let m = Measure { fonts: b.m.fonts };
+    let m = Measure::new(b.m.fonts);
     let mut chosen = None;
     for size in sizes(7.5, MIN_SIZE) {
         let items = lay(&m, size, asks, bottom);
@@ -793,7 +804,7 @@ fn asks_list(
 /// two cards of the middle row.
 pub(crate) fn calibration(fonts: &Fonts, stock: &Stock, offset: (f32, f32)) -> Face {
     let mut b = Builder {
-        m: Measure { fonts },
+        m: Measure::new(fonts),
         face: Face { w: stock.page_width, h: stock.page_height, prims: Vec::new(), warnings: Vec::new() },
         number: String::new(),
     };
@@ -969,7 +980,7 @@ pub(crate) mod tests {
         for (w, h) in
             [(ID1_WIDTH, ID1_HEIGHT), (C32011.card_width, C32011.card_height), (L7414.card_width, L7414.card_height)]
         {
-            out.push(front(f, card, w, h, 0.0));
+            out.push(front(f, card, w, h, (0.0, 0.0)));
             out.push(back(f, card, w, h));
         }
         out
@@ -1036,7 +1047,7 @@ pub(crate) mod tests {
             check_face(&face);
             assert!(face.warnings.is_empty(), "{:?}", face.warnings);
         }
-        let f = front(fonts().unwrap(), &sample(), ID1_WIDTH, ID1_HEIGHT, 0.0);
+        let f = front(fonts().unwrap(), &sample(), ID1_WIDTH, ID1_HEIGHT, (0.0, 0.0));
         let name = texts(&f, Role::Name);
         assert_eq!(name.len(), 1);
         assert_eq!(name[0].text, "Olena Shevchenko");
@@ -1065,7 +1076,7 @@ pub(crate) mod tests {
         for face in faces(&card) {
             check_face(&face);
         }
-        let f = front(fonts().unwrap(), &card, ID1_WIDTH, ID1_HEIGHT, 0.0);
+        let f = front(fonts().unwrap(), &card, ID1_WIDTH, ID1_HEIGHT, (0.0, 0.0));
         let name = texts(&f, Role::Name);
         assert_eq!(name.len(), 2, "{name:?}");
         assert!(name[1].text.ends_with('…'), "{name:?}");
@@ -1085,7 +1096,7 @@ pub(crate) mod tests {
         let mut wrapped_at = None;
         for n in 1..40 {
             card.holder_name = format!("Jane {} Smith", "Anne-Marie ".repeat(n / 3) + &"x".repeat(n % 3));
-            let face = front(f, &card, ID1_WIDTH, ID1_HEIGHT, 0.0);
+            let face = front(f, &card, ID1_WIDTH, ID1_HEIGHT, (0.0, 0.0));
             check_face(&face);
             let name = texts(&face, Role::Name);
             if name.len() == 1 {
@@ -1122,7 +1133,7 @@ pub(crate) mod tests {
         for face in faces(&card) {
             check_face(&face);
         }
-        let face = front(f, &card, ID1_WIDTH, ID1_HEIGHT, 0.0);
+        let face = front(f, &card, ID1_WIDTH, ID1_HEIGHT, (0.0, 0.0));
         let name = texts(&face, Role::Name);
         assert_eq!(name.len(), 1);
         assert!(name[0].x + name[0].width > 60.0, "{name:?}");

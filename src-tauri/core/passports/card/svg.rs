@@ -17,14 +17,14 @@ pub(crate) fn preview(card: &Card) -> (String, String) {
     let Ok(fonts) = fonts() else {
         return (empty("Front of the card"), empty("Back of the card"));
     };
-    let front = layout::front(fonts, card, ID1_WIDTH, ID1_HEIGHT, 0.0);
+    let front = layout::front(fonts, card, ID1_WIDTH, ID1_HEIGHT, (0.0, 0.0));
     let back = layout::back(fonts, card, ID1_WIDTH, ID1_HEIGHT);
     (draw(&front, card, "Front of the card"), draw(&back, card, "Back of the card"))
 }
 
 pub(crate) fn warnings(card: &Card) -> Vec<String> {
     let Ok(fonts) = fonts() else { return Vec::new() };
-    let front = layout::front(fonts, card, ID1_WIDTH, ID1_HEIGHT, 0.0);
+    let front = layout::front(fonts, card, ID1_WIDTH, ID1_HEIGHT, (0.0, 0.0));
     let back = layout::back(fonts, card, ID1_WIDTH, ID1_HEIGHT);
     front.warnings.into_iter().chain(back.warnings).collect()
 }
