@@ -126,6 +126,9 @@ fn csv_round_trip_creates_carers_with_their_cared_for_people_linked() {
     assert_eq!(link["link"]["hours_band"], "h50_plus");
     assert_eq!(link["link"]["lives_together"], true);
     assert_eq!(call(&d, "carer_get", json!({"id": 2}))["caring"], json!([]));
+    // The imported carers are in the search index.
+    let found = call(&d, "carer_search", json!({"query": "Amy Brown", "status": "all"}));
+    assert_eq!(found["total"], 1);
 
     // One audit entry per carer created, and no "recently viewed" rows for the import.
     let trail = call(&d, "audit_list", json!({"command": "import_commit"}));

@@ -2,8 +2,9 @@
 //! (`read`), map its columns to our fields (`fields`, suggestions from headers), say what its
 //! values mean (`convert`), see a dry run (errors by row and column, likely duplicates), then
 //! commit every row in the command's one transaction, or none. Rows are checked by the same
-//! rules as the forms (`carers::check`, `caring::check_addition`) and written by the same code
-//! (`carers::insert`, `caring::insert_addition`). Mappings can be saved and reused.
+//! rules as the forms (`carers::check`, `caring::check_addition`) and written as they write
+//! (`carers::Batch`, the same row `carers::insert` writes; `caring::insert_addition`). Mappings
+//! can be saved and reused.
 //! See docs/import.md.
 
 pub mod convert;
@@ -582,13 +583,17 @@ pub fn commit(ctx: &mut Ctx<'_>, args: CommitArgs) -> Result<Committed> {
         last_reference: None,
     };
     let (mut first_id, mut last_id) = (None, None);
+    // One statement writes the new carers, so the search index is written once, not once a
+    // carer (which grew with the register); their links and audit entries refer to ids the
+    // batch has given them.
+    let mut batch = carers::Batch::new(ctx.tx)?;
     for (i, o) in checked.outcomes.iter().enumerate() {
         if args.skip_duplicates && checked.duplicates.contains_key(&i) {
             out.duplicates_skipped += 1;
             continue;
         }
         let Some(carer) = &o.carer else { continue };
-        let id = carers::insert(ctx.tx, carer, &actor.name, &now)?;
+        let id = batch.add(carer, &actor.name, &now)?;
         let cared_for_id = match &o.addition {
             Some(a) => {
                 out.cared_for_created += 1;
@@ -620,6 +625,7 @@ pub fn commit(ctx: &mut Ctx<'_>, args: CommitArgs) -> Result<Committed> {
             ctx.progress(rows + i as u64 + 1, total);
         }
     }
+    batch.finish()?;
     let reference = |id: Option<i64>| -> Result<Option<String>> {
         Ok(match id {
             Some(id) => {
