@@ -259,12 +259,12 @@ impl<'a> Ctx<'a> {
 
     /// Asks for the database key to be changed once this command has committed (an account
     /// switched off, a passphrase reset): marked due in this transaction, so it happens even if
-    /// the computer stops first ([`crate::rekey`]). `reason` holds no personal details.
+    /// the computer stops first (`rekey.rs`). `reason` holds no personal details.
     pub fn rekey(&mut self, reason: &str) -> Result<()> {
         if self.vault.is_none() {
             return Ok(());
         }
-        crate::rekey::mark_due(self.tx, reason)?;
+        crate::db::mark_rekey_due(self.tx, reason)?;
         if !self.key_changes.iter().any(|c| matches!(c, KeyChange::Rekey)) {
             self.key_changes.push(KeyChange::Rekey);
         }

@@ -203,6 +203,19 @@ pub fn schema_version() -> usize {
     MIGRATIONS.len()
 }
 
+/// Why the database key must be changed, if it must ([`crate::rekey`]): kept in the register so a
+/// re-key asked for survives a stop. Here, beside the register's opening, so that the command
+/// context can mark it without reaching up into the re-keying module.
+pub fn rekey_due(conn: &Connection) -> Result<Option<String>> {
+    Ok(conn.query_row("SELECT rekey_due FROM settings WHERE id = 1", [], |r| r.get(0)).optional()?.flatten())
+}
+
+/// Marks a re-key due, in the transaction of the change that needs it.
+pub fn mark_rekey_due(conn: &Connection, reason: &str) -> Result<()> {
+    conn.execute("UPDATE settings SET rekey_due = ?1 WHERE id = 1", [reason])?;
+    Ok(())
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

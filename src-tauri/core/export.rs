@@ -51,8 +51,11 @@ pub struct TableRows {
 /// Tables not exported: rebuilt from the records, internal, or exported on their own.
 const LEFT_OUT: &[&str] = &["meta", "recent_views", "audit_log"];
 /// Columns that are the register's key bookkeeping, not anyone's data (public keys the
-/// database key is sealed to, a re-key due): of no use in another system.
-const LEFT_OUT_COLUMNS: &[&str] = &["public_key", "recovery_public_key", "rekey_due"];
+/// database key is sealed to, a re-key due: of no use in another system), and the secret keys as
+/// wrapped by each passphrase, which must never leave the encrypted register: an export is a
+/// plain folder, and a wrapped secret there could be attacked offline by guessing passphrases.
+const LEFT_OUT_COLUMNS: &[&str] =
+    &["public_key", "key_secret", "recovery_public_key", "recovery_key_secret", "rekey_due"];
 
 /// The order tables are written in (people first); any table not named here follows in
 /// alphabetical order, so a table added later is still exported.

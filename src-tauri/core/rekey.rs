@@ -187,17 +187,6 @@ pub enum Outcome {
     NeedsRecoveryKey,
 }
 
-/// Why a re-key is due, if it is.
-pub fn due(conn: &Connection) -> Result<Option<String>> {
-    Ok(conn.query_row("SELECT rekey_due FROM settings WHERE id = 1", [], |r| r.get(0)).optional()?.flatten())
-}
-
-/// Marks a re-key due, in the transaction of the change that needs it.
-pub fn mark_due(conn: &Connection, reason: &str) -> Result<()> {
-    conn.execute("UPDATE settings SET rekey_due = ?1 WHERE id = 1", [reason])?;
-    Ok(())
-}
-
 /// After a passphrase (or the recovery key) opened `opened`, under the shared in-use lock:
 /// finishes or drops a re-key left under way by a stop, and returns the key the register opens
 /// with now. Nobody can be swapping the file while we hold the shared lock, so a re-key
@@ -382,7 +371,7 @@ pub struct Open<'a> {
 /// See the module documentation.
 pub fn ensure(open: Open<'_>, wait: Duration) -> Result<Outcome> {
     let conn = open.conn.as_ref().ok_or(Error::Locked)?;
-    let Some(reason) = due(conn)? else { return Ok(Outcome::NotDue) };
+    let Some(reason) = db::rekey_due(conn)? else { return Ok(Outcome::NotDue) };
     let recovery_public: Option<String> =
         conn.query_row("SELECT recovery_public_key FROM settings WHERE id = 1", [], |r| r.get(0))?;
     let Some(recovery_public) = recovery_public else { return Ok(Outcome::NeedsRecoveryKey) };

@@ -211,7 +211,7 @@ fn status(path: &Path, inner: &State) -> Result<Value> {
     let mut key_renewal_due = Value::Null;
     let (state, user, auto_lock, organisation) = match (&inner.session, &inner.conn) {
         (Some(s), Some(conn)) => {
-            key_renewal_due = rekey::due(conn)?.map(Value::String).unwrap_or(Value::Null);
+            key_renewal_due = db::rekey_due(conn)?.map(Value::String).unwrap_or(Value::Null);
             let (minutes, organisation): (i64, Option<String>) =
                 conn.query_row("SELECT auto_lock_minutes, organisation_name FROM settings WHERE id = 1", [], |r| {
                     Ok((r.get(0)?, r.get(1)?))
