@@ -39,7 +39,7 @@
 use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
 
-use rusqlite::{Connection, OptionalExtension};
+use rusqlite::Connection;
 
 use crate::error::{Error, Result};
 use crate::vault::{self, AccountKey, KeyFile, KeyPair, Opened, Rekey};
