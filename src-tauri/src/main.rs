@@ -263,18 +263,6 @@ fn backup_on_close(app: &tauri::AppHandle) {
     }
 }
 
-/// Linux: WebKitGTK's DMA-BUF renderer shows a blank window with many NVIDIA drivers (the
-/// most reported Linux problem in Tauri's issues), so it is off unless the user chose.
-#[cfg(target_os = "linux")]
-fn webkit_defaults() {
-    const DMABUF: &str = "WEBKIT_DISABLE_DMABUF_RENDERER";
-    if std::env::var_os(DMABUF).is_none() {
-        // First thing in `main`, before any other thread exists.
-        std::env::set_var(DMABUF, "1");
-        eprintln!("carers-desk: {DMABUF}=1 (start with {DMABUF}=0 to use WebKitGTK's DMA-BUF renderer)");
-    }
-}
-
 /// Says why the window cannot open where someone will see it: a message box on Windows (a
 /// release build there has no console), standard error elsewhere; then exits.
 fn cannot_start(message: &str) -> ! {
@@ -307,8 +295,6 @@ fn check_webview() {
 }
 
 fn main() {
-    #[cfg(target_os = "linux")]
-    webkit_defaults();
     check_webview();
     let options = Options::parse(std::env::args().skip(1));
     let context = tauri::generate_context!();

@@ -550,7 +550,18 @@ impl App {
     /// the current state rather than a stale frame.
     pub async fn screenshot(&self, name: &str) -> PathBuf {
         self.settle().await;
-        let png = self.client.screenshot().await.unwrap_or_else(|e| panic!("screenshot({name:?}): {e}"));
+        // Bounded: a WebDriver screenshot waits for the web view to draw, and a web view that
+        // never draws again would otherwise hang the whole run.
+        let png = match tokio::time::timeout(self.timeout, self.client.screenshot()).await {
+            Ok(Ok(png)) => png,
+            Ok(Err(e)) => panic!("screenshot({name:?}): {e}"),
+            Err(_) => panic!(
+                "screenshot({name:?}): the window did not draw within {:?}; page text:\n{}{}",
+                self.timeout,
+                self.body_text().await,
+                self.log_tail()
+            ),
+        };
         let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("screenshots");
         std::fs::create_dir_all(&dir).unwrap_or_else(|e| panic!("cannot create {}: {e}", dir.display()));
         let path = dir.join(format!("{name}.png"));

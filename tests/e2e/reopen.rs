@@ -63,8 +63,10 @@ async fn demo_data_edit_close_reopen_everything_is_still_there() {
     let home = app.wait_for_text("main", "Recently viewed").await;
     assert!(!home.contains("Welcome to Carers Desk"), "the first-run choice is not asked again");
     app.fill("#home-search", "Reopened").await;
-    app.wait_for_text("main", &format!("{first_name} {last}")).await;
-    app.click(&format!("main a[href='#/carers/{id}']")).await;
+    // The name is already on the page under "Recently viewed": wait for the search's own
+    // result, so the click does not land while the results table pushes the page down.
+    app.wait_for_text("#home-results-area", &format!("{first_name} {last}")).await;
+    app.click(&format!("#home-results-area a[href='#/carers/{id}']")).await;
     app.wait_for_text("#record-name", &format!("{first_name} {last} (Reopened)")).await;
     let record = app.text("#carer-record").await;
     assert!(record.contains("020 7946 0999"), "the edited phone number is kept: {record}");
