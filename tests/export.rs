@@ -135,6 +135,9 @@ fn the_whole_register_is_exported_as_csv_json_and_a_data_dictionary() {
     // Staff accounts carry no secrets.
     let staff = read_csv(&folder.join("staff.csv"));
     assert!(staff[0].iter().all(|h| !h.contains("pass") && !h.contains("key")), "{:?}", staff[0]);
+    // Nor do the register's settings: no recovery key, sealed or public, and no re-key mark.
+    let settings = read_csv(&folder.join("settings.csv"));
+    assert!(settings[0].iter().all(|h| !h.contains("key")), "{:?}", settings[0]);
 
     let readme = std::fs::read_to_string(folder.join("README.txt")).unwrap();
     assert!(readme.contains("SPECIAL CATEGORY PERSONAL DATA"));
