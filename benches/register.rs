@@ -5,6 +5,8 @@
 //! `cargo bench --bench register` prints first a latency profile (median and p95 over a
 //! realistic typing sequence, plus a raw-SQLite baseline of the same query), then divan's
 //! timings. Results and the machine are recorded in docs/benchmarks.md.
+//!
+//! `CARERS_DESK_BENCH_HOME=N` times only the home screen, N calls.
 
 use std::sync::OnceLock;
 use std::time::{Duration, Instant};
@@ -169,6 +171,15 @@ fn new_carer(i: usize) -> serde_json::Value {
 }
 
 fn main() {
+    // `CARERS_DESK_BENCH_HOME=N`: only the home screen, N times (for `perf record`).
+    if let Some(n) = std::env::var("CARERS_DESK_BENCH_HOME").ok().and_then(|n| n.parse().ok()) {
+        let f = fixture();
+        profile("home screen (home)", n, |_| {
+            f.desk.call(&f.ctx, "home", json!({})).unwrap();
+        });
+        let _ = std::fs::remove_dir_all(f._dir.path());
+        return;
+    }
     latency_profile();
     divan::main();
     // The database (hundreds of MB) lives in a folder the static fixture never drops.

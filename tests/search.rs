@@ -197,3 +197,112 @@ fn a_whole_date_finds_carers_born_that_day() {
     }
     assert_eq!(call(&d, "carer_search", json!({"query": "06/05/2012"}))["total"], 0);
 }
+
+/// The home screen's figures kept current on write (`register_totals`) or counted from
+/// indexes, against plain counts of the rows and the lists they summarise, after every kind of
+/// change: a bulk demo load (carers written after their links), new carers and links, a link
+/// removed, a record closed and reopened.
+#[test]
+fn home_figures_equal_plain_counts_after_every_kind_of_change() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("home.sqlite3");
+    let d = file_desk(&path);
+    let raw = carers_desk::vault::open_encrypted(&path, &file_key(&path)).unwrap();
+    let check = |d: &carers_desk::Desk, step: &str| {
+        let home = call(d, "home", json!({}));
+        let count = |code: &str| {
+            home["counts"].as_array().unwrap().iter().find(|c| c["code"] == code).unwrap()["count"].as_i64().unwrap()
+        };
+        let plain = |sql: &str| raw.query_row(sql, [], |r| r.get::<_, i64>(0)).unwrap();
+        assert_eq!(count("open"), plain("SELECT count(*) FROM carers WHERE status = 'open'"), "{step}");
+        assert_eq!(count("closed"), plain("SELECT count(*) FROM carers WHERE status = 'closed'"), "{step}");
+        assert_eq!(count("cared_for"), plain("SELECT count(*) FROM cared_for"), "{step}");
+        assert_eq!(
+            count("caring_for_several"),
+            plain(
+                "SELECT count(*) FROM carers c WHERE c.status = 'open'
+                 AND (SELECT count(*) FROM caring_links l WHERE l.carer_id = c.id) > 1"
+            ),
+            "{step}"
+        );
+        let lists = call(d, "plans_due", json!({}));
+        assert_eq!(home["plans"]["reviews_due_soon"], lists["due_soon_count"], "{step}");
+        assert_eq!(home["plans"]["reviews_overdue"], lists["overdue_count"], "{step}");
+        assert_eq!(home["plans"]["actions_overdue"], lists["actions_overdue_count"], "{step}");
+        let (from, to) = (today().to_string(), (today() + chrono::Days::new(30)).to_string());
+        let (active, expiring): (i64, i64) = raw
+            .query_row(
+                "SELECT count(*), count(*) FILTER (WHERE p.valid_until <= ?2) FROM passports p
+                 JOIN carers c ON c.id = p.carer_id
+                 WHERE p.status = 'active' AND p.valid_until >= ?1 AND c.status = 'open'",
+                [&from, &to],
+                |r| Ok((r.get(0)?, r.get(1)?)),
+            )
+            .unwrap();
+        assert_eq!(
+            (home["passports"]["active"].as_i64(), home["passports"]["expiring_soon"].as_i64()),
+            (Some(active), Some(expiring)),
+            "{step}"
+        );
+        let view = call(d, "transitions", json!({"months": 6}));
+        assert_eq!(home["transitions"]["turning_18_soon"], view["counts"]["turning_18"], "{step}");
+        assert_eq!(home["transitions"]["past_milestone"], view["counts"]["past_milestone"], "{step}");
+        home
+    };
+
+    call(&d, "demo_data_load", json!({"carers": 300, "seed": 5}));
+    let home = check(&d, "after the demo load");
+    for figure in ["reviews_due_soon", "reviews_overdue", "actions_overdue"] {
+        assert!(home["plans"][figure].as_i64().unwrap() > 0, "the demo exercises {figure}");
+    }
+    assert!(
+        home["passports"]["active"].as_i64().unwrap() > 0
+            && home["transitions"]["past_milestone"].as_i64().unwrap() > 0
+    );
+
+    // Each young carer is on the "past a milestone" list exactly when their own record (which
+    // reads their dates one by one) shows a milestone overdue.
+    let view = call(&d, "transitions", json!({"months": 6}));
+    let past: Vec<i64> =
+        view["past_milestone"].as_array().unwrap().iter().map(|r| r["carer_id"].as_i64().unwrap()).collect();
+    let young: Vec<i64> = raw
+        .prepare("SELECT id FROM carers WHERE status = 'open' AND date_of_birth > '1999-01-01'")
+        .unwrap()
+        .query_map([], |r| r.get(0))
+        .unwrap()
+        .collect::<rusqlite::Result<_>>()
+        .unwrap();
+    assert!(young.len() > 30);
+    for id in young {
+        let record = call(&d, "young_carer_get", json!({"carer_id": id}));
+        let overdue = record["milestones"].as_array().unwrap().iter().any(|m| m["status"] == "overdue");
+        assert_eq!(past.contains(&id), overdue, "carer {id}");
+    }
+
+    let mary = create(&d, "Mary", "Okafor", "1970-04-04");
+    let link = |carer: i64, first: &str| {
+        let mut a = person_and_link(first);
+        a["carer_id"] = json!(carer);
+        call(&d, "carer_add_cared_for", a)
+    };
+    link(mary, "Ada");
+    check(&d, "one link");
+    let rec = link(mary, "Bola");
+    check(&d, "a second link");
+    let tunde = create(&d, "Tunde", "Okafor", "2011-06-01");
+    let bola = rec["caring"][1]["person"]["id"].as_i64().unwrap();
+    call(
+        &d,
+        "caring_link_create",
+        json!({"carer_id": tunde, "cared_for_id": bola, "link": {"relationship": "grandparent", "hours_band": "h0_9"}}),
+    );
+    link(tunde, "Chidi");
+    check(&d, "a shared person and a second link");
+    let first_link = rec["caring"][0]["link"]["id"].as_i64().unwrap();
+    call(&d, "caring_link_remove", json!({"id": first_link}));
+    check(&d, "a link removed");
+    call(&d, "carer_close", json!({"id": tunde, "reason": "moved_away", "date": "2026-11-01"}));
+    check(&d, "a record with two links closed");
+    call(&d, "carer_reopen", json!({"id": tunde}));
+    check(&d, "reopened");
+}

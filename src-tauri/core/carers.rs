@@ -359,6 +359,11 @@ pub(crate) fn age_from_iso(dob: &str, today: NaiveDate) -> u32 {
     dates::from_iso(dob).and_then(|d| dates::age_on(d, today)).unwrap_or(0)
 }
 
+/// The ids of the closed records, from the index of status and date of birth: a query that
+/// needs only open carers checks `carer_id NOT IN (CLOSED_IDS)` (a carer is open or closed)
+/// instead of reading each carer's row.
+pub(crate) const CLOSED_IDS: &str = "SELECT id FROM carers INDEXED BY carers_by_status_dob WHERE status = 'closed'";
+
 /// Fails with not-found unless the carer exists.
 pub fn ensure_exists(conn: &Connection, id: i64) -> Result<()> {
     let found: Option<i64> = conn.query_row("SELECT id FROM carers WHERE id = ?1", [id], |r| r.get(0)).optional()?;

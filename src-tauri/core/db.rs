@@ -26,6 +26,7 @@ const MIGRATIONS: &[&str] = &[
     include_str!("migrations/0009_home_counts.sql"),
     include_str!("migrations/0010_school_referrals.sql"),
     include_str!("migrations/0011_rekeying.sql"),
+    include_str!("migrations/0012_home_counts_current.sql"),
 ];
 
 fn migrations() -> Migrations<'static> {
@@ -131,6 +132,20 @@ pub fn is_plaintext(path: &Path) -> bool {
 }
 
 /// An in-memory database with the full schema, for tests and benchmarks.
+/// The steps of SQLite's plan for `sql` with `params`, for tests that a query reads what it
+/// should.
+#[cfg(test)]
+pub(crate) fn query_plan(conn: &Connection, sql: &str, params: &[&str]) -> Vec<String> {
+    let mut stmt = conn.prepare(&format!("EXPLAIN QUERY PLAN {sql}")).unwrap();
+    stmt.query_map(rusqlite::params_from_iter(params), |r| r.get(3)).unwrap().collect::<rusqlite::Result<_>>().unwrap()
+}
+
+/// Whether every table a plan reads is read through a covering index (no row is read).
+#[cfg(test)]
+pub(crate) fn reads_indexes_only(plan: &[String]) -> bool {
+    plan.iter().filter(|s| s.starts_with("SEARCH") || s.starts_with("SCAN")).all(|s| s.contains("COVERING INDEX"))
+}
+
 pub fn open_in_memory() -> Result<Connection> {
     open_in_memory_filled(nothing)
 }

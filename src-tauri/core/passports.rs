@@ -1064,15 +1064,22 @@ pub struct HomePassports {
     pub expiring_soon: i64,
 }
 
+/// Counted from the partial index of active passports' dates (with the holder) and the closed
+/// records, without reading a passport's row.
 pub fn home_counts(conn: &Connection, today: NaiveDate) -> Result<HomePassports> {
     let (from, to) = (dates::iso(today), dates::iso(today + chrono::Days::new(EXPIRING_DAYS.into())));
     Ok(conn
-        .prepare_cached(
-            "SELECT count(*), count(*) FILTER (WHERE p.valid_until <= ?2)
-         FROM passports p JOIN carers c ON c.id = p.carer_id
-         WHERE p.status = 'active' AND p.valid_until >= ?1 AND c.status = 'open'",
-        )?
+        .prepare_cached(&home_counts_sql())?
         .query_row([from, to], |r| Ok(HomePassports { active: r.get(0)?, expiring_soon: r.get(1)? }))?)
+}
+
+fn home_counts_sql() -> String {
+    format!(
+        "SELECT count(*), count(*) FILTER (WHERE p.valid_until <= ?2)
+         FROM passports p INDEXED BY passports_active_by_expiry
+         WHERE p.status = 'active' AND p.valid_until >= ?1 AND p.carer_id NOT IN ({})",
+        crate::carers::CLOSED_IDS
+    )
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -1186,6 +1193,13 @@ mod tests {
 
     fn d(s: &str) -> NaiveDate {
         dates::from_iso(s).unwrap()
+    }
+
+    #[test]
+    fn the_home_counts_read_indexes_only() {
+        let conn = crate::db::open_in_memory().unwrap();
+        let plan = crate::db::query_plan(&conn, &home_counts_sql(), &["2026-11-23", "2026-12-23"]);
+        assert!(crate::db::reads_indexes_only(&plan), "{plan:#?}");
     }
 
     #[test]

@@ -125,29 +125,37 @@ pub fn schedule(dob: NaiveDate, t: &Timeline) -> [(Code, NaiveDate, Option<Naive
     ]
 }
 
-/// A milestone's status code and label on `today`.
+/// A milestone's status code and label on `today`, from whether it is done (whatever the day)
+/// and the day the service first knew the carer.
 fn status(
-    code: Code,
     due_from: NaiveDate,
     deadline: Option<NaiveDate>,
-    done: &Done,
+    done: bool,
+    known_from: Option<NaiveDate>,
     today: NaiveDate,
 ) -> (&'static str, &'static str) {
     match deadline {
-        _ if done.done.contains_key(code.code()) => ("done", "Done"),
+        _ if done => ("done", "Done"),
         _ if today < due_from => ("not_yet_due", "Not yet due"),
-        Some(d) if done.known_from.is_some_and(|k| k > d) => ("not_applicable", "Passed before we knew them"),
+        Some(d) if known_from.is_some_and(|k| k > d) => ("not_applicable", "Passed before we knew them"),
         Some(d) if today > d => ("overdue", "Overdue"),
         _ => ("due", "Due now"),
     }
 }
 
 /// The milestones overdue on `today`, with their deadlines: what the Transitions view needs,
-/// without the wording.
-pub fn overdue(dob: NaiveDate, t: &Timeline, done: &Done, today: NaiveDate) -> Vec<(Code, NaiveDate)> {
+/// without the wording. `done` says whether a milestone is done (the day does not matter);
+/// `known_from` is the day the service first knew the carer.
+pub fn overdue(
+    dob: NaiveDate,
+    t: &Timeline,
+    done: impl Fn(Code) -> bool,
+    known_from: Option<NaiveDate>,
+    today: NaiveDate,
+) -> Vec<(Code, NaiveDate)> {
     schedule(dob, t)
         .into_iter()
-        .filter(|&(code, due_from, deadline)| status(code, due_from, deadline, done, today).0 == "overdue")
+        .filter(|&(code, due_from, deadline)| status(due_from, deadline, done(code), known_from, today).0 == "overdue")
         .filter_map(|(code, _, deadline)| Some((code, deadline?)))
         .collect()
 }
@@ -205,7 +213,7 @@ pub fn milestones(
         .into_iter()
         .map(|(code, due_from, deadline)| {
             let done_entry = done.done.get(code.code());
-            let (status, label) = status(code, due_from, deadline, done, today);
+            let (status, label) = status(due_from, deadline, done_entry.is_some(), done.known_from, today);
             Milestone {
                 code: code.code().into(),
                 label: code.label().into(),
@@ -339,15 +347,6 @@ impl Facts {
     /// Reads [`FACT_COLUMNS`] starting at column `at`.
     pub(crate) fn read(r: &rusqlite::Row<'_>, at: usize) -> rusqlite::Result<Facts> {
         Ok(Facts { known: r.get(at)?, started: r.get(at + 1)?, completed: r.get(at + 2)?, handover: r.get(at + 3)? })
-    }
-
-    /// `none`, `draft` or `completed`: how far a transition assessment got.
-    pub(crate) fn assessment_state(&self) -> &'static str {
-        match (&self.started, &self.completed) {
-            (_, Some(_)) => "completed",
-            (Some(_), None) => "draft",
-            _ => "none",
-        }
     }
 
     /// With the milestones recorded by hand (`(milestone, done_on, note)`), what is done.

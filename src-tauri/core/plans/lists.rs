@@ -159,21 +159,56 @@ pub fn due_lists(conn: &Connection, today: NaiveDate) -> Result<DueLists> {
     })
 }
 
-/// The home screen's counts on `today`: the same conditions as [`due_lists`], counted.
+/// The home screen's counts on `today`: the same conditions as [`due_lists`], counted from
+/// the partial indexes of live plans' review dates and open actions' dates, and the closed
+/// records (a carer is open unless closed), without reading a plan's or action's row.
 pub fn counts(conn: &Connection, today: NaiveDate) -> Result<DueCounts> {
     let bounds = bounds(today);
-    let count = |from_where: &str, args: &[String]| -> Result<i64> {
-        Ok(conn
-            .prepare_cached(&format!("SELECT count(*) {from_where}"))?
-            .query_row(rusqlite::params_from_iter(args), |r| r.get(0))?)
+    let [due_soon, overdue, actions] = count_statements();
+    let count = |sql: &str, args: &[String]| -> Result<i64> {
+        Ok(conn.prepare_cached(sql)?.query_row(rusqlite::params_from_iter(args), |r| r.get(0))?)
     };
     Ok(DueCounts {
-        reviews_due_soon: count(&format!("{PLANS} AND {DUE_SOON}"), &bounds)?,
-        reviews_overdue: count(&format!("{PLANS} AND {OVERDUE}"), &bounds[..1])?,
-        actions_overdue: count(ACTIONS_OVERDUE, &bounds[..1])?,
+        reviews_due_soon: count(&due_soon, &bounds)?,
+        reviews_overdue: count(&overdue, &bounds[..1])?,
+        actions_overdue: count(&actions, &bounds[..1])?,
     })
+}
+
+/// [`counts`]' statements: reviews due soon, reviews overdue, actions overdue. The `+` before
+/// `a.plan_id` keeps SQLite from looking up every live plan's actions one plan at a time.
+fn count_statements() -> [String; 3] {
+    let closed = crate::carers::CLOSED_IDS;
+    let plans = format!(
+        "SELECT count(*) FROM support_plans p INDEXED BY support_plans_review_due
+         WHERE p.status IN ('agreed', 'under_review') AND p.carer_id NOT IN ({closed})"
+    );
+    [
+        format!("{plans} AND {DUE_SOON}"),
+        format!("{plans} AND {OVERDUE}"),
+        format!(
+            "SELECT count(*) FROM plan_actions a INDEXED BY plan_actions_due
+             WHERE a.status IN ('planned', 'in_progress') AND a.due_on < ?1
+               AND +a.plan_id IN (SELECT p.id FROM support_plans p INDEXED BY support_plans_live
+                                  WHERE p.status IN ('agreed', 'under_review') AND p.carer_id NOT IN ({closed}))"
+        ),
+    ]
 }
 
 pub fn due(ctx: &mut Ctx<'_>, _: NoArgs) -> Result<DueLists> {
     due_lists(ctx.tx, ctx.today())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_home_counts_read_indexes_only() {
+        let conn = crate::db::open_in_memory().unwrap();
+        for sql in count_statements() {
+            let plan = crate::db::query_plan(&conn, &sql, &["2026-11-23", "2026-12-23"][..sql.matches('?').count()]);
+            assert!(crate::db::reads_indexes_only(&plan), "{sql}\n{plan:#?}");
+        }
+    }
 }

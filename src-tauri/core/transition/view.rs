@@ -6,7 +6,8 @@ use serde::{Deserialize, Serialize};
 
 use std::collections::HashMap;
 
-use super::{overdue, recorded_row, Facts, Timeline, FACT_COLUMNS, RECORDED};
+use super::{overdue, Timeline};
+use crate::choices::Milestone as Code;
 use crate::context::Ctx;
 use crate::dates::latest_birth_for_age;
 use crate::dates::{self, add_months, anniversary};
@@ -74,70 +75,130 @@ pub struct Transitions {
     pub counts: TransitionCounts,
 }
 
+/// An open carer old enough for a list and young enough for a milestone.
 struct Candidate {
     id: i64,
-    reference: String,
-    name: String,
-    dob: String,
-    school: Option<String>,
-    facts: Facts,
+    dob: NaiveDate,
+    /// The day the service first knew them.
+    known: Option<NaiveDate>,
 }
 
-/// The open carers old enough for a list and young enough for a milestone, and the milestones
-/// they had recorded as done: two queries whatever the size of the register.
-type Recorded = HashMap<i64, Vec<super::RecordedMilestone>>;
+/// The open carers old enough for a list and young enough for a milestone, from the index of
+/// dates of birth alone (`carers_open_by_dob_known`): no carer's row is read, so the pass costs
+/// the same few milliseconds whatever else the register holds.
+const CANDIDATES: &str = "SELECT c.id, c.date_of_birth, coalesce(c.date_first_identified, substr(c.created_at, 1, 10))
+     FROM carers c INDEXED BY carers_open_by_dob_known
+     WHERE c.status = 'open' AND c.date_of_birth <= ?1 AND c.date_of_birth > ?2";
 
-fn candidates(ctx: &Ctx<'_>, t: &Timeline) -> Result<(Vec<Candidate>, Recorded)> {
+fn candidates(ctx: &Ctx<'_>, t: &Timeline) -> Result<Vec<Candidate>> {
     let today = ctx.today();
     let youngest = latest_birth_for_age(today, TURNING[0].min(t.prepare_age) - 1);
     let oldest_excluded = latest_birth_for_age(today, t.young_adult_max_age + 1);
-    let mut stmt = ctx.tx.prepare_cached(&format!(
-        "SELECT c.id, c.reference, c.first_name, c.last_name, c.preferred_name, c.date_of_birth,
-                (SELECT s.name FROM school_links l JOIN schools s ON s.id = l.school_id WHERE l.carer_id = c.id),
-                {FACT_COLUMNS}
-         FROM carers c
-         WHERE c.status = 'open' AND c.date_of_birth <= ?1 AND c.date_of_birth > ?2
-         ORDER BY c.date_of_birth, c.id"
-    ))?;
-    let range = [dates::iso(youngest), dates::iso(oldest_excluded)];
-    let rows = stmt.query_map(range.clone(), |r| {
-        let first: String = r.get(2)?;
-        let last: String = r.get(3)?;
-        let preferred: Option<String> = r.get(4)?;
-        Ok(Candidate {
-            id: r.get(0)?,
-            reference: r.get(1)?,
-            name: crate::schools::display_name(&first, &last, preferred.as_deref()),
-            dob: r.get(5)?,
-            school: r.get(6)?,
-            facts: Facts::read(r, 7)?,
-        })
+    let mut stmt = ctx.tx.prepare_cached(CANDIDATES)?;
+    let rows = stmt.query_map([dates::iso(youngest), dates::iso(oldest_excluded)], |r| {
+        let dob: String = r.get(1)?;
+        let known: Option<String> = r.get(2)?;
+        Ok((r.get(0)?, dates::from_iso(&dob), known.as_deref().and_then(dates::from_iso)))
     })?;
-    let candidates: Vec<Candidate> = rows.collect::<rusqlite::Result<_>>()?;
-    let mut stmt = ctx.tx.prepare_cached(&format!(
-        "{RECORDED} JOIN carers c ON c.id = m.carer_id
-         WHERE c.status = 'open' AND c.date_of_birth <= ?1 AND c.date_of_birth > ?2"
-    ))?;
-    let mut recorded: HashMap<i64, Vec<_>> = HashMap::new();
-    for row in stmt.query_map(range, recorded_row)? {
-        let (id, m) = row?;
-        recorded.entry(id).or_default().push(m);
+    let mut out = Vec::new();
+    for row in rows {
+        if let (id, Some(dob), known) = row? {
+            out.push(Candidate { id, dob, known });
+        }
     }
-    Ok((candidates, recorded))
+    Ok(out)
 }
 
-fn row(c: &Candidate, today: NaiveDate) -> Row {
-    Row {
-        carer_id: c.id,
-        reference: c.reference.clone(),
-        name: c.name.clone(),
-        date_of_birth: c.dob.clone(),
-        age: crate::carers::age_from_iso(&c.dob, today),
-        birthday: None,
-        school_name: c.school.clone(),
-        milestone: None,
-        transition_assessment: c.facts.assessment_state().to_string(),
+/// What is done towards each young carer's milestones, whatever the day: whether a transition
+/// assessment was started or completed, a handover recorded, and which milestones a worker
+/// recorded. Read for every carer at once from indexes and two small tables (three queries
+/// whatever the size of the register), where [`super::done_facts`] reads one carer's dates.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+struct Progress {
+    started: bool,
+    completed: bool,
+    handed_over: bool,
+    /// One bit per [`Code::ALL`] position.
+    recorded: u8,
+}
+
+impl Progress {
+    fn bit(code: Code) -> u8 {
+        1 << Code::ALL.iter().position(|&c| c == code).expect("every milestone is listed")
     }
+
+    /// Whether `code` is done: recorded by a worker, or done by an assessment or handover.
+    fn done(&self, code: Code) -> bool {
+        self.recorded & Progress::bit(code) != 0
+            || match code {
+                Code::Offer => self.started,
+                Code::Assessment => self.completed,
+                Code::Handover => self.handed_over,
+                _ => false,
+            }
+    }
+
+    /// `none`, `draft` or `completed`: how far a transition assessment got.
+    fn assessment_state(&self) -> &'static str {
+        match (self.started, self.completed) {
+            (_, true) => "completed",
+            (true, false) => "draft",
+            _ => "none",
+        }
+    }
+}
+
+/// Read from `assessments_transition` alone.
+const TRANSITION_ASSESSMENTS: &str = "SELECT carer_id, status FROM assessments WHERE type = 'transition'";
+
+fn progress_by_carer(ctx: &Ctx<'_>) -> Result<HashMap<i64, Progress>> {
+    let mut out: HashMap<i64, Progress> = HashMap::new();
+    // `assessments_transition`, (carer_id, status) for transition assessments only.
+    let mut stmt = ctx.tx.prepare_cached(TRANSITION_ASSESSMENTS)?;
+    let mut rows = stmt.query([])?;
+    while let Some(r) = rows.next()? {
+        let p = out.entry(r.get(0)?).or_default();
+        p.started = true;
+        p.completed |= r.get::<_, String>(1)? == "completed";
+    }
+    let mut stmt = ctx.tx.prepare_cached("SELECT carer_id FROM handovers")?;
+    let mut rows = stmt.query([])?;
+    while let Some(r) = rows.next()? {
+        out.entry(r.get(0)?).or_default().handed_over = true;
+    }
+    let mut stmt = ctx.tx.prepare_cached("SELECT carer_id, milestone FROM milestones_done")?;
+    let mut rows = stmt.query([])?;
+    while let Some(r) = rows.next()? {
+        let code: Code = r.get(1)?;
+        out.entry(r.get(0)?).or_default().recorded |= Progress::bit(code);
+    }
+    Ok(out)
+}
+
+/// What the view shows of a carer in its lists: read only for the carers listed.
+fn row(ctx: &Ctx<'_>, c: &Candidate, progress: Progress) -> Result<Row> {
+    let today = ctx.today();
+    let mut stmt = ctx.tx.prepare_cached(
+        "SELECT c.reference, c.first_name, c.last_name, c.preferred_name,
+                (SELECT s.name FROM school_links l JOIN schools s ON s.id = l.school_id WHERE l.carer_id = c.id)
+         FROM carers c WHERE c.id = ?1",
+    )?;
+    Ok(stmt.query_row([c.id], |r| {
+        let first: String = r.get(1)?;
+        let last: String = r.get(2)?;
+        let preferred: Option<String> = r.get(3)?;
+        Ok(Row {
+            carer_id: c.id,
+            reference: r.get(0)?,
+            name: crate::schools::display_name(&first, &last, preferred.as_deref()),
+            date_of_birth: dates::iso(c.dob),
+            age: dates::age_on(c.dob, today).unwrap_or(0),
+            birthday: None,
+            school_name: r.get(4)?,
+            milestone: None,
+            transition_assessment: progress.assessment_state().to_string(),
+        })
+    })?)
 }
 
 /// The Transitions view.
@@ -153,37 +214,43 @@ pub fn transitions(ctx: &mut Ctx<'_>, args: TransitionsArgs) -> Result<Transitio
 /// What the view needs to know about one candidate.
 struct Seen<'a> {
     candidate: &'a Candidate,
+    progress: Progress,
     /// For each age in [`TURNING`], the birthday if it falls from today to the end of the window.
     birthdays: [Option<NaiveDate>; 3],
     /// The milestones overdue, with their deadlines.
-    missed: Vec<(crate::choices::Milestone, NaiveDate)>,
+    missed: Vec<(Code, NaiveDate)>,
 }
 
 /// The one pass over the candidates both the view and the home counts make: who has a
 /// birthday in the next `months`, and who is past a milestone.
-fn scan(ctx: &Ctx<'_>, months: u32, mut each: impl FnMut(Seen<'_>)) -> Result<()> {
+fn scan(ctx: &Ctx<'_>, months: u32, mut each: impl FnMut(Seen<'_>) -> Result<()>) -> Result<()> {
     let today = ctx.today();
     let t = Timeline::from_settings(&settings::load(ctx.tx)?);
     let until = add_months(today, months);
-    let (candidates, recorded) = candidates(ctx, &t)?;
+    let candidates = candidates(ctx, &t)?;
+    let progress = progress_by_carer(ctx)?;
     for c in &candidates {
-        let Some(dob) = dates::from_iso(&c.dob) else { continue };
-        let birthdays = TURNING.map(|age| Some(anniversary(dob, age)).filter(|b| *b >= today && *b <= until));
-        let done = c.facts.done(recorded.get(&c.id).map(Vec::as_slice).unwrap_or_default());
-        each(Seen { candidate: c, birthdays, missed: overdue(dob, &t, &done, today) });
+        let birthdays = TURNING.map(|age| Some(anniversary(c.dob, age)).filter(|b| *b >= today && *b <= until));
+        let progress = progress.get(&c.id).copied().unwrap_or_default();
+        let missed = overdue(c.dob, &t, |code| progress.done(code), c.known, today);
+        each(Seen { candidate: c, progress, birthdays, missed })?;
     }
     Ok(())
 }
 
 fn build(ctx: &Ctx<'_>, months: u32) -> Result<Transitions> {
-    let today = ctx.today();
     let mut turning: Vec<Turning> = TURNING.iter().map(|&age| Turning { age, carers: Vec::new() }).collect();
     let mut past: Vec<(NaiveDate, Row)> = Vec::new();
     scan(ctx, months, |seen| {
         let c = seen.candidate;
+        let listed = seen.birthdays.iter().any(Option::is_some) || !seen.missed.is_empty();
+        if !listed {
+            return Ok(());
+        }
+        let row = row(ctx, c, seen.progress)?;
         for (list, birthday) in turning.iter_mut().zip(seen.birthdays) {
             if let Some(b) = birthday {
-                list.carers.push(Row { birthday: Some(dates::iso(b)), ..row(c, today) });
+                list.carers.push(Row { birthday: Some(dates::iso(b)), ..row.clone() });
             }
         }
         let missed = seen.missed;
@@ -198,10 +265,11 @@ fn build(ctx: &Ctx<'_>, months: u32) -> Result<Transitions> {
                         status: "overdue".into(),
                         overdue_count: missed.len() as u32,
                     }),
-                    ..row(c, today)
+                    ..row
                 },
             ));
         }
+        Ok(())
     })?;
     for list in &mut turning {
         list.carers.sort_by(|a, b| a.birthday.cmp(&b.birthday).then(a.name.cmp(&b.name)));
@@ -231,6 +299,34 @@ pub fn counts(ctx: &Ctx<'_>) -> Result<HomeTransitions> {
     scan(ctx, 6, |seen| {
         out.turning_18_soon += u32::from(seen.birthdays[2].is_some());
         out.past_milestone += u32::from(!seen.missed.is_empty());
+        Ok(())
     })?;
     Ok(out)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_pass_over_young_carers_reads_indexes_only() {
+        let conn = crate::db::open_in_memory().unwrap();
+        for sql in [CANDIDATES, TRANSITION_ASSESSMENTS] {
+            let plan = crate::db::query_plan(&conn, sql, &["2013-11-23", "2000-11-23"][..sql.matches('?').count()]);
+            assert!(crate::db::reads_indexes_only(&plan), "{sql}\n{plan:#?}");
+        }
+    }
+
+    #[test]
+    fn progress_is_what_the_records_say_is_done() {
+        let p = Progress { started: true, completed: false, handed_over: false, recorded: Progress::bit(Code::Review) };
+        assert!(p.done(Code::Offer) && !p.done(Code::Assessment) && p.done(Code::Review) && !p.done(Code::Handover));
+        assert_eq!(p.assessment_state(), "draft");
+        assert_eq!(Progress { completed: true, started: true, ..p }.assessment_state(), "completed");
+        assert_eq!(Progress::default().assessment_state(), "none");
+        let recorded =
+            Progress { recorded: Progress::bit(Code::Handover) | Progress::bit(Code::Offer), ..Progress::default() };
+        assert!(recorded.done(Code::Handover) && recorded.done(Code::Offer) && !recorded.done(Code::Prepare));
+        assert_eq!(recorded.assessment_state(), "none");
+    }
 }
