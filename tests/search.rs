@@ -277,6 +277,9 @@ fn home_figures_equal_plain_counts_after_every_kind_of_change() {
         let record = call(&d, "young_carer_get", json!({"carer_id": id}));
         let overdue = record["milestones"].as_array().unwrap().iter().any(|m| m["status"] == "overdue");
         assert_eq!(past.contains(&id), overdue, "carer {id}");
+        if let Some(row) = view["past_milestone"].as_array().unwrap().iter().find(|r| r["carer_id"] == id) {
+            assert_eq!(row["transition_assessment"], record["transition_assessment_state"], "carer {id}");
+        }
     }
 
     let mary = create(&d, "Mary", "Okafor", "1970-04-04");

@@ -49,7 +49,8 @@ pub struct Row {
     pub school_name: Option<String>,
     /// Past list: the earliest milestone overdue.
     pub milestone: Option<MissedMilestone>,
-    /// `none`, `draft` or `completed`.
+    /// `none`, `draft`, `completed` or `recorded` (done elsewhere, recorded as a milestone), as
+    /// the record says ([`super::Done::assessment_state`]).
     pub transition_assessment: String,
 }
 
@@ -138,12 +139,18 @@ impl Progress {
             }
     }
 
-    /// `none`, `draft` or `completed`: how far a transition assessment got.
+    /// How far the transition assessment got, as [`super::Done::assessment_state`] says it for
+    /// one carer: `completed` (one completed here), `recorded` (a worker recorded the milestone
+    /// as done: an assessment made elsewhere), `draft` (one started here) or `none`.
     fn assessment_state(&self) -> &'static str {
-        match (self.started, self.completed) {
-            (_, true) => "completed",
-            (true, false) => "draft",
-            _ => "none",
+        if self.completed {
+            "completed"
+        } else if self.recorded & Progress::bit(Code::Assessment) != 0 {
+            "recorded"
+        } else if self.started {
+            "draft"
+        } else {
+            "none"
         }
     }
 }
@@ -328,5 +335,9 @@ mod tests {
             Progress { recorded: Progress::bit(Code::Handover) | Progress::bit(Code::Offer), ..Progress::default() };
         assert!(recorded.done(Code::Handover) && recorded.done(Code::Offer) && !recorded.done(Code::Prepare));
         assert_eq!(recorded.assessment_state(), "none");
+        let elsewhere = Progress { recorded: Progress::bit(Code::Assessment), ..Progress::default() };
+        assert_eq!(elsewhere.assessment_state(), "recorded");
+        assert_eq!(Progress { started: true, ..elsewhere }.assessment_state(), "recorded");
+        assert_eq!(Progress { started: true, completed: true, ..elsewhere }.assessment_state(), "completed");
     }
 }
