@@ -116,16 +116,33 @@ fn percentiles(mut samples: Vec<Duration>) -> (Duration, Duration, Duration) {
     (at(0.5), at(0.95), *samples.last().unwrap())
 }
 
+/// This thread's time on a CPU so far (Linux: `/proc/thread-self/schedstat`), to tell the cost
+/// of a call from time spent waiting for a CPU on a shared machine.
+fn cpu_time() -> Option<Duration> {
+    let stat = std::fs::read_to_string("/proc/thread-self/schedstat").ok()?;
+    Some(Duration::from_nanos(stat.split_whitespace().next()?.parse().ok()?))
+}
+
 fn profile(label: &str, rounds: usize, mut f: impl FnMut(usize)) {
     let mut samples = Vec::new();
+    let mut cpu = Vec::new();
     for i in 0..rounds {
-        let t = Instant::now();
+        let (t, c) = (Instant::now(), cpu_time());
         f(i);
         samples.push(t.elapsed());
+        if let (Some(before), Some(after)) = (c, cpu_time()) {
+            cpu.push(after - before);
+        }
     }
     let (median, p95, max) = percentiles(samples);
+    let cpu = if cpu.len() == rounds {
+        let (median, p95, _) = percentiles(cpu);
+        format!("   CPU median {:>8.3} ms   p95 {:>8.3} ms", median.as_secs_f64() * 1e3, p95.as_secs_f64() * 1e3)
+    } else {
+        String::new()
+    };
     eprintln!(
-        "{label:<46} n={rounds:<5} median {:>8.3} ms   p95 {:>8.3} ms   max {:>8.3} ms",
+        "{label:<46} n={rounds:<5} median {:>8.3} ms   p95 {:>8.3} ms   max {:>8.3} ms{cpu}",
         median.as_secs_f64() * 1e3,
         p95.as_secs_f64() * 1e3,
         max.as_secs_f64() * 1e3

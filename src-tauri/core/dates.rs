@@ -53,7 +53,10 @@ pub fn from_iso(text: &str) -> Option<NaiveDate> {
     let b = text.as_bytes();
     let shape = b.len() == 10
         && b.iter().enumerate().all(|(i, c)| if i == 4 || i == 7 { *c == b'-' } else { c.is_ascii_digit() });
-    shape.then(|| NaiveDate::parse_from_str(text, "%Y-%m-%d").ok()).flatten()
+    // Read the digits straight (chrono's format parser was a tenth of the home screen's time,
+    // which reads 40,000 dates with 100,000 carers).
+    let number = |from: usize, to: usize| b[from..to].iter().fold(0u32, |n, d| n * 10 + u32::from(d - b'0'));
+    shape.then(|| NaiveDate::from_ymd_opt(number(0, 4) as i32, number(5, 7), number(8, 10))).flatten()
 }
 
 /// The date shown to people: DD/MM/YYYY.
@@ -203,6 +206,16 @@ mod tests {
             ["-4-6-2", "+1984-03-07", "1984-3-7", " 1984-03-07", "1984-03-07 ", "84-03-07", "2023-02-29", "1984/03/07"]
         {
             assert_eq!(from_iso(text), None, "{text}");
+        }
+        // Every day of four centuries reads back as chrono's own parser reads it.
+        let mut day = d("1900-01-01");
+        while day < d("2300-01-01") {
+            let text = iso(day);
+            assert_eq!(from_iso(&text), NaiveDate::parse_from_str(&text, "%Y-%m-%d").ok(), "{text}");
+            day = day.succ_opt().unwrap();
+        }
+        for text in ["0000-01-01", "9999-12-31", "2026-13-01", "2026-00-10", "2026-04-31", "2026-01-00"] {
+            assert_eq!(from_iso(text), NaiveDate::parse_from_str(text, "%Y-%m-%d").ok(), "{text}");
         }
         // Printing leaves text that is not a stored date as it is.
         assert_eq!(uk_text(" -4-6-2 "), "-4-6-2");
