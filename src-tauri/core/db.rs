@@ -157,6 +157,17 @@ pub fn open_in_memory_filled(fill: Fill) -> Result<Connection> {
     Ok(conn)
 }
 
+/// The page cache of every connection, in KiB.
+pub const CACHE_KIB: i64 = 32_768;
+/// The page cache while a bulk command (demo data, an import) runs, in KiB: 256 MiB at most,
+/// taken only as pages are written.
+pub const BULK_CACHE_KIB: i64 = 262_144;
+
+pub fn set_cache_kib(conn: &Connection, kib: i64) -> Result<()> {
+    conn.pragma_update(None, "cache_size", -kib)?;
+    Ok(())
+}
+
 fn configure(conn: &mut Connection, fill: Fill) -> Result<()> {
     conn.busy_timeout(std::time::Duration::from_secs(5))?;
     conn.pragma_update(None, "temp_store", "MEMORY")?;
@@ -170,7 +181,7 @@ fn configure(conn: &mut Connection, fill: Fill) -> Result<()> {
     }
     conn.pragma_update(None, "synchronous", "FULL")?;
     // 32 MiB of page cache: the register's hot pages stay in memory for search-as-you-type.
-    conn.pragma_update(None, "cache_size", -32_768)?;
+    set_cache_kib(conn, CACHE_KIB)?;
     // Migrations run with foreign keys off (SQLite's documented way to rebuild a table others
     // refer to), then every reference is checked before foreign keys are turned on.
     // Only after a migration: the check reads every row of every table (14 s with 100,000

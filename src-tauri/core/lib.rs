@@ -200,23 +200,40 @@ impl Desk {
         } else {
             TransactionBehavior::Deferred
         };
-        let tx = conn.transaction_with_behavior(behaviour).map_err(Error::from)?;
-        let mut run = context::Ctx {
-            tx: &tx,
-            context: &context,
-            touched: Vec::new(),
-            progress,
-            vault: inner.vault.as_ref(),
-            key_changes: Vec::new(),
-            audit_detail: None,
-            audit_fields: None,
-        };
-        let out = handler(&mut run, args)?;
-        audit::record(&run, &ran)?;
-        let key_changes = std::mem::take(&mut run.key_changes);
+        // A bulk command writes more pages than the usual cache holds: with the usual 32 MiB,
+        // SQLite writes pages out to the log before the commit, encrypting them, and reads them
+        // back, decrypting them, then writes them again (17 % of a 100,000-carer demo load's
+        // CPU time: docs/benchmarks.md). The cache is given back when the command ends.
+        let bulk = commands::BULK.contains(&cmd.name);
+        if bulk {
+            db::set_cache_kib(conn, db::BULK_CACHE_KIB)?;
+        }
+        let vault = inner.vault.as_ref();
+        let ran_in_tx = (|| -> Result<_, Error> {
+            let tx = conn.transaction_with_behavior(behaviour)?;
+            let mut run = context::Ctx {
+                tx: &tx,
+                context: &context,
+                touched: Vec::new(),
+                progress,
+                vault,
+                key_changes: Vec::new(),
+                audit_detail: None,
+                audit_fields: None,
+            };
+            let out = handler(&mut run, args)?;
+            audit::record(&run, &ran)?;
+            let key_changes = std::mem::take(&mut run.key_changes);
+            drop(run);
+            tx.commit()?;
+            Ok((out, key_changes))
+        })();
+        if bulk {
+            // Best effort: the command has already committed or rolled back.
+            let _ = db::set_cache_kib(conn, db::CACHE_KIB);
+        }
+        let (out, key_changes) = ran_in_tx?;
         let rekey = key_changes.iter().any(|c| matches!(c, context::KeyChange::Rekey));
-        drop(run);
-        tx.commit().map_err(Error::from)?;
         if let Some(vault) = &inner.vault {
             session::apply_key_changes(vault, key_changes)?;
             // The chain's head outside the register after every change, print and export
@@ -226,7 +243,7 @@ impl Desk {
                 let _ = audit::record_anchor(conn, &vault.db_path, cmd.name);
             }
         }
-        if commands::BULK.contains(&cmd.name) {
+        if bulk {
             // Best effort: the data is already committed; a checkpoint that cannot finish now
             // (another reader) simply happens later.
             let _ = conn.execute_batch("PRAGMA wal_checkpoint(TRUNCATE)");
