@@ -162,11 +162,37 @@ impl Desk {
             (None, _) => Some(ctx.clone()),
             (Some(_), Some(session)) => Some(session.context(ctx.today)),
             (Some(_), None) if cmd.access == context::Access::Session => None,
-            (Some(_), None) => return Err(Error::Locked.into()),
+            (Some(_), None) => {
+                // Counted, and written to the trail when someone next signs in.
+                inner.refused_while_locked.note(cmd.name, audit::Refusal::Locked);
+                return Err(Error::Locked.into());
+            }
         };
+        // The record the command is about: its `id`, or for a command about a person (a note
+        // added to a carer) the person's id; never another kind's id (`assessment_list` takes a
+        // carer's id, which is not an assessment's).
+        let record_id = args.get("id").and_then(|v| v.as_i64()).or_else(|| {
+            let key = match audit::record_type_for(cmd.name) {
+                Some("carer") => "carer_id",
+                Some("cared_for") => "cared_for_id",
+                _ => return None,
+            };
+            args.get(key).and_then(|v| v.as_i64())
+        });
         if let Some(context) = &context {
             if cmd.access != context::Access::Session {
-                context::authorize(context, cmd.name, cmd.access)?;
+                if let Err(e) = context::authorize(context, cmd.access) {
+                    let why = if let Error::NotPermitted(_) = e {
+                        audit::Refusal::Role
+                    } else {
+                        audit::Refusal::NotPermitted
+                    };
+                    if let Some(conn) = inner.conn.as_mut() {
+                        let entry = audit::refusal_entry(Some(&context.actor), cmd.name, record_id, why);
+                        let _ = audit::record_refusal(conn, &mut inner.refusals, entry, why);
+                    }
+                    return Err(e.into());
+                }
             }
         }
         let handler = match cmd.run {
@@ -183,17 +209,7 @@ impl Desk {
             changes: cmd.changes,
             access: cmd.access,
             fields: args.as_object().map(|o| o.keys().cloned().collect()).unwrap_or_default(),
-            // The record the command is about: its `id`, or for a command about a person (a note
-            // added to a carer) the person's id; never another kind's id (`assessment_list`
-            // takes a carer's id, which is not an assessment's).
-            record_id: args.get("id").and_then(|v| v.as_i64()).or_else(|| {
-                let key = match audit::record_type_for(cmd.name) {
-                    Some("carer") => "carer_id",
-                    Some("cared_for") => "cared_for_id",
-                    _ => return None,
-                };
-                args.get(key).and_then(|v| v.as_i64())
-            }),
+            record_id,
         };
         let behaviour = if cmd.changes || audit::audited(cmd.access) {
             TransactionBehavior::Immediate
@@ -209,8 +225,9 @@ impl Desk {
             db::set_cache_kib(conn, db::BULK_CACHE_KIB)?;
         }
         let vault = inner.vault.as_ref();
-        let ran_in_tx = (|| -> Result<_, Error> {
-            let tx = conn.transaction_with_behavior(behaviour)?;
+        // `Err((error, true))`: the command itself failed.
+        let ran_in_tx = (|| -> Result<_, (Error, bool)> {
+            let tx = conn.transaction_with_behavior(behaviour).map_err(|e| (e.into(), false))?;
             let mut run = context::Ctx {
                 tx: &tx,
                 context: &context,
@@ -221,18 +238,28 @@ impl Desk {
                 audit_detail: None,
                 audit_fields: None,
             };
-            let out = handler(&mut run, args)?;
-            audit::record(&run, &ran)?;
+            let out = handler(&mut run, args).map_err(|e| (e, true))?;
+            audit::record(&run, &ran).map_err(|e| (e, false))?;
             let key_changes = std::mem::take(&mut run.key_changes);
             drop(run);
-            tx.commit()?;
+            tx.commit().map_err(|e| (e.into(), false))?;
             Ok((out, key_changes))
         })();
         if bulk {
             // Best effort: the command has already committed or rolled back.
             let _ = db::set_cache_kib(conn, db::CACHE_KIB);
         }
-        let (out, key_changes) = ran_in_tx?;
+        let (out, key_changes) = match ran_in_tx {
+            Ok(done) => done,
+            Err((e, by_command)) => {
+                // Rolled back; a refusal (another school's record, ...) is written on its own.
+                if let Some(why) = audit::Refusal::of(&e).filter(|_| by_command) {
+                    let entry = audit::refusal_entry(Some(&context.actor), cmd.name, record_id, why);
+                    let _ = audit::record_refusal(conn, &mut inner.refusals, entry, why);
+                }
+                return Err(e.into());
+            }
+        };
         let rekey = key_changes.iter().any(|c| matches!(c, context::KeyChange::Rekey));
         if let Some(vault) = &inner.vault {
             session::apply_key_changes(vault, key_changes)?;
