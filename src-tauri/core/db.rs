@@ -26,6 +26,7 @@ const MIGRATIONS: &[&str] = &[
     include_str!("migrations/0009_home_counts.sql"),
     include_str!("migrations/0010_school_referrals.sql"),
     include_str!("migrations/0011_rekeying.sql"),
+    include_str!("migrations/0012_audit_computer.sql"),
 ];
 
 fn migrations() -> Migrations<'static> {

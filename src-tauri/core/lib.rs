@@ -35,6 +35,7 @@ pub mod pdf;
 pub mod plans;
 pub mod register;
 pub mod rekey;
+pub mod remote;
 pub mod reports;
 pub mod reviews;
 pub mod schools;
@@ -158,9 +159,13 @@ impl Desk {
         let inner = &mut *inner;
         // Who runs it: on a database file, the signed-in account whatever `ctx` says (only its
         // "today" is used). Session commands (signing in, ...) run also while locked.
+        inner.computer = ctx.computer.clone();
         let context = match (&self.path, &inner.session) {
             (None, _) => Some(ctx.clone()),
-            (Some(_), Some(session)) => Some(session.context(ctx.today)),
+            (Some(_), Some(session)) => Some(Context {
+                computer: ctx.computer.clone().or_else(|| session.computer.clone()),
+                ..session.context(ctx.today)
+            }),
             (Some(_), None) if cmd.access == context::Access::Session => None,
             (Some(_), None) => return Err(Error::Locked.into()),
         };
