@@ -801,6 +801,7 @@ pub fn export(ctx: &mut Ctx<'_>, args: ExportArgs) -> Result<Exported> {
         "cared_for_id",
         "fields",
         "detail",
+        "computer",
         "hash",
     ];
     let csv_err = |e: csv::Error| Error::Io(std::io::Error::other(e));
@@ -822,6 +823,7 @@ pub fn export(ctx: &mut Ctx<'_>, args: ExportArgs) -> Result<Exported> {
             opt(e.cared_for_id),
             e.fields.join(" "),
             e.detail.clone().unwrap_or_default(),
+            e.computer.clone().unwrap_or_default(),
             hashes.get(&l.id).cloned().unwrap_or_default(),
         ])
         .map_err(csv_err)?;
