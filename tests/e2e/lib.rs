@@ -415,6 +415,20 @@ impl App {
                 panic!("fill({css:?}, {text:?}): cannot type: {e}");
             }
         }
+        // A search box (`aria-controls` its results) marks them `aria-busy` until the search for
+        // what was typed is shown: wait, so a result is not clicked as the table is replaced.
+        const SEARCHING: &str = "const el = document.querySelector(arguments[0]);
+            const id = el && el.getAttribute('aria-controls');
+            const region = id && document.getElementById(id);
+            return !!region && region.hasAttribute('aria-busy');";
+        let deadline = Instant::now() + self.timeout;
+        while self.client.execute(SEARCHING, vec![json!(css)]).await.unwrap_or(Value::Bool(false)) == Value::Bool(true)
+        {
+            if Instant::now() > deadline {
+                panic!("fill({css:?}, {text:?}): the search did not finish within {:?}", self.timeout);
+            }
+            tokio::time::sleep(Duration::from_millis(50)).await;
+        }
     }
 
     /// Waits for the `<select>` `css`, then chooses the option whose `value` is `value`

@@ -146,10 +146,11 @@ async fn the_monitoring_report_with_its_charts_the_records_behind_a_figure_and_e
     app.click("#report-records-close").await;
     app.wait_gone("#report-records-dialog").await;
 
-    let scrolled = app.js("return window.scrollY").await.as_f64().unwrap_or(0.0);
-    assert!(scrolled > 100.0, "the figure is down the page: {scrolled}");
     app.click(&format!("#figure-{key}-row-{row_key}")).await;
     app.wait_for_text("#report-records-title", row["label"].as_str().unwrap()).await;
+    // Where the page is when it is left (the click brought the row to the middle of the window).
+    let scrolled = app.js("return window.scrollY").await.as_f64().unwrap_or(0.0);
+    assert!(scrolled > 100.0, "the figure is down the page: {scrolled}");
     let listed = app.js("return document.querySelectorAll('#report-records-table tbody tr').length").await;
     assert_eq!(listed, row["value"], "the row's records: {row}");
     let first = app.js("return document.querySelector('#report-records-table tbody tr').dataset.carerId").await;

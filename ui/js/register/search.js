@@ -78,8 +78,16 @@ export function carerSearchBox({ id, resultsId, label, hint, filters = false, in
 
   if (filters) buildFilters();
 
+  // While a search is waited for, the results are marked busy (assistive technology waits to
+  // read them, and the end-to-end tests wait before clicking a result that is about to move).
+  function busy(on) {
+    if (on) results.setAttribute('aria-busy', 'true');
+    else results.removeAttribute('aria-busy');
+  }
+
   function schedule() {
     clearTimeout(timer);
+    busy(true);
     timer = setTimeout(run, DEBOUNCE_MS);
   }
 
@@ -109,14 +117,17 @@ export function carerSearchBox({ id, resultsId, label, hint, filters = false, in
 
   async function run() {
     clearTimeout(timer);
+    timer = null;
     const mine = ++seq;
     const q = state.q.trim();
     if (!q && !listWhenEmpty) {
       replace(results);
       count.textContent = '';
+      busy(false);
       onChange?.({ ...state });
       return;
     }
+    busy(true);
     const args = { query: q, limit, offset: (state.page - 1) * limit };
     if (filters) {
       args.status = state.status;
@@ -132,6 +143,8 @@ export function carerSearchBox({ id, resultsId, label, hint, filters = false, in
       replace(results, h('p', { class: 'inline-error' }, sentence(err.message)));
       count.textContent = 'The search did not work';
     }
+    // A keystroke while this search ran has scheduled another: still busy until that one is shown.
+    if (!timer) busy(false);
     onChange?.({ ...state });
   }
 
