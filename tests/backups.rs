@@ -3,7 +3,7 @@
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
-use carers_desk::{backup, db, vault, Context, Desk};
+use carers_desk::{db, session, vault, Context, Desk};
 use serde_json::{json, Value};
 
 use crate::util::{self, call, call_err, file_desk, file_key, ADMIN, ADMIN_PASSPHRASE};
@@ -256,7 +256,7 @@ fn a_restore_refuses_a_backup_made_with_another_key_or_damaged_and_changes_nothi
     let e = call_err(&d, "backup_restore", json!({ "path": foreign }));
     assert_eq!(e.field.as_deref(), Some("path"), "{e:?}");
     assert_eq!(e.code, "wrong_key");
-    assert!(e.message.contains("another key") && e.message.contains("carers-desk-cli restore"), "{}", e.message);
+    assert!(e.message.contains("earlier key") && e.message.contains("recovery key"), "{}", e.message);
     assert_eq!(call(&d, "session_status", json!({}))["state"], "open");
     let v = call(&d, "backup_verify", json!({ "path": foreign }));
     assert_eq!(v["ok"], false);
@@ -338,10 +338,11 @@ fn the_automatic_backup_is_made_once_a_day_by_anyone_working_with_records() {
 }
 
 #[test]
-fn disaster_recovery_restores_a_backup_with_its_own_key_file() {
+fn disaster_recovery_restores_a_backup_with_the_recovery_key_and_never_an_old_passphrase() {
     let dir = tempfile::tempdir().unwrap();
     let db_path = dir.path().join("desk.sqlite3");
-    let d = file_desk(&db_path);
+    let (d, recovery) = util::file_desk_and_recovery_key(&db_path);
+    let recovery = recovery.unwrap();
     set_backups(&d, &dir.path().join("backups"), 5);
     util::create(&d, "Saved", "Bybackup", "1970-01-01");
     let backup = path_of(&call(&d, "backup_now", json!({})));
@@ -350,29 +351,28 @@ fn disaster_recovery_restores_a_backup_with_its_own_key_file() {
     for f in files(dir.path()).into_iter().filter(|f| !f.starts_with(dir.path().join("backups"))) {
         std::fs::remove_file(f).unwrap();
     }
-    let wrong = backup::restore_with_own_keys(&db_path, &backup, ADMIN, "not the passphrase").unwrap_err();
-    assert_eq!(carers_desk::ApiError::from(wrong).code, "wrong_passphrase");
+    let wrong =
+        session::restore_with_recovery_key(&db_path, &backup, "AAAA-BBBB-CCCC-DDDD-EEEE-FFFF-GGGG-HHHH").unwrap_err();
+    assert_eq!(carers_desk::ApiError::from(wrong).code, "wrong_recovery_key");
     assert!(!db_path.exists());
-    let out = backup::restore_with_own_keys(&db_path, &backup, ADMIN, ADMIN_PASSPHRASE).unwrap();
+    let out = session::restore_with_recovery_key(&db_path, &backup, &recovery).unwrap();
     assert!(out["replaced_kept_at"].is_null());
     let d = file_desk(&db_path);
     assert_eq!(call(&d, "carer_search", json!({ "query": "Bybackup" }))["total"], 1);
+    let trail = call(&d, "audit_list", json!({ "action": "restore" }));
+    assert_eq!(trail["entries"][0]["actor_name"], "the organisation's recovery key");
     drop(d);
 
-    // Over a database with another key: it is kept aside with its own key file.
+    // Over another organisation's register: its recovery key is not this one, so nothing changes.
     let other = dir.path().join("other");
     std::fs::create_dir_all(&other).unwrap();
     let new_db = other.join("desk.sqlite3");
     drop(file_desk(&new_db));
     let new_key = file_key(&new_db);
-    let out = backup::restore_with_own_keys(&new_db, &backup, ADMIN, ADMIN_PASSPHRASE).unwrap();
-    let kept = PathBuf::from(out["replaced_kept_at"].as_str().unwrap());
-    assert_eq!(count(&kept, &new_key, "SELECT count(*) FROM carers"), 0);
-    let kept_keys = vault::KeyFile::load(&vault::keys_path(&kept)).unwrap();
-    assert_eq!(*kept_keys.unlock(kept_keys.account(ADMIN).unwrap(), ADMIN_PASSPHRASE).unwrap().unwrap(), *new_key);
-    let old_key = file_key(&new_db);
-    assert_ne!(*old_key, *new_key);
-    assert_eq!(count(&new_db, &old_key, "SELECT count(*) FROM carers"), 1);
+    let e = session::restore_with_recovery_key(&new_db, &backup, &recovery).unwrap_err();
+    assert_eq!(carers_desk::ApiError::from(e).code, "wrong_recovery_key");
+    assert_eq!(*file_key(&new_db), *new_key);
+    assert_eq!(count(&new_db, &new_key, "SELECT count(*) FROM carers"), 0);
 }
 
 #[test]
@@ -380,10 +380,25 @@ fn the_cli_backs_up_verifies_and_restores_even_after_the_database_is_lost() {
     use crate::cli::{cli, json};
     let dir = tempfile::tempdir().unwrap();
     let db_path = dir.path().join("desk.sqlite3");
-    let d = file_desk(&db_path);
+    let (d, recovery) = util::file_desk_and_recovery_key(&db_path);
+    let recovery = recovery.unwrap();
     set_backups(&d, &dir.path().join("backups"), 5);
     util::create(&d, "Kept", "Clibackup", "1970-01-01");
     drop(d);
+    // `restore --recovery-key`, nobody signed in.
+    let with_recovery_key = |backup: &Path| {
+        Command::new(env!("CARGO_BIN_EXE_carers-desk-cli"))
+            .arg("--db")
+            .arg(&db_path)
+            .args(["restore", "--recovery-key"])
+            .arg(backup)
+            .env_remove("CARERS_DESK_DB")
+            .env_remove("CARERS_DESK_USER")
+            .env_remove("CARERS_DESK_PASSPHRASE")
+            .env("CARERS_DESK_RECOVERY_KEY", &recovery)
+            .output()
+            .unwrap()
+    };
 
     let usb = dir.path().join("usb");
     let o = cli(&db_path, &["backup", "--to", usb.to_str().unwrap()]);
@@ -425,14 +440,15 @@ fn the_cli_backs_up_verifies_and_restores_even_after_the_database_is_lost() {
         std::fs::remove_file(f).unwrap();
     }
     let o = cli(&db_path, &["restore", backup.to_str().unwrap()]);
+    assert!(!o.status.success(), "no register to sign in to: an administrator's restore cannot run");
+    let o = with_recovery_key(&backup);
     assert!(o.status.success(), "{} {}", String::from_utf8_lossy(&o.stdout), String::from_utf8_lossy(&o.stderr));
-    assert_eq!(json(&o)["signed_in_as"], ADMIN);
     let d = file_desk(&db_path);
     assert_eq!(call(&d, "carer_search", json!({ "query": "Clibackup" }))["total"], 1);
     drop(d);
 
-    // Over a new organisation's database, set up with another key by someone else: the
-    // backup's key file is used and the other database kept aside with its own key file.
+    // Over a new organisation's database, set up with another key by someone else: this
+    // recovery key does not open it, so it is not replaced.
     for f in files(dir.path()).into_iter().filter(|f| f.parent() == Some(dir.path())) {
         std::fs::remove_file(f).unwrap();
     }
@@ -444,10 +460,9 @@ fn the_cli_backs_up_verifies_and_restores_even_after_the_database_is_lost() {
         .output()
         .unwrap();
     assert!(o.status.success());
-    let o = cli(&db_path, &["restore", backup.to_str().unwrap()]);
-    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stdout));
-    let kept = PathBuf::from(json(&o)["replaced_kept_at"].as_str().unwrap());
-    assert!(vault::keys_path(&kept).exists());
-    let d = file_desk(&db_path);
-    assert_eq!(call(&d, "carer_search", json!({ "query": "Clibackup" }))["total"], 1);
+    let before = std::fs::read(&db_path).unwrap();
+    let o = with_recovery_key(&backup);
+    assert_eq!(o.status.code(), Some(1), "{}", String::from_utf8_lossy(&o.stdout));
+    assert_eq!(json(&o)["code"], "wrong_recovery_key");
+    assert_eq!(std::fs::read(&db_path).unwrap(), before);
 }

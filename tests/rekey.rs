@@ -258,3 +258,75 @@ fn while_one_process_waits_to_replace_the_register_no_other_can_replace_it() {
         b.back_to_shared(only);
     });
 }
+
+#[test]
+fn a_restore_keeps_todays_accounts_and_key_so_no_switched_off_account_or_replaced_passphrase_gets_in() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("carers.sqlite3");
+    let (d, recovery) = set_up(&path);
+    let mut settings = call(&d, "settings_get", json!({}));
+    settings["backup_folder"] = json!(dir.path().join("backups"));
+    call(&d, "settings_update", settings);
+    let sam = add_staff(&d, "sam", "support_worker", "sam passphrase");
+    let rory = add_staff(&d, "rory", "reporting", "rory passphrase");
+    create(&d, "Before", "Backup", "1970-01-01");
+    let backup = std::path::PathBuf::from(call(&d, "backup_now", json!({}))["path"].as_str().unwrap());
+    // Since the backup: Sam is switched off, Rory's passphrase reset (each changes the key).
+    call(&d, "staff_update", json!({"id": sam, "active": false}));
+    call(
+        &d,
+        "staff_set_passphrase",
+        json!({"id": rory, "passphrase": "rory passphrase two", "passphrase_again": "rory passphrase two"}),
+    );
+    create(&d, "After", "Backup", "1970-01-01");
+
+    // The backup was made under an earlier key: only the recovery key opens it.
+    let e = call_err(&d, "backup_restore", json!({"path": backup}));
+    assert_eq!((e.code.as_str(), e.field.as_deref()), ("wrong_key", Some("path")));
+    assert!(e.message.contains("recovery key"), "{}", e.message);
+    let e = call_err(
+        &d,
+        "backup_restore",
+        json!({"path": backup, "recovery_key": "AAAA-BBBB-CCCC-DDDD-EEEE-FFFF-GGGG-HHHH"}),
+    );
+    assert_eq!(e.code, "wrong_recovery_key");
+    let out = call(&d, "backup_restore", json!({"path": backup, "recovery_key": recovery}));
+    assert_eq!(out["accounts_kept"], true);
+    let kept = std::path::PathBuf::from(out["replaced_kept_at"].as_str().unwrap());
+    drop(d);
+
+    // Sam and Rory's old passphrase open nothing, however often someone signs in (the key file
+    // is put right from the register at every sign-in: the register keeps today's accounts).
+    for _ in 0..2 {
+        let d = unlock(&path, ADMIN, ADMIN_PASSPHRASE).unwrap();
+        d.close().unwrap();
+        assert_eq!(unlock(&path, "sam", "sam passphrase").err().unwrap().field.as_deref(), Some("username"));
+        assert_eq!(unlock(&path, "rory", "rory passphrase").err().unwrap().code, "wrong_passphrase");
+        unlock(&path, "rory", "rory passphrase two").unwrap().close().unwrap();
+    }
+    // What Sam could have kept, the backup's own key file and their passphrase, opens nothing
+    // current.
+    let old = key_from(&KeyFile::load(&vault::keys_path(&backup)).unwrap(), "sam", "sam passphrase");
+    assert!(vault::open_encrypted(&path, &old).is_err());
+    let key = key_from(&KeyFile::load(&vault::keys_path(&path)).unwrap(), ADMIN, ADMIN_PASSPHRASE);
+    assert!(vault::open_encrypted(&kept, &key).is_ok(), "the replaced register is kept, under today's key");
+
+    // The backup's records are back, Sam's account is there but off, and both trails say who
+    // restored what.
+    let d = unlock(&path, ADMIN, ADMIN_PASSPHRASE).unwrap();
+    assert_eq!(call(&d, "carer_search", json!({"query": "Before"}))["total"], 1);
+    assert_eq!(call(&d, "carer_search", json!({"query": "After"}))["total"], 0);
+    let staff = call(&d, "staff_list", json!({}));
+    let sam_now = staff.as_array().unwrap().iter().find(|s| s["id"] == json!(sam)).unwrap().clone();
+    assert_eq!(sam_now["active"], false, "{sam_now}");
+    let trail = call(&d, "audit_list", json!({"action": "restore"}));
+    let detail = trail["entries"][0]["detail"].as_str().unwrap();
+    assert!(detail.contains("staff accounts and keys as they were before the restore"), "{detail}");
+    assert_eq!(trail["entries"][0]["actor_name"], "Test Admin");
+    assert_eq!(call(&d, "audit_verify", json!({}))["ok"], true);
+    let old_trail = vault::open_encrypted(&kept, &key).unwrap();
+    let restoring: i64 = old_trail
+        .query_row("SELECT count(*) FROM audit_log WHERE command = 'backup_restore'", [], |r| r.get(0))
+        .unwrap();
+    assert_eq!(restoring, 1);
+}

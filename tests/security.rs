@@ -24,7 +24,31 @@ fn let_the_wait_pass(path: &Path) {
     let keys = vault::keys_path(path);
     let mut file = KeyFile::load(&keys).unwrap();
     file.last_failure_at = Some(0);
+    for f in file.failed.values_mut() {
+        f.last_at = Some(0);
+    }
     file.save(&keys).unwrap();
+}
+
+/// Sets up a new register as `amy` (passphrase "first passphrase"); returns its recovery key.
+fn set_up_as_amy(d: &Desk) -> String {
+    let begun = call(d, "session_setup_begin", json!({}));
+    let key = begun["recovery_key"].as_str().unwrap().to_string();
+    let check: serde_json::Map<String, Value> = begun["check_groups"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|g| {
+            let g = g.as_u64().unwrap() as usize;
+            (g.to_string(), json!(key.split('-').nth(g - 1).unwrap()))
+        })
+        .collect();
+    call(
+        d,
+        "session_setup_finish",
+        json!({"username": "amy", "name": "Amy", "passphrase": "first passphrase", "passphrase_again": "first passphrase", "recovery_check": check}),
+    );
+    key
 }
 
 /// Every file in `dir` (database, -wal, -shm, key file, backups), as bytes.
@@ -134,26 +158,65 @@ fn wrong_passphrases_make_sign_in_wait_longer_each_time() {
 }
 
 #[test]
+fn wrong_passphrases_hold_up_only_their_account_from_every_window_and_never_the_recovery_key() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("carers.sqlite3");
+    let d = Desk::open(&path).unwrap();
+    let recovery = set_up_as_amy(&d);
+    call(
+        &d,
+        "staff_create",
+        json!({"username": "sam", "name": "Sam", "role": "support_worker",
+               "passphrase": "sam passphrase", "passphrase_again": "sam passphrase"}),
+    );
+    call(&d, "session_lock", json!({}));
+    // Someone guesses at Amy's account from two windows: the tries add up.
+    let other = Desk::open(&path).unwrap();
+    for desk in [&d, &other] {
+        assert_eq!(unlock(desk, "amy", "a guess").unwrap_err().code, "wrong_passphrase");
+    }
+    let e = unlock(&d, "amy", "another guess").unwrap_err();
+    assert!(e.message.contains("wait 2 seconds"), "{}", e.message);
+    let e = unlock(&other, "amy", "first passphrase").unwrap_err();
+    assert_eq!((e.code.as_str(), e.field.as_deref()), ("wait", Some("passphrase")));
+    assert!(e.message.contains("for this account") && e.message.contains("recovery key"), "{}", e.message);
+    let for_user =
+        |u: &str| call(&d, "session_status", json!({"username": u}))["retry_after_seconds"].as_u64().unwrap();
+    assert!(for_user("amy") > 0);
+    // Sam is not held up by it, in either window.
+    assert_eq!(for_user("sam"), 0);
+    assert_eq!(unlock(&other, "sam", "sam passphrase").unwrap()["state"], "open");
+    call(&other, "session_lock", json!({}));
+    assert!(for_user("amy") > 0, "Sam signing in does not end Amy's wait");
+    // The recovery key is not held up: Amy sets a new passphrase with it while she waits.
+    let recovered = d.call(
+        &ctx(),
+        "session_recover",
+        json!({"recovery_key": recovery, "username": "amy", "passphrase": "second passphrase",
+               "passphrase_again": "second passphrase"}),
+    );
+    assert_eq!(recovered.unwrap()["state"], "open");
+    assert_eq!(for_user("amy"), 0, "getting in with the recovery key ends the wait");
+    call(&d, "session_lock", json!({}));
+
+    // A last failure far in the future (the clock was wrong, or the file edited) holds nobody
+    // up: Amy signs in.
+    let keys = vault::keys_path(&path);
+    let mut file = KeyFile::load(&keys).unwrap();
+    let amy = vault::account_label(file.account("amy").unwrap().staff_id);
+    file.failed
+        .insert(amy, vault::Failures { count: 4, last_at: Some(vault::unix_now() + 8_203_474_697), recorded: 0 });
+    file.save(&keys).unwrap();
+    assert_eq!(for_user("amy"), 0);
+    assert_eq!(unlock(&d, "amy", "second passphrase").unwrap()["state"], "open");
+}
+
+#[test]
 fn the_recovery_key_resets_a_forgotten_passphrase_and_changing_one_rewraps_the_key() {
     let dir = tempfile::tempdir().unwrap();
     let path = dir.path().join("carers.sqlite3");
     let d = Desk::open(&path).unwrap();
-    let begun = call(&d, "session_setup_begin", json!({}));
-    let key = begun["recovery_key"].as_str().unwrap().to_string();
-    let check: serde_json::Map<String, Value> = begun["check_groups"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|g| {
-            let g = g.as_u64().unwrap() as usize;
-            (g.to_string(), json!(key.split('-').nth(g - 1).unwrap()))
-        })
-        .collect();
-    call(
-        &d,
-        "session_setup_finish",
-        json!({"username": "amy", "name": "Amy", "passphrase": "first passphrase", "passphrase_again": "first passphrase", "recovery_check": check}),
-    );
+    let key = set_up_as_amy(&d);
     let db_size = std::fs::metadata(&path).unwrap().len();
     let before = std::fs::read(&path).unwrap();
 
@@ -373,6 +436,78 @@ fn staff_sign_in_with_their_own_role_whatever_the_caller_claims() {
     let trail = call(&d, "audit_list", json!({"carer_id": young, "command": "carer_get"}));
     assert_eq!(trail["entries"][0]["actor_name"], "sam");
     assert_eq!(trail["entries"][0]["role"], "support_worker");
+}
+
+#[test]
+fn refused_commands_are_in_the_trail_once_each_without_what_was_sent_and_a_flood_stays_small() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("carers.sqlite3");
+    let (d, _school, young, adult) = organisation(&path);
+    let sign_in = |user: &str| {
+        call(&d, "session_sign_out", json!({}));
+        unlock(&d, user, &format!("{user} passphrase")).unwrap()
+    };
+    // A school account asks for an adult's record 500 times, the settings once; a reporting
+    // account searches the register; a wrong passphrase for Sam; a command while locked.
+    sign_in("pat");
+    for _ in 0..500 {
+        let e = d.call(&ctx(), "carer_get", json!({"id": adult})).unwrap_err();
+        assert_eq!(e.code, "not_permitted");
+        assert!(!e.message.contains("carer_get"), "no internal name: {}", e.message);
+    }
+    let e = d.call(&ctx(), "pupil_get", json!({"carer_id": adult})).unwrap_err();
+    assert_eq!(e.code, "not_permitted");
+    let e = d.call(&ctx(), "settings_update", json!({"organisation_name": "Secret Name"})).unwrap_err();
+    assert!(e.message.contains("only an administrator"), "{}", e.message);
+    sign_in("rory");
+    d.call(&ctx(), "carer_search", json!({"q": "Adele"})).unwrap_err();
+    call(&d, "session_sign_out", json!({}));
+    assert_eq!(unlock(&d, "sam", "a guess").unwrap_err().code, "wrong_passphrase");
+    assert_eq!(d.call(&ctx(), "carer_get", json!({"id": young})).unwrap_err().code, "locked");
+    assert_eq!(d.call(&ctx(), "carer_get", json!({"id": young})).unwrap_err().code, "locked");
+    unlock(&d, ADMIN, ADMIN_PASSPHRASE).unwrap();
+
+    let trail = call(&d, "audit_list", json!({"action": "refused", "limit": 100}));
+    let entries = trail["entries"].as_array().unwrap();
+    let seen: Vec<(String, String, String)> = entries
+        .iter()
+        .rev()
+        .map(|e| {
+            (
+                e["actor_name"].as_str().unwrap().into(),
+                e["command"].as_str().unwrap().into(),
+                e["detail"].as_str().unwrap().into(),
+            )
+        })
+        .collect();
+    let has = |who: &str, command: &str, detail: &str| {
+        seen.iter().any(|(w, c, d)| w == who && c == command && d.contains(detail))
+    };
+    assert!(has("pat", "carer_get", "refused: not open to school staff accounts"), "{seen:?}");
+    assert!(has("pat", "carer_get", "499 more times"), "the flood is one more entry: {seen:?}");
+    assert!(has("pat", "settings_update", "refused: not open to school staff accounts"), "{seen:?}");
+    assert!(has("rory", "carer_search", "refused: not open to reporting accounts"), "{seen:?}");
+    assert!(has("nobody signed in", "session_unlock", "refused: 1 wrong passphrase"), "{seen:?}");
+    assert!(has("nobody signed in", "carer_get", "nobody was signed in (2 times)"), "{seen:?}");
+    assert!(has("pat", "pupil_get", "refused: a record outside the account's school"), "{seen:?}");
+    let expected = 7;
+    assert_eq!(seen.len(), expected, "one entry per kind of refusal, however many: {seen:?}");
+    // Who, which command, which record, why: nothing that was sent.
+    let pat_get = entries.iter().rev().find(|e| e["actor_name"] == "pat" && e["command"] == "carer_get").unwrap();
+    assert_eq!((pat_get["record_type"].as_str(), pat_get["record_id"].as_i64()), (Some("carer"), Some(adult)));
+    let text = trail.to_string();
+    for sent in ["Secret Name", "Adele", "a guess", "organisation_name"] {
+        assert!(!text.contains(sent), "the trail holds {sent}: {text}");
+    }
+    let sam = entries.iter().find(|e| e["command"] == "session_unlock").unwrap();
+    assert_eq!(sam["record_type"], "staff");
+    // The refusals are in the chain like every entry.
+    assert_eq!(call(&d, "audit_verify", json!({}))["ok"], true);
+    // Written once: signing in again writes no wrong passphrase twice.
+    call(&d, "session_sign_out", json!({}));
+    unlock(&d, ADMIN, ADMIN_PASSPHRASE).unwrap();
+    let again = call(&d, "audit_list", json!({"action": "refused", "limit": 100}));
+    assert_eq!(again["entries"].as_array().unwrap().len(), expected);
 }
 
 #[test]

@@ -269,3 +269,64 @@ fn the_handover_summary_prints_only_with_consent_to_share() {
         assert!(text.contains(want), "{want} missing from:\n{text}");
     }
 }
+
+/// The Transitions view's "transition assessment" column and the young carer's record say the
+/// same thing in each state: none, a draft here, done elsewhere (the milestone recorded by hand),
+/// completed here (which wins over a milestone recorded by hand).
+#[test]
+fn the_transitions_view_and_the_record_agree_on_the_transition_assessment() {
+    let d = desk();
+    let kai = young(&d, "Kai", "2009-03-10"); // past 17½ with nothing done: on the past list
+    let states = || {
+        let record = call(&d, "young_carer_get", json!({"carer_id": kai}));
+        let view = call(&d, "transitions", json!({"months": 6}));
+        let row = view["past_milestone"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .chain(view["turning"][2]["carers"].as_array().unwrap())
+            .find(|r| r["carer_id"] == kai)
+            .cloned()
+            .unwrap_or_else(|| panic!("Kai in the view: {view}"));
+        (
+            record["transition_assessment_state"].as_str().unwrap().to_string(),
+            row["transition_assessment"].as_str().unwrap().to_string(),
+        )
+    };
+    let same = |want: &str| {
+        let (record, view) = states();
+        assert_eq!((record.as_str(), view.as_str()), (want, want), "the record and the view");
+    };
+    same("none");
+
+    let id = call(&d, "assessment_start", json!({"carer_id": kai, "type": "transition"}))["id"].clone();
+    same("draft");
+
+    // Done elsewhere: a worker records the assessment milestone by hand; the draft here stays.
+    call(
+        &d,
+        "milestone_record",
+        json!({"carer_id": kai, "milestone": "assessment", "done_on": "02/11/2026", "note": "Adult social care assessed him"}),
+    );
+    same("recorded");
+
+    // Completed here (not going ahead, with reasons and advice): that is what both say.
+    call(
+        &d,
+        "assessment_save",
+        json!({"id": id, "answers": {
+            "likely_needs_after_18": true,
+            "significant_benefit": true,
+            "significant_benefit_reasons": "College starts next year and adult support takes months to arrange",
+            "consent": "refused",
+            "assess_decision": "not_assessing",
+            "not_assessing_reasons": "Kai declined: assessed by adult social care already",
+            "prevention_advice": "Young adult carers group on Tuesdays",
+        }}),
+    );
+    call(&d, "milestone_clear", json!({"carer_id": kai, "milestone": "assessment"}));
+    call(&d, "assessment_complete", json!({"id": id}));
+    same("completed");
+    call(&d, "milestone_record", json!({"carer_id": kai, "milestone": "review", "done_on": "20/11/2026"}));
+    same("completed");
+}

@@ -27,8 +27,14 @@ pub const ADMIN_PASSPHRASE: &str = "demo passphrase";
 /// An encrypted database file, signed in as [`ADMIN`]: set up on first use (encrypting an old
 /// unencrypted file if there is one), unlocked after that.
 pub fn file_desk(path: &std::path::Path) -> Desk {
+    file_desk_and_recovery_key(path).0
+}
+
+/// [`file_desk`], with the organisation's recovery key when this set the file up.
+pub fn file_desk_and_recovery_key(path: &std::path::Path) -> (Desk, Option<String>) {
     let d = Desk::open(path).unwrap();
     let status = call(&d, "session_status", json!({}));
+    let mut recovery = None;
     if status["state"] == "setup" {
         let begun = call(&d, "session_setup_begin", json!({}));
         let key = begun["recovery_key"].as_str().unwrap().to_string();
@@ -43,10 +49,11 @@ pub fn file_desk(path: &std::path::Path) -> Desk {
             json!({"username": ADMIN, "name": "Test Admin", "passphrase": ADMIN_PASSPHRASE,
                    "passphrase_again": ADMIN_PASSPHRASE, "recovery_check": check}),
         );
+        recovery = Some(key);
     } else {
         call(&d, "session_unlock", json!({"username": ADMIN, "passphrase": ADMIN_PASSPHRASE}));
     }
-    d
+    (d, recovery)
 }
 
 /// The raw database key of a file set up by [`file_desk`] (for tests that look inside).

@@ -43,7 +43,8 @@ pub struct Entry {
     pub actor_name: String,
     pub role: String,
     /// `view`, `create`, `change`, `close`, `delete`, `print`, `export`, `anonymise`, `list`,
-    /// `sign_in`, `sign_out`, `lock`, `setup`, `recover`, `passphrase`, `restore`.
+    /// `sign_in`, `sign_out`, `lock`, `setup`, `recover`, `passphrase`, `restore`, `rekey`,
+    /// `refused` ([`Refusal`]).
     pub action: String,
     pub command: String,
     pub record_type: Option<String>,
@@ -231,6 +232,164 @@ pub fn record_session(conn: &mut Connection, entry: &Entry) -> Result<()> {
     tx.commit()?;
     if let Some(db) = conn.path().filter(|p| !p.is_empty()).map(PathBuf::from) {
         let _ = record_anchor(conn, &db, &entry.command);
+    }
+    Ok(())
+}
+
+/// Why a command was refused, as the trail says it: fixed words, never the arguments.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+pub enum Refusal {
+    /// The account's role may not run the command.
+    Role,
+    /// The record belongs to another school than the school staff account's.
+    School,
+    /// Any other refusal by the command itself.
+    NotPermitted,
+    /// Nobody was signed in.
+    Locked,
+}
+
+impl Refusal {
+    /// The refusal a command's error is, if it is one.
+    pub fn of(e: &Error) -> Option<Refusal> {
+        match e {
+            Error::NotPermitted(m) if m == crate::context::OTHER_SCHOOL => Some(Refusal::School),
+            Error::NotPermitted(_) => Some(Refusal::NotPermitted),
+            Error::Locked => Some(Refusal::Locked),
+            _ => None,
+        }
+    }
+
+    fn words(self, role: &str) -> String {
+        match self {
+            Refusal::Role => format!("refused: not open to {role} accounts"),
+            Refusal::School => "refused: a record outside the account's school".into(),
+            Refusal::NotPermitted => "refused: not permitted for this account".into(),
+            Refusal::Locked => "refused: nobody was signed in".into(),
+        }
+    }
+}
+
+/// The refusals in one session, so a flood of them (a script, a screen asking again and again)
+/// does not bloat the trail: the first refusal of each command for each reason is written at
+/// once ([`record_refusal`]); the rest are only counted, and written as one entry per command
+/// and reason when the session ends ([`record_repeated_refusals`]). Nobody signed in: the
+/// refusals are counted and written when someone next signs in.
+#[derive(Debug, Default)]
+pub struct Refusals {
+    repeats: std::collections::BTreeMap<(String, Refusal), u32>,
+}
+
+impl Refusals {
+    /// Counts a refusal; true when it is the first of its kind (to be written now).
+    pub fn note(&mut self, command: &str, why: Refusal) -> bool {
+        match self.repeats.get_mut(&(command.to_string(), why)) {
+            Some(n) => {
+                *n += 1;
+                false
+            }
+            None => {
+                self.repeats.insert((command.to_string(), why), 0);
+                true
+            }
+        }
+    }
+
+    /// Refusals counted but not yet written (each kind's first was), and starts again.
+    fn take(&mut self) -> Vec<(String, Refusal, u32)> {
+        std::mem::take(&mut self.repeats).into_iter().filter(|(_, n)| *n > 0).map(|((c, w), n)| (c, w, n)).collect()
+    }
+
+    /// Every refusal counted (none was written), and starts again.
+    fn take_all(&mut self) -> Vec<(String, Refusal, u32)> {
+        std::mem::take(&mut self.repeats).into_iter().map(|((c, w), n)| (c, w, n + 1)).collect()
+    }
+
+    /// Whether anything is counted and not yet written.
+    pub fn pending(&self) -> bool {
+        self.repeats.values().any(|n| *n > 0)
+    }
+}
+
+/// The entry for a refused command: who (the signed-in account, or nobody), which command and
+/// record id, and why in fixed words; no argument values, no field names.
+pub fn refusal_entry(
+    actor: Option<&crate::context::Actor>,
+    command: &str,
+    record_id: Option<i64>,
+    why: Refusal,
+) -> Entry {
+    let role = actor.map(|a| a.role.code().to_string()).unwrap_or_default();
+    let role_words = actor.map(|a| a.role.label().to_lowercase()).unwrap_or_default();
+    Entry {
+        at: crate::context::clock(),
+        actor_id: actor.map(|a| a.id.clone()).unwrap_or_default(),
+        actor_name: actor.map(|a| a.name.clone()).unwrap_or_else(|| "nobody signed in".into()),
+        role,
+        action: "refused".into(),
+        command: command.to_string(),
+        record_type: record_id.and(record_type_for(command)).map(str::to_string),
+        record_id,
+        detail: Some(why.words(&role_words)),
+        ..Default::default()
+    }
+}
+
+/// Writes a refused command's entry in its own transaction (the command's own was rolled
+/// back), if it is the first of its kind in `seen`.
+pub fn record_refusal(conn: &mut Connection, seen: &mut Refusals, entry: Entry, why: Refusal) -> Result<()> {
+    if seen.note(&entry.command, why) {
+        record_session(conn, &entry)?;
+    }
+    Ok(())
+}
+
+/// Writes one entry for each command and reason refused more than once since the first was
+/// written ("and 41 more times"), as `actor` (or nobody), and starts the counts again.
+pub fn record_repeated_refusals(
+    conn: &mut Connection,
+    seen: &mut Refusals,
+    actor: Option<&crate::context::Actor>,
+) -> Result<()> {
+    if !seen.pending() {
+        *seen = Refusals::default();
+        return Ok(());
+    }
+    let counted = seen.take();
+    write_counted(conn, actor, counted, |n| {
+        if n == 1 {
+            "once more in the same session".to_string()
+        } else {
+            format!("{n} more times in the same session")
+        }
+    })
+}
+
+/// Writes the refusals counted while nobody was signed in (the register was closed), one entry
+/// per command, when someone next signs in.
+pub fn record_refused_while_locked(conn: &mut Connection, seen: &mut Refusals) -> Result<()> {
+    if seen.repeats.is_empty() {
+        return Ok(());
+    }
+    let counted = seen.take_all();
+    write_counted(conn, None, counted, |n| if n == 1 { "once".to_string() } else { format!("{n} times") })
+}
+
+fn write_counted(
+    conn: &mut Connection,
+    actor: Option<&crate::context::Actor>,
+    counted: Vec<(String, Refusal, u32)>,
+    times: impl Fn(u32) -> String,
+) -> Result<()> {
+    let tx = conn.transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?;
+    for (command, why, n) in counted {
+        let mut entry = refusal_entry(actor, &command, None, why);
+        entry.detail = entry.detail.map(|d| format!("{d} ({})", times(n)));
+        append(&tx, &entry)?;
+    }
+    tx.commit()?;
+    if let Some(db) = conn.path().filter(|p| !p.is_empty()).map(PathBuf::from) {
+        let _ = record_anchor(conn, &db, "refused");
     }
     Ok(())
 }

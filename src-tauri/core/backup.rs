@@ -538,7 +538,7 @@ fn other_key(from: &Path) -> Error {
         code: "wrong_key",
         field: Some("path"),
         message: format!(
-            "this backup ({}) was made with another key: restore it with `carers-desk-cli restore` and its .keys file",
+            "this backup ({}) was made with an earlier key (before an account was switched off or a passphrase reset): restore it with the organisation's recovery key (its .keys file must be beside it)",
             file_name(from)
         ),
     }
@@ -546,7 +546,7 @@ fn other_key(from: &Path) -> Error {
 
 /// Checks a backup can replace the database: it opens with this database's key and passes
 /// its checks. Nothing is changed.
-pub fn check_restorable(vault: &VaultInfo, from: &Path) -> Result<()> {
+pub fn check_restorable(vault: &VaultInfo, from: &Path, key: &[u8; 32]) -> Result<()> {
     if !from.is_file() {
         return Err(Error::field(
             "path",
@@ -556,14 +556,215 @@ pub fn check_restorable(vault: &VaultInfo, from: &Path) -> Result<()> {
     if same_file(from, &vault.db_path) {
         return Err(Error::field("path", "that is the database itself, not a backup: choose a backup file"));
     }
-    if open_read_only(from, &vault.key).is_err() {
+    if open_read_only(from, key).is_err() {
         return Err(other_key(from));
     }
-    let check = check_file(from, &vault.key);
+    let check = check_file(from, key);
     if !check.ok {
         return Err(Error::field("path", check.message));
     }
     Ok(())
+}
+
+/// The key a backup was made with: the register's own, or, for a backup made before the key
+/// was changed (an account switched off, a passphrase reset), the one its key file
+/// (`<backup>.keys`) gives to the organisation's recovery key. Never a passphrase: an old
+/// passphrase opens an old key file, and must not bring back what it opened.
+pub fn backup_key(vault: &VaultInfo, from: &Path, recovery_key: Option<&str>) -> Result<vault::Key> {
+    if !from.is_file() {
+        return Err(Error::field(
+            "path",
+            format!("there is no backup file at {}: choose one from the list", from.display()),
+        ));
+    }
+    if open_read_only(from, &vault.key).is_ok() {
+        return Ok(vault.key.clone());
+    }
+    match recovery_key.map(str::trim).filter(|k| !k.is_empty()) {
+        None => Err(other_key(from)),
+        Some(recovery) => key_by_recovery(from, recovery),
+    }
+}
+
+/// The key a backup's own key file gives to the recovery key.
+pub fn key_by_recovery(from: &Path, recovery: &str) -> Result<vault::Key> {
+    let keys = vault::keys_path(from);
+    if !keys.is_file() {
+        return Err(Error::field(
+            "path",
+            format!(
+                "the key file {} is not beside the backup: copy it from where the backup was made (each backup has one)",
+                keys.display()
+            ),
+        ));
+    }
+    match vault::KeyFile::load(&keys)?.open_recovery(recovery)? {
+        Some(opened) => Ok(opened.key),
+        None => Err(Error::Key {
+            code: "wrong_recovery_key",
+            field: Some("recovery_key"),
+            message: "that is not the recovery key of the organisation this backup came from: check each group of four and try again".into(),
+        }),
+    }
+}
+
+/// The accounts of the register a restore replaces, carried into the one restored: who may
+/// sign in, with which key pair, and the recovery key's, are as the register says now, never
+/// as the backup says. So an account switched off since the backup stays off, a passphrase
+/// replaced since opens nothing, and an account that exists only in the backup is switched off.
+#[derive(Debug, Clone)]
+pub struct Accounts {
+    staff: Vec<StaffRow>,
+    recovery_public_key: Option<String>,
+    recovery_key_secret: Option<String>,
+    rekey_due: Option<String>,
+}
+
+#[derive(Debug, Clone)]
+struct StaffRow {
+    id: i64,
+    username: String,
+    name: String,
+    role: String,
+    school_id: Option<i64>,
+    active: bool,
+    public_key: Option<String>,
+    key_secret: Option<String>,
+    created_at: String,
+    updated_at: String,
+}
+
+impl Accounts {
+    /// Reads the accounts of an open register.
+    pub fn read(conn: &Connection) -> Result<Accounts> {
+        let mut stmt = conn.prepare(
+            "SELECT id, username, name, role, school_id, active, public_key, key_secret, created_at, updated_at
+             FROM staff ORDER BY id",
+        )?;
+        let staff = stmt
+            .query_map([], |r| {
+                Ok(StaffRow {
+                    id: r.get(0)?,
+                    username: r.get(1)?,
+                    name: r.get(2)?,
+                    role: r.get(3)?,
+                    school_id: r.get(4)?,
+                    active: r.get(5)?,
+                    public_key: r.get(6)?,
+                    key_secret: r.get(7)?,
+                    created_at: r.get(8)?,
+                    updated_at: r.get(9)?,
+                })
+            })?
+            .collect::<rusqlite::Result<Vec<_>>>()?;
+        let (recovery_public_key, recovery_key_secret, rekey_due) = conn.query_row(
+            "SELECT recovery_public_key, recovery_key_secret, rekey_due FROM settings WHERE id = 1",
+            [],
+            |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)),
+        )?;
+        Ok(Accounts { staff, recovery_public_key, recovery_key_secret, rekey_due })
+    }
+
+    /// Makes the restored copy's accounts these. A school staff account whose school is not in
+    /// the backup is switched off (its school is not there to see). Returns how many accounts
+    /// were switched off for that.
+    fn apply(&self, conn: &Connection) -> Result<usize> {
+        let ids: Vec<String> = self.staff.iter().map(|s| s.id.to_string()).collect();
+        // Accounts the register does not have: switched off, with no key pair.
+        conn.execute(
+            &format!(
+                "UPDATE staff SET active = 0, public_key = NULL, key_secret = NULL WHERE id NOT IN ({})",
+                if ids.is_empty() { "NULL".to_string() } else { ids.join(",") }
+            ),
+            [],
+        )?;
+        let mut school_gone = 0;
+        for s in &self.staff {
+            let school_there = match s.school_id {
+                Some(id) => {
+                    conn.query_row("SELECT count(*) FROM schools WHERE id = ?1", [id], |r| r.get::<_, i64>(0))? > 0
+                }
+                None => true,
+            };
+            let (role, school_id, active) = if school_there {
+                (s.role.as_str(), s.school_id, s.active)
+            } else {
+                school_gone += usize::from(s.active);
+                ("reporting", None, false)
+            };
+            conn.execute(
+                "INSERT INTO staff (id, username, name, role, school_id, active, public_key, key_secret, created_at, updated_at)
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)
+                 ON CONFLICT (id) DO UPDATE SET username = excluded.username, name = excluded.name,
+                   role = excluded.role, school_id = excluded.school_id, active = excluded.active,
+                   public_key = excluded.public_key, key_secret = excluded.key_secret,
+                   updated_at = excluded.updated_at",
+                rusqlite::params![
+                    s.id,
+                    s.username,
+                    s.name,
+                    role,
+                    school_id,
+                    active,
+                    s.public_key,
+                    s.key_secret,
+                    s.created_at,
+                    s.updated_at
+                ],
+            )?;
+        }
+        conn.execute(
+            "UPDATE settings SET recovery_public_key = ?1, recovery_key_secret = ?2, rekey_due = ?3 WHERE id = 1",
+            rusqlite::params![self.recovery_public_key, self.recovery_key_secret, self.rekey_due],
+        )?;
+        Ok(school_gone)
+    }
+}
+
+/// What a restore keeps of the register it replaces: its key (the restored copy is put under
+/// it) and its accounts.
+pub struct Keep<'a> {
+    pub key: &'a [u8; 32],
+    pub accounts: &'a Accounts,
+}
+
+/// Prepares the copy of the backup beside the register (`<database>.restoring`): migrations,
+/// the register's accounts, and the register's key if the backup was made with another.
+fn prepare_copy(incoming: &Path, backup_key: &[u8; 32], keep: &Keep<'_>) -> Result<usize> {
+    let mut conn = db::open(incoming, backup_key)?;
+    let tx = conn.transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?;
+    let school_gone = keep.accounts.apply(&tx)?;
+    tx.commit()?;
+    conn.execute_batch("PRAGMA wal_checkpoint(TRUNCATE);")?;
+    if backup_key[..] != keep.key[..] {
+        let under = with_suffix(incoming, ".rekeyed");
+        for p in with_companions(&under) {
+            let _ = std::fs::remove_file(p);
+        }
+        let version: i64 = conn.query_row("PRAGMA user_version", [], |r| r.get(0))?;
+        drop(crate::files::create_private(&under)?);
+        let target = under.to_string_lossy().replace('\'', "''");
+        let exported = conn.execute_batch(&format!(
+            "ATTACH DATABASE '{target}' AS rekeyed KEY {};
+             SELECT sqlcipher_export('rekeyed');
+             PRAGMA rekeyed.user_version = {version};
+             DETACH DATABASE rekeyed;",
+            vault::key_pragma(keep.key).as_str()
+        ));
+        conn.close().map_err(|(_, e)| Error::from(e))?;
+        if let Err(e) = exported {
+            let _ = std::fs::remove_file(&under);
+            return Err(e.into());
+        }
+        for p in with_companions(incoming) {
+            let _ = std::fs::remove_file(p);
+        }
+        std::fs::rename(&under, incoming)?;
+    } else {
+        conn.close().map_err(|(_, e)| Error::from(e))?;
+    }
+    crate::files::sync_file(incoming)?;
+    Ok(school_gone)
 }
 
 fn same_file(a: &Path, b: &Path) -> bool {
@@ -620,15 +821,20 @@ pub fn finish_interrupted_restore(db_path: &Path) {
 /// Replaces the database file with the backup, keeping the replaced file aside. The database
 /// is closed when this is called. `today` is the date of the restore (the kept file's name
 /// carries the time it was replaced).
-pub fn restore_files(vault: &VaultInfo, from: &Path, today: NaiveDate) -> Result<Value> {
-    let _ = today;
-    replace_database(&vault.db_path, from, &vault.key, None)
+pub fn restore_files(vault: &VaultInfo, from: &Path, backup_key: &[u8; 32], accounts: &Accounts) -> Result<Value> {
+    replace_database(&vault.db_path, from, backup_key, None, Some(&Keep { key: &vault.key, accounts }))
 }
 
 /// The work of a restore: the backup is copied beside the database and synced; the database
 /// (and its key file, when `keys` gives a new one) moved aside; the copy renamed into place and
 /// opened (migrations run). If anything fails, the old files are put back.
-fn replace_database(db_path: &Path, from: &Path, key: &[u8; 32], keys: Option<&Path>) -> Result<Value> {
+pub fn replace_database(
+    db_path: &Path,
+    from: &Path,
+    backup_key: &[u8; 32],
+    keys: Option<&Path>,
+    keep: Option<&Keep<'_>>,
+) -> Result<Value> {
     let incoming = with_suffix(db_path, ".restoring");
     for p in with_companions(&incoming) {
         let _ = std::fs::remove_file(p);
@@ -642,6 +848,21 @@ fn replace_database(db_path: &Path, from: &Path, key: &[u8; 32], keys: Option<&P
         let _ = std::fs::remove_file(&incoming);
         return Err(io_error("the backup could not be copied beside the database:", db_path, e));
     }
+    let mut school_gone = 0;
+    if let Some(keep) = keep {
+        match prepare_copy(&incoming, backup_key, keep) {
+            Ok(n) => school_gone = n,
+            Err(e) => {
+                for p in with_companions(&incoming) {
+                    let _ = std::fs::remove_file(p);
+                }
+                return Err(Error::Conflict(format!(
+                    "the backup could not be made ready ({e}), so nothing was replaced: try another backup"
+                )));
+            }
+        }
+    }
+    let key = keep.map_or(backup_key, |k| k.key);
     let replaced = replaced_path(db_path);
     let had_db = db_path.exists();
     let db_keys = vault::keys_path(db_path);
@@ -705,49 +926,9 @@ fn replace_database(db_path: &Path, from: &Path, key: &[u8; 32], keys: Option<&P
     Ok(json!({
         "restored_from": from.to_string_lossy(),
         "replaced_kept_at": if had_db { Value::String(replaced.to_string_lossy().into_owned()) } else { Value::Null },
+        "accounts_kept": keep.is_some(),
+        "school_accounts_switched_off": school_gone,
     }))
-}
-
-/// Disaster recovery (`carers-desk-cli restore` when the database or its key file is lost, or
-/// the backup was made with another key): the backup comes with its own key file
-/// (`<backup>.keys`). The passphrase of `username` must open that key file and the key must
-/// open the backup; only then are the database and its key file (if any) moved aside to
-/// `<database>.replaced-…` and `<database>.replaced-….keys`, and the backup and its key file
-/// put in their place.
-pub fn restore_with_own_keys(db_path: &Path, from: &Path, username: &str, passphrase: &str) -> Result<Value> {
-    if !from.is_file() {
-        return Err(Error::field("path", format!("there is no backup file at {}: check the path", from.display())));
-    }
-    let keys = vault::keys_path(from);
-    if !keys.is_file() {
-        return Err(Error::field(
-            "path",
-            format!(
-                "the key file {} is not beside the backup: copy it from where the backup was made (each backup has one)",
-                keys.display()
-            ),
-        ));
-    }
-    let file = vault::KeyFile::load(&keys)?;
-    let Some(account) = file.account(username) else {
-        return Err(Error::field(
-            "username",
-            format!("there is no account called '{}' in the backup's key file: use an account that existed when the backup was made", username.trim()),
-        ));
-    };
-    let Some(key) = file.unlock(account, passphrase)? else {
-        return Err(Error::Key {
-            code: "wrong_passphrase",
-            field: Some("passphrase"),
-            message: "wrong passphrase for the backup's key file: use the passphrase this account had when the backup was made".into(),
-        });
-    };
-    let check = check_file(from, &key);
-    if !check.ok {
-        return Err(Error::field("path", check.message));
-    }
-    let out = replace_database(db_path, from, &key, Some(&keys))?;
-    Ok(out)
 }
 
 #[cfg(test)]
@@ -827,9 +1008,10 @@ mod tests {
         assert!(!check_file(&path, &vault::random_key()).ok);
         // Restore over a changed database: the old data comes back, the replaced file is kept.
         conn.execute("DELETE FROM staff", []).unwrap();
+        let accounts = Accounts::read(&conn).unwrap();
         drop(conn);
-        check_restorable(&info, &path).unwrap();
-        let out = restore_files(&info, &path, NaiveDate::from_ymd_opt(2026, 11, 23).unwrap()).unwrap();
+        check_restorable(&info, &path, &key).unwrap();
+        let out = restore_files(&info, &path, &key, &accounts).unwrap();
         let kept = PathBuf::from(out["replaced_kept_at"].as_str().unwrap());
         let back = db::open(&db_path, &key).unwrap();
         assert_eq!(back.query_row("SELECT count(*) FROM staff", [], |r| r.get::<_, i64>(0)).unwrap(), 1);

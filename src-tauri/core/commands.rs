@@ -120,7 +120,7 @@ macro_rules! commands {
 
 commands! {
     session {
-        session_status: NoArgs => session::status_command, false, Session, "Whether the database needs setting up, is locked or is open, and who is signed in";
+        session_status: session::StatusArgs => session::status_command, false, Session, "Whether the database needs setting up, is locked or is open, and who is signed in";
         session_setup_begin: NoArgs => session::setup_begin_command, true, Session, "First run: make the database key and the recovery key (shown once; nothing is saved yet)";
         session_setup_finish: session::SetupArgs => session::setup_finish_command, true, Session, "First run: create the administrator, encrypt the database and save the key file";
         session_unlock: session::UnlockArgs => session::unlock_command, true, Session, "Sign in with a username and passphrase";

@@ -328,20 +328,27 @@ pub fn stamp(day: NaiveDate, at: chrono::DateTime<chrono::Local>) -> String {
 pub const OTHER_SCHOOL: &str = "you can see only the young carers linked to your own school: ask the carers service";
 
 /// The checks before a command runs.
-pub fn authorize(ctx: &Context, command: &str, access: Access) -> Result<()> {
+pub fn authorize(ctx: &Context, access: Access) -> Result<()> {
     if ctx.actor.role == Role::SchoolStaff && ctx.school_scope.is_none() {
         return Err(Error::NotPermitted(
             "a school staff account must belong to a school: ask an administrator to set it".into(),
         ));
     }
     if permits(ctx.actor.role, access) {
-        Ok(())
-    } else {
-        Err(Error::NotPermitted(format!(
-            "your account ({}) cannot use '{command}': ask an administrator",
-            ctx.actor.role.label().to_lowercase()
-        )))
+        return Ok(());
     }
+    // What the account cannot do, in the words of the work: never the command's internal name.
+    let what = match access {
+        Access::Admin => "change accounts, settings, backups or the audit trail: only an administrator can",
+        Access::Records => "open or change people's records",
+        Access::School => "open young carers' school records",
+        Access::Counts => "see the organisation's figures",
+        Access::App | Access::Session => "do this",
+    };
+    Err(Error::NotPermitted(format!(
+        "your account ({}) cannot {what}: ask an administrator if you need this",
+        ctx.actor.role.label().to_lowercase()
+    )))
 }
 
 #[cfg(test)]

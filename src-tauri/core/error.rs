@@ -50,7 +50,7 @@ pub enum Error {
     /// Signing in and keys: `wrong_passphrase`, `wait`, `wrong_recovery_key`, `key_file`, ...
     #[error("{message}")]
     Key { code: &'static str, field: Option<&'static str>, message: String },
-    #[error("the database could not be used ({0}); nothing was changed: try again, and if it keeps happening restore from a backup")]
+    #[error("{}", storage_message(.0))]
     Storage(#[from] rusqlite::Error),
     #[error("the database could not be brought up to date ({0}); nothing was changed")]
     Migration(#[from] rusqlite_migration::Error),
@@ -61,6 +61,36 @@ pub enum Error {
     /// Text to print has characters no vendored font can draw: nothing was printed.
     #[error("{0}")]
     Unprintable(String),
+}
+
+/// What a storage error means for the person at the screen, and what to do: a colleague
+/// saving at the same moment is not damage, and damage is not "out of memory".
+fn storage_message(e: &rusqlite::Error) -> String {
+    use rusqlite::ffi::ErrorCode;
+    let code = match e {
+        rusqlite::Error::SqliteFailure(f, _) => Some(f.code),
+        _ => None,
+    };
+    match code {
+        Some(ErrorCode::DatabaseBusy | ErrorCode::DatabaseLocked) => {
+            "the register is busy: someone else (another Carers Desk window or a script) is saving to it. Nothing was changed: wait a moment and try again".into()
+        }
+        Some(ErrorCode::DatabaseCorrupt | ErrorCode::NotADatabase | ErrorCode::OutOfMemory) => {
+            "the register file could not be read: it looks damaged. Nothing was changed. Close Carers Desk and ask your administrator to check it (`carers-desk-cli audit verify`) and, if it is damaged, restore the newest backup".into()
+        }
+        Some(ErrorCode::DiskFull) => {
+            "the disk is full, so nothing was saved: free some space (or ask IT), then try again".into()
+        }
+        Some(ErrorCode::ReadOnly | ErrorCode::PermissionDenied | ErrorCode::CannotOpen) => {
+            "the register file could not be written (its folder is read-only or its permissions changed): nothing was saved; ask IT to check the folder".into()
+        }
+        Some(ErrorCode::SystemIoFailure) => {
+            "the disk could not be read or written (a removed drive, a network or disk fault): nothing was saved; check the drive and try again".into()
+        }
+        _ => format!(
+            "the register could not be used ({e}); nothing was changed: try again, and if it keeps happening ask your administrator"
+        ),
+    }
 }
 
 fn summary(errors: &[FieldError]) -> String {
@@ -203,6 +233,32 @@ impl From<Error> for ApiError {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn storage_errors_say_what_happened_and_what_to_do() {
+        use rusqlite::ffi;
+        let failure = |code: i32, text: &str| {
+            ApiError::from(Error::Storage(rusqlite::Error::SqliteFailure(ffi::Error::new(code), Some(text.into()))))
+        };
+        let table = [
+            (ffi::SQLITE_BUSY, "database is locked", "someone else"),
+            (ffi::SQLITE_LOCKED, "database table is locked", "someone else"),
+            (ffi::SQLITE_CORRUPT, "database disk image is malformed", "looks damaged"),
+            (ffi::SQLITE_NOMEM, "out of memory", "looks damaged"),
+            (ffi::SQLITE_NOTADB, "file is not a database", "looks damaged"),
+            (ffi::SQLITE_FULL, "database or disk is full", "disk is full"),
+            (ffi::SQLITE_READONLY, "attempt to write a readonly database", "could not be written"),
+            (ffi::SQLITE_IOERR, "disk I/O error", "could not be read or written"),
+        ];
+        for (code, text, says) in table {
+            let e = failure(code, text);
+            assert_eq!(e.code, "storage");
+            assert!(e.message.contains(says), "{text}: {}", e.message);
+            assert!(!e.message.contains(text), "{text}: the engine's words are not shown: {}", e.message);
+        }
+        // A colleague's lock never sends anyone to their backups.
+        assert!(!failure(ffi::SQLITE_BUSY, "database is locked").message.contains("restore"));
+    }
 
     #[test]
     fn json_errors_name_no_rust_types() {

@@ -167,11 +167,40 @@ impl Desk {
                 ..session.context(ctx.today)
             }),
             (Some(_), None) if cmd.access == context::Access::Session => None,
-            (Some(_), None) => return Err(Error::Locked.into()),
+            (Some(_), None) => {
+                // Counted, and written to the trail when someone next signs in.
+                inner.refused_while_locked.note(cmd.name, audit::Refusal::Locked);
+                return Err(Error::Locked.into());
+            }
         };
+        // The record the command is about: its `id`, or for a command about a person (a note
+        // added to a carer) the person's id; never another kind's id (`assessment_list` takes a
+        // carer's id, which is not an assessment's).
+        let record_id = args.get("id").and_then(|v| v.as_i64()).or_else(|| {
+            let key = match audit::record_type_for(cmd.name) {
+                Some("carer") => "carer_id",
+                Some("cared_for") => "cared_for_id",
+                _ => return None,
+            };
+            args.get(key).and_then(|v| v.as_i64())
+        });
         if let Some(context) = &context {
             if cmd.access != context::Access::Session {
-                context::authorize(context, cmd.name, cmd.access)?;
+                if let Err(e) = context::authorize(context, cmd.access) {
+                    let why = if let Error::NotPermitted(_) = e {
+                        audit::Refusal::Role
+                    } else {
+                        audit::Refusal::NotPermitted
+                    };
+                    if let Some(conn) = inner.conn.as_mut() {
+                        let entry = audit::Entry {
+                            computer: context.computer.clone(),
+                            ..audit::refusal_entry(Some(&context.actor), cmd.name, record_id, why)
+                        };
+                        let _ = audit::record_refusal(conn, &mut inner.refusals, entry, why);
+                    }
+                    return Err(e.into());
+                }
             }
         }
         let handler = match cmd.run {
@@ -188,17 +217,7 @@ impl Desk {
             changes: cmd.changes,
             access: cmd.access,
             fields: args.as_object().map(|o| o.keys().cloned().collect()).unwrap_or_default(),
-            // The record the command is about: its `id`, or for a command about a person (a note
-            // added to a carer) the person's id; never another kind's id (`assessment_list`
-            // takes a carer's id, which is not an assessment's).
-            record_id: args.get("id").and_then(|v| v.as_i64()).or_else(|| {
-                let key = match audit::record_type_for(cmd.name) {
-                    Some("carer") => "carer_id",
-                    Some("cared_for") => "cared_for_id",
-                    _ => return None,
-                };
-                args.get(key).and_then(|v| v.as_i64())
-            }),
+            record_id,
         };
         let behaviour = if cmd.changes || audit::audited(cmd.access) {
             TransactionBehavior::Immediate
@@ -216,7 +235,22 @@ impl Desk {
             audit_detail: None,
             audit_fields: None,
         };
-        let out = handler(&mut run, args)?;
+        let out = match handler(&mut run, args) {
+            Ok(out) => out,
+            Err(e) => {
+                // Rolled back; a refusal (another school's record, ...) is written on its own.
+                drop(run);
+                drop(tx);
+                if let Some(why) = audit::Refusal::of(&e) {
+                    let entry = audit::Entry {
+                        computer: context.computer.clone(),
+                        ..audit::refusal_entry(Some(&context.actor), cmd.name, record_id, why)
+                    };
+                    let _ = audit::record_refusal(conn, &mut inner.refusals, entry, why);
+                }
+                return Err(e.into());
+            }
+        };
         audit::record(&run, &ran)?;
         let key_changes = std::mem::take(&mut run.key_changes);
         let rekey = key_changes.iter().any(|c| matches!(c, context::KeyChange::Rekey));

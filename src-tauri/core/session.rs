@@ -45,14 +45,14 @@ pub struct Session {
 }
 
 impl Session {
+    /// Who this account is, for "created by" and the audit trail.
+    pub fn actor(&self) -> Actor {
+        Actor { id: format!("staff:{}", self.staff_id), name: self.name.clone(), role: self.role }
+    }
+
     /// The context every command runs with while this account is signed in.
     pub fn context(&self, today: NaiveDate) -> Context {
-        Context {
-            actor: Actor { id: format!("staff:{}", self.staff_id), name: self.name.clone(), role: self.role },
-            today,
-            school_scope: self.school_id,
-            computer: self.computer.clone(),
-        }
+        Context { actor: self.actor(), today, school_scope: self.school_id, computer: self.computer.clone() }
     }
 }
 
@@ -67,6 +67,11 @@ pub(crate) struct State {
     /// Setup begun (`session_setup_begin`): the new database key and recovery key, in memory
     /// until the administrator finishes.
     pub(crate) pending: Option<Pending>,
+    /// Commands refused in this session, written to the trail without flooding it
+    /// ([`audit::Refusals`]).
+    pub(crate) refusals: audit::Refusals,
+    /// Commands refused while nobody was signed in, written at the next sign-in.
+    pub(crate) refused_while_locked: audit::Refusals,
     /// The computer the current call came from ([`Context::computer`]), for the session
     /// commands' audit entries.
     pub(crate) computer: Option<String>,
@@ -124,6 +129,10 @@ pub struct ChangeArgs {
 pub struct RestoreArgs {
     /// The backup file.
     pub path: PathBuf,
+    /// The organisation's recovery key: needed only for a backup made before the database key
+    /// was last changed (its own key file, beside it, gives its key to the recovery key).
+    #[serde(default)]
+    pub recovery_key: Option<String>,
 }
 
 /// What a session command works on: the desk's state between commands (it opens and closes
@@ -147,11 +156,20 @@ impl Call<'_> {
     }
 }
 
+#[derive(Debug, Default, Deserialize, schemars::JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct StatusArgs {
+    /// The username typed on the sign-in screen: `retry_after_seconds` is that account's wait
+    /// (without it, the last account signed in's).
+    #[serde(default)]
+    pub username: Option<String>,
+}
+
 /// `session_status`.
-pub(crate) fn status_command(call: &mut Call<'_>, _: NoArgs) -> Result<Value> {
+pub(crate) fn status_command(call: &mut Call<'_>, args: StatusArgs) -> Result<Value> {
     match call.path {
         None => Ok(in_memory_status()),
-        Some(path) => status(path, call.state),
+        Some(path) => status_for(path, call.state, args.username.as_deref()),
     }
 }
 
@@ -202,7 +220,17 @@ pub(crate) fn passphrase_change_command(call: &mut Call<'_>, args: ChangeArgs) -
 /// `backup_restore` (only administrators: [`crate::Desk::call`] checks the access).
 pub(crate) fn restore_command(call: &mut Call<'_>, args: RestoreArgs) -> Result<Value> {
     call.file()?;
-    restore(call.state, call.today, &args.path)
+    restore(call.state, &args.path, args.recovery_key.as_deref())
+}
+
+/// The wait before `username` (or, without one, the last account signed in) may try again.
+fn retry_after_for(file: &KeyFile, username: Option<&str>) -> u64 {
+    let now = vault::unix_now();
+    let account = username.or(file.last_username.as_deref()).and_then(|u| file.account(u));
+    match account {
+        Some(a) => file.retry_after(&vault::account_label(a.staff_id), now),
+        None => file.register_retry_after(now),
+    }
 }
 
 fn in_memory_status() -> Value {
@@ -214,6 +242,10 @@ fn in_memory_status() -> Value {
 }
 
 fn status(path: &Path, inner: &State) -> Result<Value> {
+    status_for(path, inner, None)
+}
+
+fn status_for(path: &Path, inner: &State, username: Option<&str>) -> Result<Value> {
     let keys = vault::keys_path(path);
     let file = if keys.exists() { Some(KeyFile::load(&keys)?) } else { None };
     let mut key_renewal_due = Value::Null;
@@ -243,7 +275,7 @@ fn status(path: &Path, inner: &State) -> Result<Value> {
         "legacy_plaintext": state == "setup" && path.exists(),
         "demo": !demo_accounts.is_empty(),
         "demo_accounts": demo_accounts,
-        "retry_after_seconds": file.as_ref().map(|f| f.retry_after(vault::unix_now())).unwrap_or(0),
+        "retry_after_seconds": file.as_ref().map_or(0, |f| retry_after_for(f, username)),
         "last_username": file.as_ref().and_then(|f| f.last_username.clone()),
         "user": user,
         "auto_lock_minutes": auto_lock,
@@ -543,30 +575,77 @@ fn switched_off() -> Error {
     Error::NotPermitted("this account is switched off: ask an administrator to switch it on".into())
 }
 
-/// Records a wrong passphrase or recovery key in the key file (the sign-in delay), under
-/// the key file's lock so a change made meanwhile by another process is kept.
-fn count_failure(keys: &Path) -> Result<u64> {
-    KeyFile::update(keys, |file| {
-        file.failures = file.failures.saturating_add(1);
-        let now = vault::unix_now();
-        file.last_failure_at = Some(now);
-        Ok(file.retry_after(now))
-    })
+/// Writes, in the register just opened, what was refused while it was closed: wrong
+/// passphrases for other accounts and wrong recovery keys not yet in its trail (one entry for
+/// each account, however many tries), and commands sent while nobody was signed in. Best
+/// effort: the sign-in has succeeded.
+fn record_refused_sign_ins(
+    conn: &mut Connection,
+    locked: &mut audit::Refusals,
+    tries: Vec<(String, u32, Option<i64>)>,
+) {
+    let entries: Vec<audit::Entry> = tries
+        .into_iter()
+        .map(|(who, n, last)| {
+            let staff_id = who.strip_prefix("staff:").and_then(|id| id.parse::<i64>().ok());
+            let (what, command) = match staff_id {
+                Some(_) => ("wrong passphrase", "session_unlock"),
+                None => ("wrong recovery key", "session_recover"),
+            };
+            let when = last
+                .and_then(|t| chrono::DateTime::from_timestamp(t, 0))
+                .map(|t| format!(", the last at {}", t.with_timezone(&chrono::Local).format("%d/%m/%Y %H:%M")))
+                .unwrap_or_default();
+            audit::Entry {
+                record_type: staff_id.map(|_| "staff".to_string()),
+                record_id: staff_id,
+                detail: Some(format!("refused: {n} {what}{}{when}", if n == 1 { "" } else { "s" })),
+                ..audit::refusal_entry(None, command, None, audit::Refusal::NotPermitted)
+            }
+        })
+        .collect();
+    if !entries.is_empty() {
+        let written = (|| -> Result<()> {
+            let tx = conn.transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?;
+            for e in &entries {
+                audit::append(&tx, e)?;
+            }
+            tx.commit()?;
+            Ok(())
+        })();
+        let _ = written;
+    }
+    let _ = audit::record_refused_while_locked(conn, locked);
 }
 
-fn refuse_while_waiting(file: &KeyFile) -> Result<()> {
-    let wait = file.retry_after(vault::unix_now());
-    if wait > 0 {
-        return Err(Error::Key {
-            code: "wait",
-            field: Some("passphrase"),
-            message: format!(
-                "too many wrong passphrases: wait {wait} second{}, then try again",
-                if wait == 1 { "" } else { "s" }
-            ),
-        });
+/// Records a wrong passphrase or recovery key for `who` in the key file (the sign-in delay),
+/// under the key file's lock so a change made meanwhile by another process is kept, and tries
+/// made at once from several places all count. Returns the wait it starts.
+fn count_failure(keys: &Path, who: &str) -> Result<u64> {
+    KeyFile::update(keys, |file| Ok(file.count_failure(who, vault::unix_now())))
+}
+
+/// Refuses a try at `who` (an account or the recovery key) while it must wait; the error is
+/// on `field`.
+fn refuse_while_waiting(file: &KeyFile, who: &str, field: &'static str) -> Result<()> {
+    let now = vault::unix_now();
+    let wait = file.retry_after(who, now);
+    if wait == 0 {
+        return Ok(());
     }
-    Ok(())
+    let seconds = format!("{wait} second{}", if wait == 1 { "" } else { "s" });
+    let message = if who == vault::RECOVERY_LABEL {
+        format!("too many wrong recovery keys: wait {seconds}, then try again")
+    } else if file.register_retry_after(now) == wait {
+        format!(
+            "too many wrong passphrases on this register, for several accounts: wait {seconds}, then try again; if this was not your colleagues, tell your administrator"
+        )
+    } else {
+        format!(
+            "too many wrong passphrases for this account: wait {seconds}, then try again (a forgotten passphrase can be reset with the organisation's recovery key)"
+        )
+    };
+    Err(Error::Key { code: "wait", field: Some(field), message })
 }
 
 pub(crate) fn unlock(path: &Path, inner: &mut State, args: UnlockArgs) -> Result<()> {
@@ -584,7 +663,6 @@ pub(crate) fn unlock(path: &Path, inner: &mut State, args: UnlockArgs) -> Result
     // Read without the key file's lock: the slow Argon2id derivation below must not hold up
     // others. What is written afterwards is written under the lock, to the file as it is by then.
     let file = KeyFile::load(&keys)?;
-    refuse_while_waiting(&file)?;
     let Some(account) = file.account(&args.username).cloned() else {
         let message = match args.username.trim() {
             "" => "enter your username".to_string(),
@@ -594,8 +672,10 @@ pub(crate) fn unlock(path: &Path, inner: &mut State, args: UnlockArgs) -> Result
         };
         return Err(Error::field("username", message));
     };
+    let who = vault::account_label(account.staff_id);
+    refuse_while_waiting(&file, &who, "passphrase")?;
     let Some(opened) = file.open_account(&account, &args.passphrase)? else {
-        let wait = count_failure(&keys)?;
+        let wait = count_failure(&keys, &who)?;
         let then = if wait > 0 { format!("; wait {wait} seconds before the next try") } else { String::new() };
         return Err(Error::Key {
             code: "wrong_passphrase",
@@ -623,13 +703,14 @@ pub(crate) fn unlock(path: &Path, inner: &mut State, args: UnlockArgs) -> Result
         rekey::store_account_key(&conn, &entry)?;
     }
     rekey::reconcile(&conn, &key, &keys)?;
-    let failures = KeyFile::update(&keys, |file| {
-        file.last_failure_at = None;
+    let (failures, elsewhere) = KeyFile::update(&keys, |file| {
         file.last_username = Some(session.username.clone());
-        Ok(std::mem::take(&mut file.failures))
+        let mine = file.clear_failures(&who);
+        Ok((mine, file.take_unrecorded()))
     })?;
     let detail =
         (failures > 0).then(|| format!("after {failures} wrong passphrase{}", if failures == 1 { "" } else { "s" }));
+    record_refused_sign_ins(&mut conn, &mut inner.refused_while_locked, elsewhere);
     log(&mut conn, &session, "sign_in", "session_unlock", detail.as_deref())?;
     drop(conn);
     open_as(path, inner, &key, session, in_use)?;
@@ -643,16 +724,13 @@ fn recover(path: &Path, inner: &mut State, args: RecoverArgs) -> Result<()> {
     let in_use = rekey::InUse::shared(path)?;
     crate::backup::finish_interrupted_restore(path);
     let file = KeyFile::load(&keys)?;
-    refuse_while_waiting(&file).map_err(|e| match e {
-        Error::Key { code, message, .. } => Error::Key { code, field: Some("recovery_key"), message },
-        other => other,
-    })?;
+    refuse_while_waiting(&file, vault::RECOVERY_LABEL, "recovery_key")?;
     let mut check = crate::validate::Check::new("");
     staff::check_username(&mut check, "username", &args.username);
     staff::check_passphrase(&mut check, &args.passphrase, &args.passphrase_again, &args.username);
     check.finish()?;
     let Some(opened) = file.open_recovery(&args.recovery_key)? else {
-        count_failure(&keys)?;
+        count_failure(&keys, vault::RECOVERY_LABEL)?;
         return Err(Error::Key {
             code: "wrong_recovery_key",
             field: Some("recovery_key"),
@@ -696,12 +774,13 @@ fn recover(path: &Path, inner: &mut State, args: RecoverArgs) -> Result<()> {
         rekey::store_recovery_key(&conn, &holder)?;
     }
     rekey::reconcile(&conn, &key, &keys)?;
-    KeyFile::update(&keys, |file| {
-        file.failures = 0;
-        file.last_failure_at = None;
+    let elsewhere = KeyFile::update(&keys, |file| {
+        file.clear_failures(vault::RECOVERY_LABEL);
+        file.clear_failures(&vault::account_label(session.staff_id));
         file.last_username = Some(session.username.clone());
-        Ok(())
+        Ok(file.take_unrecorded())
     })?;
+    record_refused_sign_ins(&mut conn, &mut inner.refused_while_locked, elsewhere);
     log(&mut conn, &session, "recover", "session_recover", Some("new passphrase set with the recovery key"))?;
     drop(conn);
     open_as(path, inner, &key, session, in_use)?;
@@ -712,9 +791,13 @@ fn recover(path: &Path, inner: &mut State, args: RecoverArgs) -> Result<()> {
 /// Locks or signs out: writes the audit entry, then closes the database and drops the key.
 fn close(inner: &mut State, action: &str) -> Result<()> {
     if let (Some(conn), Some(session)) = (inner.conn.as_mut(), inner.session.as_ref()) {
+        let actor = session.actor();
+        // Best effort: a refusal count that cannot be written does not keep anyone signed in.
+        let _ = audit::record_repeated_refusals(conn, &mut inner.refusals, Some(&actor));
         let command = if action == "lock" { "session_lock" } else { "session_sign_out" };
         log(conn, session, action, command, None)?;
     }
+    inner.refusals = audit::Refusals::default();
     if let Some(conn) = inner.conn.take() {
         // Everything committed moves into the database file and the log is emptied; closing
         // the last connection then removes it. A failure (another process reading) leaves
@@ -777,12 +860,16 @@ fn change_passphrase(inner: &mut State, args: ChangeArgs) -> Result<()> {
     log(conn, &session, "passphrase", "passphrase_change", None)
 }
 
-fn restore(inner: &mut State, today: NaiveDate, from: &Path) -> Result<Value> {
-    let (_, vault, session) = open_parts(inner)?;
+fn restore(inner: &mut State, from: &Path, recovery_key: Option<&str>) -> Result<Value> {
+    let (conn, vault, session) = open_parts(inner)?;
     let vault = vault.clone();
     let session = session.clone();
-    // Checked before anything changes: the backup must open with this key and be sound.
-    crate::backup::check_restorable(&vault, from)?;
+    // Who may sign in afterwards is decided by the register as it is now, not by the backup.
+    let accounts = crate::backup::Accounts::read(conn)?;
+    // Checked before anything changes: the backup must open (with this key, or the recovery
+    // key for one made before the key was changed) and be sound.
+    let backup_key = crate::backup::backup_key(&vault, from, recovery_key)?;
+    crate::backup::check_restorable(&vault, from, &backup_key)?;
     // Nobody else may have the register open while its file is replaced.
     let in_use = inner.in_use.take().ok_or(Error::Locked)?;
     let Some(exclusive) = in_use.try_exclusive(rekey::COMMAND_WAIT) else {
@@ -795,15 +882,94 @@ fn restore(inner: &mut State, today: NaiveDate, from: &Path) -> Result<Value> {
     let conn = inner.conn.as_mut().ok_or(Error::Locked)?;
     log(conn, &session, "restore", "backup_restore", Some(&format!("restoring {}", from.display())))?;
     close(inner, "sign_out")?;
-    let restored = crate::backup::restore_files(&vault, from, today)?;
+    let restored = crate::backup::restore_files(&vault, from, &backup_key, &accounts)?;
     // The restored database's own trail says it was restored, and by whom.
     let mut conn = open_database(&vault.db_path, &vault.key)?;
-    let kept = restored.get("replaced_kept_at").and_then(Value::as_str).unwrap_or("");
-    let detail = format!("restored from {}; the replaced database is kept at {kept}", from.display());
-    log(&mut conn, &session, "restore", "backup_restore", Some(&detail))?;
+    log(&mut conn, &session, "restore", "backup_restore", Some(&restored_detail(from, &restored)))?;
     drop(conn);
     drop(in_use);
     drop(exclusive);
+    Ok(restored)
+}
+
+fn restored_detail(from: &Path, restored: &Value) -> String {
+    let kept = restored.get("replaced_kept_at").and_then(Value::as_str);
+    let mut detail = format!("restored from {}", from.display());
+    if let Some(kept) = kept {
+        detail.push_str(&format!("; the replaced database is kept at {kept}"));
+    }
+    if restored["accounts_kept"] == true {
+        detail.push_str("; staff accounts and keys as they were before the restore");
+    }
+    detail
+}
+
+/// `carers-desk-cli restore --recovery-key`: restores a backup with the organisation's recovery
+/// key, nobody signed in (the register lost, or no administrator can sign in). The backup's
+/// key comes from its own key file. If the register and its key file are here, the recovery key
+/// must open them too: their accounts and key are kept (as an administrator's restore keeps
+/// them) and the restore is recorded in both trails; only when they are lost or unreadable does
+/// the backup's own key file come back with it.
+pub fn restore_with_recovery_key(path: &Path, from: &Path, recovery_key: &str) -> Result<Value> {
+    let backup_key = crate::backup::key_by_recovery(from, recovery_key)?;
+    let check = crate::backup::check_file(from, &backup_key);
+    if !check.ok {
+        return Err(Error::field("path", check.message));
+    }
+    db::ensure_folder(path)?;
+    let keys = vault::keys_path(path);
+    let in_use = rekey::InUse::shared(path)?;
+    crate::backup::finish_interrupted_restore(path);
+    let Some(exclusive) = in_use.try_exclusive(rekey::COMMAND_WAIT) else {
+        return Err(Error::Conflict(
+            "someone else has this register open (a Carers Desk window or a script): ask them to close it, then restore again"
+                .into(),
+        ));
+    };
+    let current = match (path.exists(), KeyFile::load(&keys)) {
+        (true, Ok(file)) => match file.open_recovery(recovery_key)? {
+            Some(opened) => Some(opened.key),
+            None => {
+                return Err(Error::Key {
+                    code: "wrong_recovery_key",
+                    field: Some("recovery_key"),
+                    message: "that recovery key opens the backup but not the register it would replace: use the register's recovery key, or restore as an administrator".into(),
+                })
+            }
+        },
+        _ => None,
+    };
+    let actor = audit::Entry {
+        at: crate::context::clock(),
+        actor_id: "recovery_key".into(),
+        actor_name: "the organisation's recovery key".into(),
+        action: "restore".into(),
+        command: "backup_restore".into(),
+        ..Default::default()
+    };
+    let restored = match &current {
+        Some(key) => {
+            let accounts = {
+                let mut conn = open_database(path, key)?;
+                let accounts = crate::backup::Accounts::read(&conn)?;
+                let entry = audit::Entry { detail: Some(format!("restoring {}", from.display())), ..actor.clone() };
+                audit::record_session(&mut conn, &entry)?;
+                let _ = conn.execute_batch("PRAGMA wal_checkpoint(TRUNCATE)");
+                accounts
+            };
+            let keep = crate::backup::Keep { key, accounts: &accounts };
+            crate::backup::replace_database(path, from, &backup_key, None, Some(&keep))?
+        }
+        None => crate::backup::replace_database(path, from, &backup_key, Some(&vault::keys_path(from)), None)?,
+    };
+    let key = current.unwrap_or(backup_key);
+    let mut conn = open_database(path, &key)?;
+    let entry = audit::Entry { detail: Some(restored_detail(from, &restored)), ..actor };
+    audit::record_session(&mut conn, &entry)?;
+    let _ = conn.execute_batch("PRAGMA wal_checkpoint(TRUNCATE)");
+    drop(conn);
+    drop(exclusive);
+    drop(in_use);
     Ok(restored)
 }
 

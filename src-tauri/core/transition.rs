@@ -72,6 +72,21 @@ pub struct Done {
     pub known_from: Option<NaiveDate>,
 }
 
+impl Done {
+    /// How far the transition assessment got, as the milestones see it, so the Transitions view
+    /// and the record say the same: `completed` (one completed here), `recorded` (a worker
+    /// recorded the milestone as done: an assessment made elsewhere), `draft` (one started here,
+    /// not completed) or `none`.
+    pub fn assessment_state(&self) -> &'static str {
+        match (self.done.get(Code::Assessment.code()), self.done.get(Code::Offer.code())) {
+            (Some((_, DoneHow::Recorded, _)), _) => "recorded",
+            (Some(_), _) => "completed",
+            (None, Some((_, DoneHow::Assessment, _))) => "draft",
+            _ => "none",
+        }
+    }
+}
+
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, schemars::JsonSchema)]
 #[serde(rename_all = "snake_case")]
 pub enum DoneHow {
@@ -278,6 +293,9 @@ pub struct YoungCarer {
     /// Why there are no milestones (no date of birth, or past the young adult range).
     pub milestones_missing: Option<String>,
     pub transition_assessment: Option<TransitionBrief>,
+    /// `none`, `draft`, `completed` or `recorded` (done elsewhere, recorded here as a
+    /// milestone): the same words as the Transitions view's column.
+    pub transition_assessment_state: String,
     pub handover: Option<Handover>,
     pub handover_warnings: Vec<String>,
     pub card: Card,
@@ -339,15 +357,6 @@ impl Facts {
     /// Reads [`FACT_COLUMNS`] starting at column `at`.
     pub(crate) fn read(r: &rusqlite::Row<'_>, at: usize) -> rusqlite::Result<Facts> {
         Ok(Facts { known: r.get(at)?, started: r.get(at + 1)?, completed: r.get(at + 2)?, handover: r.get(at + 3)? })
-    }
-
-    /// `none`, `draft` or `completed`: how far a transition assessment got.
-    pub(crate) fn assessment_state(&self) -> &'static str {
-        match (&self.started, &self.completed) {
-            (_, Some(_)) => "completed",
-            (Some(_), None) => "draft",
-            _ => "none",
-        }
     }
 
     /// With the milestones recorded by hand (`(milestone, done_on, note)`), what is done.
@@ -500,6 +509,7 @@ pub fn young_carer(conn: &Connection, carer_id: i64, today: NaiveDate) -> Result
     let birth = dob.as_deref().and_then(dates::from_iso);
     let age = birth.and_then(|d| dates::age_on(d, today)).unwrap_or(0);
     let timeline = Timeline::from_settings(&settings);
+    let done = done_facts(conn, carer_id)?;
     let (milestones, missing) = match birth {
         Some(_) if age > timeline.young_adult_max_age => (
             Vec::new(),
@@ -508,7 +518,7 @@ pub fn young_carer(conn: &Connection, carer_id: i64, today: NaiveDate) -> Result
                 timeline.young_adult_max_age
             )),
         ),
-        _ => match milestones(birth, &timeline, &done_facts(conn, carer_id)?, today) {
+        _ => match milestones(birth, &timeline, &done, today) {
             Ok(m) => (m, None),
             Err(why) => (Vec::new(), Some(why)),
         },
@@ -529,6 +539,7 @@ pub fn young_carer(conn: &Connection, carer_id: i64, today: NaiveDate) -> Result
         milestones_missing: missing,
         handover_warnings: handover_warnings(handover.as_ref(), assessment.as_ref()),
         transition_assessment: assessment,
+        transition_assessment_state: done.assessment_state().to_string(),
         handover,
     })
 }

@@ -402,12 +402,19 @@ pub struct KeyFile {
     /// A re-key under way, if any.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub rekey: Option<Rekey>,
-    /// Wrong passphrases since the last successful sign-in, and when the last one was (Unix
-    /// seconds): the sign-in delay.
+    /// Wrong passphrases for any account since the last successful sign-in, and when the last
+    /// one was (Unix seconds): the register's own sign-in delay, which starts only after
+    /// [`REGISTER_FREE_TRIES`] (someone trying a few passphrases on each of many accounts).
     #[serde(default)]
     pub failures: u32,
     #[serde(default)]
     pub last_failure_at: Option<i64>,
+    /// Wrong passphrases in a row for each account (`staff:ID`) and for the recovery key
+    /// (`recovery`): the delay per account. It is kept here, beside the register, so guesses
+    /// at one account from every window and script that opens this register add up; one
+    /// person's slips hold up no one else, and never the recovery key.
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub failed: BTreeMap<String, Failures>,
     #[serde(default)]
     pub last_username: Option<String>,
     /// Present only for demo databases.
@@ -417,7 +424,8 @@ pub struct KeyFile {
 
 pub const RECOVERY_LABEL: &str = "recovery";
 
-fn account_label(staff_id: i64) -> String {
+/// The name an account goes by in the key file (its holder's label, its sign-in delay).
+pub fn account_label(staff_id: i64) -> String {
     format!("staff:{staff_id}")
 }
 
@@ -451,6 +459,7 @@ impl KeyFile {
             rekey: None,
             failures: 0,
             last_failure_at: None,
+            failed: BTreeMap::new(),
             last_username: None,
             demo_accounts: Vec::new(),
         })
@@ -520,6 +529,7 @@ impl KeyFile {
 
     pub fn remove_account(&mut self, staff_id: i64) {
         self.accounts.retain(|a| a.staff_id != staff_id);
+        self.failed.remove(&account_label(staff_id));
         if let Some(rekey) = self.rekey.as_mut() {
             rekey.accounts.remove(&staff_id);
         }
@@ -587,21 +597,111 @@ impl KeyFile {
         self.version = 2;
     }
 
-    /// Seconds to wait before the next sign-in may be tried.
-    pub fn retry_after(&self, now: i64) -> u64 {
-        let Some(last) = self.last_failure_at else { return 0 };
-        let ready = last + wait_seconds(self.failures) as i64;
-        ready.saturating_sub(now).max(0) as u64
+    /// Seconds `who` (an [`account_label`] or [`RECOVERY_LABEL`]) must wait, at `now`, before
+    /// the next try: its own wait, and for an account also the register's
+    /// ([`KeyFile::register_retry_after`]). The recovery key waits only for its own wrong tries.
+    pub fn retry_after(&self, who: &str, now: i64) -> u64 {
+        let own = self.failed.get(who).map_or(0, |f| f.retry_after(now, wait_seconds));
+        if who == RECOVERY_LABEL {
+            own
+        } else {
+            own.max(self.register_retry_after(now))
+        }
+    }
+
+    /// Seconds every account must wait after many wrong passphrases in a row across accounts.
+    pub fn register_retry_after(&self, now: i64) -> u64 {
+        Failures { count: self.failures, last_at: self.last_failure_at, recorded: 0 }
+            .retry_after(now, register_wait_seconds)
+    }
+
+    /// Records a wrong passphrase (or recovery key) for `who` at `now`; returns the wait it
+    /// starts. Call inside [`KeyFile::update`], so tries made at once from several places all count.
+    pub fn count_failure(&mut self, who: &str, now: i64) -> u64 {
+        let mine = self.failed.entry(who.to_string()).or_default();
+        mine.count = mine.count.saturating_add(1);
+        mine.last_at = Some(now);
+        if who != RECOVERY_LABEL {
+            self.failures = self.failures.saturating_add(1);
+            self.last_failure_at = Some(now);
+        }
+        self.retry_after(who, now)
+    }
+
+    /// Wrong tries not yet in the audit trail, for every account and the recovery key: `(who,
+    /// how many, the last at)`; they count as recorded from now (the caller writes them in the
+    /// trail of the register someone has just opened).
+    pub fn take_unrecorded(&mut self) -> Vec<(String, u32, Option<i64>)> {
+        let mut out = Vec::new();
+        for (who, f) in &mut self.failed {
+            if f.count > f.recorded {
+                out.push((who.clone(), f.count - f.recorded, f.last_at));
+                f.recorded = f.count;
+            }
+        }
+        out
+    }
+
+    /// `who` got in: its count, and the register's, start again. Returns how many wrong tries
+    /// `who` had made (for the audit trail).
+    pub fn clear_failures(&mut self, who: &str) -> u32 {
+        self.failures = 0;
+        self.last_failure_at = None;
+        self.failed.remove(who).map_or(0, |f| f.count)
     }
 }
 
-/// The pause after `failures` wrong passphrases in a row: none for the first three (typing
-/// slips), then 2, 4, 8, … seconds, at most 5 minutes.
+/// Wrong tries in a row at one account, the recovery key or the whole register.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Failures {
+    pub count: u32,
+    /// Unix seconds.
+    pub last_at: Option<i64>,
+    /// How many of `count` are already in the audit trail ([`KeyFile::take_unrecorded`]).
+    #[serde(default, skip_serializing_if = "is_zero")]
+    pub recorded: u32,
+}
+
+fn is_zero(n: &u32) -> bool {
+    *n == 0
+}
+
+impl Failures {
+    /// Seconds left of the pause `wait` gives for this many failures, by the real time passed
+    /// since the last one. Never more than the full pause from `now`; and a last failure
+    /// further in the future than the pause (a clock put right after running fast, a key file
+    /// edited by hand) cannot be when it says, so it holds no one up: the next wrong try
+    /// records the real time.
+    fn retry_after(&self, now: i64, wait: fn(u32) -> u64) -> u64 {
+        let Some(last) = self.last_at else { return 0 };
+        let pause = wait(self.count) as i64;
+        if last > now.saturating_add(pause) {
+            return 0;
+        }
+        (last.min(now).saturating_add(pause) - now).max(0) as u64
+    }
+}
+
+/// The pause after `failures` wrong passphrases in a row for one account: none for the first
+/// three (typing slips), then 2, 4, 8, … seconds, at most 5 minutes.
 pub fn wait_seconds(failures: u32) -> u64 {
     if failures < 3 {
         0
     } else {
         (1u64 << (failures - 2).min(20)).min(300)
+    }
+}
+
+/// Wrong passphrases in a row, across all accounts, before every account waits.
+pub const REGISTER_FREE_TRIES: u32 = 10;
+
+/// The pause for every account after `failures` wrong passphrases in a row across accounts:
+/// none for the first [`REGISTER_FREE_TRIES`], then 2, 4, 8, … seconds, at most 5 minutes.
+pub fn register_wait_seconds(failures: u32) -> u64 {
+    if failures < REGISTER_FREE_TRIES {
+        0
+    } else {
+        wait_seconds(failures - REGISTER_FREE_TRIES + 3)
     }
 }
 
@@ -781,11 +881,77 @@ mod tests {
             assert_eq!(wait_seconds(failures), wait, "{failures}");
         }
         let mut file = KeyFile::new(&random_key(), "AAAA", FAST).unwrap();
-        file.failures = 4;
-        file.last_failure_at = Some(1_000);
-        assert_eq!(file.retry_after(1_000), 4);
-        assert_eq!(file.retry_after(1_003), 1);
-        assert_eq!(file.retry_after(1_010), 0);
+        let amy = account_label(1);
+        for (n, now) in (1..=4).zip(996..) {
+            assert_eq!(file.count_failure(&amy, now), wait_seconds(n));
+        }
+        assert_eq!(file.retry_after(&amy, 999), 4);
+        assert_eq!(file.retry_after(&amy, 1_002), 1);
+        assert_eq!(file.retry_after(&amy, 1_003), 0);
+    }
+
+    #[test]
+    fn the_wait_is_per_account_and_the_recovery_key_is_never_held_up_by_it() {
+        let mut file = KeyFile::new(&random_key(), "AAAA", FAST).unwrap();
+        let (amy, sam) = (account_label(1), account_label(2));
+        for now in 1_000..1_006 {
+            file.count_failure(&amy, now);
+        }
+        assert_eq!(file.retry_after(&amy, 1_005), wait_seconds(6));
+        assert_eq!(file.retry_after(&sam, 1_005), 0, "another account is not held up");
+        assert_eq!(file.retry_after(RECOVERY_LABEL, 1_005), 0, "the recovery key is not held up");
+        // Wrong recovery keys have their own count, which holds up no account.
+        for now in 1_000..1_004 {
+            file.count_failure(RECOVERY_LABEL, now);
+        }
+        assert_eq!(file.retry_after(RECOVERY_LABEL, 1_003), wait_seconds(4));
+        assert_eq!(file.retry_after(&sam, 1_003), 0);
+        // Sam signing in starts the register's count again, not Amy's.
+        assert_eq!(file.clear_failures(&sam), 0);
+        assert_eq!(file.retry_after(&amy, 1_005), wait_seconds(6));
+        assert_eq!(file.clear_failures(&amy), 6);
+        assert_eq!(file.retry_after(&amy, 1_005), 0);
+    }
+
+    #[test]
+    fn many_wrong_passphrases_across_accounts_hold_up_every_account() {
+        let mut file = KeyFile::new(&random_key(), "AAAA", FAST).unwrap();
+        // Two tries at each of five accounts: no account reaches its own wait.
+        for (i, now) in (0..REGISTER_FREE_TRIES as i64).zip(2_000..) {
+            file.count_failure(&account_label(i / 2 + 1), now);
+        }
+        let last = 2_000 + REGISTER_FREE_TRIES as i64 - 1;
+        assert_eq!(file.retry_after(&account_label(1), last), 2);
+        assert_eq!(file.retry_after(&account_label(9), last), 2, "an account never tried waits too");
+        assert_eq!(file.retry_after(RECOVERY_LABEL, last), 0);
+        assert_eq!(file.retry_after(&account_label(9), last + 2), 0);
+        let table = [(0, 0), (9, 0), (10, 2), (11, 4), (12, 8), (40, 300)];
+        for (failures, wait) in table {
+            assert_eq!(register_wait_seconds(failures), wait, "{failures}");
+        }
+    }
+
+    #[test]
+    fn a_last_failure_in_the_future_waits_no_longer_than_the_pause_itself() {
+        let mut file = KeyFile::new(&random_key(), "AAAA", FAST).unwrap();
+        let amy = account_label(1);
+        let now = 1_700_000_000;
+        // Far ahead ("wait 8203474697 seconds" before): no one is held up.
+        file.failed.insert(amy.clone(), Failures { count: 4, last_at: Some(now + 8_203_474_697), recorded: 0 });
+        file.failures = 40;
+        file.last_failure_at = Some(i64::MAX);
+        assert_eq!(file.retry_after(&amy, now), 0);
+        // A little ahead (clocks a second or two apart): at most the pause, ended by real time.
+        file.failed.insert(amy.clone(), Failures { count: 4, last_at: Some(now + 2), recorded: 0 });
+        file.last_failure_at = Some(now + 200);
+        assert_eq!(file.retry_after(&amy, now), 300);
+        file.failures = 0;
+        assert_eq!(file.retry_after(&amy, now), wait_seconds(4));
+        assert_eq!(file.retry_after(&amy, now + 4), 2);
+        assert_eq!(file.retry_after(&amy, now + 6), 0, "the real time passing ends it");
+        // The next wrong try starts from the real time.
+        file.failed.insert(amy.clone(), Failures { count: 4, last_at: Some(now + 8_203_474_697), recorded: 0 });
+        assert_eq!(file.count_failure(&amy, now), wait_seconds(5));
     }
 
     #[test]

@@ -332,7 +332,8 @@ export const cardLogoSet = (path) => call('card_logo_set', { path });
 
 // Sessions and staff (docs/commands.md, "Sessions" and "Staff accounts"). The session
 // commands work while Carers Desk is locked; every other command then fails with code `locked`.
-export const sessionStatus = () => call('session_status');
+/** `username`: the account typed on the sign-in screen, whose wait after wrong passphrases is wanted. */
+export const sessionStatus = (username) => call('session_status', username ? { username } : {});
 export const sessionSetupBegin = () => call('session_setup_begin');
 /** { organisation, username, name, passphrase, passphrase_again, recovery_check: { "3": "ABCD" } } */
 export const sessionSetupFinish = (args) => call('session_setup_finish', args);

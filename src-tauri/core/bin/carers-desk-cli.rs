@@ -27,10 +27,10 @@
 //! Long prints (`print passports`) report progress on standard error.
 //!
 //! `verify` exits 1 when the backup is damaged or cannot be opened. `restore` (docs/backups.md)
-//! uses the database's own key when the backup was made with it; when the database or its key
-//! file is lost, or the backup was made with another key, it restores the backup with the key
-//! file beside it (`<backup>.keys`), which the account's passphrase must open, then signs in to
-//! check. The replaced database is always kept aside.
+//! is for an administrator signed in to the database (`--user`), or for the organisation's
+//! recovery key (`--recovery-key`): for a backup made before the key was last changed, or when
+//! the database or its key file is lost. Staff accounts and keys stay as the database has them
+//! now. The replaced database is always kept aside.
 //!
 //! `call` prints the JSON result (exit 0) or the JSON error `{code, message, field, errors}`
 //! (exit 1). Usage mistakes exit 2.
@@ -126,8 +126,16 @@ enum Cmd {
     },
     /// Check a backup: exit 0 when it opens with this database's key and is intact, 1 when not.
     Verify { file: PathBuf },
-    /// Replace the database with a backup; the replaced database is kept aside beside it.
-    Restore { file: PathBuf },
+    /// Replace the database with a backup (an administrator, or the recovery key); the replaced
+    /// database is kept aside beside it.
+    Restore {
+        file: PathBuf,
+        /// Use the organisation's recovery key (typed at the prompt, or $CARERS_DESK_RECOVERY_KEY):
+        /// for a backup made before the key was last changed, or when nobody can sign in (the
+        /// database or its key file lost).
+        #[arg(long)]
+        recovery_key: bool,
+    },
     /// Export the whole register (administrators): a new folder inside --to with a CSV file
     /// per table, register.json, data-dictionary.csv and the pictures. Not encrypted.
     Export {
@@ -358,6 +366,7 @@ fn usage(message: &str) -> ExitCode {
 }
 
 const PASSPHRASE_ENV: &str = "CARERS_DESK_PASSPHRASE";
+const RECOVERY_ENV: &str = "CARERS_DESK_RECOVERY_KEY";
 
 /// The passphrase: from the environment, else typed at the terminal (not echoed).
 fn passphrase(prompt: &str) -> Result<String, String> {
@@ -538,8 +547,8 @@ fn main() -> ExitCode {
             "say which database to use with --db PATH, or which server with --server URL (or set CARERS_DESK_DB)",
         );
     };
-    if let Cmd::Restore { file } = &cli.command {
-        return restore(&db, file, &ctx, cli.user.as_deref());
+    if let Cmd::Restore { file, recovery_key } = &cli.command {
+        return restore(&db, file, &ctx, cli.user.as_deref(), *recovery_key);
     }
     let new_file = !db.exists();
     let desk = match Desk::open(&db) {
@@ -710,57 +719,67 @@ fn run(desk: &Target, ctx: &Context, command: Cmd) -> ExitCode {
     }
 }
 
-/// `restore FILE`: with the database's own key when the backup was made with it; otherwise
-/// (database or key file lost, or another key) with the backup's own key file, which the
-/// account's passphrase must open. Then signs in to check the restored database opens.
-fn restore(db: &std::path::Path, file: &std::path::Path, ctx: &Context, user: Option<&str>) -> ExitCode {
-    let Some(user) = user else {
-        return usage("say which staff account to sign in as with --user NAME (or set CARERS_DESK_USER)");
-    };
-    let passphrase = match passphrase(&format!("passphrase for {user}: ")) {
-        Ok(p) => p,
-        Err(e) => return usage(&e),
-    };
-    let sign_in = serde_json::json!({ "username": user, "passphrase": passphrase });
-    if db.exists() && carers_desk::vault::keys_path(db).exists() {
-        let desk = match Desk::open(db) {
-            Ok(d) => d,
-            Err(e) => return fail(e),
-        };
-        match desk.call(ctx, "session_unlock", sign_in.clone()) {
-            Ok(_) => match desk.call(ctx, "backup_restore", serde_json::json!({ "path": file })) {
-                Ok(v) => {
-                    print(&v);
-                    return ExitCode::SUCCESS;
+/// `restore FILE`: an administrator signed in to the database restores a backup made with its
+/// key (`backup_restore`); with `--recovery-key`, the recovery key restores any of the
+/// organisation's backups, with `--user` as that administrator or, nobody signed in, when the
+/// database or its key file is lost. Never with the passphrase of a backup's own key file: an
+/// old passphrase, or a switched-off account, must not bring an old register back.
+fn restore(
+    db: &std::path::Path,
+    file: &std::path::Path,
+    ctx: &Context,
+    user: Option<&str>,
+    with_recovery: bool,
+) -> ExitCode {
+    let recovery = if with_recovery {
+        match std::env::var(RECOVERY_ENV) {
+            Ok(k) => Some(k),
+            Err(_) => match rpassword::prompt_password("the organisation's recovery key: ") {
+                Ok(k) => Some(k),
+                Err(e) => {
+                    return usage(&format!(
+                        "could not read the recovery key ({e}): set {RECOVERY_ENV} when no one is at the keyboard"
+                    ))
                 }
-                Err(e) if e.code == "wrong_key" => {
-                    let _ = desk.call(ctx, "session_sign_out", serde_json::json!({}));
-                    eprintln!("carers-desk-cli: the backup was made with another key: restoring it with the key file beside it");
-                }
-                Err(e) => return fail(e),
             },
-            // Perhaps this database is not the one the backup came from: the backup's own
-            // key file decides below.
-            Err(e) => eprintln!(
-                "carers-desk-cli: could not sign in to {} ({}): trying the backup's own key file",
-                db.display(),
-                e.message
-            ),
         }
-    }
-    let mut out = match carers_desk::backup::restore_with_own_keys(db, file, user, &passphrase) {
-        Ok(v) => v,
-        Err(e) => return fail(e.into()),
+    } else {
+        None
     };
-    // Check: the restored database opens and this account can sign in to it.
-    let checked = Desk::open(db).and_then(|desk| {
-        desk.call(ctx, "session_unlock", sign_in)?;
-        desk.call(ctx, "session_lock", serde_json::json!({}))
-    });
-    match checked {
-        Ok(_) => {
-            out["signed_in_as"] = serde_json::json!(user);
-            print(&out);
+    let result = match (user, recovery) {
+        (Some(user), recovery) => {
+            let desk = match Desk::open(db) {
+                Ok(d) => d,
+                Err(e) => return fail(e),
+            };
+            let passphrase = match passphrase(&format!("passphrase for {user}: ")) {
+                Ok(p) => p,
+                Err(e) => return usage(&e),
+            };
+            desk.call(ctx, "session_unlock", serde_json::json!({ "username": user, "passphrase": passphrase }))
+                .and_then(|_| {
+                    desk.call(ctx, "backup_restore", serde_json::json!({ "path": file, "recovery_key": recovery }))
+                })
+                .map_err(|e| match e.code.as_str() {
+                    "wrong_key" => carers_desk::ApiError {
+                        message: format!("{}, or run restore again with --recovery-key", e.message),
+                        ..e
+                    },
+                    _ => e,
+                })
+        }
+        (None, Some(recovery)) => {
+            carers_desk::session::restore_with_recovery_key(db, file, &recovery).map_err(carers_desk::ApiError::from)
+        }
+        (None, None) => {
+            return usage(
+                "say which administrator restores with --user NAME (or set CARERS_DESK_USER), or restore with --recovery-key",
+            )
+        }
+    };
+    match result {
+        Ok(v) => {
+            print(&v);
             ExitCode::SUCCESS
         }
         Err(e) => fail(e),

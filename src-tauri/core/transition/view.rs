@@ -48,7 +48,8 @@ pub struct Row {
     pub school_name: Option<String>,
     /// Past list: the earliest milestone overdue.
     pub milestone: Option<MissedMilestone>,
-    /// `none`, `draft` or `completed`.
+    /// `none`, `draft`, `completed` or `recorded` (done elsewhere, recorded as a milestone), as
+    /// the record says ([`super::Done::assessment_state`]).
     pub transition_assessment: String,
 }
 
@@ -126,7 +127,7 @@ fn candidates(ctx: &Ctx<'_>, t: &Timeline) -> Result<(Vec<Candidate>, Recorded)>
     Ok((candidates, recorded))
 }
 
-fn row(c: &Candidate, today: NaiveDate) -> Row {
+fn row(c: &Candidate, assessment: &str, today: NaiveDate) -> Row {
     Row {
         carer_id: c.id,
         reference: c.reference.clone(),
@@ -136,7 +137,7 @@ fn row(c: &Candidate, today: NaiveDate) -> Row {
         birthday: None,
         school_name: c.school.clone(),
         milestone: None,
-        transition_assessment: c.facts.assessment_state().to_string(),
+        transition_assessment: assessment.to_string(),
     }
 }
 
@@ -157,6 +158,8 @@ struct Seen<'a> {
     birthdays: [Option<NaiveDate>; 3],
     /// The milestones overdue, with their deadlines.
     missed: Vec<(crate::choices::Milestone, NaiveDate)>,
+    /// [`super::Done::assessment_state`].
+    assessment: &'static str,
 }
 
 /// The one pass over the candidates both the view and the home counts make: who has a
@@ -170,7 +173,12 @@ fn scan(ctx: &Ctx<'_>, months: u32, mut each: impl FnMut(Seen<'_>)) -> Result<()
         let Some(dob) = dates::from_iso(&c.dob) else { continue };
         let birthdays = TURNING.map(|age| Some(anniversary(dob, age)).filter(|b| *b >= today && *b <= until));
         let done = c.facts.done(recorded.get(&c.id).map(Vec::as_slice).unwrap_or_default());
-        each(Seen { candidate: c, birthdays, missed: overdue(dob, &t, &done, today) });
+        each(Seen {
+            candidate: c,
+            birthdays,
+            missed: overdue(dob, &t, &done, today),
+            assessment: done.assessment_state(),
+        });
     }
     Ok(())
 }
@@ -183,7 +191,7 @@ fn build(ctx: &Ctx<'_>, months: u32) -> Result<Transitions> {
         let c = seen.candidate;
         for (list, birthday) in turning.iter_mut().zip(seen.birthdays) {
             if let Some(b) = birthday {
-                list.carers.push(Row { birthday: Some(dates::iso(b)), ..row(c, today) });
+                list.carers.push(Row { birthday: Some(dates::iso(b)), ..row(c, seen.assessment, today) });
             }
         }
         let missed = seen.missed;
@@ -198,7 +206,7 @@ fn build(ctx: &Ctx<'_>, months: u32) -> Result<Transitions> {
                         status: "overdue".into(),
                         overdue_count: missed.len() as u32,
                     }),
-                    ..row(c, today)
+                    ..row(c, seen.assessment, today)
                 },
             ));
         }

@@ -5,6 +5,23 @@ import * as api from '../api.js';
 import { h, append } from '../kit/dom.js';
 import { carerSearchBox, personName } from './search.js';
 import { categoryBadge } from '../kit/tags.js';
+import { can } from '../session/session.js';
+
+/**
+ * For an administrator: the register's key is due to be changed (an account was switched off,
+ * or a passphrase reset) but could not be changed yet, because someone else had the register
+ * open. Says why and what to do; nothing for anyone else, or when nothing is due.
+ */
+async function keyRenewalNotice() {
+  if (!can('admin')) return null;
+  const status = await api.sessionStatus().catch(() => null);
+  const due = status?.key_renewal_due;
+  if (!due) return null;
+  return h('div', { class: 'notice notice--warning', id: 'key-renewal-due', role: 'status' },
+    h('p', { class: 'notice__title' }, 'The register’s key is due to be changed'),
+    h('p', null, `Why: ${due}. Until it is changed, someone who kept a copy of the key file could still open the register with the old passphrase.`),
+    h('p', null, 'It is changed as soon as nobody else has the register open: ask colleagues to close Carers Desk on their computers, then sign out and sign in again. If this message stays, sign in once with the recovery key (“Forgotten your passphrase?” on the sign-in page).'));
+}
 
 /** Where a count's carers are listed: the register with the count's filter, if it has one. */
 function countHref(c) {
@@ -28,7 +45,7 @@ function countItem(c) {
  * @param {HTMLElement} main
  */
 export async function render(main) {
-  const data = await api.home();
+  const [data, keyNotice] = await Promise.all([api.home(), keyRenewalNotice()]);
   const search = carerSearchBox({
     id: 'home-search',
     resultsId: 'home-results',
@@ -55,6 +72,7 @@ export async function render(main) {
       h('h1', { class: 'page-title' }, 'Carers register'),
       h('a', { class: 'button button--large', href: '#/carers/new', id: 'home-new-carer' }, 'Add a carer'),
     ),
+    keyNotice,
     search.element,
     h('div', { class: 'home-grid' },
       h('section', { class: 'panel', 'aria-labelledby': 'counts-title' },

@@ -26,6 +26,7 @@ const ACTIONS = [
   { code: 'print', label: 'Printed' },
   { code: 'export', label: 'Exported or backed up' },
   { code: 'anonymise', label: 'Anonymised' },
+  { code: 'refused', label: 'Refused (not allowed, locked or a wrong passphrase)' },
 ];
 
 const ROLES = {

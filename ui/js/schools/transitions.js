@@ -14,6 +14,7 @@ const ASSESSMENT_WORDS = {
   none: 'None',
   draft: 'Draft, not finished',
   completed: 'Completed',
+  recorded: 'Done elsewhere (recorded)',
 };
 
 function assessmentCell(code) {

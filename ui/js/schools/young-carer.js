@@ -287,13 +287,34 @@ export function youngCarerSection({ getRecord, opts }) {
     const slot = h('div', { class: 'yc-slot' });
     return part('yc-transition', 'Transition to adulthood',
       yc.milestones_missing ? h('p', { class: 'notice', id: 'milestones-missing' }, sentence(yc.milestones_missing)) : null,
-      notStarted() && !ta ? null : h('p', { id: 'transition-assessment' }, 'Transition assessment: ',
-        ta
-          ? [h('a', { href: `#/assessments/${ta.id}` }, ta.reference || 'open it'), ', ',
-            ta.status === 'completed' ? `completed ${formatDate(ta.assessed_on)}` : 'draft, not finished']
-          : h('span', { class: 'muted' }, 'none yet (start one from “Assessments”).')),
+      notStarted() && !ta ? null : h('p', { id: 'transition-assessment', dataset: { state: yc.transition_assessment_state } },
+        'Transition assessment: ', transitionAssessmentWords(ta, ms)),
       ms.length ? milestonesTable(ms, slot, closed) : null,
       slot);
+  }
+
+  /**
+   * How far the transition assessment got, in the core's words for it (the Transitions view
+   * uses the same state): one completed here wins; a milestone recorded as done by hand means it
+   * was done elsewhere; then a draft here.
+   * @param {any} ta the latest transition assessment here, if any
+   * @param {any[]} ms the milestones
+   */
+  function transitionAssessmentWords(ta, ms) {
+    const link = ta ? h('a', { href: `#/assessments/${ta.id}` }, ta.reference || 'open it') : null;
+    switch (yc.transition_assessment_state) {
+      case 'completed':
+        return [link, `, completed ${formatDate(ta?.assessed_on)}`];
+      case 'recorded': {
+        const m = ms.find((x) => x.code === 'assessment');
+        const done = [`done elsewhere, recorded as done ${formatDate(m?.done_on)}`, m?.note ? ` (${m.note})` : ''].join('');
+        return ta ? [done, '; ', link, ' here is a draft, not finished.'] : `${done}.`;
+      }
+      case 'draft':
+        return [link, ', draft, not finished'];
+      default:
+        return h('span', { class: 'muted' }, 'none yet (start one from “Assessments”).');
+    }
   }
 
   /** The milestones; folded away (one line saying when the work starts) while none is due yet. */

@@ -130,7 +130,7 @@ export function openLockScreen({ status, reason = 'startup', minutes = 10 }) {
       showSignInError(err);
       // A pause after wrong passphrases: the status says how long.
       try {
-        const now = await api.sessionStatus();
+        const now = await api.sessionStatus(username);
         if (now.retry_after_seconds > 0) startWait(now.retry_after_seconds);
       } catch { /* the message already says what to do */ }
     } finally {

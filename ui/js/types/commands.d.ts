@@ -133,7 +133,10 @@ declare namespace Cmd {
   }
 
   /** Whether the database needs setting up, is locked or is open, and who is signed in. Access: session. */
-  type SessionStatusArgs = Record<string, never>;
+  type SessionStatusArgs = {
+    /** The username typed on the sign-in screen: `retry_after_seconds` is that account's wait (without it, the last account signed in's). */
+    username?: string | null;
+  };
 
   /** First run: make the database key and the recovery key (shown once; nothing is saved yet) (changes data). Access: session. */
   type SessionSetupBeginArgs = Record<string, never>;
@@ -183,6 +186,8 @@ declare namespace Cmd {
   type BackupRestoreArgs = {
     /** The backup file. */
     path: string;
+    /** The organisation's recovery key: needed only for a backup made before the database key was last changed (its own key file, beside it, gives its key to the recovery key). */
+    recovery_key?: string | null;
   };
 
   /** Version, schema version and where the database is. Access: app. */
