@@ -54,10 +54,13 @@ pub struct Entry {
     /// For changes: the names of the fields sent.
     pub fields: Vec<String>,
     pub detail: Option<String>,
+    /// The client's network address when the command came through carers-desk-server;
+    /// `None` on the computer the register is on.
+    pub computer: Option<String>,
 }
 
 fn hash(id: i64, prev: &str, e: &Entry, fields: &Option<String>) -> String {
-    let content = serde_json::json!([
+    let mut content = serde_json::json!([
         id,
         prev,
         e.at,
@@ -73,6 +76,10 @@ fn hash(id: i64, prev: &str, e: &Entry, fields: &Option<String>) -> String {
         fields,
         e.detail
     ]);
+    // Hashed only when set: entries from before the column keep the hashes they were written with.
+    if let (Some(computer), Some(list)) = (&e.computer, content.as_array_mut()) {
+        list.push(computer.as_str().into());
+    }
     hex::encode(Sha256::digest(content.to_string().as_bytes()))
 }
 
@@ -94,8 +101,8 @@ pub fn append(conn: &Connection, e: &Entry) -> Result<()> {
     let h = hash(id, &prev, e, &fields);
     conn.prepare_cached(
         "INSERT INTO audit_log (id, at, actor_id, actor_name, role, action, command, record_type, record_id,
-                                carer_id, cared_for_id, fields, detail, prev_hash, hash)
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15)",
+                                carer_id, cared_for_id, fields, detail, prev_hash, hash, computer)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16)",
     )?
     .execute(params![
         id,
@@ -112,7 +119,8 @@ pub fn append(conn: &Connection, e: &Entry) -> Result<()> {
         fields,
         e.detail,
         prev,
-        h
+        h,
+        e.computer
     ])?;
     Ok(())
 }
@@ -167,6 +175,7 @@ pub fn record(ctx: &Ctx<'_>, ran: &Ran<'_>) -> Result<()> {
             (None, false) => Vec::new(),
         },
         detail: ctx.audit_detail.clone(),
+        computer: ctx.context.computer.clone(),
         ..Default::default()
     };
     let mut people: Vec<(Option<i64>, Option<i64>)> = Vec::new();
@@ -703,7 +712,7 @@ pub fn verify_with(conn: &Connection, anchors: &[Anchor], problems: Vec<String>)
 pub fn verify(conn: &Connection) -> Result<Verified> {
     let mut stmt = conn.prepare(
         "SELECT id, at, actor_id, actor_name, role, action, command, record_type, record_id, carer_id,
-                cared_for_id, fields, detail, prev_hash, hash FROM audit_log ORDER BY id",
+                cared_for_id, fields, detail, prev_hash, hash, computer FROM audit_log ORDER BY id",
     )?;
     let mut rows = stmt.query([])?;
     let mut prev = GENESIS.to_string();
@@ -725,6 +734,7 @@ pub fn verify(conn: &Connection) -> Result<Verified> {
             cared_for_id: r.get(10)?,
             fields: Vec::new(),
             detail: r.get(12)?,
+            computer: r.get(15)?,
         };
         let stored_prev: String = r.get(13)?;
         let stored: String = r.get(14)?;
@@ -844,7 +854,7 @@ fn query(conn: &Connection, args: &ListArgs, limit: Option<u32>) -> Result<Vec<L
     let (clause, mut values) = filters(args)?;
     let mut sql = format!(
         "SELECT id, at, actor_id, actor_name, role, action, command, record_type, record_id, carer_id,
-                cared_for_id, fields, detail FROM audit_log WHERE {clause} ORDER BY id DESC"
+                cared_for_id, fields, detail, computer FROM audit_log WHERE {clause} ORDER BY id DESC"
     );
     if let Some(n) = limit {
         values.push(rusqlite::types::Value::Integer(n as i64));
@@ -868,6 +878,7 @@ fn query(conn: &Connection, args: &ListArgs, limit: Option<u32>) -> Result<Vec<L
                 cared_for_id: r.get(10)?,
                 fields: fields.and_then(|f| serde_json::from_str(&f).ok()).unwrap_or_default(),
                 detail: r.get(12)?,
+                computer: r.get(13)?,
             },
         })
     })?;
@@ -949,6 +960,7 @@ pub fn export(ctx: &mut Ctx<'_>, args: ExportArgs) -> Result<Exported> {
         "cared_for_id",
         "fields",
         "detail",
+        "computer",
         "hash",
     ];
     let csv_err = |e: csv::Error| Error::Io(std::io::Error::other(e));
@@ -970,6 +982,7 @@ pub fn export(ctx: &mut Ctx<'_>, args: ExportArgs) -> Result<Exported> {
             opt(e.cared_for_id),
             e.fields.join(" "),
             e.detail.clone().unwrap_or_default(),
+            e.computer.clone().unwrap_or_default(),
             hashes.get(&l.id).cloned().unwrap_or_default(),
         ])
         .map_err(csv_err)?;

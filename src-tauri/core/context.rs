@@ -84,6 +84,10 @@ pub struct Context {
     /// School staff see one school only: its id. `None` for everyone else (the whole
     /// organisation). Commands with [`Access::School`] filter and check by it.
     pub school_scope: Option<i64>,
+    /// Which computer the call came from: the client's network address when the register is
+    /// served by carers-desk-server (written in the audit trail); `None` on the computer the
+    /// register is on.
+    pub computer: Option<String>,
 }
 
 impl Role {
@@ -128,6 +132,7 @@ impl Context {
             actor: Actor { id: format!("local:{user}"), name: user, role: Role::Administrator },
             today,
             school_scope: None,
+            computer: None,
         }
     }
 
@@ -136,6 +141,12 @@ impl Context {
         let mut ctx = Context::desktop(today);
         ctx.actor.id = format!("cli:{}", ctx.actor.name);
         ctx
+    }
+
+    /// The same call, made from another computer (the server's client address).
+    pub fn from_computer(mut self, computer: impl Into<String>) -> Context {
+        self.computer = Some(computer.into());
+        self
     }
 
     pub fn with_role(mut self, role: Role) -> Context {
@@ -149,6 +160,7 @@ impl Context {
             actor: Actor { id: format!("school:{school_id}:{name}"), name: name.to_string(), role: Role::SchoolStaff },
             today,
             school_scope: Some(school_id),
+            computer: None,
         }
     }
 }

@@ -26,7 +26,8 @@ const MIGRATIONS: &[&str] = &[
     include_str!("migrations/0009_home_counts.sql"),
     include_str!("migrations/0010_school_referrals.sql"),
     include_str!("migrations/0011_rekeying.sql"),
-    include_str!("migrations/0012_home_counts_current.sql"),
+    include_str!("migrations/0012_audit_computer.sql"),
+    include_str!("migrations/0013_home_counts_current.sql"),
 ];
 
 fn migrations() -> Migrations<'static> {

@@ -6,7 +6,7 @@ use serde::Serialize;
 
 /// One problem with one argument. `field` is the JSON path of the argument (`postcode`,
 /// `person.first_name`), exactly the `name` of the input in the window.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, schemars::JsonSchema)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, serde::Deserialize, schemars::JsonSchema)]
 pub struct FieldError {
     pub field: String,
     pub message: String,
@@ -170,7 +170,7 @@ impl Error {
 }
 
 /// What crosses the boundary to the window and the CLI.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, schemars::JsonSchema)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, serde::Deserialize, schemars::JsonSchema)]
 pub struct ApiError {
     /// `validation`, `invalid_arguments`, `not_found`, `conflict`, `unknown_command`,
     /// `not_permitted`, `database_location`, `locked`, `wrong_passphrase`, `wait`,
@@ -179,9 +179,18 @@ pub struct ApiError {
     pub code: String,
     pub message: String,
     /// The JSON path of the argument at fault, if one is.
+    #[serde(default)]
     pub field: Option<String>,
     /// Every problem found, for forms that show them all at once.
+    #[serde(default)]
     pub errors: Vec<FieldError>,
+}
+
+impl ApiError {
+    /// An error that is not about any one argument.
+    pub fn new(code: impl Into<String>, message: impl Into<String>) -> ApiError {
+        ApiError { code: code.into(), message: message.into(), field: None, errors: Vec::new() }
+    }
 }
 
 impl std::fmt::Display for ApiError {

@@ -619,6 +619,7 @@ pub fn commit(ctx: &mut Ctx<'_>, args: CommitArgs) -> Result<Committed> {
                 cared_for_id,
                 fields: mapped.clone(),
                 detail: Some(format!("imported from {file} row {}", o.number)),
+                computer: ctx.context.computer.clone(),
             },
         )?;
         if i % 1000 == 999 {

@@ -35,6 +35,7 @@ pub mod pdf;
 pub mod plans;
 pub mod register;
 pub mod rekey;
+pub mod remote;
 pub mod reports;
 pub mod reviews;
 pub mod schools;
@@ -158,9 +159,13 @@ impl Desk {
         let inner = &mut *inner;
         // Who runs it: on a database file, the signed-in account whatever `ctx` says (only its
         // "today" is used). Session commands (signing in, ...) run also while locked.
+        inner.computer = ctx.computer.clone();
         let context = match (&self.path, &inner.session) {
             (None, _) => Some(ctx.clone()),
-            (Some(_), Some(session)) => Some(session.context(ctx.today)),
+            (Some(_), Some(session)) => Some(Context {
+                computer: ctx.computer.clone().or_else(|| session.computer.clone()),
+                ..session.context(ctx.today)
+            }),
             (Some(_), None) if cmd.access == context::Access::Session => None,
             (Some(_), None) => {
                 // Counted, and written to the trail when someone next signs in.
@@ -188,7 +193,10 @@ impl Desk {
                         audit::Refusal::NotPermitted
                     };
                     if let Some(conn) = inner.conn.as_mut() {
-                        let entry = audit::refusal_entry(Some(&context.actor), cmd.name, record_id, why);
+                        let entry = audit::Entry {
+                            computer: context.computer.clone(),
+                            ..audit::refusal_entry(Some(&context.actor), cmd.name, record_id, why)
+                        };
                         let _ = audit::record_refusal(conn, &mut inner.refusals, entry, why);
                     }
                     return Err(e.into());
@@ -254,7 +262,10 @@ impl Desk {
             Err((e, by_command)) => {
                 // Rolled back; a refusal (another school's record, ...) is written on its own.
                 if let Some(why) = audit::Refusal::of(&e).filter(|_| by_command) {
-                    let entry = audit::refusal_entry(Some(&context.actor), cmd.name, record_id, why);
+                    let entry = audit::Entry {
+                        computer: context.computer.clone(),
+                        ..audit::refusal_entry(Some(&context.actor), cmd.name, record_id, why)
+                    };
                     let _ = audit::record_refusal(conn, &mut inner.refusals, entry, why);
                 }
                 return Err(e.into());

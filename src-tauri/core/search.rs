@@ -288,7 +288,7 @@ pub fn home_counts(ctx: &mut Ctx<'_>, _: NoArgs) -> Result<Home> {
         let (cond, p) = category_condition(cat, today, &settings);
         count(&format!("SELECT count(*) {open_where} AND {cond}"), &p)
     };
-    // Kept current by triggers on every write (migration 0012_home_counts_current.sql).
+    // Kept current by triggers on every write (migration 0013_home_counts_current.sql).
     let total = |code: &str| count("SELECT count FROM register_totals WHERE code = ?1", &[code.to_string()]);
     let open = total("open")?;
     let young = by_category(Category::YoungCarer)?;

@@ -38,6 +38,10 @@ pub struct Session {
     pub name: String,
     pub role: Role,
     pub school_id: Option<i64>,
+    /// The computer this account signed in from, when it came through carers-desk-server
+    /// (see [`Context::computer`]).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub computer: Option<String>,
 }
 
 impl Session {
@@ -48,7 +52,7 @@ impl Session {
 
     /// The context every command runs with while this account is signed in.
     pub fn context(&self, today: NaiveDate) -> Context {
-        Context { actor: self.actor(), today, school_scope: self.school_id }
+        Context { actor: self.actor(), today, school_scope: self.school_id, computer: self.computer.clone() }
     }
 }
 
@@ -68,6 +72,9 @@ pub(crate) struct State {
     pub(crate) refusals: audit::Refusals,
     /// Commands refused while nobody was signed in, written at the next sign-in.
     pub(crate) refused_while_locked: audit::Refusals,
+    /// The computer the current call came from ([`Context::computer`]), for the session
+    /// commands' audit entries.
+    pub(crate) computer: Option<String>,
 }
 
 /// Setup begun: the keys wait in memory until the administrator has typed back the recovery
@@ -470,6 +477,7 @@ pub(crate) fn create(
             name: admin.name.into(),
             role: Role::Administrator,
             school_id: None,
+            computer: None,
         };
         let detail = if path.exists() { "encrypted the existing database" } else { "new database" };
         audit::append(&tx, &session_entry(&session, "setup", "session_setup_finish", Some(detail)))?;
@@ -491,7 +499,10 @@ fn now() -> String {
 }
 
 fn session_entry(s: &Session, action: &str, command: &str, detail: Option<&str>) -> audit::Entry {
-    audit::session_entry(s.staff_id, &s.name, s.role, action, command, detail)
+    audit::Entry {
+        computer: s.computer.clone(),
+        ..audit::session_entry(s.staff_id, &s.name, s.role, action, command, detail)
+    }
 }
 
 fn log(conn: &mut Connection, s: &Session, action: &str, command: &str, detail: Option<&str>) -> Result<()> {
@@ -545,6 +556,7 @@ fn load_staff(conn: &Connection, by: StaffBy<'_>) -> Result<Option<(Session, boo
                     name: r.get(2)?,
                     role: Role::parse("role", &role).unwrap_or(Role::Reporting),
                     school_id: r.get(4)?,
+                    computer: None,
                 },
                 r.get::<_, bool>(5)?,
             ))
@@ -673,12 +685,13 @@ pub(crate) fn unlock(path: &Path, inner: &mut State, args: UnlockArgs) -> Result
     };
     let key = rekey::settle(path, &keys, &file, &opened)?;
     let mut conn = open_database(path, &key)?;
-    let Some((session, active)) = load_staff(&conn, StaffBy::Id(account.staff_id))? else {
+    let Some((mut session, active)) = load_staff(&conn, StaffBy::Id(account.staff_id))? else {
         return Err(Error::NotPermitted("this account no longer exists: ask an administrator".into()));
     };
     if !active {
         return Err(switched_off());
     }
+    session.computer = inner.computer.clone();
     // An account from before key pairs gets one now (its passphrase is at hand); then the key
     // file is put right from the register (`rekey::reconcile`).
     let stored: bool =
@@ -729,7 +742,7 @@ fn recover(path: &Path, inner: &mut State, args: RecoverArgs) -> Result<()> {
         close(inner, "lock")?;
     }
     let mut conn = open_database(path, &key)?;
-    let Some((session, active)) = load_staff(&conn, StaffBy::Username(&args.username))? else {
+    let Some((mut session, active)) = load_staff(&conn, StaffBy::Username(&args.username))? else {
         return Err(Error::field(
             "username",
             format!("there is no account called '{}': check the spelling", args.username.trim()),
@@ -738,6 +751,7 @@ fn recover(path: &Path, inner: &mut State, args: RecoverArgs) -> Result<()> {
     if !active {
         return Err(switched_off());
     }
+    session.computer = inner.computer.clone();
     // The account gets a new key pair under its new passphrase; a recovery key from before key
     // pairs gets one now (typed right, it is at hand). Both are kept in the register first.
     let entry = AccountKey::with_pair(

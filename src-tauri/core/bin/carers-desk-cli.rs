@@ -34,11 +34,18 @@
 //!
 //! `call` prints the JSON result (exit 0) or the JSON error `{code, message, field, errors}`
 //! (exit 1). Usage mistakes exit 2.
+//!
+//! `--server https://host:port` (or `$CARERS_DESK_SERVER`) sends the commands to the
+//! organisation's server (docs/server.md) instead of opening a database here: the same
+//! commands, signed in as `--user` on the server. The first connection shows the server's
+//! certificate fingerprint to compare with the one the server printed, and pins it once
+//! accepted (`--fingerprint` gives it up front, for scripts).
 
 use std::io::Read;
 use std::path::PathBuf;
 use std::process::ExitCode;
 
+use carers_desk::remote::{self, ServerUrl};
 use carers_desk::{commands, ApiError, Context, Desk};
 use clap::{Parser, Subcommand};
 
@@ -59,6 +66,14 @@ struct Cli {
     /// from $CARERS_DESK_PASSPHRASE, or is asked for.
     #[arg(long, global = true, env = "CARERS_DESK_USER")]
     user: Option<String>,
+    /// The organisation's Carers Desk server (https://host:port) to send the commands to,
+    /// instead of a database on this computer. Defaults to $CARERS_DESK_SERVER.
+    #[arg(long, global = true, env = "CARERS_DESK_SERVER", conflicts_with = "db")]
+    server: Option<String>,
+    /// The server certificate's SHA-256 fingerprint, as the server printed it: pinned without
+    /// asking (for scripts). Without it the first connection shows the fingerprint to compare.
+    #[arg(long, global = true, requires = "server")]
+    fingerprint: Option<String>,
     #[command(subcommand)]
     command: Cmd,
 }
@@ -238,7 +253,7 @@ enum PrintWhat {
 }
 
 /// The ids of passports given by number (each looked up; an unknown number is an error).
-fn passport_ids(desk: &Desk, ctx: &Context, numbers: &[String]) -> Result<Vec<i64>, ApiError> {
+fn passport_ids(desk: &Target, ctx: &Context, numbers: &[String]) -> Result<Vec<i64>, ApiError> {
     numbers
         .iter()
         .map(|n| {
@@ -362,6 +377,84 @@ fn passphrase(prompt: &str) -> Result<String, String> {
         .map_err(|e| format!("could not read a passphrase ({e}): set {PASSPHRASE_ENV} when no one is at the keyboard"))
 }
 
+/// Where the commands run: a database on this computer, or the organisation's server.
+enum Target {
+    Local(Box<Desk>),
+    Server(remote::Client),
+}
+
+impl Target {
+    fn call(&self, ctx: &Context, command: &str, args: serde_json::Value) -> Result<serde_json::Value, ApiError> {
+        match self {
+            Target::Local(desk) => desk.call(ctx, command, args),
+            Target::Server(client) => client.call(command, args),
+        }
+    }
+
+    fn call_with_progress(
+        &self,
+        ctx: &Context,
+        command: &str,
+        args: serde_json::Value,
+        progress: carers_desk::context::Progress<'_>,
+    ) -> Result<serde_json::Value, ApiError> {
+        match self {
+            Target::Local(desk) => desk.call_with_progress(ctx, command, args, progress),
+            Target::Server(client) => client.call(command, args),
+        }
+    }
+}
+
+/// Connects to the server at `url`, trusting its certificate by fingerprint: the one given,
+/// the one pinned on this computer, or (first connection) the one shown, once the user has
+/// compared it and said yes.
+fn connect(url: &str, fingerprint: Option<&str>) -> Result<remote::Client, ExitCode> {
+    let url = ServerUrl::parse(url).map_err(fail)?;
+    let pins = remote::Pins::for_user().map_err(fail)?;
+    let pin = match (fingerprint, pins.get(&url)) {
+        (Some(given), _) => {
+            let given = remote::normalise_fingerprint(given);
+            pins.put(&url, &given).map_err(fail)?;
+            given
+        }
+        (None, Some(pinned)) => pinned,
+        (None, None) => {
+            let seen = remote::probe(&url).map_err(fail)?;
+            eprintln!(
+                "This is the first connection to {} from this account. Its certificate's SHA-256 fingerprint is\n\n    {seen}\n\nCompare it with the fingerprint the server printed when it started.",
+                url.key()
+            );
+            if !std::io::IsTerminal::is_terminal(&std::io::stdin()) {
+                return Err(usage(&format!(
+                    "not connected: once you have compared the fingerprint, run again with --fingerprint {seen}"
+                )));
+            }
+            eprint!("Is it the same? Type yes to trust this server: ");
+            let mut answer = String::new();
+            let _ = std::io::stdin().read_line(&mut answer);
+            if !answer.trim().eq_ignore_ascii_case("yes") {
+                return Err(usage("not connected: the server's fingerprint was not accepted"));
+            }
+            pins.put(&url, &seen).map_err(fail)?;
+            seen
+        }
+    };
+    remote::Client::new(url, &pin).map_err(fail)
+}
+
+/// Signs in to the server as `--user`.
+fn sign_in_remote(client: &remote::Client, user: Option<&str>) -> Result<(), ExitCode> {
+    let Some(user) = user else {
+        return Err(usage("say which staff account to sign in as with --user NAME (or set CARERS_DESK_USER)"));
+    };
+    let passphrase =
+        passphrase(&format!("passphrase for {user} on {}: ", client.url().key())).map_err(|e| usage(&e))?;
+    client
+        .call("session_unlock", serde_json::json!({ "username": user, "passphrase": passphrase }))
+        .map(|_| ())
+        .map_err(fail)
+}
+
 /// Signs in as `--user`.
 fn sign_in(desk: &Desk, ctx: &Context, user: Option<&str>) -> Result<(), ExitCode> {
     let Some(user) = user else {
@@ -429,8 +522,30 @@ fn main() -> ExitCode {
         print(&commands::describe());
         return ExitCode::SUCCESS;
     }
+    if let Some(server) = cli.server.as_deref() {
+        if matches!(cli.command, Cmd::Init { .. } | Cmd::DemoData { .. } | Cmd::Restore { .. }) {
+            return usage(
+                "init, demo-data and restore are done on the server computer itself, with --db (docs/server.md)",
+            );
+        }
+        let client = match connect(server, cli.fingerprint.as_deref()) {
+            Ok(c) => c,
+            Err(code) => return code,
+        };
+        if let Err(code) = sign_in_remote(&client, cli.user.as_deref()) {
+            return code;
+        }
+        let target = Target::Server(client);
+        let code = run(&target, &ctx, cli.command);
+        if let Target::Server(client) = &target {
+            let _ = client.call("session_sign_out", serde_json::json!({}));
+        }
+        return code;
+    }
     let Some(db) = cli.db else {
-        return usage("say which database to use with --db PATH (or set CARERS_DESK_DB)");
+        return usage(
+            "say which database to use with --db PATH, or which server with --server URL (or set CARERS_DESK_DB)",
+        );
     };
     if let Cmd::Restore { file, recovery_key } = &cli.command {
         return restore(&db, file, &ctx, cli.user.as_deref(), *recovery_key);
@@ -452,7 +567,7 @@ fn main() -> ExitCode {
             if let Err(code) = sign_in(&desk, &ctx, cli.user.as_deref()) {
                 return code;
             }
-            return run(&desk, &ctx, command);
+            return run(&Target::Local(Box::new(desk)), &ctx, command);
         }
     };
     match result {
@@ -465,7 +580,7 @@ fn main() -> ExitCode {
 }
 
 /// Runs a command once signed in.
-fn run(desk: &Desk, ctx: &Context, command: Cmd) -> ExitCode {
+fn run(desk: &Target, ctx: &Context, command: Cmd) -> ExitCode {
     let ctx = ctx.clone();
     let result = match command {
         Cmd::Commands | Cmd::Init { .. } | Cmd::Restore { .. } => unreachable!("handled before signing in"),
