@@ -412,8 +412,9 @@ fn key_file_writes_re_keys_backups_and_restores_survive_sigkill() {
         // The last one tried is the one being set when killed, or acknowledged.
         let tried: Vec<String> = lines.iter().filter_map(|l| l.strip_prefix("TRY SAM ")).map(str::to_string).collect();
         sam_passphrases.extend(tried);
-        check_after_kill(&path, &acked, &sam_passphrases, &backups_before)
+        let works = check_after_kill(&path, &acked, &sam_passphrases, &backups_before)
             .unwrap_or_else(|problem| panic!("after a kill at {}: {problem}", context()));
+        sam_passphrases = vec![works];
     }
     eprintln!(
         "crash test (keys, backups, restores): {kills} kills, acknowledgements {counts:?}, all whole, in {:.1} s (seed {seed})",
@@ -427,13 +428,14 @@ fn backup_files(folder: &Path) -> HashSet<std::path::PathBuf> {
 }
 
 /// Opens the register as the next start would (which finishes a re-key or restore a kill
-/// interrupted), then checks it and what the child acknowledged.
+/// interrupted), then checks it and what the child acknowledged. Returns the passphrase Sam
+/// signed in with.
 fn check_after_kill(
     path: &Path,
     acked: &[String],
     sam_passphrases: &[String],
     backups_before: &HashSet<std::path::PathBuf>,
-) -> Result<(), String> {
+) -> Result<String, String> {
     let desk = Desk::open(path).map_err(|e| format!("the register does not open: {e:?}"))?;
     let which = sign_in_either(&desk)?;
     let status = desk.call(&util::ctx(), "session_status", json!({})).map_err(|e| e.message)?;
@@ -452,15 +454,24 @@ fn check_after_kill(
     desk.close().map_err(|e| e.message)?;
     drop(desk);
     // Sam's passphrase is the last reset acknowledged, or the one being set when killed.
-    let sam_ok = sam_passphrases.iter().rev().take(2).any(|p| {
+    // (The list holds the one that worked at the last check, then what this run tried: two
+    // runs in a row killed mid-reset must not leave the one that works out of the last two.)
+    let mut refusals = Vec::new();
+    let sam_works = sam_passphrases.iter().rev().take(2).find(|p| {
         let d = Desk::open(path).unwrap();
-        let ok = d.call(&util::ctx(), "session_unlock", json!({"username": "sam", "passphrase": p})).is_ok();
+        let tried = d.call(&util::ctx(), "session_unlock", json!({"username": "sam", "passphrase": p}));
         let _ = d.close();
-        ok
+        match tried {
+            Ok(_) => true,
+            Err(e) => {
+                refusals.push(format!("{p}: {} {}", e.code, e.message));
+                false
+            }
+        }
     });
-    if !sam_ok {
-        return Err(format!("Sam cannot sign in with {:?}", sam_passphrases.iter().rev().take(2).collect::<Vec<_>>()));
-    }
+    let Some(sam_works) = sam_works.cloned() else {
+        return Err(format!("Sam cannot sign in: {refusals:?}"));
+    };
     let file = vault::KeyFile::load(&vault::keys_path(path)).map_err(|e| format!("the key file: {e}"))?;
     if file.rekey.is_some() {
         return Err("a re-key is still under way in the key file".into());
@@ -501,5 +512,5 @@ fn check_after_kill(
     if !left.is_empty() {
         return Err(format!("left behind: {left:?}"));
     }
-    Ok(())
+    Ok(sam_works)
 }
