@@ -12,21 +12,8 @@ use crate::util::*;
 
 /// A register set up through the window's steps, signed in as [`ADMIN`], with its recovery key.
 fn set_up(path: &Path) -> (Desk, String) {
-    let d = Desk::open(path).unwrap();
-    let begun = call(&d, "session_setup_begin", json!({}));
-    let key = begun["recovery_key"].as_str().unwrap().to_string();
-    let mut check = serde_json::Map::new();
-    for g in begun["check_groups"].as_array().unwrap() {
-        let g = g.as_u64().unwrap() as usize;
-        check.insert(g.to_string(), json!(key.split('-').nth(g - 1).unwrap()));
-    }
-    call(
-        &d,
-        "session_setup_finish",
-        json!({"username": ADMIN, "name": "Test Admin", "passphrase": ADMIN_PASSPHRASE,
-               "passphrase_again": ADMIN_PASSPHRASE, "recovery_check": check}),
-    );
-    (d, key)
+    let (d, key) = file_desk_and_recovery_key(path);
+    (d, key.expect("a new register is set up, with its recovery key"))
 }
 
 fn add_staff(d: &Desk, username: &str, role: &str, passphrase: &str) -> i64 {
