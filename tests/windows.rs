@@ -88,6 +88,7 @@ fn printing_over_a_pdf_open_in_a_viewer_says_to_close_it() {
             created: chrono::NaiveDate::from_ymd_opt(2026, 12, 6).unwrap().and_hms_opt(10, 0, 0).unwrap(),
             organisation: vec!["Riverside Carers Centre".into()],
             running_header: "Support plan".into(),
+            ..Default::default()
         },
         &[carers_desk::pdf::Block::Paragraph("A new version".into())],
     )
