@@ -263,6 +263,21 @@ fn backup_on_close(app: &tauri::AppHandle) {
     }
 }
 
+/// Linux: with NVIDIA's own driver, WebKitGTK's DMA-BUF renderer draws a blank window (the most
+/// reported Linux problem in Tauri's issues), so there it is off unless the user chose. It is
+/// not turned off everywhere: with it off, WebKitGTK 2.50 on Debian 12 under Xvfb stopped
+/// drawing after an import (docs/packaging.md).
+#[cfg(target_os = "linux")]
+fn webkit_defaults() {
+    const DMABUF: &str = "WEBKIT_DISABLE_DMABUF_RENDERER";
+    let nvidia_driver = Path::new("/proc/driver/nvidia/version").exists();
+    if nvidia_driver && std::env::var_os(DMABUF).is_none() {
+        // First thing in `main`, before any other thread exists.
+        std::env::set_var(DMABUF, "1");
+        eprintln!("carers-desk: NVIDIA driver: {DMABUF}=1 (start with {DMABUF}=0 to use WebKitGTK's DMA-BUF renderer)");
+    }
+}
+
 /// Says why the window cannot open where someone will see it: a message box on Windows (a
 /// release build there has no console), standard error elsewhere; then exits.
 fn cannot_start(message: &str) -> ! {
@@ -295,6 +310,8 @@ fn check_webview() {
 }
 
 fn main() {
+    #[cfg(target_os = "linux")]
+    webkit_defaults();
     check_webview();
     let options = Options::parse(std::env::args().skip(1));
     let context = tauri::generate_context!();
