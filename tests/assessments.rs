@@ -993,6 +993,11 @@ mod transition {
         save(&id, json!({"outcomes": failed}));
         let e = call_err(&d, "assessment_complete", json!({"id": id}));
         assert_eq!(fields(&e), ["answers.assess_decision"], "{e:?}");
+        // What is asked is the core's to say, so the window keeps no copy of the `when` rules:
+        // going ahead, the "not assessing" section is not asked; nor is the abuse or neglect
+        // question while she has not refused.
+        assert_eq!(a["not_asked"]["sections"], json!(["not_assessing"]), "{}", a["not_asked"]);
+        assert_eq!(a["not_asked"]["questions"], json!(["abuse_or_neglect_reasons"]));
         // She changes her mind: the indication is stored, labelled as an indication.
         let a = save(&id, json!({"consent": "given"}));
         assert_eq!(a["preview"]["determination"]["indication"], true);
@@ -1050,6 +1055,25 @@ fn a_new_assessment_takes_what_the_record_holds() {
     assert!(who.contains("(dementia)"), "{who}");
     assert_eq!(a["answers"]["hours_band"], "h50_plus", "the most any one person is cared for");
     assert_eq!(a["answers"]["caring_since"], "2019-03-01", "the earliest link");
+
+    // Known only to the year or the month: taken as it is, the earliest by its first day (2018
+    // is before March 2018), and the draft keeps it without a made-up day.
+    let record = call(&d, "carer_get", json!({"id": id}));
+    let ada_link = record["caring"].as_array().unwrap().iter().find(|e| e["person"]["first_name"] == "Ada").unwrap()
+        ["link"]["id"]
+        .clone();
+    call(
+        &d,
+        "caring_link_update",
+        json!({"id": ada_link, "link": {"relationship": "parent", "hours_band": "h20_34", "since": "2018"}}),
+    );
+    let b = start(&d, id, "adult");
+    assert_eq!(b["answers"]["caring_since"], "2018", "a year stays a year");
+    let b = call(&d, "assessment_save", json!({"id": b["id"], "answers": {"caring_since": "March 2018"}}));
+    assert_eq!(b["answers"]["caring_since"], "2018-03");
+    let e = call_err(&d, "assessment_save", json!({"id": b["id"], "answers": {"caring_since": "03/18"}}));
+    assert_eq!(e.field.as_deref(), Some("answers.caring_since"));
+    assert!(e.message.contains("four-digit year"), "{}", e.message);
 
     // Nothing on the record: nothing taken.
     let alone = create(&d, "Sam", "Nobody", "1980-01-01");

@@ -422,7 +422,7 @@ declare namespace Cmd {
     lives_together?: boolean;
     /** A `relationship` code: who the cared-for person is to the carer. */
     relationship?: string | null;
-    /** When this caring began: DD/MM/YYYY or YYYY-MM-DD. */
+    /** When this caring began: a whole date (DD/MM/YYYY or YYYY-MM-DD), a month and year (03/2019, March 2019) or a year alone (2019). */
     since?: string | null;
   };
 
