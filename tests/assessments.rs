@@ -1079,3 +1079,29 @@ fn a_new_assessment_takes_what_the_record_holds() {
     let alone = create(&d, "Sam", "Nobody", "1980-01-01");
     assert_eq!(start(&d, alone, "adult")["answers"], json!({}));
 }
+
+/// Which assessment types fit a carer is the core's to say (the window offers those first and
+/// keeps no copy of the age rules): none warned for a 58-year-old adult's own types; young
+/// carer and transition warned; for a 16-year-old the other way round.
+#[test]
+fn the_types_offered_first_are_those_without_an_age_warning() {
+    let d = desk();
+    let fits = |id: i64| -> Vec<String> {
+        let offers = call(&d, "assessment_types", json!({"carer_id": id}));
+        offers
+            .as_array()
+            .unwrap()
+            .iter()
+            .filter(|o| o["age_warning"].is_null())
+            .map(|o| o["type"].as_str().unwrap().to_string())
+            .collect()
+    };
+    let adult = create(&d, "Bernadette", "Okafor", "1968-06-12");
+    assert_eq!(fits(adult), ["adult", "parent_carer"]);
+    let offers = call(&d, "assessment_types", json!({"carer_id": adult}));
+    let yc = offers.as_array().unwrap().iter().find(|o| o["type"] == "young_carer").unwrap();
+    assert!(yc["age_warning"].as_str().unwrap().contains("is 58"), "{yc}");
+    let young = create(&d, "Ayesha", "Begum", "2010-05-04");
+    assert_eq!(fits(young), ["young_carer", "transition"]);
+    assert_eq!(call_err(&d, "assessment_types", json!({"carer_id": 999})).code, "not_found");
+}

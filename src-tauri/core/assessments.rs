@@ -368,6 +368,41 @@ pub fn age_warning(kind: AssessmentType, name: &str, age: u32) -> Option<String>
     }
 }
 
+/// One assessment type as offered for a carer.
+#[derive(Debug, Clone, Serialize, schemars::JsonSchema)]
+pub struct TypeOffer {
+    /// An `assessment_type` code.
+    #[serde(rename = "type")]
+    pub kind: String,
+    pub label: String,
+    /// What starting it would warn (and ask to confirm): `None` when it fits the carer's age.
+    pub age_warning: Option<String>,
+}
+
+/// Every assessment type, each with the age warning starting it would give this carer, so the
+/// window offers first the types that fit and the rest as "other types" without a copy of the
+/// age rules.
+pub fn types_for(ctx: &mut Ctx<'_>, args: CarerArgs) -> Result<Vec<TypeOffer>> {
+    let (first, preferred, dob): (String, Option<String>, String) = ctx
+        .tx
+        .query_row("SELECT first_name, preferred_name, date_of_birth FROM carers WHERE id = ?1", [args.carer_id], |r| {
+            Ok((r.get(0)?, r.get(1)?, r.get(2)?))
+        })
+        .optional()?
+        .ok_or(Error::NotFound { what: "that carer" })?;
+    ctx.touch(Touched::ViewedCarer(args.carer_id));
+    let age = crate::carers::age_from_iso(&dob, ctx.today());
+    let name = preferred.as_deref().unwrap_or(&first);
+    Ok(AssessmentType::ALL
+        .iter()
+        .map(|&kind| TypeOffer {
+            kind: kind.code().to_string(),
+            label: kind.label().to_string(),
+            age_warning: age_warning(kind, name, age),
+        })
+        .collect())
+}
+
 pub fn start(ctx: &mut Ctx<'_>, args: StartArgs) -> Result<Assessment> {
     let mut c = Check::new("");
     let kind = c.required_choice(

@@ -107,13 +107,20 @@ const MONTHS: [&str; 12] = [
     "december",
 ];
 
-/// The parts of a typed date, split at `/`, `-`, `.` or spaces, each all digits; a month typed
-/// as a word (`March`, `Mar`, `Sept`: three letters or more) becomes its number. `None` when a
-/// part is empty or neither digits nor a month.
+/// The parts of a typed date, split at `/`, `-` or `.`, each all digits; with a month typed as a
+/// word (`March`, `Mar`, `Sept`: three letters or more), spaces and commas separate too
+/// (`27 March 1984`) and the month becomes its number. `None` when a part is empty or neither
+/// digits nor a month. (Digits apart only by spaces, `2 8 1984`, are not read as a date.)
 fn typed_parts(text: &str) -> Option<Vec<String>> {
-    let squeezed = text.replace(',', " ").split_whitespace().collect::<Vec<_>>().join(" ");
+    let worded = text.bytes().any(|b| b.is_ascii_alphabetic());
+    let squeezed = if worded {
+        text.replace(',', " ").split_whitespace().collect::<Vec<_>>().join(" ")
+    } else {
+        text.trim().to_string()
+    };
+    let separators: &[char] = if worded { &['/', '-', '.', ' '] } else { &['/', '-', '.'] };
     squeezed
-        .split(['/', '-', '.', ' '])
+        .split(separators)
         .map(|p| {
             if !p.is_empty() && p.bytes().all(|b| b.is_ascii_digit()) {
                 return Some(p.to_string());

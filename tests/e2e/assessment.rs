@@ -39,6 +39,12 @@ async fn an_adult_assessment_is_completed_and_a_young_carer_draft_survives_a_res
     app.go(&format!("/carers/{carer_id}")).await;
     app.wait_for_text("#record-name", "Bernadette Okafor").await;
     app.wait_for_text("#assessments", "No assessments yet").await;
+    // She is 58: a young carer's or transition assessment is not offered first, only under
+    // "Other types of assessment" (where starting one still brings the core's age warning).
+    for kind in ["young_carer", "transition"] {
+        assert!(app.exists(&format!("#other-assessment-types #start-{kind}")).await, "{kind} under other types");
+    }
+    assert!(!app.exists("#other-assessment-types #start-adult").await, "the adult assessment is offered first");
 
     // Start an adult carer's assessment by clicking.
     app.click("#start-adult").await;

@@ -144,6 +144,19 @@ async fn a_school_refers_the_service_accepts_and_the_school_records_adjustments_
     app.fill("#adjustment-form [name=review_on]", "01/02/2030").await;
     app.click("#save-adjustment").await;
     app.wait_for_text("#adjustment-list", "Two extra days for homework").await;
+    // Another, then ended: it stays listed as ended.
+    app.click("#add-adjustment").await;
+    app.select("#adjustment-form [name=kind]", "phone").await;
+    app.click("#save-adjustment").await;
+    app.wait_for("#adjustment-list [data-status]:nth-child(2)").await;
+    let phone = app
+        .js("return [...document.querySelectorAll('#adjustment-list li')].find((li) => li.dataset.status !== 'ended' && !li.textContent.includes('Two extra days'))?.dataset.adjustmentId")
+        .await;
+    let phone = phone.as_str().expect("the new adjustment's id").to_string();
+    app.click(&format!("#adjustment-list li[data-adjustment-id='{phone}'] button:last-child")).await;
+    app.wait_for_text("dialog.dialog", "End").await;
+    app.click("dialog.dialog button[value=yes]").await;
+    app.wait_for(&format!("#adjustment-list li[data-adjustment-id='{phone}'][data-status=ended]")).await;
     // A note in school, written as the signed-in account.
     app.wait_for_text("#note-author", me["name"].as_str().unwrap_or_default()).await;
     assert!(!app.exists("#pupil-note-form [name=author]").await, "the author is not typed");

@@ -45,6 +45,7 @@ declare namespace Cmd {
     assessment_new_version: AssessmentNewVersionArgs;
     assessment_list: AssessmentListArgs;
     assessment_score_history: AssessmentScoreHistoryArgs;
+    assessment_types: AssessmentTypesArgs;
     support_catalogue: SupportCatalogueArgs;
     support_catalogue_save: SupportCatalogueSaveArgs;
     plan_create: PlanCreateArgs;
@@ -561,6 +562,11 @@ declare namespace Cmd {
 
   /** A young carer's questionnaire scores over time, for the chart. Access: records. */
   type AssessmentScoreHistoryArgs = {
+    carer_id: number;
+  };
+
+  /** The assessment types for a carer, each with the age warning starting it would give (none: it fits). Access: records. */
+  type AssessmentTypesArgs = {
     carer_id: number;
   };
 
