@@ -146,6 +146,7 @@ async fn an_adult_assessment_is_completed_and_a_young_carer_draft_survives_a_res
     let needs = app.text("#needs-done").await;
     assert!(needs.contains("Help with meals three evenings a week"), "the need is listed: {needs}");
     assert!(needs.contains("Managing and maintaining nutrition"), "with its outcome: {needs}");
+    app.screenshot("assessment-completed").await;
     // "On this page": the parts asked, the needs and the result; a link puts focus on its heading.
     let parts = app.text("#assessment-contents").await;
     for part in ["Needs identified", "Result"] {
@@ -153,7 +154,6 @@ async fn an_adult_assessment_is_completed_and_a_young_carer_draft_survives_a_res
     }
     app.click("#assessment-contents a[href='#needs-done']").await;
     assert_eq!(app.js("return document.activeElement.id").await, json!("done-needs"));
-    app.screenshot("assessment-completed").await;
     app.js("document.getElementById('needs-done').scrollIntoView({ block: 'center' }); return true").await;
     app.screenshot("assessment-completed-needs").await;
 

@@ -194,7 +194,7 @@ async fn an_administrator_backs_up_reads_the_audit_trail_exports_anonymises_and_
     app.wait_for_text("#audit-verify-result", "entries are intact").await;
     app.click("#audit-export").await;
     app.wait_for_text("#audit-exported", "saved to").await;
-    app.js("document.querySelector('.safety-nav').scrollIntoView({ block: 'start' }); window.scrollBy(0, 150); return true;").await;
+    app.js("document.getElementById('audit-entries').scrollIntoView({ block: 'start' }); window.scrollBy(0, -90); return true;").await;
     app.screenshot("audit").await;
 
     // ---- Subject access export from the record, into a typed folder.

@@ -62,6 +62,7 @@ const COMMANDS = {
   assessment_new_version: 'Started a new version of an assessment',
   assessment_list: 'Listed the assessments',
   assessment_score_history: 'Looked at questionnaire scores',
+  assessment_types: 'Looked at which assessments fit their age',
   plan_create: 'Started a support plan',
   plan_get: 'Opened a support plan',
   plan_list: 'Listed the support plans',
