@@ -174,10 +174,62 @@ pub(super) fn check_content(input: &SaveArgs, support_codes: &BTreeSet<String>, 
         }
         Some(d)
     });
-    let needs: Vec<CheckedNeed> = input
-        .needs
+    let needs = check_needs(&mut c, input.needs.as_deref().unwrap_or_default());
+    let outcomes: Vec<String> = input
+        .outcomes
         .as_deref()
         .unwrap_or_default()
+        .iter()
+        .enumerate()
+        .filter_map(|(i, o)| c.text(&format!("outcomes[{i}]"), "Outcome", &Some(o.clone()), LONG_TEXT_MAX))
+        .collect();
+    let actions =
+        check_actions(&mut c, input.actions.as_deref().unwrap_or_default(), support_codes, needs.len(), start_date);
+    let mut money = |field: &str, label: &str, v: &Option<MoneyInput>| -> Option<i64> {
+        v.as_ref().and_then(|v| c.absorb(parse_money(field, label, v)).flatten())
+    };
+    let personal_budget = money("personal_budget", "Personal budget", &input.personal_budget);
+    let dp_amount = money("dp_amount", "Direct payment amount", &input.dp_amount);
+    let direct_payment = input.direct_payment.unwrap_or(false);
+    let mut dp_needs: Vec<u32> = input.dp_needs.clone().unwrap_or_default();
+    dp_needs.sort_unstable();
+    dp_needs.dedup();
+    for &p in &dp_needs {
+        if p == 0 || p as usize > needs.len() {
+            c.fail(
+                "dp_needs",
+                format!("choose the needs the direct payment covers from the plan's needs (there is no need {p})"),
+            );
+        }
+    }
+    let dp_frequency = c.choice("dp_frequency", &input.dp_frequency, DpFrequency::parse);
+    let agreed_on = c.past_date("agreed_on", "Date the carer agreed", &input.agreed_on, today);
+    let contingency = check_contingency(&mut c, input.contingency.clone().unwrap_or_default());
+    let content = Content {
+        start_date,
+        outcomes,
+        actions,
+        personal_budget,
+        direct_payment,
+        dp_amount,
+        dp_frequency,
+        dp_needs,
+        advice_given: c.text("advice_given", "Advice and information given", &input.advice_given, LONG_TEXT_MAX),
+        cared_for_involved: input.cared_for_involved.unwrap_or(false),
+        others_involved: c.text("others_involved", "Others involved", &input.others_involved, LONG_TEXT_MAX),
+        agreed_on,
+        agreement_method: c.choice("agreement_method", &input.agreement_method, AgreementMethod::parse),
+        worker_name: c.text("worker_name", "Worker's name", &input.worker_name, NAME_MAX),
+        contingency,
+        needs,
+    };
+    c.finish()?;
+    Ok(content)
+}
+
+/// Each need's description, codes and notes, in the order sent.
+fn check_needs(c: &mut Check, needs: &[NeedInput]) -> Vec<CheckedNeed> {
+    needs
         .iter()
         .enumerate()
         .map(|(i, n)| {
@@ -199,20 +251,20 @@ pub(super) fn check_content(input: &SaveArgs, support_codes: &BTreeSet<String>, 
                 how_met: c.text(&at("how_met"), "How the need will be met", &n.how_met, LONG_TEXT_MAX),
             }
         })
-        .collect();
-    let outcomes: Vec<String> = input
-        .outcomes
-        .as_deref()
-        .unwrap_or_default()
-        .iter()
-        .enumerate()
-        .filter_map(|(i, o)| c.text(&format!("outcomes[{i}]"), "Outcome", &Some(o.clone()), LONG_TEXT_MAX))
-        .collect();
+        .collect()
+}
+
+/// Each action: its key once, a support from the catalogue, a need of the plan, a date from
+/// the start.
+fn check_actions(
+    c: &mut Check,
+    actions: &[ActionInput],
+    support_codes: &BTreeSet<String>,
+    needs: usize,
+    start_date: Option<NaiveDate>,
+) -> Vec<CheckedAction> {
     let mut keys = BTreeSet::new();
-    let actions: Vec<CheckedAction> = input
-        .actions
-        .as_deref()
-        .unwrap_or_default()
+    actions
         .iter()
         .enumerate()
         .map(|(i, a)| {
@@ -233,7 +285,7 @@ pub(super) fn check_content(input: &SaveArgs, support_codes: &BTreeSet<String>, 
             }
             let need_position = a.need_position.filter(|&p| p > 0);
             if let Some(p) = need_position {
-                if p as usize > needs.len() {
+                if p as usize > needs {
                     c.fail(&at("need_position"), format!("choose one of the plan's needs (there is no need {p})"));
                 }
             }
@@ -242,33 +294,17 @@ pub(super) fn check_content(input: &SaveArgs, support_codes: &BTreeSet<String>, 
                 support,
                 description: c.required(&at("description"), "description of the action", &a.description, LONG_TEXT_MAX),
                 who: c.text(&at("who"), "Who does it", &a.who, TEXT_MAX),
-                due_on: date_from_start(&mut c, &at("due_on"), "date to do it by", &a.due_on, start_date),
+                due_on: date_from_start(c, &at("due_on"), "date to do it by", &a.due_on, start_date),
                 status: c.choice(&at("status"), &a.status, ActionStatus::parse).unwrap_or(ActionStatus::Planned),
                 notes: c.text(&at("notes"), "Notes", &a.notes, LONG_TEXT_MAX),
                 need_position,
             }
         })
-        .collect();
-    let mut money = |field: &str, label: &str, v: &Option<MoneyInput>| -> Option<i64> {
-        v.as_ref().and_then(|v| c.absorb(parse_money(field, label, v)).flatten())
-    };
-    let personal_budget = money("personal_budget", "Personal budget", &input.personal_budget);
-    let dp_amount = money("dp_amount", "Direct payment amount", &input.dp_amount);
-    let direct_payment = input.direct_payment.unwrap_or(false);
-    let mut dp_needs: Vec<u32> = input.dp_needs.clone().unwrap_or_default();
-    dp_needs.sort_unstable();
-    dp_needs.dedup();
-    for &p in &dp_needs {
-        if p == 0 || p as usize > needs.len() {
-            c.fail(
-                "dp_needs",
-                format!("choose the needs the direct payment covers from the plan's needs (there is no need {p})"),
-            );
-        }
-    }
-    let dp_frequency = c.choice("dp_frequency", &input.dp_frequency, DpFrequency::parse);
-    let agreed_on = c.past_date("agreed_on", "Date the carer agreed", &input.agreed_on, today);
-    let cont = input.contingency.clone().unwrap_or_default();
+        .collect()
+}
+
+/// The contingency plan: contacts with a name and a UK phone number, and its notes.
+fn check_contingency(c: &mut Check, cont: Contingency) -> Contingency {
     let contacts = cont
         .contacts
         .iter()
@@ -296,7 +332,7 @@ pub(super) fn check_content(input: &SaveArgs, support_codes: &BTreeSet<String>, 
         })
         .collect();
     let mut long = |field: &str, label: &str, v: &Option<String>| c.text(field, label, v, LONG_TEXT_MAX);
-    let contingency = Contingency {
+    Contingency {
         if_cannot_care: long(
             "contingency.if_cannot_care",
             "What happens if the carer cannot care",
@@ -309,27 +345,7 @@ pub(super) fn check_content(input: &SaveArgs, support_codes: &BTreeSet<String>, 
         gp: long("contingency.gp", "GP", &cont.gp),
         access: long("contingency.access", "Key safe and access notes", &cont.access),
         copies_held_by: long("contingency.copies_held_by", "Who has a copy", &cont.copies_held_by),
-    };
-    let content = Content {
-        start_date,
-        outcomes,
-        actions,
-        personal_budget,
-        direct_payment,
-        dp_amount,
-        dp_frequency,
-        dp_needs,
-        advice_given: c.text("advice_given", "Advice and information given", &input.advice_given, LONG_TEXT_MAX),
-        cared_for_involved: input.cared_for_involved.unwrap_or(false),
-        others_involved: c.text("others_involved", "Others involved", &input.others_involved, LONG_TEXT_MAX),
-        agreed_on,
-        agreement_method: c.choice("agreement_method", &input.agreement_method, AgreementMethod::parse),
-        worker_name: c.text("worker_name", "Worker's name", &input.worker_name, NAME_MAX),
-        contingency,
-        needs,
-    };
-    c.finish()?;
-    Ok(content)
+    }
 }
 
 /// Everything a plan needs before it is agreed (s25), as field errors.

@@ -59,14 +59,21 @@ fn write_content(ctx: &Ctx<'_>, p: &Plan, content: &Content) -> Result<()> {
             by,
         ],
     )?;
-    ctx.tx.execute("DELETE FROM plan_needs WHERE plan_id = ?1", [p.id])?;
+    write_needs_and_outcomes(ctx.tx, p.id, content)?;
+    write_actions(ctx, p, content, &now, &by)?;
+    Ok(())
+}
+
+/// The needs and outcomes, written afresh in the order given.
+fn write_needs_and_outcomes(tx: &Connection, plan_id: i64, content: &Content) -> Result<()> {
+    tx.execute("DELETE FROM plan_needs WHERE plan_id = ?1", [plan_id])?;
     for (i, n) in content.needs.iter().enumerate() {
-        ctx.tx.execute(
+        tx.execute(
             "INSERT INTO plan_needs (plan_id, position, description, outcome, wellbeing_area, eligibility,
                  eligibility_note, will_meet, how_met)
              VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)",
             params![
-                p.id,
+                plan_id,
                 i as i64 + 1,
                 n.description,
                 n.outcome,
@@ -78,14 +85,19 @@ fn write_content(ctx: &Ctx<'_>, p: &Plan, content: &Content) -> Result<()> {
             ],
         )?;
     }
-    ctx.tx.execute("DELETE FROM plan_outcomes WHERE plan_id = ?1", [p.id])?;
+    tx.execute("DELETE FROM plan_outcomes WHERE plan_id = ?1", [plan_id])?;
     for (i, o) in content.outcomes.iter().enumerate() {
-        ctx.tx.execute(
+        tx.execute(
             "INSERT INTO plan_outcomes (plan_id, position, text) VALUES (?1, ?2, ?3)",
-            params![p.id, i as i64 + 1, o],
+            params![plan_id, i as i64 + 1, o],
         )?;
     }
-    // Actions keep their key (and, when unchanged, their last-updated stamp).
+    Ok(())
+}
+
+/// The actions, written afresh: each keeps its key (a new one gets the line's next) and, when
+/// unchanged, its last-updated stamp.
+fn write_actions(ctx: &Ctx<'_>, p: &Plan, content: &Content, now: &str, by: &str) -> Result<()> {
     let before: std::collections::BTreeMap<i64, PlanAction> = p.actions.iter().map(|a| (a.key, a.clone())).collect();
     ctx.tx.execute("DELETE FROM plan_actions WHERE plan_id = ?1", [p.id])?;
     let mut fresh = next_action_key(ctx.tx, &p.reference)?;
@@ -108,7 +120,7 @@ fn write_content(ctx: &Ctx<'_>, p: &Plan, content: &Content) -> Result<()> {
         });
         let (at, who) = match before.get(&key).filter(|_| same) {
             Some(b) => (b.updated_at.clone(), b.updated_by.clone()),
-            None => (now.clone(), by.clone()),
+            None => (now.to_string(), by.to_string()),
         };
         ctx.tx.execute(
             "INSERT INTO plan_actions (plan_id, position, action_key, support, description, who, due_on, status,
