@@ -106,6 +106,8 @@ impl Stored {
 }
 
 /// Checks `d` over `base` (fields not sent keep `base`'s value).
+// Long: one check per detail a passport prints, in the form's order, so that errors come back in
+// the order the form shows them.
 pub(super) fn checked_details(
     c: &mut Check,
     conn: &Connection,

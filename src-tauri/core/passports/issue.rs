@@ -25,23 +25,20 @@ pub(super) struct Holder {
 }
 
 pub(super) fn holder(conn: &Connection, carer_id: i64) -> Result<Holder> {
-    conn.query_row(
-        "SELECT first_name, last_name, preferred_name, date_of_birth, status FROM carers WHERE id = ?1",
-        [carer_id],
-        |r| {
-            Ok(Holder {
-                name: crate::schools::display_name(
-                    &r.get::<_, String>(0)?,
-                    &r.get::<_, String>(1)?,
-                    r.get::<_, Option<String>>(2)?.as_deref(),
-                ),
-                dob: r.get::<_, Option<String>>(3)?.as_deref().and_then(dates::from_iso),
-                closed: r.get::<_, String>(4)? == "closed",
-            })
-        },
-    )
-    .optional()?
-    .ok_or(Error::NotFound { what: "carer" })
+    let carer = crate::carers::read(conn, carer_id).map_err(|e| match e {
+        Error::NotFound { .. } => Error::NotFound { what: "carer" },
+        e => e,
+    })?;
+    let d = &carer.details;
+    Ok(Holder {
+        name: crate::schools::display_name(
+            d.first_name.as_deref().unwrap_or_default(),
+            d.last_name.as_deref().unwrap_or_default(),
+            d.preferred_name.as_deref(),
+        ),
+        dob: d.date_of_birth.as_deref().and_then(dates::from_iso),
+        closed: carer.status == "closed",
+    })
 }
 
 with_details! {

@@ -1,6 +1,6 @@
 //! `plan_create` (from a completed assessment, or light touch), `plan_get` and `plan_list`.
 
-use rusqlite::{params, Connection, OptionalExtension};
+use rusqlite::{params, Connection};
 
 use super::args::CreateArgs;
 use super::read::{load, review_status_of};
@@ -46,14 +46,11 @@ pub fn default_eligibility(determination: Option<&Determination>) -> NeedEligibi
     }
 }
 
+// Long: the checks on a new plan (the carer, the assessment, light touch) in the order a user meets
+// them, then one insert.
 pub fn create(ctx: &mut Ctx<'_>, args: CreateArgs) -> Result<Plan> {
-    let (status, first): (String, String) = ctx
-        .tx
-        .query_row("SELECT status, first_name FROM carers WHERE id = ?1", [args.carer_id], |r| {
-            Ok((r.get(0)?, r.get(1)?))
-        })
-        .optional()?
-        .ok_or(Error::NotFound { what: "that carer" })?;
+    let carer = crate::carers::read(ctx.tx, args.carer_id)?;
+    let (status, first) = (carer.status, carer.details.first_name.unwrap_or_default());
     if status != "open" {
         return Err(Error::Conflict(format!("{first}'s record is closed: reopen it before making a support plan")));
     }
