@@ -413,15 +413,10 @@ pub fn start(ctx: &mut Ctx<'_>, args: StartArgs) -> Result<Assessment> {
     );
     c.finish()?;
     let kind = kind.expect("checked");
-    let carer: Option<(String, Option<String>, String, String)> = ctx
-        .tx
-        .query_row(
-            "SELECT first_name, preferred_name, date_of_birth, status FROM carers WHERE id = ?1",
-            [args.carer_id],
-            |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?)),
-        )
-        .optional()?;
-    let (first, preferred, dob, status) = carer.ok_or(Error::NotFound { what: "that carer" })?;
+    let carer = crate::carers::read(ctx.tx, args.carer_id)?;
+    let (first, preferred, status) =
+        (carer.details.first_name.unwrap_or_default(), carer.details.preferred_name, carer.status);
+    let dob = carer.details.date_of_birth.unwrap_or_default();
     if status != "open" {
         return Err(Error::Conflict(
             "this carer's record is closed: reopen it before starting an assessment".to_string(),

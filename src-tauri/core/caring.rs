@@ -170,15 +170,12 @@ fn check_link(c: &mut Check, l: &LinkInput, today: NaiveDate) -> CheckedLink {
 }
 
 fn ensure_open(conn: &Connection, carer_id: i64) -> Result<()> {
-    let status: Option<String> =
-        conn.query_row("SELECT status FROM carers WHERE id = ?1", [carer_id], |r| r.get(0)).optional()?;
-    match status.as_deref() {
-        None => Err(Error::NotFound { what: "that carer" }),
-        Some(s) if s == Status::Closed.code() => {
-            Err(Error::Conflict("this carer's record is closed: reopen it before changing who they care for".into()))
-        }
-        Some(_) => Ok(()),
+    if carers::read(conn, carer_id)?.status == Status::Closed.code() {
+        return Err(Error::Conflict(
+            "this carer's record is closed: reopen it before changing who they care for".into(),
+        ));
     }
+    Ok(())
 }
 
 fn insert_person(ctx: &Ctx<'_>, p: &CheckedPerson) -> Result<i64> {

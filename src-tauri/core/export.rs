@@ -245,6 +245,7 @@ fn picture_extension(bytes: &[u8]) -> &'static str {
 }
 
 /// Writes every table, the JSON file, the data dictionary and the read-me into `dir`.
+// Long: the export's files written in the order the read-me lists them, each a few lines.
 fn write_all(ctx: &Ctx<'_>, dir: &Path, name: &str) -> Result<Exported> {
     let conn: &Connection = ctx.tx;
     let list = tables(conn)?;

@@ -341,6 +341,8 @@ pub fn list(ctx: &mut Ctx<'_>, args: ListArgs) -> Result<Vec<Referral>> {
 }
 
 /// Checks a referral as typed; returns it with the school it is from.
+// Long: one check per field of the referral form, in its order, so that errors come back in the
+// order the form shows them.
 fn check(ctx: &Ctx<'_>, input: &ReferralInput) -> Result<(i64, Checked)> {
     let mut c = Check::new("");
     let school_id = match (ctx.school_scope(), input.school_id) {
@@ -653,8 +655,7 @@ pub fn pupil_get(ctx: &mut Ctx<'_>, args: CarerArgs) -> Result<Pupil> {
     ctx.check_pupil(args.carer_id)?;
     let link = schools::link_for(ctx.tx, args.carer_id)?.ok_or(Error::NotFound { what: "that pupil" })?;
     let young = transition::young_carer(ctx.tx, args.carer_id, ctx.today())?;
-    let reference: String =
-        ctx.tx.query_row("SELECT reference FROM carers WHERE id = ?1", [args.carer_id], |r| r.get(0))?;
+    let reference = carers::read(ctx.tx, args.carer_id)?.reference;
     let card = ctx
         .tx
         .query_row(

@@ -279,6 +279,8 @@ pub mod transition {
 /// instruments, every `when` naming an earlier question and an answer it can take, and (for a
 /// form with an `eligibility` block, which the adult and transition forms need) the questions
 /// the eligibility rule reads; the transition form also needs its decision questions.
+// Long: one check per rule of a form (listed in the doc comment), in that order, each naming the
+// question it is about.
 pub fn parse(json: &str) -> Result<Form> {
     let de = &mut serde_json::Deserializer::from_str(json);
     let mut form: Form = serde_path_to_error::deserialize(de).map_err(|e| {

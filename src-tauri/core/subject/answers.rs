@@ -9,6 +9,7 @@ use crate::assessments::forms::{self, Kind as AnswerKind, Question};
 use crate::assessments::AssessmentType;
 use crate::pdf::{Block, Column};
 
+// Long: one arm per kind of question on an assessment form.
 fn answer_text(q: &Question, v: &Value) -> Option<String> {
     if v.is_null() {
         return None;
