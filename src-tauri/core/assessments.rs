@@ -383,16 +383,12 @@ pub struct TypeOffer {
 /// window offers first the types that fit and the rest as "other types" without a copy of the
 /// age rules.
 pub fn types_for(ctx: &mut Ctx<'_>, args: CarerArgs) -> Result<Vec<TypeOffer>> {
-    let (first, preferred, dob): (String, Option<String>, String) = ctx
-        .tx
-        .query_row("SELECT first_name, preferred_name, date_of_birth FROM carers WHERE id = ?1", [args.carer_id], |r| {
-            Ok((r.get(0)?, r.get(1)?, r.get(2)?))
-        })
-        .optional()?
-        .ok_or(Error::NotFound { what: "that carer" })?;
+    let carer = crate::carers::read(ctx.tx, args.carer_id)?;
+    let first = carer.details.first_name.unwrap_or_default();
+    let dob = carer.details.date_of_birth.unwrap_or_default();
     ctx.touch(Touched::ViewedCarer(args.carer_id));
     let age = crate::carers::age_from_iso(&dob, ctx.today());
-    let name = preferred.as_deref().unwrap_or(&first);
+    let name = carer.details.preferred_name.as_deref().unwrap_or(&first);
     Ok(AssessmentType::ALL
         .iter()
         .map(|&kind| TypeOffer {

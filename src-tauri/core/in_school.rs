@@ -588,8 +588,7 @@ pub fn signpost(ctx: &mut Ctx<'_>, args: SignpostArgs) -> Result<Referral> {
     let note = c.required("note", "Where they were signposted", &args.note, TEXT_MAX);
     c.finish()?;
     let known = matches(ctx, &referral)?.into_iter().find(|m| {
-        let first: Option<String> =
-            ctx.tx.query_row("SELECT first_name FROM carers WHERE id = ?1", [m.carer_id], |r| r.get(0)).ok();
+        let first = carers::read(ctx.tx, m.carer_id).ok().and_then(|c| c.details.first_name);
         first.is_some_and(|f| f.to_lowercase() == referral.first_name.to_lowercase())
     });
     let carer_id = match known {
