@@ -501,7 +501,8 @@ fn rekey_now(open: &Open<'_>, reason: &str, recovery_public: &str) -> Result<vau
         audit::append(&tx, &entry)?;
         tx.commit()?;
         c.close().map_err(|(_, e)| Error::from(e))?;
-        std::fs::File::open(&copy)?.sync_all()?;
+        // Through a handle that may write: Windows flushes only through such a handle.
+        crate::files::sync_file(&copy)?;
         Ok(())
     })();
     if let Err(e) = made {
@@ -526,7 +527,7 @@ fn swap(conn: &mut Option<Connection>, db_path: &Path) -> Result<()> {
             Err(e) => return Err(e.into()),
         }
     }
-    std::fs::rename(copy_path(db_path), db_path)?;
+    crate::files::rename_replacing(&copy_path(db_path), db_path)?;
     crate::files::sync_dir(db_path);
     Ok(())
 }
