@@ -623,7 +623,7 @@ fn a_deleted_cut_short_or_damaged_write_ahead_log_is_found_and_said_at_sign_in()
     d.close().unwrap();
 
     let bytes = std::fs::read(&wal).unwrap();
-    let damages: [(&str, Box<dyn Fn(&Path)>); 3] = [
+    let damages: [(&str, Damage); 3] = [
         ("deleted", Box::new(|w: &Path| std::fs::remove_file(w).unwrap())),
         ("cut short", Box::new(move |w: &Path| std::fs::write(w, &bytes[..bytes.len() / 2]).unwrap())),
         (
@@ -661,6 +661,9 @@ fn a_deleted_cut_short_or_damaged_write_ahead_log_is_found_and_said_at_sign_in()
         d.close().unwrap();
     }
 }
+
+/// Something done to a `-wal` file.
+type Damage = Box<dyn Fn(&Path)>;
 
 /// A copy of a register's files in `folder` (its `-wal` too, if there is one).
 fn copy_register(path: &Path, folder: &Path) -> PathBuf {
