@@ -238,8 +238,11 @@ pub fn verify(ctx: &mut Ctx<'_>, args: VerifyArgs) -> Result<Verified> {
     }
     ctx.audit_detail = Some(file_name(&args.path));
     let mut checked = check_file(&args.path, &vault.key);
-    let ours: Option<String> =
-        ctx.tx.query_row("SELECT recovery_public_key FROM settings WHERE id = 1", [], |r| r.get(0)).optional()?.flatten();
+    let ours: Option<String> = ctx
+        .tx
+        .query_row("SELECT recovery_public_key FROM settings WHERE id = 1", [], |r| r.get(0))
+        .optional()?
+        .flatten();
     if checked.quick_check.is_none() && made_with_an_earlier_key(&args.path, ours.as_deref()) {
         checked.needs_recovery_key = true;
         checked.message = format!(
