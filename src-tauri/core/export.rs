@@ -420,11 +420,12 @@ fn format_hint(col: &ColumnInfo) -> String {
         || n.ends_with("_date")
         || n.ends_with("_on")
         || n == "date_of_birth"
-        || n == "since"
         || n.ends_with("_due")
         || n == "valid_until"
     {
         "date (YYYY-MM-DD)".into()
+    } else if n == "since" {
+        "date (YYYY-MM-DD), or month (YYYY-MM) or year (YYYY) when only that is known".into()
     } else if n.ends_with("_pence") {
         "money in pence".into()
     } else if col.kind == "BLOB" {
