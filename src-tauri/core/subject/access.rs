@@ -197,7 +197,7 @@ fn pdf_intro(
         settings.organisation_name.as_deref().unwrap_or("the carers service"),
         dates::uk(today)
     ))];
-    let sections = contents(&all);
+    let sections = contents(all);
     if !sections.is_empty() {
         b.push(Block::Subheading("What this copy holds".into()));
         b.push(Block::Fields(sections));
