@@ -51,3 +51,12 @@ pub fn demo_desk(dir: &Path, carers: u32, ctx: &Context) -> (Desk, rusqlite::Con
     let raw = vault::open_encrypted(&path, &key).unwrap();
     (desk, raw)
 }
+
+/// This thread's time on a CPU so far (Linux: `/proc/thread-self/schedstat`), to tell the cost
+/// of a call from time spent waiting for a CPU on a shared machine. (Not every benchmark
+/// prints it.)
+#[allow(dead_code)]
+pub fn cpu_time() -> Option<std::time::Duration> {
+    let stat = std::fs::read_to_string("/proc/thread-self/schedstat").ok()?;
+    Some(std::time::Duration::from_nanos(stat.split_whitespace().next()?.parse().ok()?))
+}
