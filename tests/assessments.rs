@@ -993,6 +993,11 @@ mod transition {
         save(&id, json!({"outcomes": failed}));
         let e = call_err(&d, "assessment_complete", json!({"id": id}));
         assert_eq!(fields(&e), ["answers.assess_decision"], "{e:?}");
+        // What is asked is the core's to say, so the window keeps no copy of the `when` rules:
+        // going ahead, the "not assessing" section is not asked; nor is the abuse or neglect
+        // question while she has not refused.
+        assert_eq!(a["not_asked"]["sections"], json!(["not_assessing"]), "{}", a["not_asked"]);
+        assert_eq!(a["not_asked"]["questions"], json!(["abuse_or_neglect_reasons"]));
         // She changes her mind: the indication is stored, labelled as an indication.
         let a = save(&id, json!({"consent": "given"}));
         assert_eq!(a["preview"]["determination"]["indication"], true);
@@ -1051,7 +1056,52 @@ fn a_new_assessment_takes_what_the_record_holds() {
     assert_eq!(a["answers"]["hours_band"], "h50_plus", "the most any one person is cared for");
     assert_eq!(a["answers"]["caring_since"], "2019-03-01", "the earliest link");
 
+    // Known only to the year or the month: taken as it is, the earliest by its first day (2018
+    // is before March 2018), and the draft keeps it without a made-up day.
+    let record = call(&d, "carer_get", json!({"id": id}));
+    let ada_link = record["caring"].as_array().unwrap().iter().find(|e| e["person"]["first_name"] == "Ada").unwrap()
+        ["link"]["id"]
+        .clone();
+    call(
+        &d,
+        "caring_link_update",
+        json!({"id": ada_link, "link": {"relationship": "parent", "hours_band": "h20_34", "since": "2018"}}),
+    );
+    let b = start(&d, id, "adult");
+    assert_eq!(b["answers"]["caring_since"], "2018", "a year stays a year");
+    let b = call(&d, "assessment_save", json!({"id": b["id"], "answers": {"caring_since": "March 2018"}}));
+    assert_eq!(b["answers"]["caring_since"], "2018-03");
+    let e = call_err(&d, "assessment_save", json!({"id": b["id"], "answers": {"caring_since": "03/18"}}));
+    assert_eq!(e.field.as_deref(), Some("answers.caring_since"));
+    assert!(e.message.contains("four-digit year"), "{}", e.message);
+
     // Nothing on the record: nothing taken.
     let alone = create(&d, "Sam", "Nobody", "1980-01-01");
     assert_eq!(start(&d, alone, "adult")["answers"], json!({}));
+}
+
+/// Which assessment types fit a carer is the core's to say (the window offers those first and
+/// keeps no copy of the age rules): none warned for a 58-year-old adult's own types; young
+/// carer and transition warned; for a 16-year-old the other way round.
+#[test]
+fn the_types_offered_first_are_those_without_an_age_warning() {
+    let d = desk();
+    let fits = |id: i64| -> Vec<String> {
+        let offers = call(&d, "assessment_types", json!({"carer_id": id}));
+        offers
+            .as_array()
+            .unwrap()
+            .iter()
+            .filter(|o| o["age_warning"].is_null())
+            .map(|o| o["type"].as_str().unwrap().to_string())
+            .collect()
+    };
+    let adult = create(&d, "Bernadette", "Okafor", "1968-06-12");
+    assert_eq!(fits(adult), ["adult", "parent_carer"]);
+    let offers = call(&d, "assessment_types", json!({"carer_id": adult}));
+    let yc = offers.as_array().unwrap().iter().find(|o| o["type"] == "young_carer").unwrap();
+    assert!(yc["age_warning"].as_str().unwrap().contains("is 58"), "{yc}");
+    let young = create(&d, "Ayesha", "Begum", "2010-05-04");
+    assert_eq!(fits(young), ["young_carer", "transition"]);
+    assert_eq!(call_err(&d, "assessment_types", json!({"carer_id": 999})).code, "not_found");
 }

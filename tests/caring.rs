@@ -166,3 +166,46 @@ fn cared_for_update_keeps_approximate_ages_growing() {
     assert_eq!(updated["age_is_approximate"], false);
     assert_eq!(updated["conditions"], json!(["dementia", "frailty"]));
 }
+
+/// "Caring since" is often known only to the year or the month: it is kept as typed (no day
+/// made up), shown that way, refused in the future by the month or year, and a two-digit year
+/// is refused with a clear message.
+#[test]
+fn caring_since_takes_a_year_or_a_month_and_year_without_inventing_a_day() {
+    let d = desk();
+    let id = create(&d, "Mary", "Okafor", "1970-04-04");
+    let rec = add(&d, id, "Ada");
+    let link_id = rec["caring"][0]["link"]["id"].as_i64().unwrap();
+    let set = |since: &str| {
+        let args = json!({"id": link_id, "link": {"relationship": "parent", "hours_band": "h20_34", "since": since}});
+        d.call(&ctx(), "caring_link_update", args)
+    };
+    let this_year = today().format("%Y").to_string();
+    let this_month = today().format("%m/%Y").to_string();
+    for (typed, stored) in [
+        ("2019", "2019".to_string()),
+        ("03/2019", "2019-03".to_string()),
+        ("March 2019", "2019-03".to_string()),
+        ("2019-03", "2019-03".to_string()),
+        ("27/03/2019", "2019-03-27".to_string()),
+        (this_year.as_str(), this_year.clone()),
+        (this_month.as_str(), today().format("%Y-%m").to_string()),
+    ] {
+        let rec = set(typed).unwrap_or_else(|e| panic!("{typed}: {e:?}"));
+        assert_eq!(rec["caring"][0]["link"]["since"], stored.as_str(), "{typed}");
+    }
+    let next_year = (today().format("%Y").to_string().parse::<i32>().unwrap() + 1).to_string();
+    for (typed, says) in [
+        ("19", "four-digit year"),
+        ("03/19", "four-digit year"),
+        ("13/2019", "a month and year"),
+        (next_year.as_str(), "cannot be in the future"),
+    ] {
+        let e = set(typed).unwrap_err();
+        assert_eq!(e.field.as_deref(), Some("link.since"), "{typed}");
+        assert!(e.message.contains(says), "{typed}: {}", e.message);
+    }
+    // Nothing refused was saved: the last good value stays.
+    let rec = call(&d, "carer_get", json!({"id": id}));
+    assert_eq!(rec["caring"][0]["link"]["since"], today().format("%Y-%m").to_string());
+}

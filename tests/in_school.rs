@@ -114,23 +114,60 @@ fn whoami() -> String {
     ctx().actor.name
 }
 
+/// A signposted referral is a contact received from a school and signposted: recorded as every
+/// signposted contact is (not registered for support, not linked to the school), so the
+/// monitoring report counts it under referrals received (source school) and "signposted only".
 #[test]
-fn signposting_says_where_and_adds_nothing_to_the_register() {
+fn signposting_says_where_and_is_counted_as_a_signposted_contact() {
     let s = two_schools();
     let id = s.as_staff(&s.south_staff, "school_referral_create", referral("Rosa", "2011-01-20"))["id"].clone();
     let missing = call_err(&s.desk, "school_referral_signpost", json!({"id": id}));
     assert_eq!(missing.field.as_deref(), Some("note"));
+    let report = |d: &Desk| call(d, "report_run", json!({"from": "2026-11-01", "to": "2026-11-30"}));
+    let figure = |r: &Value, key: &str| -> Value {
+        r["groups"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .flat_map(|g| g["figures"].as_array().unwrap().clone())
+            .find(|f| f["key"] == key)
+            .unwrap()
+    };
+    let before = report(&s.desk);
     let done = call(
         &s.desk,
         "school_referral_signpost",
         json!({"id": id, "note": "Barnardo's young carers project, nearer home"}),
     );
     assert_eq!(done["status"], "signposted");
-    assert!(done["carer_id"].is_null());
-    assert_eq!(call(&s.desk, "carer_search", json!({"query": "Begum"}))["total"], 0);
+    let carer_id = done["carer_id"].as_i64().expect("the contact is recorded");
+    let record = call(&s.desk, "carer_get", json!({"id": carer_id}));
+    assert_eq!(record["referral_outcome"], "signposted");
+    assert_eq!(record["referral_source"], "school");
+    assert_eq!(record["date_first_identified"], "2026-11-23");
+    let yc = call(&s.desk, "young_carer_get", json!({"carer_id": carer_id}));
+    assert!(yc["school_link"].is_null(), "not linked to the school: {}", yc["school_link"]);
+    assert_eq!(s.as_staff(&s.south_staff, "school_get", json!({"id": s.south}))["pupils"], json!([]));
+
+    let after = report(&s.desk);
+    let n = |r: &Value, key: &str| figure(r, key)["value"].as_u64().unwrap();
+    assert_eq!(n(&after, "signposted_only"), n(&before, "signposted_only") + 1);
+    assert_eq!(n(&after, "referrals_received"), n(&before, "referrals_received") + 1);
+    assert_eq!(n(&after, "accepted_new_carers"), n(&before, "accepted_new_carers"));
+    assert_eq!(n(&after, "carers_supported"), n(&before, "carers_supported"), "signposted, not supported");
+
     let seen = s.as_staff(&s.south_staff, "school_referral_get", json!({"id": id}));
     assert_eq!(seen["status_label"], "Signposted elsewhere");
     assert_eq!(seen["outcome_note"], "Barnardo's young carers project, nearer home");
+    assert!(seen["carer_id"].is_null(), "the school does not see the service's record of a signposted contact");
+    assert!(s.as_staff(&s.south_staff, "school_referral_list", json!({}))[0]["carer_reference"].is_null());
+
+    // Someone already in the register (same name and date of birth) keeps their one record.
+    let known = call(&s.desk, "carer_create", carer("Sami", "Begum", "2010-02-02"))["id"].as_i64().unwrap();
+    let again = s.as_staff(&s.south_staff, "school_referral_create", referral("Sami", "02/02/2010"))["id"].clone();
+    let done = call(&s.desk, "school_referral_signpost", json!({"id": again, "note": "Back to the GP"}));
+    assert_eq!(done["carer_id"], known);
+    assert_eq!(call(&s.desk, "carer_search", json!({"query": "Sami Begum"}))["total"], 1);
 }
 
 #[test]

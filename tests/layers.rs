@@ -5,6 +5,10 @@
 //! items left out, since tests are not part of the library and may reach anything) is an edge to
 //! the module it names. A module that imports one that imports it back, however far round, fails
 //! the test, which names the loop and the lines that make it.
+//!
+//! The same reading of the source keeps the rooms readable: no function over 80 lines without a
+//! `// Long:` reason, one place that reads a carer's row by id (`carers::read`), and no
+//! build-history references in code, tests or docs.
 
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::{Path, PathBuf};
@@ -468,4 +472,202 @@ fn shortest_loop(edges: &[Vec<usize>], inside: &BTreeSet<usize>, start: usize) -
         }
     }
     unreachable!("a strongly connected component has a loop through each of its modules")
+}
+
+/// The longest a function may be without saying why, in lines from its `fn` to its closing brace.
+const LONG_FUNCTION: usize = 80;
+
+/// A function over [`LONG_FUNCTION`] lines says why in a `// Long: …` comment among the lines
+/// just above it (its doc comment and attributes): a long function is then a choice someone made
+/// and wrote down (a table of data, steps that must be read in one order), not a room left to grow.
+#[test]
+fn no_function_is_long_without_a_reason() {
+    let mut long = Vec::new();
+    for (file, text) in core_sources() {
+        let (code, _) = without_tests(&text);
+        for (name, line, lines) in long_functions(&code) {
+            long.push(format!("{file}:{line} fn {name} is {lines} lines"));
+        }
+    }
+    assert!(
+        long.is_empty(),
+        "split these functions, or say why each is long in a `// Long: …` comment above it:\n{}",
+        long.join("\n")
+    );
+}
+
+/// The functions in `code` longer than [`LONG_FUNCTION`] lines with no `// Long:` comment above
+/// them: (name, line, length).
+fn long_functions(code: &str) -> Vec<(String, usize, usize)> {
+    let lines: Vec<&str> = code.lines().collect();
+    let mut found = Vec::new();
+    for (at, line) in lines.iter().enumerate() {
+        let Some(name) = fn_name(line) else { continue };
+        let mut depth = 0i32;
+        let mut opened = false;
+        let mut end = None;
+        for (j, l) in lines.iter().enumerate().skip(at) {
+            let plain = braces_of(l);
+            for c in plain.chars() {
+                match c {
+                    '{' => {
+                        depth += 1;
+                        opened = true;
+                    }
+                    '}' => depth -= 1,
+                    _ => {}
+                }
+            }
+            if opened && depth == 0 {
+                end = Some(j);
+                break;
+            }
+            if !opened && plain.trim_end().ends_with(';') {
+                break;
+            }
+        }
+        let Some(end) = end else { continue };
+        let length = end - at + 1;
+        let said_why = lines[..at]
+            .iter()
+            .rev()
+            .map(|l| l.trim())
+            .take_while(|l| l.starts_with("//") || l.starts_with("#["))
+            .any(|l| l.starts_with("// Long:"));
+        if length > LONG_FUNCTION && !said_why {
+            found.push((name, at + 1, length));
+        }
+    }
+    found
+}
+
+/// The name of the function a line starts, if it starts one.
+fn fn_name(line: &str) -> Option<String> {
+    let words: Vec<&str> = line.split_whitespace().take_while(|w| !w.starts_with("//")).collect();
+    let at = words.iter().position(|w| *w == "fn")?;
+    let before_ok = words[..at]
+        .iter()
+        .all(|w| *w == "pub" || w.starts_with("pub(") || ["const", "async", "unsafe", "extern"].contains(w));
+    let name: String = words.get(at + 1)?.chars().take_while(|c| is_ident(*c)).collect();
+    (before_ok && !name.is_empty()).then_some(name)
+}
+
+/// A line's braces that count: those outside its comment, string and character literals.
+fn braces_of(line: &str) -> String {
+    let mut out = String::new();
+    let mut chars = line.chars().peekable();
+    let mut in_string = false;
+    while let Some(c) = chars.next() {
+        match c {
+            '\\' if in_string => {
+                chars.next();
+            }
+            '"' => in_string = !in_string,
+            '/' if !in_string && chars.peek() == Some(&'/') => break,
+            '\'' if !in_string => {
+                // '{' and '}' as characters.
+                let rest: String = chars.clone().take(2).collect();
+                if rest == "{'" || rest == "}'" {
+                    chars.next();
+                    chars.next();
+                }
+            }
+            '{' | '}' if !in_string => out.push(c),
+            _ => {}
+        }
+    }
+    out
+}
+
+/// The long-function check finds a long function and accepts one that says why.
+#[test]
+fn the_long_function_check_finds_one_and_reads_its_reason() {
+    let body = "    let s = \"{\"; // }\n".repeat(LONG_FUNCTION);
+    let code = format!(
+        "/// Short.\nfn short() {{\n    x();\n}}\n\n/// Doc.\npub(crate) fn long_one(a: u8) -> u8 {{\n{body}}}\n\n\
+         /// Doc.\n// Long: a table of data, one entry a line.\n#[allow(dead_code)]\nfn explained() {{\n{body}}}\n"
+    );
+    let found = long_functions(&code);
+    assert_eq!(found, vec![("long_one".to_string(), 7, LONG_FUNCTION + 2)]);
+}
+
+/// Where the build history may not be told: the code, the tests and the documentation say why,
+/// not when (a part or an issue by its number). Shipped migrations keep their comments (they are
+/// never edited).
+#[test]
+fn no_build_history_in_code_tests_or_docs() {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let mut told = Vec::new();
+    let mut folders = vec![root.join("src-tauri"), root.join("tests"), root.join("docs"), root.join("ui")];
+    let mut files = vec![root.join("README.md")];
+    while let Some(folder) = folders.pop() {
+        let Ok(entries) = std::fs::read_dir(&folder) else { continue };
+        for entry in entries {
+            let path = entry.unwrap().path();
+            let name = path.file_name().unwrap().to_string_lossy().to_string();
+            if path.is_dir() {
+                if !["migrations", "target", "node_modules", "gen", "fonts", "icons"].contains(&name.as_str()) {
+                    folders.push(path);
+                }
+            } else if [".rs", ".md", ".js", ".html", ".css", ".toml"].iter().any(|e| name.ends_with(e)) {
+                files.push(path);
+            }
+        }
+    }
+    for path in files {
+        let text = std::fs::read_to_string(&path).unwrap();
+        for (n, line) in text.lines().enumerate() {
+            if tells_history(line) {
+                told.push(format!("{}:{}: {}", path.strip_prefix(root).unwrap().display(), n + 1, line.trim()));
+            }
+        }
+    }
+    assert!(told.is_empty(), "say why, not when:\n{}", told.join("\n"));
+}
+
+/// Whether a line names a part or an issue by its number: "part", "parts", "issue" or "issues",
+/// a space (and `#`), then a digit.
+fn tells_history(line: &str) -> bool {
+    let lower = line.to_lowercase();
+    ["part", "issue"].iter().any(|word| {
+        lower.match_indices(word).any(|(at, _)| {
+            let before = lower[..at].chars().next_back();
+            let rest = lower[at + word.len()..].strip_prefix('s').unwrap_or(&lower[at + word.len()..]);
+            let number = rest.strip_prefix(' ').map(|r| r.strip_prefix('#').unwrap_or(r));
+            before.is_none_or(|c| !c.is_alphanumeric())
+                && number.and_then(|r| r.chars().next()).is_some_and(|c| c.is_ascii_digit())
+        })
+    })
+}
+
+#[test]
+fn the_history_check_reads_numbers_after_the_words_only() {
+    assert!(tells_history(&format!("Printing (p{}t 12)", "ar")));
+    assert!(tells_history(&format!("see Is{} #5", "sue")));
+    assert!(!tells_history("let (y, m) = (parts[0], parts[1]);"));
+    assert!(!tells_history("a counterpart 3 times; issued 2 cards"));
+}
+
+/// One place reads a carer's row by its key: `carers::read` (`carers.rs`, where the columns, the
+/// mapping and the parameters are one list). Anywhere else, a read of one carer by id says why it
+/// is narrow in a `// Narrow read: …` comment just above it.
+#[test]
+fn one_place_reads_a_carer_row() {
+    let mut reads = Vec::new();
+    for (file, text) in core_sources() {
+        if file == "carers.rs" {
+            continue;
+        }
+        let (code, _) = without_tests(&text);
+        let lines: Vec<&str> = code.lines().collect();
+        for (at, line) in lines.iter().enumerate() {
+            let squeezed = line.split_whitespace().collect::<Vec<_>>().join(" ");
+            let by_id = ["FROM carers WHERE id =", "FROM carers c WHERE c.id ="].iter().any(|r| squeezed.contains(r));
+            let said_why = lines[at.saturating_sub(12)..at].iter().any(|l| l.trim().starts_with("// Narrow read:"));
+            if by_id && !said_why {
+                reads.push(format!("{file}:{}: {}", at + 1, line.trim()));
+            }
+        }
+    }
+    assert!(reads.is_empty(), "read a carer's row with carers::read (or say why not):\n{}", reads.join("\n"));
 }

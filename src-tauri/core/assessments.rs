@@ -99,6 +99,9 @@ pub struct Assessment {
     /// Drafts only: the determination and scores of the answers so far, what is still
     /// missing before it can be completed, and answers to put right first.
     pub preview: Option<Preview>,
+    /// What the form does not ask with these answers (its `when` conditions): the window hides
+    /// these and leaves them out of its counts. Answers given to them are kept.
+    pub not_asked: NotAsked,
     pub created_at: String,
     pub created_by: String,
     pub updated_at: String,
@@ -107,6 +110,29 @@ pub struct Assessment {
     pub completed_by: Option<String>,
     /// Every version of this assessment, oldest first (this one included).
     pub versions: Vec<VersionSummary>,
+}
+
+/// The sections and questions of a form that are not asked with an assessment's answers.
+#[derive(Debug, Clone, Default, Serialize, schemars::JsonSchema)]
+pub struct NotAsked {
+    /// Section codes.
+    pub sections: Vec<String>,
+    /// Question codes (in sections that are asked).
+    pub questions: Vec<String>,
+}
+
+impl NotAsked {
+    fn of(form: &forms::Form, answers: &Map<String, Value>) -> NotAsked {
+        let mut out = NotAsked::default();
+        for s in &form.sections {
+            if !form.section_asked(s, answers) {
+                out.sections.push(s.code.clone());
+                continue;
+            }
+            out.questions.extend(s.questions.iter().filter(|q| !form.asked(&q.code, answers)).map(|q| q.code.clone()));
+        }
+        out
+    }
 }
 
 /// A draft's live evaluation.
@@ -225,6 +251,7 @@ fn from_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<Assessment> {
         determination: determination.map(|d| serde_json::from_str(&d)).transpose().map_err(|e| json_err(8, e))?,
         scores: scores.map(|s| serde_json::from_str(&s)).transpose().map_err(|e| json_err(9, e))?,
         preview: None,
+        not_asked: NotAsked::default(),
         assessed_on: r.get(10)?,
         age_warning: r.get(11)?,
         created_at: r.get(12)?,
@@ -299,8 +326,9 @@ pub fn load(conn: &Connection, id: i64) -> Result<Assessment> {
     a.needs = needs_for(conn, id)?;
     a.versions = versions_of(conn, id)?;
     a.next_id = conn.query_row("SELECT id FROM assessments WHERE previous_id = ?1", [id], |r| r.get(0)).optional()?;
+    let form = forms::form(kind_of(&a));
+    a.not_asked = NotAsked::of(form, &a.answers);
     if a.status == "draft" {
-        let form = forms::form(kind_of(&a));
         a.preview = Some(Preview {
             evaluation: forms::evaluate(kind_of(&a), &a.answers),
             missing: forms::missing(form, &a.answers),
@@ -340,6 +368,37 @@ pub fn age_warning(kind: AssessmentType, name: &str, age: u32) -> Option<String>
     }
 }
 
+/// One assessment type as offered for a carer.
+#[derive(Debug, Clone, Serialize, schemars::JsonSchema)]
+pub struct TypeOffer {
+    /// An `assessment_type` code.
+    #[serde(rename = "type")]
+    pub kind: String,
+    pub label: String,
+    /// What starting it would warn (and ask to confirm): `None` when it fits the carer's age.
+    pub age_warning: Option<String>,
+}
+
+/// Every assessment type, each with the age warning starting it would give this carer, so the
+/// window offers first the types that fit and the rest as "other types" without a copy of the
+/// age rules.
+pub fn types_for(ctx: &mut Ctx<'_>, args: CarerArgs) -> Result<Vec<TypeOffer>> {
+    let carer = crate::carers::read(ctx.tx, args.carer_id)?;
+    let first = carer.details.first_name.unwrap_or_default();
+    let dob = carer.details.date_of_birth.unwrap_or_default();
+    ctx.touch(Touched::ViewedCarer(args.carer_id));
+    let age = crate::carers::age_from_iso(&dob, ctx.today());
+    let name = carer.details.preferred_name.as_deref().unwrap_or(&first);
+    Ok(AssessmentType::ALL
+        .iter()
+        .map(|&kind| TypeOffer {
+            kind: kind.code().to_string(),
+            label: kind.label().to_string(),
+            age_warning: age_warning(kind, name, age),
+        })
+        .collect())
+}
+
 pub fn start(ctx: &mut Ctx<'_>, args: StartArgs) -> Result<Assessment> {
     let mut c = Check::new("");
     let kind = c.required_choice(
@@ -350,15 +409,10 @@ pub fn start(ctx: &mut Ctx<'_>, args: StartArgs) -> Result<Assessment> {
     );
     c.finish()?;
     let kind = kind.expect("checked");
-    let carer: Option<(String, Option<String>, String, String)> = ctx
-        .tx
-        .query_row(
-            "SELECT first_name, preferred_name, date_of_birth, status FROM carers WHERE id = ?1",
-            [args.carer_id],
-            |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?)),
-        )
-        .optional()?;
-    let (first, preferred, dob, status) = carer.ok_or(Error::NotFound { what: "that carer" })?;
+    let carer = crate::carers::read(ctx.tx, args.carer_id)?;
+    let (first, preferred, status) =
+        (carer.details.first_name.unwrap_or_default(), carer.details.preferred_name, carer.status);
+    let dob = carer.details.date_of_birth.unwrap_or_default();
     if status != "open" {
         return Err(Error::Conflict(
             "this carer's record is closed: reopen it before starting an assessment".to_string(),
@@ -396,7 +450,8 @@ pub fn start(ctx: &mut Ctx<'_>, args: StartArgs) -> Result<Assessment> {
 
 /// What a new assessment takes from the carer's record instead of asking again: who they care
 /// for (relationship, name and conditions, one line each), the hours of care (the most any one
-/// person is cared for, as the record's band) and since when (the earliest caring link's date).
+/// person is cared for, as the record's band) and since when (the earliest caring link's date,
+/// as precisely as it is recorded: a year stays a year).
 /// Only for the questions the form asks; the worker can still change them in the draft.
 pub fn from_the_record(
     conn: &rusqlite::Connection,
@@ -448,8 +503,12 @@ pub fn from_the_record(
         }
     }
     if form.question("caring_since").is_some() {
-        if let Some(since) = caring.iter().filter_map(|e| e.link.since.clone()).min() {
-            out.insert("caring_since".into(), serde_json::Value::String(since));
+        let earliest = caring
+            .iter()
+            .filter_map(|e| e.link.since.as_deref().and_then(crate::dates::PartialDate::from_stored))
+            .min_by_key(|d| d.earliest());
+        if let Some(since) = earliest {
+            out.insert("caring_since".into(), serde_json::Value::String(since.stored()));
         }
     }
     Ok(out)

@@ -828,6 +828,8 @@ pub fn restore_files(vault: &VaultInfo, from: &Path, backup_key: &[u8; 32], acco
 /// The work of a restore: the backup is copied beside the database and synced; the database
 /// (and its key file, when `keys` gives a new one) moved aside; the copy renamed into place and
 /// opened (migrations run). If anything fails, the old files are put back.
+// Long: each step of a restore is undone in reverse if a later one fails; the steps and their
+// undoing are kept side by side.
 pub fn replace_database(
     db_path: &Path,
     from: &Path,

@@ -3,6 +3,8 @@
 //! typed. The whole record (with the people cared for and case notes) and the commands that
 //! change it are in [`crate::register`].
 
+use std::sync::OnceLock;
+
 use chrono::NaiveDate;
 use rusqlite::{params, Connection, OptionalExtension, Row};
 use serde::{Deserialize, Serialize};
@@ -25,6 +27,48 @@ pub const SCHOOL_UNDER: u32 = 19;
 /// Under this age a carer is a young carer (Children and Families Act 2014).
 pub const ADULT_AGE: u32 = 18;
 
+/// Declares a row type from its fields, in the stored columns' order, and from that one list
+/// its column names, its parameters for a write and the reading of a row: the three cannot
+/// drift apart, and a new column is one new field.
+macro_rules! carer_row {
+    ($(#[$meta:meta])* pub struct $name:ident { $($(#[$fmeta:meta])* pub $field:ident: $ty:ty,)* }
+     columns: $columns:ident;
+     $(then: $(#[$tmeta:meta])* $then:ident: $tty:ident, read after the columns;)?) => {
+        $(#[$meta])*
+        pub struct $name {
+            $($(#[$fmeta])* pub $field: $ty,)*
+            $($(#[$tmeta])* pub $then: $tty,)?
+        }
+
+        /// The stored columns, in the order of the fields.
+        const $columns: &[&str] = &[$(stringify!($field)),*];
+
+        impl $name {
+            /// The fields as the parameters of a write, in the order of the columns.
+            // A record's own columns (`Carer`) are written by the commands that change them
+            // (close, reopen, anonymise), never as a whole row: only the details use this.
+            #[allow(dead_code)]
+            fn to_params(&self) -> Vec<&dyn rusqlite::ToSql> {
+                vec![$(&self.$field as &dyn rusqlite::ToSql),*]
+            }
+
+            /// Reads the fields from a row whose columns, from `at`, are the columns above.
+            fn from_row(r: &Row<'_>, at: usize) -> rusqlite::Result<$name> {
+                let mut i = at;
+                let mut next = || {
+                    i += 1;
+                    i - 1
+                };
+                Ok($name {
+                    $($field: r.get(next())?,)*
+                    $($then: $tty::from_row(r, at + $columns.len())?,)?
+                })
+            }
+        }
+    };
+}
+
+carer_row! {
 /// A carer's details as typed in the form. Also what a record returns, normalised (dates as
 /// `YYYY-MM-DD`, postcodes in capitals, NHS numbers spaced `943 476 5919`, choices as codes).
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize, schemars::JsonSchema)]
@@ -75,89 +119,13 @@ pub struct CarerInput {
     /// Cares for a disabled child they have parental responsibility for (18 or over).
     pub parent_carer: bool,
 }
-
-/// The stored columns, in the order of [`CarerInput::to_params`] and [`input_from_row`].
-const COLUMNS: &str = "title, first_name, last_name, preferred_name, date_of_birth, gender, ethnicity, \
-    main_language, interpreter_needed, address_line1, address_line2, town, postcode, phone, email, \
-    preferred_contact, gp_practice, nhs_number, date_first_identified, referral_source, \
-    referral_outcome, referrer_name, how_heard, consent_given, consent_date, consent_recorded_by, consent_share_gp, \
-    consent_share_school, consent_share_adult_services, employment_status, disability, parent_carer";
-const COLUMN_COUNT: usize = 32;
-
-impl CarerInput {
-    fn to_params(&self) -> [&dyn rusqlite::ToSql; COLUMN_COUNT] {
-        [
-            &self.title,
-            &self.first_name,
-            &self.last_name,
-            &self.preferred_name,
-            &self.date_of_birth,
-            &self.gender,
-            &self.ethnicity,
-            &self.main_language,
-            &self.interpreter_needed,
-            &self.address_line1,
-            &self.address_line2,
-            &self.town,
-            &self.postcode,
-            &self.phone,
-            &self.email,
-            &self.preferred_contact,
-            &self.gp_practice,
-            &self.nhs_number,
-            &self.date_first_identified,
-            &self.referral_source,
-            &self.referral_outcome,
-            &self.referrer_name,
-            &self.how_heard,
-            &self.consent_given,
-            &self.consent_date,
-            &self.consent_recorded_by,
-            &self.consent_share_gp,
-            &self.consent_share_school,
-            &self.consent_share_adult_services,
-            &self.employment_status,
-            &self.disability,
-            &self.parent_carer,
-        ]
-    }
+columns: DETAIL_COLUMNS;
 }
 
-fn input_from_row(r: &Row<'_>, at: usize) -> rusqlite::Result<CarerInput> {
-    Ok(CarerInput {
-        title: r.get(at)?,
-        first_name: r.get(at + 1)?,
-        last_name: r.get(at + 2)?,
-        preferred_name: r.get(at + 3)?,
-        date_of_birth: r.get(at + 4)?,
-        gender: r.get(at + 5)?,
-        ethnicity: r.get(at + 6)?,
-        main_language: r.get(at + 7)?,
-        interpreter_needed: r.get(at + 8)?,
-        address_line1: r.get(at + 9)?,
-        address_line2: r.get(at + 10)?,
-        town: r.get(at + 11)?,
-        postcode: r.get(at + 12)?,
-        phone: r.get(at + 13)?,
-        email: r.get(at + 14)?,
-        preferred_contact: r.get(at + 15)?,
-        gp_practice: r.get(at + 16)?,
-        nhs_number: r.get(at + 17)?,
-        date_first_identified: r.get(at + 18)?,
-        referral_source: r.get(at + 19)?,
-        referral_outcome: r.get(at + 20)?,
-        referrer_name: r.get(at + 21)?,
-        how_heard: r.get(at + 22)?,
-        consent_given: r.get(at + 23)?,
-        consent_date: r.get(at + 24)?,
-        consent_recorded_by: r.get(at + 25)?,
-        consent_share_gp: r.get(at + 26)?,
-        consent_share_school: r.get(at + 27)?,
-        consent_share_adult_services: r.get(at + 28)?,
-        employment_status: r.get(at + 29)?,
-        disability: r.get(at + 30)?,
-        parent_carer: r.get(at + 31)?,
-    })
+/// The details' columns as SQL, comma-separated.
+fn columns() -> &'static str {
+    static COLUMNS: OnceLock<String> = OnceLock::new();
+    COLUMNS.get_or_init(|| DETAIL_COLUMNS.join(", "))
 }
 
 /// The carer category, derived from age and the young adult carer range in settings.
@@ -173,6 +141,8 @@ pub fn category(age: u32, settings: &Settings) -> Category {
 }
 
 /// Checks and normalises a carer's details. Every problem is reported at once.
+// Long: one check per field, in the form's order, so that errors come back in the order the form
+// shows them.
 pub fn check(input: &CarerInput, today: NaiveDate) -> Result<CarerInput> {
     let mut c = Check::new("");
     let iso = |d: Option<NaiveDate>| d.map(|d| d.to_string());
@@ -297,7 +267,7 @@ pub fn check(input: &CarerInput, today: NaiveDate) -> Result<CarerInput> {
         }
     }
     // Report problems in the order the form shows the fields.
-    c.errors.sort_by_key(|e| COLUMNS.split(", ").position(|col| col.trim() == e.field).unwrap_or(usize::MAX));
+    c.errors.sort_by_key(|e| DETAIL_COLUMNS.iter().position(|col| *col == e.field).unwrap_or(usize::MAX));
     c.finish()?;
     Ok(out)
 }
@@ -376,11 +346,12 @@ pub fn insert(conn: &Connection, details: &CarerInput, by: &str, now: &str) -> R
     // triggers) is written once, not written and then rewritten for the reference.
     let id: i64 = conn.prepare_cached("SELECT coalesce(max(id), 0) + 1 FROM carers")?.query_row([], |r| r.get(0))?;
     let reference = format!("C-{id:06}");
-    let mut params: Vec<&dyn rusqlite::ToSql> = details.to_params().to_vec();
+    let mut params = details.to_params();
     params.extend([&now as &dyn rusqlite::ToSql, &by, &now, &by, &id, &reference]);
-    let placeholders = (1..=COLUMN_COUNT + 6).map(|i| format!("?{i}")).collect::<Vec<_>>().join(", ");
+    let placeholders = (1..=params.len()).map(|i| format!("?{i}")).collect::<Vec<_>>().join(", ");
     conn.prepare_cached(&format!(
-        "INSERT INTO carers ({COLUMNS}, created_at, created_by, updated_at, updated_by, id, reference) VALUES ({placeholders})"
+        "INSERT INTO carers ({}, created_at, created_by, updated_at, updated_by, id, reference) VALUES ({placeholders})",
+        columns()
     ))?
     .execute(params.as_slice())?;
     Ok(id)
@@ -409,7 +380,8 @@ impl<'c> Batch<'c> {
             "PRAGMA defer_foreign_keys = ON;
              DROP TABLE IF EXISTS temp.carers_batch;
              CREATE TEMP TABLE carers_batch AS
-                 SELECT {COLUMNS}, created_at, created_by, updated_at, updated_by, id, reference FROM main.carers WHERE 0;"
+                 SELECT {}, created_at, created_by, updated_at, updated_by, id, reference FROM main.carers WHERE 0;",
+            columns()
         ))?;
         let next_id = conn.query_row("SELECT coalesce(max(id), 0) + 1 FROM main.carers", [], |r| r.get(0))?;
         Ok(Batch { conn, next_id })
@@ -419,9 +391,9 @@ impl<'c> Batch<'c> {
     pub fn add(&mut self, details: &CarerInput, by: &str, now: &str) -> Result<i64> {
         let id = self.next_id;
         let reference = format!("C-{id:06}");
-        let mut params: Vec<&dyn rusqlite::ToSql> = details.to_params().to_vec();
+        let mut params = details.to_params();
         params.extend([&now as &dyn rusqlite::ToSql, &by, &now, &by, &id, &reference]);
-        let placeholders = (1..=COLUMN_COUNT + 6).map(|i| format!("?{i}")).collect::<Vec<_>>().join(", ");
+        let placeholders = (1..=params.len()).map(|i| format!("?{i}")).collect::<Vec<_>>().join(", ");
         self.conn
             .prepare_cached(&format!("INSERT INTO temp.carers_batch VALUES ({placeholders})"))?
             .execute(params.as_slice())?;
@@ -431,7 +403,7 @@ impl<'c> Batch<'c> {
 
     /// Writes the batch into the register (one statement) and drops the temporary table.
     pub fn finish(self) -> Result<()> {
-        let cols = format!("{COLUMNS}, created_at, created_by, updated_at, updated_by, id, reference");
+        let cols = format!("{}, created_at, created_by, updated_at, updated_by, id, reference", columns());
         self.conn.execute_batch(&format!(
             "INSERT INTO main.carers ({cols}) SELECT {cols} FROM temp.carers_batch ORDER BY id;
              DROP TABLE temp.carers_batch;"
@@ -440,63 +412,47 @@ impl<'c> Batch<'c> {
     }
 }
 
-/// A carer's row as stored: the details as typed (checked) and the record's own facts.
-#[derive(Debug, Clone)]
-pub struct Carer {
-    pub id: i64,
-    pub reference: String,
-    pub details: CarerInput,
-    /// `open` or `closed`.
-    pub status: String,
-    pub closed_reason: Option<String>,
-    pub closed_date: Option<String>,
-    pub closed_note: Option<String>,
-    /// The day the record was anonymised, if it was.
-    pub anonymised_on: Option<String>,
-    pub created_at: String,
-    pub created_by: String,
-    pub updated_at: String,
-    pub updated_by: String,
+carer_row! {
+    /// A carer's row as stored: the record's own facts and the details as typed (checked). What
+    /// `carer_get` returns is this with what is derived on read ([`crate::register::CarerRecord`]).
+    #[derive(Debug, Clone, Serialize, schemars::JsonSchema)]
+    pub struct Carer {
+        pub id: i64,
+        pub reference: String,
+        /// `open` or `closed`.
+        pub status: String,
+        /// A `close_reason` code.
+        pub closed_reason: Option<String>,
+        pub closed_date: Option<String>,
+        pub closed_note: Option<String>,
+        pub created_at: String,
+        pub created_by: String,
+        pub updated_at: String,
+        pub updated_by: String,
+        /// The day the record was anonymised (`carer_anonymise`), else null.
+        pub anonymised_on: Option<String>,
+    }
+    columns: RECORD_COLUMNS;
+    then: #[serde(flatten)] details: CarerInput, read after the columns;
 }
 
-/// The record's own columns, read before the details ([`COLUMNS`]).
-const RECORD_COLUMNS: &str =
-    "id, reference, status, closed_reason, closed_date, closed_note, created_at, created_by, updated_at, updated_by, anonymised_on";
-
-/// Reads a carer's row; not-found if there is none.
+/// Reads a carer's row; not-found if there is none. Every command that needs one carer's
+/// details asks this: the row is read in one place, by its key.
 pub fn read(conn: &Connection, id: i64) -> Result<Carer> {
-    let sql = format!("SELECT {RECORD_COLUMNS}, {COLUMNS} FROM carers WHERE id = ?1");
-    conn.query_row(&sql, [id], |r| {
-        Ok(Carer {
-            id: r.get(0)?,
-            reference: r.get(1)?,
-            status: r.get(2)?,
-            closed_reason: r.get(3)?,
-            closed_date: r.get(4)?,
-            closed_note: r.get(5)?,
-            created_at: r.get(6)?,
-            created_by: r.get(7)?,
-            updated_at: r.get(8)?,
-            updated_by: r.get(9)?,
-            anonymised_on: r.get(10)?,
-            details: input_from_row(r, 11)?,
-        })
-    })
-    .optional()?
-    .ok_or(Error::NotFound { what: "that carer" })
+    let sql = format!("SELECT {}, {} FROM carers WHERE id = ?1", RECORD_COLUMNS.join(", "), columns());
+    conn.prepare_cached(&sql)?
+        .query_row([id], |r| Carer::from_row(r, 0))
+        .optional()?
+        .ok_or(Error::NotFound { what: "that carer" })
 }
 
 /// Writes checked details over a carer's row.
 pub fn write_details(conn: &Connection, id: i64, details: &CarerInput, by: &str, now: &str) -> Result<()> {
-    let sets = COLUMNS
-        .split(", ")
-        .enumerate()
-        .map(|(i, col)| format!("{} = ?{}", col.trim(), i + 1))
-        .collect::<Vec<_>>()
-        .join(", ");
-    let mut params: Vec<&dyn rusqlite::ToSql> = details.to_params().to_vec();
+    let sets =
+        DETAIL_COLUMNS.iter().enumerate().map(|(i, col)| format!("{col} = ?{}", i + 1)).collect::<Vec<_>>().join(", ");
+    let mut params = details.to_params();
     params.extend([&now as &dyn rusqlite::ToSql, &by, &id]);
-    let n = COLUMN_COUNT;
+    let n = DETAIL_COLUMNS.len();
     conn.execute(
         &format!("UPDATE carers SET {sets}, updated_at = ?{}, updated_by = ?{} WHERE id = ?{}", n + 1, n + 2, n + 3),
         params.as_slice(),
@@ -562,6 +518,24 @@ mod tests {
         let leap = d("2008-02-29");
         assert_eq!(category(dates::age_on(leap, d("2026-02-28")).unwrap(), &s), Category::YoungCarer);
         assert_eq!(category(dates::age_on(leap, d("2026-03-01")).unwrap(), &s), Category::YoungAdultCarer);
+    }
+
+    /// The one list of columns is the table: every column of `carers` is read and written
+    /// through a field of [`Carer`] or [`CarerInput`], once.
+    #[test]
+    fn every_column_of_the_table_is_a_field_once() {
+        let conn = crate::db::open_in_memory().unwrap();
+        let mut table: Vec<String> = conn
+            .prepare("SELECT name FROM pragma_table_info('carers')")
+            .unwrap()
+            .query_map([], |r| r.get(0))
+            .unwrap()
+            .collect::<rusqlite::Result<_>>()
+            .unwrap();
+        let mut fields: Vec<String> = RECORD_COLUMNS.iter().chain(DETAIL_COLUMNS).map(|c| c.to_string()).collect();
+        table.sort();
+        fields.sort();
+        assert_eq!(fields, table);
     }
 
     #[test]

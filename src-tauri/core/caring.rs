@@ -40,7 +40,8 @@ pub struct LinkInput {
     pub hours_band: Option<String>,
     /// `care_kind` codes.
     pub care_kinds: Vec<String>,
-    /// When this caring began: DD/MM/YYYY or YYYY-MM-DD.
+    /// When this caring began: a whole date (DD/MM/YYYY or YYYY-MM-DD), a month and year
+    /// (03/2019, March 2019) or a year alone (2019).
     pub since: Option<String>,
 }
 
@@ -56,6 +57,7 @@ pub struct Link {
     pub hours_band: String,
     pub hours_band_label: String,
     pub care_kinds: Vec<String>,
+    /// When this caring began, as precisely as it is known: `YYYY-MM-DD`, `YYYY-MM` or `YYYY`.
     pub since: Option<String>,
 }
 
@@ -143,7 +145,7 @@ struct CheckedLink {
     relationship: Option<Relationship>,
     hours_band: Option<HoursBand>,
     kinds: Vec<CareKind>,
-    since: Option<NaiveDate>,
+    since: Option<dates::PartialDate>,
     lives_together: bool,
 }
 
@@ -162,21 +164,18 @@ fn check_link(c: &mut Check, l: &LinkInput, today: NaiveDate) -> CheckedLink {
             "choose about how many hours of care a week",
         ),
         kinds: c.choices("care_kinds", &l.care_kinds, CareKind::parse),
-        since: c.past_date("since", "Caring since", &l.since, today),
+        since: c.past_partial_date("since", "Caring since", &l.since, today),
         lives_together: l.lives_together,
     }
 }
 
 fn ensure_open(conn: &Connection, carer_id: i64) -> Result<()> {
-    let status: Option<String> =
-        conn.query_row("SELECT status FROM carers WHERE id = ?1", [carer_id], |r| r.get(0)).optional()?;
-    match status.as_deref() {
-        None => Err(Error::NotFound { what: "that carer" }),
-        Some(s) if s == Status::Closed.code() => {
-            Err(Error::Conflict("this carer's record is closed: reopen it before changing who they care for".into()))
-        }
-        Some(_) => Ok(()),
+    if carers::read(conn, carer_id)?.status == Status::Closed.code() {
+        return Err(Error::Conflict(
+            "this carer's record is closed: reopen it before changing who they care for".into(),
+        ));
     }
+    Ok(())
 }
 
 fn insert_person(ctx: &Ctx<'_>, p: &CheckedPerson) -> Result<i64> {
@@ -214,7 +213,7 @@ fn write_conditions(conn: &Connection, id: i64, conditions: &[Condition]) -> Res
 
 fn write_link(ctx: &Ctx<'_>, link_id: Option<i64>, carer_id: i64, cared_for_id: i64, l: &CheckedLink) -> Result<i64> {
     let now = ctx.now();
-    let since = l.since.map(|d| d.to_string());
+    let since = l.since.map(dates::PartialDate::stored);
     let id = match link_id {
         Some(id) => {
             ctx.tx.execute(

@@ -162,6 +162,7 @@ commands! {
     assessment_new_version: IdArgs => assessments::new_version, true, Records, "Start a new draft version of a completed assessment (the old one stays readable)";
     assessment_list: CarerArgs => assessments::list, false, Records, "A carer's assessment history, newest first";
     assessment_score_history: CarerArgs => assessments::score_history, false, Records, "A young carer's questionnaire scores over time, for the chart";
+    assessment_types: CarerArgs => assessments::types_for, false, Records, "The assessment types for a carer, each with the age warning starting it would give (none: it fits)";
     support_catalogue: NoArgs => catalogue::get, false, App, "The organisation's support catalogue (what plan actions are chosen from)";
     support_catalogue_save: catalogue::SaveArgs => catalogue::save, true, Admin, "Change the support catalogue: add, rename, regroup, reorder or retire entries";
     plan_create: plans::CreateArgs => plans::create, true, Records, "Make a draft support plan from a completed assessment, or a light-touch plan without one";

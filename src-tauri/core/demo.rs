@@ -339,6 +339,8 @@ pub struct DemoCounts {
 }
 
 /// Adds `n` made-up carers (with cared-for people, links and notes) from `seed`.
+// Long: one seeded script of made-up records; the random draws must stay in this order, so that the
+// same seed makes the same register.
 pub fn generate(ctx: &Ctx<'_>, n: u32, seed: u64) -> Result<DemoCounts> {
     let tx = ctx.tx;
     let today = ctx.today();
@@ -729,6 +731,8 @@ const ASSESSMENT_TEMPLATES: usize = 30;
 /// has assessments by type and outcome to show: carers' assessments for adults (about half
 /// with eligible needs), young carers' needs assessments with the MACA-YC18 questionnaire
 /// (totals spread over its bands), and transition assessments for some 16 and 17 year olds.
+// Long: one seeded script through the assessment commands; the random draws must stay in this
+// order, so that the same seed makes the same register.
 fn assessments(ctx: &mut Ctx<'_>, after_id: i64, seed: u64) -> Result<u64> {
     use crate::assessments::{self as asm, SaveArgs, StartArgs};
     use crate::eligibility::{Outcome, WellbeingArea};

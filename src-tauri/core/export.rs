@@ -245,6 +245,7 @@ fn picture_extension(bytes: &[u8]) -> &'static str {
 }
 
 /// Writes every table, the JSON file, the data dictionary and the read-me into `dir`.
+// Long: the export's files written in the order the read-me lists them, each a few lines.
 fn write_all(ctx: &Ctx<'_>, dir: &Path, name: &str) -> Result<Exported> {
     let conn: &Connection = ctx.tx;
     let list = tables(conn)?;
@@ -419,11 +420,12 @@ fn format_hint(col: &ColumnInfo) -> String {
         || n.ends_with("_date")
         || n.ends_with("_on")
         || n == "date_of_birth"
-        || n == "since"
         || n.ends_with("_due")
         || n == "valid_until"
     {
         "date (YYYY-MM-DD)".into()
+    } else if n == "since" {
+        "date (YYYY-MM-DD), or month (YYYY-MM) or year (YYYY) when only that is known".into()
     } else if n.ends_with("_pence") {
         "money in pence".into()
     } else if col.kind == "BLOB" {

@@ -400,6 +400,8 @@ fn full_name(c: &carers::CarerInput) -> String {
 
 /// Reads and checks the whole file, reporting progress per row out of `phases` passes over the
 /// rows (the commit makes a second pass, writing).
+// Long: one pass over the rows: read, convert, check for duplicates, report progress, in that
+// order.
 fn check_all(ctx: &Ctx<'_>, path: &str, sheet: Option<&str>, mapping: &Value, phases: u64) -> Result<Checked> {
     let mapping = convert::parse_mapping(mapping, "mapping")?;
     let table = load(path, sheet, mapping.header_row)?;
@@ -557,6 +559,8 @@ pub struct Committed {
 
 /// `import_commit`: re-reads and re-checks the file, refuses if any row has an error, then
 /// creates every carer (and cared-for person) in this command's transaction.
+// Long: the second pass in order: re-check, then write every carer and cared-for person in one
+// transaction, with progress.
 pub fn commit(ctx: &mut Ctx<'_>, args: CommitArgs) -> Result<Committed> {
     let checked = check_all(ctx, &args.path, args.sheet.as_deref(), &args.mapping, 2)?;
     let dry = report(&checked);
@@ -635,9 +639,11 @@ pub fn commit(ctx: &mut Ctx<'_>, args: CommitArgs) -> Result<Committed> {
     batch.finish()?;
     let reference = |id: Option<i64>| -> Result<Option<String>> {
         Ok(match id {
-            Some(id) => {
-                ctx.tx.query_row("SELECT reference FROM carers WHERE id = ?1", [id], |r| r.get(0)).optional()?
-            }
+            Some(id) => match crate::carers::read(ctx.tx, id) {
+                Ok(carer) => Some(carer.reference),
+                Err(Error::NotFound { .. }) => None,
+                Err(e) => return Err(e),
+            },
             None => None,
         })
     };

@@ -99,8 +99,9 @@ pub struct Referral {
     pub decided_by: Option<String>,
     /// Signposted: where to and why; accepted: anything the school should know.
     pub outcome_note: Option<String>,
-    /// The carer record made or used on accepting (for the carers service; school staff see
-    /// the pupil's page once the young carer is linked to their school).
+    /// The carer record made or used on accepting, or recording a signposted contact (for the
+    /// carers service; school staff see it only once accepted: the pupil's page, once the young
+    /// carer is linked to their school).
     pub carer_id: Option<i64>,
     pub carer_reference: Option<String>,
     /// Carers already in the register with the same date of birth and last name (for the
@@ -273,7 +274,17 @@ fn load(ctx: &Ctx<'_>, id: i64) -> Result<Referral> {
         .optional()?
         .ok_or(Error::NotFound { what: "that referral" })?;
     ctx.check_school(referral.school_id)?;
-    Ok(referral)
+    Ok(as_seen_by(ctx, referral))
+}
+
+/// School staff see the record behind a referral only once the young carer is accepted (a
+/// signposted contact's record is the carers service's, not the school's).
+fn as_seen_by(ctx: &Ctx<'_>, mut referral: Referral) -> Referral {
+    if ctx.school_scope().is_some() && referral.status != "accepted" {
+        referral.carer_id = None;
+        referral.carer_reference = None;
+    }
+    referral
 }
 
 /// Carers with the same date of birth and last name (any case), for the service to check.
@@ -325,10 +336,13 @@ pub fn list(ctx: &mut Ctx<'_>, args: ListArgs) -> Result<Vec<Referral>> {
     let today = ctx.today();
     let mut stmt = ctx.tx.prepare_cached(&sql)?;
     let rows = stmt.query_map(params![ctx.school_scope(), args.status], |r| from_row(r, today))?;
-    Ok(rows.collect::<rusqlite::Result<_>>()?)
+    let rows: Vec<Referral> = rows.collect::<rusqlite::Result<_>>()?;
+    Ok(rows.into_iter().map(|r| as_seen_by(ctx, r)).collect())
 }
 
 /// Checks a referral as typed; returns it with the school it is from.
+// Long: one check per field of the referral form, in its order, so that errors come back in the
+// order the form shows them.
 fn check(ctx: &Ctx<'_>, input: &ReferralInput) -> Result<(i64, Checked)> {
     let mut c = Check::new("");
     let school_id = match (ctx.school_scope(), input.school_id) {
@@ -560,18 +574,49 @@ pub fn accept(ctx: &mut Ctx<'_>, args: AcceptArgs) -> Result<Referral> {
     load(ctx, args.id)
 }
 
-/// The carers service signposts the young person elsewhere: nothing is added to the register.
+/// The carers service signposts the young person elsewhere. The contact is recorded as every
+/// signposted contact is: a record with the outcome "information and signposting only"
+/// (referral source "school", first identified on the day of the referral), not linked to the
+/// school and not registered for support, so the monitoring report counts it among the
+/// referrals received and signposted only, and retention treats it like any other. Someone
+/// already in the register with the same name and date of birth keeps their record: the
+/// referral points to it and nothing is added.
 pub fn signpost(ctx: &mut Ctx<'_>, args: SignpostArgs) -> Result<Referral> {
     let referral = load(ctx, args.id)?;
     ensure_new(&referral)?;
     let mut c = Check::new("");
     let note = c.required("note", "Where they were signposted", &args.note, TEXT_MAX);
     c.finish()?;
+    let known = matches(ctx, &referral)?.into_iter().find(|m| {
+        let first = carers::read(ctx.tx, m.carer_id).ok().and_then(|c| c.details.first_name);
+        first.is_some_and(|f| f.to_lowercase() == referral.first_name.to_lowercase())
+    });
+    let carer_id = match known {
+        Some(m) => m.carer_id,
+        None => {
+            let input = CarerInput {
+                first_name: Some(referral.first_name.clone()),
+                last_name: Some(referral.last_name.clone()),
+                preferred_name: referral.preferred_name.clone(),
+                date_of_birth: Some(referral.date_of_birth.clone()),
+                date_first_identified: Some(referral.referred_on.clone()),
+                referral_source: Some("school".into()),
+                referral_outcome: Some("signposted".into()),
+                referrer_name: Some(format!("{}, {}", referral.referred_by, referral.school_name)),
+                consent_given: true,
+                consent_date: Some(referral.referred_on.clone()),
+                consent_recorded_by: Some(referral.referred_by.clone()),
+                ..CarerInput::default()
+            };
+            register::create(ctx, input)?.id
+        }
+    };
     ctx.tx.execute(
         "UPDATE school_referrals SET status = 'signposted', decided_on = ?1, decided_by = ?2, outcome_note = ?3,
-             updated_at = ?4 WHERE id = ?5",
-        params![dates::iso(ctx.today()), ctx.actor().name, note, ctx.now(), args.id],
+             carer_id = ?4, updated_at = ?5 WHERE id = ?6",
+        params![dates::iso(ctx.today()), ctx.actor().name, note, carer_id, ctx.now(), args.id],
     )?;
+    ctx.touch(Touched::ChangedCarer(carer_id));
     load(ctx, args.id)
 }
 
@@ -609,8 +654,7 @@ pub fn pupil_get(ctx: &mut Ctx<'_>, args: CarerArgs) -> Result<Pupil> {
     ctx.check_pupil(args.carer_id)?;
     let link = schools::link_for(ctx.tx, args.carer_id)?.ok_or(Error::NotFound { what: "that pupil" })?;
     let young = transition::young_carer(ctx.tx, args.carer_id, ctx.today())?;
-    let reference: String =
-        ctx.tx.query_row("SELECT reference FROM carers WHERE id = ?1", [args.carer_id], |r| r.get(0))?;
+    let reference = carers::read(ctx.tx, args.carer_id)?.reference;
     let card = ctx
         .tx
         .query_row(

@@ -242,6 +242,8 @@ fn range_of(def: &Definition, n: usize) -> (u32, u32) {
 ///   is in exactly one subscale;
 /// - each list of bands covers the possible scores exactly: no gap, no overlap, nothing outside;
 /// - flags refer to a known item and to an answer above the lowest.
+// Long: one check after another on a questionnaire definition, in the order of the list above; each
+// is a few lines and reads on its own.
 pub fn validate(def: &Definition) -> Result<()> {
     let mut c = Check::new("");
     for (field, value) in [("code", &def.code), ("name", &def.name), ("copyright", &def.copyright)] {
@@ -515,6 +517,8 @@ pub fn allowed(def: &Definition) -> String {
 /// Scores a questionnaire. `answers` maps item numbers to answer codes (or their scores); an item not in the map,
 /// or with a blank answer, is unanswered. An item number not in the instrument, or an answer not
 /// on its scale, is a validation error naming `answers.<number>`.
+// Long: the scoring rules in the order the instrument's manual gives them: items, totals,
+// subscales, bands, flags.
 pub fn score(def: &Definition, answers: &BTreeMap<u32, String>) -> Result<Score> {
     let mut c = Check::new("answers");
     let n = def.items.len();

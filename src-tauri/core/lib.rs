@@ -147,6 +147,8 @@ impl Desk {
         self.run(ctx, command, args, Some(progress))
     }
 
+    // Long: the choke point: find, authorise, one transaction, run, audit, commit, in that order,
+    // kept in one place to be read top to bottom (the README's invariants).
     fn run(
         &self,
         ctx: &Context,

@@ -22,22 +22,11 @@ use crate::validate::{Check, LONG_TEXT_MAX};
 /// A carer's whole record, as the record page shows it.
 #[derive(Debug, Clone, Serialize, schemars::JsonSchema)]
 pub struct CarerRecord {
-    pub id: i64,
-    pub reference: String,
+    /// The row as stored ([`carers::Carer`]: the record's own facts and the details).
     #[serde(flatten)]
-    pub details: CarerInput,
-    /// `open` or `closed`.
-    pub status: String,
-    pub closed_reason: Option<String>,
+    pub carer: carers::Carer,
+    /// The label of `closed_reason`.
     pub closed_reason_label: Option<String>,
-    pub closed_date: Option<String>,
-    pub closed_note: Option<String>,
-    /// The day the record was anonymised (`carer_anonymise`), else null.
-    pub anonymised_on: Option<String>,
-    pub created_at: String,
-    pub created_by: String,
-    pub updated_at: String,
-    pub updated_by: String,
     /// Age today, in whole years.
     pub age: u32,
     /// `young_carer`, `young_adult_carer` or `adult_carer`: derived from age and settings.
@@ -51,6 +40,15 @@ pub struct CarerRecord {
     pub notes: Vec<Note>,
 }
 
+impl std::ops::Deref for CarerRecord {
+    type Target = carers::Carer;
+
+    /// The row's fields read as the record's own (`record.reference`, `record.details`).
+    fn deref(&self) -> &carers::Carer {
+        &self.carer
+    }
+}
+
 /// Loads a carer's whole record.
 pub fn load(conn: &Connection, id: i64, today: NaiveDate) -> Result<CarerRecord> {
     let settings = settings::load(conn)?;
@@ -59,23 +57,12 @@ pub fn load(conn: &Connection, id: i64, today: NaiveDate) -> Result<CarerRecord>
     let category = carers::category(age, &settings);
     let caring = caring::for_carer(conn, id, today)?;
     Ok(CarerRecord {
-        id: row.id,
-        reference: row.reference,
-        details: row.details,
-        status: row.status,
         closed_reason_label: row
             .closed_reason
             .as_deref()
             .and_then(CloseReason::from_code)
             .map(|r| r.label().to_string()),
-        closed_reason: row.closed_reason,
-        closed_date: row.closed_date,
-        closed_note: row.closed_note,
-        anonymised_on: row.anonymised_on,
-        created_at: row.created_at,
-        created_by: row.created_by,
-        updated_at: row.updated_at,
-        updated_by: row.updated_by,
+        carer: row,
         age,
         category: category.code().into(),
         category_label: category.label().into(),

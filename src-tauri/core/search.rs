@@ -120,6 +120,7 @@ fn category_condition(cat: Category, today: NaiveDate, s: &Settings) -> (String,
     }
 }
 
+// Long: the filters are added to one query in the order of the search form, each a few lines.
 pub fn search(ctx: &mut Ctx<'_>, args: SearchArgs) -> Result<SearchResult> {
     let settings = settings::load(ctx.tx)?;
     let today = ctx.today();

@@ -241,6 +241,8 @@ pub struct SettingsInput {
     pub backup_folder_default: Option<String>,
 }
 
+// Long: one check per setting, in the order of the settings page, so that errors come back in the
+// order the page shows them.
 fn checked(input: SettingsInput) -> Result<Settings> {
     let mut c = Check::new("");
     let number = |c: &mut Check, field: &str, label: &str, v: &Option<NumberInput>, range| {

@@ -402,6 +402,8 @@ pub(crate) fn recorded_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<(i64, Reco
 
 /// What is done towards one carer's milestones, from the records.
 pub fn done_facts(conn: &Connection, carer_id: i64) -> Result<Done> {
+    // Narrow read: the same transition facts the view's one-pass scan reads for every
+    // candidate (FACT_COLUMNS), so one carer's milestones and the lists agree.
     let facts = conn
         .query_row(&format!("SELECT {FACT_COLUMNS} FROM carers c WHERE c.id = ?1"), [carer_id], |r| Facts::read(r, 0))
         .optional()?
@@ -506,14 +508,14 @@ fn card_for(conn: &Connection, carer_id: i64, dob: Option<NaiveDate>, adjustment
 /// card.
 pub fn young_carer(conn: &Connection, carer_id: i64, today: NaiveDate) -> Result<YoungCarer> {
     let settings = settings::load(conn)?;
-    let (first, last, preferred, dob): (String, String, Option<String>, Option<String>) = conn
-        .query_row(
-            "SELECT first_name, last_name, preferred_name, date_of_birth FROM carers WHERE id = ?1",
-            [carer_id],
-            |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?)),
-        )
-        .optional()?
-        .ok_or(Error::NotFound { what: "carer" })?;
+    let details = crate::carers::read(conn, carer_id)
+        .map_err(|e| match e {
+            Error::NotFound { .. } => Error::NotFound { what: "carer" },
+            e => e,
+        })?
+        .details;
+    let (first, last) = (details.first_name.unwrap_or_default(), details.last_name.unwrap_or_default());
+    let (preferred, dob) = (details.preferred_name, details.date_of_birth);
     let birth = dob.as_deref().and_then(dates::from_iso);
     let age = birth.and_then(|d| dates::age_on(d, today)).unwrap_or(0);
     let timeline = Timeline::from_settings(&settings);

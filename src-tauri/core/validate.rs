@@ -173,6 +173,25 @@ impl Check {
         Some(date)
     }
 
+    /// An optional date that may be only a month and year or only a year, not in the future
+    /// (the month or year now is not in the future).
+    pub fn past_partial_date(
+        &mut self,
+        field: &str,
+        label: &str,
+        value: &Option<String>,
+        today: NaiveDate,
+    ) -> Option<crate::dates::PartialDate> {
+        let text = value.as_deref().map(str::trim).filter(|v| !v.is_empty())?;
+        let path = self.path(field);
+        let date = self.absorb(crate::dates::parse_partial(&path, text))?;
+        if date.earliest() > today {
+            self.fail(field, format!("the {} cannot be in the future: check the year", lower_first(label)));
+            return None;
+        }
+        Some(date)
+    }
+
     /// An optional date, past or future.
     pub fn date(&mut self, field: &str, value: &Option<String>) -> Option<NaiveDate> {
         let text = value.as_deref().map(str::trim).filter(|v| !v.is_empty())?;

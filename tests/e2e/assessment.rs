@@ -39,6 +39,12 @@ async fn an_adult_assessment_is_completed_and_a_young_carer_draft_survives_a_res
     app.go(&format!("/carers/{carer_id}")).await;
     app.wait_for_text("#record-name", "Bernadette Okafor").await;
     app.wait_for_text("#assessments", "No assessments yet").await;
+    // She is 58: a young carer's or transition assessment is not offered first, only under
+    // "Other types of assessment" (where starting one still brings the core's age warning).
+    for kind in ["young_carer", "transition"] {
+        assert!(app.exists(&format!("#other-assessment-types #start-{kind}")).await, "{kind} under other types");
+    }
+    assert!(!app.exists("#other-assessment-types #start-adult").await, "the adult assessment is offered first");
 
     // Start an adult carer's assessment by clicking.
     app.click("#start-adult").await;
@@ -141,6 +147,13 @@ async fn an_adult_assessment_is_completed_and_a_young_carer_draft_survives_a_res
     assert!(needs.contains("Help with meals three evenings a week"), "the need is listed: {needs}");
     assert!(needs.contains("Managing and maintaining nutrition"), "with its outcome: {needs}");
     app.screenshot("assessment-completed").await;
+    // "On this page": the parts asked, the needs and the result; a link puts focus on its heading.
+    let parts = app.text("#assessment-contents").await;
+    for part in ["Needs identified", "Result"] {
+        assert!(parts.contains(part), "{part} in {parts}");
+    }
+    app.click("#assessment-contents a[href='#needs-done']").await;
+    assert_eq!(app.js("return document.activeElement.id").await, json!("done-needs"));
     app.js("document.getElementById('needs-done').scrollIntoView({ block: 'center' }); return true").await;
     app.screenshot("assessment-completed-needs").await;
 

@@ -37,6 +37,12 @@ async fn a_spreadsheet_is_mapped_checked_fixed_and_imported() {
     app.click("#nav-carers").await;
     app.click("#register-import").await;
     app.wait_for_text("h1", "Import carers from a spreadsheet").await;
+    // Importing adds carers: the menu marks Carers as where this is, not Settings.
+    let current = app
+        .js("return [...document.querySelectorAll('[data-nav][aria-current=page]')].map((a) => a.id).join(' ')")
+        .await;
+    assert_eq!(current.as_str(), Some("nav-carers"), "the menu item marked current");
+    assert_eq!(app.text(".back a").await, "Back to the register");
     app.check_accessible("import: start", &mut failures).await;
     app.stub_open_dialog(json!(csv.to_str().expect("UTF-8"))).await;
     app.click("#import-choose").await;

@@ -110,11 +110,19 @@ async fn a_new_carer_from_first_run_to_the_register() {
     app.click("#cared-for-form [name='link.lives_together']").await;
     app.select("#cared-for-form [name='link.hours_band']", "h20_34").await;
     app.click("#cared-for-form [name='link.care_kinds'][value=emotional]").await;
+    // "Caring since" known only to the month: a two-digit year is refused beside the field,
+    // a month and year is kept as it is (no day made up) and shown so.
+    app.fill("#cared-for-form [name='link.since']", "03/19").await;
+    app.click("#cared-for-form button[type=submit]").await;
+    let error = app.wait_for_text("#cared-for-form [data-field='link.since']", "four-digit year").await;
+    assert!(error.contains("03/2019"), "the message shows what to type: {error}");
+    app.fill("#cared-for-form [name='link.since']", "March 2019").await;
     app.click("#cared-for-form button[type=submit]").await;
     app.wait_gone("#cared-for-form").await;
     let people = app.wait_for_text("#people-they-care-for", &format!("Grace {LAST}")).await;
     assert!(people.contains("Parent"), "the relationship is shown: {people}");
     assert!(people.contains("Mental health"), "the condition is shown: {people}");
+    assert!(people.contains("March 2019"), "caring since is shown as typed, without a day: {people}");
 
     // A case note, kept as typed.
     app.fill("#note-form [name=text]", "Phoned Amira after school.\nMum had a hard week.").await;

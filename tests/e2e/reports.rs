@@ -120,6 +120,15 @@ async fn the_monitoring_report_with_its_charts_the_records_behind_a_figure_and_e
             assert!(shown.contains(&n(&f["value"])), "{key}'s number {}: {shown}", f["value"]);
         }
     }
+    // "On this page" lists every group; following one puts focus on its heading.
+    let groups = report["groups"].as_array().expect("groups");
+    let contents = app.text("#report-contents").await;
+    for g in groups {
+        assert!(contents.contains(g["title"].as_str().unwrap()), "{} in {contents}", g["title"]);
+    }
+    let last = groups.last().expect("a group")["key"].as_str().unwrap().to_string();
+    app.click(&format!("#report-contents a[href='#report-group-{last}']")).await;
+    assert_eq!(app.js("return document.activeElement.id").await, json!(format!("report-group-{last}-title")));
     let referrals = figure(&report, "referrals_received");
     assert!(referrals["value"].as_u64().unwrap() > 0, "demo data has referrals last year: {referrals}");
     let bars =

@@ -64,6 +64,15 @@ async fn an_administrator_backs_up_reads_the_audit_trail_exports_anonymises_and_
     app.go("/settings?show=data-safety").await;
     app.wait_for("#data-safety").await;
     app.wait_for("#backup-folder-choose").await;
+    // Settings is long: "On this page" names each section and takes focus to its heading.
+    let parts = app.text("#settings-contents").await;
+    for part in ["Your organisation", "Reviews", "Cards", "Data safety", "Where your data is kept"] {
+        assert!(parts.contains(part), "{part} in {parts}");
+    }
+    app.click("#settings-contents a[href='#settings-reviews']").await;
+    let focused =
+        app.js("return document.activeElement.closest('form')?.id + ' ' + document.activeElement.tagName").await;
+    assert_eq!(focused, json!("settings-reviews H2"));
     let placeholder = app.js("return document.querySelector('[name=backup_folder]').placeholder").await;
     assert!(placeholder.as_str().is_some_and(|p| !p.is_empty()), "the usual folder is shown as the placeholder");
     app.fill("#settings-safety [name=backup_keep]", "0").await;
@@ -123,6 +132,18 @@ async fn an_administrator_backs_up_reads_the_audit_trail_exports_anonymises_and_
     assert!(closed_row.contains("Closed a carer’s record"), "in plain words: {closed_row}");
     assert!(closed_row.contains("Demo Administrator"), "who: {closed_row}");
     assert!(closed_row.contains("Closed"), "the action: {closed_row}");
+    // Which computer: this one holds the register (entries through the organisation server
+    // name the client's address instead).
+    let heads = app.text("#audit-table thead").await;
+    assert!(heads.contains("Computer"), "{heads}");
+    assert_eq!(app.text("#audit-table tr[data-command=carer_close] .audit-computer").await, "The register’s own");
+    // "On this page": each part is reached, with focus on its heading.
+    let parts = app.text("#audit-contents").await;
+    for part in ["Filters", "Entries", "Check or export the trail"] {
+        assert!(parts.contains(part), "{part} in {parts}");
+    }
+    app.click("#audit-contents a[href='#audit-checks']").await;
+    assert_eq!(app.js("return document.activeElement.id").await, json!("audit-checks-title"));
     // Newest first: the ids go down the table, and the close comes before the first view.
     let ids = app
         .js("return [...document.querySelectorAll('#audit-table tbody tr')].map((r) => Number(r.dataset.entryId))")
@@ -173,7 +194,7 @@ async fn an_administrator_backs_up_reads_the_audit_trail_exports_anonymises_and_
     app.wait_for_text("#audit-verify-result", "entries are intact").await;
     app.click("#audit-export").await;
     app.wait_for_text("#audit-exported", "saved to").await;
-    app.js("document.querySelector('.safety-nav').scrollIntoView({ block: 'start' }); window.scrollBy(0, 150); return true;").await;
+    app.js("document.getElementById('audit-entries').scrollIntoView({ block: 'start' }); window.scrollBy(0, -90); return true;").await;
     app.screenshot("audit").await;
 
     // ---- Subject access export from the record, into a typed folder.

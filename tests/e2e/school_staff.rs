@@ -103,6 +103,31 @@ async fn a_school_refers_the_service_accepts_and_the_school_records_adjustments_
     let record = app.invoke("carer_get", json!({"id": carer_id})).await.expect("the new record");
     assert_eq!(record["referral_source"], "school");
 
+    // ---- the other school's referral is signposted: recorded as a signposted contact, so the
+    // monitoring report counts it under "signposted only".
+    let today = chrono::Local::now().date_naive().to_string();
+    let signposted_only = || async {
+        let report = app.invoke("report_run", json!({"from": today, "to": today})).await.expect("report_run");
+        report["groups"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .flat_map(|g| g["figures"].as_array().unwrap().clone())
+            .find(|f| f["key"] == "signposted_only")
+            .expect("the figure")["value"]
+            .as_u64()
+            .unwrap()
+    };
+    let before = signposted_only().await;
+    app.go(&format!("/referrals/{}", other["id"])).await;
+    app.click("#signpost-referral").await;
+    app.wait_for("#signpost-dialog[open]").await;
+    app.fill("#signpost-dialog [name=note]", "The young carers project nearer home").await;
+    app.click("#signpost-dialog-submit").await;
+    app.wait_for_text("#referral-outcome", "The young carers project nearer home").await;
+    app.wait_for("#referral-record").await;
+    assert_eq!(signposted_only().await, before + 1, "the signposted referral is counted");
+
     // ---- the school sees the outcome and works with the pupil
     switch_to(&app, "school", "school passphrase").await;
     app.go(&format!("/referrals/{referral_id}")).await;
@@ -119,6 +144,19 @@ async fn a_school_refers_the_service_accepts_and_the_school_records_adjustments_
     app.fill("#adjustment-form [name=review_on]", "01/02/2030").await;
     app.click("#save-adjustment").await;
     app.wait_for_text("#adjustment-list", "Two extra days for homework").await;
+    // Another, then ended: it stays listed as ended.
+    app.click("#add-adjustment").await;
+    app.select("#adjustment-form [name=kind]", "phone").await;
+    app.click("#save-adjustment").await;
+    app.wait_for("#adjustment-list [data-status]:nth-child(2)").await;
+    let phone = app
+        .js("return [...document.querySelectorAll('#adjustment-list li')].find((li) => li.dataset.status !== 'ended' && !li.textContent.includes('Two extra days'))?.dataset.adjustmentId")
+        .await;
+    let phone = phone.as_str().expect("the new adjustment's id").to_string();
+    app.click(&format!("#adjustment-list li[data-adjustment-id='{phone}'] button:last-child")).await;
+    app.wait_for_text("dialog.dialog", "End").await;
+    app.click("dialog.dialog button[value=yes]").await;
+    app.wait_for(&format!("#adjustment-list li[data-adjustment-id='{phone}'][data-status=ended]")).await;
     // A note in school, written as the signed-in account.
     app.wait_for_text("#note-author", me["name"].as_str().unwrap_or_default()).await;
     assert!(!app.exists("#pupil-note-form [name=author]").await, "the author is not typed");

@@ -115,6 +115,7 @@ export const assessmentComplete = (id) => call('assessment_complete', { id });
 export const assessmentNewVersion = (id) => call('assessment_new_version', { id });
 export const assessmentList = (carerId) => call('assessment_list', { carer_id: carerId });
 export const assessmentScoreHistory = (carerId) => call('assessment_score_history', { carer_id: carerId });
+export const assessmentTypes = (carerId) => call('assessment_types', { carer_id: carerId });
 
 // Support plans and their reviews (docs/commands.md, "Support plans").
 export const supportCatalogue = () => call('support_catalogue');

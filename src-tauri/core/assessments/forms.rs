@@ -13,6 +13,7 @@
 //! | `choice` | one of the question's `choices` codes |
 //! | `multi_choice` | a list of `choices` codes |
 //! | `date` | `DD/MM/YYYY` or `YYYY-MM-DD`, not in the future; stored as `YYYY-MM-DD` |
+//! | `partial_date` | as `date`, or a month and year (`03/2019`, `March 2019`) or a year alone (`2019`), not in the future; stored as `YYYY-MM-DD`, `YYYY-MM` or `YYYY` (no day is made up) |
 //! | `number` | a whole number (or the text typed) from `min` to `max` |
 //! | `outcomes` | `{ <eligibility_outcome code>: { achieved, reasons: [unable_reason code], note } }` |
 //! | `wellbeing` | `{ <wellbeing_area code>: { impact: wellbeing_impact code, note } }` |
@@ -75,6 +76,8 @@ pub enum Kind {
     Choice,
     MultiChoice,
     Date,
+    /// A date that may be known only to the month or the year ("caring since 2019").
+    PartialDate,
     Number,
     Outcomes,
     Wellbeing,
@@ -276,6 +279,8 @@ pub mod transition {
 /// instruments, every `when` naming an earlier question and an answer it can take, and (for a
 /// form with an `eligibility` block, which the adult and transition forms need) the questions
 /// the eligibility rule reads; the transition form also needs its decision questions.
+// Long: one check per rule of a form (listed in the doc comment), in that order, each naming the
+// question it is about.
 pub fn parse(json: &str) -> Result<Form> {
     let de = &mut serde_json::Deserializer::from_str(json);
     let mut form: Form = serde_path_to_error::deserialize(de).map_err(|e| {
@@ -422,7 +427,7 @@ const NUMBER_MAX: u32 = 10_000;
 
 fn kind_message(kind: Kind) -> &'static str {
     match kind {
-        Kind::Text | Kind::LongText | Kind::Date => "answer with text",
+        Kind::Text | Kind::LongText | Kind::Date | Kind::PartialDate => "answer with text",
         Kind::YesNo => "answer yes (true) or no (false)",
         Kind::Choice => "answer with the code of one of the choices",
         Kind::MultiChoice => "answer with a list of choice codes",
@@ -548,6 +553,9 @@ fn check_one(c: &mut Check, q: &Question, value: &Value, today: chrono::NaiveDat
         }
         (Kind::Date, Value::String(s)) => {
             c.past_date(code, "date", &Some(s.clone()), today).map(|d| Value::String(d.to_string()))
+        }
+        (Kind::PartialDate, Value::String(s)) => {
+            c.past_partial_date(code, "date", &Some(s.clone()), today).map(|d| Value::String(d.stored()))
         }
         (Kind::Number, Value::Number(_) | Value::String(_)) => {
             let n = match value {

@@ -580,6 +580,7 @@ fn main() -> ExitCode {
 }
 
 /// Runs a command once signed in.
+// Long: one arm per command-line subcommand, each a line or two.
 fn run(desk: &Target, ctx: &Context, command: Cmd) -> ExitCode {
     let ctx = ctx.clone();
     let result = match command {

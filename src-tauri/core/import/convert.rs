@@ -67,6 +67,8 @@ const MAPPING_KEYS: &[&str] = &["columns", "date_format", "values", "header_row"
 
 /// Reads and checks a mapping sent as JSON; errors are named `<at>.columns.<header>`,
 /// `<at>.date_format`, `<at>.values.<field>.<value>`.
+// Long: one check per part of a mapping, in the order the mapping is written, each naming its path
+// in the JSON.
 pub fn parse_mapping(v: &Value, at: &str) -> Result<Mapping> {
     let mut errors = Vec::new();
     let mut out = Mapping::default();
@@ -640,6 +642,8 @@ fn column_for<'p>(plan: &'p Plan<'_>, key: &str) -> Option<(usize, &'p str)> {
 }
 
 /// Converts and checks one row.
+// Long: one conversion per field of a row, in the form's order, so that errors come back in the
+// order the form shows them.
 pub fn convert_row(plan: &Plan<'_>, row: &Row, today: NaiveDate) -> RowOutcome {
     let mut out =
         RowOutcome { number: row.number, errors: Vec::new(), carer: None, addition: None, cared_for_name: None };

@@ -702,6 +702,7 @@ pub fn is_code(field: &Field, code: &str) -> bool {
 }
 
 /// Common words people use for our codes (normalised).
+// Long: a table of data (the words people use for each code), one entry a line.
 fn synonyms(list: &str) -> &'static [(&'static str, &'static str)] {
     match list {
         "gender" => &[

@@ -12,7 +12,9 @@ use std::path::PathBuf;
 
 use super::card::{self, Card, CardImage, Layout, PrintSetup};
 use super::number::Kind;
-use super::{kind_of, load, logo, select, IdArgs, Passport};
+use super::record::kind_of;
+use super::{load, logo, select, Passport};
+use crate::args::IdArgs;
 use crate::card_stock::{self, Stock};
 use crate::context::{Ctx, Touched};
 use crate::dates;

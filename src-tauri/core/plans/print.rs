@@ -160,6 +160,7 @@ fn contingency_blocks(p: &Plan, alone: bool) -> Vec<Block> {
 }
 
 /// The blocks of the whole plan.
+// Long: the plan document's sections in the order they print (the plan's own order on screen).
 pub fn plan_blocks(p: &Plan) -> Vec<Block> {
     let mut b = vec![who_and_when(p)];
 

@@ -357,6 +357,8 @@ fn draft(conn: &Connection, id: i64, today: NaiveDate) -> Result<Review> {
     Ok(r)
 }
 
+// Long: one check per field of the review form, in its order, so that errors come back in the order
+// the form shows them.
 pub fn save(ctx: &mut Ctx<'_>, args: SaveArgs) -> Result<Review> {
     let today = ctx.today();
     let mut r = draft(ctx.tx, args.id, today)?;

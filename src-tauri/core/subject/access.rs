@@ -127,6 +127,8 @@ fn contents(all: &Rec) -> Vec<(String, String)> {
 }
 
 /// `subject_export`: one carer's or cared-for person's whole record, as JSON and PDF.
+// Long: the command's steps in order (gather, label, render, write both files or neither, audit);
+// each is a call or two.
 pub fn export(ctx: &mut Ctx<'_>, args: ExportArgs) -> Result<Exported> {
     let (all, person, kind) = match (args.carer_id, args.cared_for_id) {
         (Some(id), None) => {

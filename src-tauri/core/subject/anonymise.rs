@@ -1,10 +1,10 @@
 //! `carer_anonymise` and `cared_for_anonymise`: erasure that keeps the counts.
 
-use rusqlite::{params, OptionalExtension};
+use rusqlite::{params, Connection, OptionalExtension};
 use serde::{Deserialize, Serialize};
 use serde_json::{json, Map, Value};
 
-use super::rows::{row, strings};
+use super::rows::strings;
 use super::{ANONYMISED, REMOVED};
 use crate::assessments::forms::{self, Kind as AnswerKind};
 use crate::assessments::AssessmentType;
@@ -161,16 +161,9 @@ fn json_text(v: &Value) -> String {
 /// `carer_anonymise`: erasure of a closed carer's record, keeping what reports count.
 pub fn anonymise_carer(ctx: &mut Ctx<'_>, args: AnonymiseArgs) -> Result<Anonymised> {
     let tx = ctx.tx;
-    let found = row(
-        tx,
-        "SELECT reference, status, anonymised_on, date_of_birth, postcode FROM carers WHERE id = ?1",
-        [args.id],
-    )?;
-    let found = found.ok_or(Error::NotFound { what: "that carer" })?;
-    let text = |k: &str| found.text(k).map(str::to_string);
-    let (reference, status, anonymised_on) =
-        (text("reference").unwrap_or_default(), text("status").unwrap_or_default(), text("anonymised_on"));
-    let (dob, postcode) = (text("date_of_birth").unwrap_or_default(), text("postcode"));
+    let carer = crate::carers::read(tx, args.id)?;
+    let (reference, status, anonymised_on) = (carer.reference, carer.status, carer.anonymised_on);
+    let (dob, postcode) = (carer.details.date_of_birth.unwrap_or_default(), carer.details.postcode);
     if let Some(on) = anonymised_on {
         return Err(already(&on));
     }
@@ -198,8 +191,24 @@ pub fn anonymise_carer(ctx: &mut Ctx<'_>, args: AnonymiseArgs) -> Result<Anonymi
     )?;
     tx.execute("UPDATE notes SET text = ?2 WHERE carer_id = ?1", params![id, REMOVED])?;
 
-    // Assessments: free-text answers, need descriptions, the age warning (it names the
-    // carer), and the reasoning quoted in determinations.
+    let texts = scrub_assessments(tx, id)?;
+    scrub_plans(tx, id, &texts)?;
+    scrub_passports(tx, id, &now, &by)?;
+    scrub_school(tx, id)?;
+
+    // The search index (kept by triggers) now holds "Anonymised"; merging its segments drops
+    // the old terms from the file, not just from the results.
+    tx.execute("INSERT INTO carer_search (carer_search) VALUES ('optimize')", [])?;
+
+    ctx.touch(Touched::ChangedCarer(id));
+    ctx.audit_detail = Some(format!("anonymised {reference}"));
+    Ok(Anonymised { id, reference, anonymised_on: today })
+}
+
+/// Assessments: free-text answers, need descriptions, the age warning (it names the carer), and
+/// the reasoning quoted in determinations. Returns the free text removed, longest first, for
+/// the plans' copies of the determinations.
+fn scrub_assessments(tx: &Connection, id: i64) -> Result<Vec<String>> {
     let mut texts: Vec<String> = Vec::new();
     let list: Vec<(i64, String, String, Option<String>)> = {
         let mut stmt = tx.prepare("SELECT id, type, answers, determination FROM assessments WHERE carer_id = ?1")?;
@@ -230,8 +239,11 @@ pub fn anonymise_carer(ctx: &mut Ctx<'_>, args: AnonymiseArgs) -> Result<Anonymi
          WHERE assessment_id IN (SELECT id FROM assessments WHERE carer_id = ?1)",
         params![id, REMOVED],
     )?;
+    Ok(texts)
+}
 
-    // Support plans and reviews.
+/// Support plans and their reviews: free text gone, codes, dates and progress kept.
+fn scrub_plans(tx: &Connection, id: i64, texts: &[String]) -> Result<()> {
     let plans: Vec<(i64, Option<String>)> = {
         let mut stmt = tx.prepare("SELECT id, determination FROM support_plans WHERE carer_id = ?1")?;
         let rows = stmt.query_map([id], |r| Ok((r.get(0)?, r.get(1)?)))?;
@@ -239,7 +251,7 @@ pub fn anonymise_carer(ctx: &mut Ctx<'_>, args: AnonymiseArgs) -> Result<Anonymi
     };
     for (pid, determination) in plans {
         let determination = determination.and_then(|d| serde_json::from_str::<Value>(&d).ok()).map(|mut d| {
-            scrub_determination(&mut d, &texts);
+            scrub_determination(&mut d, texts);
             json_text(&d)
         });
         tx.execute(
@@ -279,8 +291,11 @@ pub fn anonymise_carer(ctx: &mut Ctx<'_>, args: AnonymiseArgs) -> Result<Anonymi
             params![rid, json_text(&outcomes), json_text(&actions)],
         )?;
     }
+    Ok(())
+}
 
-    // Passports and cards.
+/// Passports and cards: what they print beyond the number, and the notes on their events.
+fn scrub_passports(tx: &Connection, id: i64, now: &str, by: &str) -> Result<()> {
     tx.execute(
         "UPDATE passports SET setting = NULL, emergency_contact_name = NULL, emergency_contact_relationship = NULL,
              emergency_contact_phone = NULL, photo = NULL,
@@ -293,8 +308,11 @@ pub fn anonymise_carer(ctx: &mut Ctx<'_>, args: AnonymiseArgs) -> Result<Anonymi
         "UPDATE passport_events SET note = NULL WHERE passport_id IN (SELECT id FROM passports WHERE carer_id = ?1)",
         [id],
     )?;
+    Ok(())
+}
 
-    // School, transition and the young carer card.
+/// School, transition and the young carer card.
+fn scrub_school(tx: &Connection, id: i64) -> Result<()> {
     tx.execute("UPDATE school_links SET tutor_group = NULL, staff_contact = NULL WHERE carer_id = ?1", [id])?;
     tx.execute(
         "UPDATE adjustments SET note = CASE WHEN kind = 'other' THEN ?2 ELSE NULL END WHERE carer_id = ?1",
@@ -308,14 +326,7 @@ pub fn anonymise_carer(ctx: &mut Ctx<'_>, args: AnonymiseArgs) -> Result<Anonymi
          WHERE carer_id = ?1",
         [id],
     )?;
-
-    // The search index (kept by triggers) now holds "Anonymised"; merging its segments drops
-    // the old terms from the file, not just from the results.
-    tx.execute("INSERT INTO carer_search (carer_search) VALUES ('optimize')", [])?;
-
-    ctx.touch(Touched::ChangedCarer(id));
-    ctx.audit_detail = Some(format!("anonymised {reference}"));
-    Ok(Anonymised { id, reference, anonymised_on: today })
+    Ok(())
 }
 
 /// `cared_for_anonymise`: erasure of a cared-for person's record once nobody caring for

@@ -9,6 +9,7 @@ use crate::assessments::forms::{self, Kind as AnswerKind, Question};
 use crate::assessments::AssessmentType;
 use crate::pdf::{Block, Column};
 
+// Long: one arm per kind of question on an assessment form.
 fn answer_text(q: &Question, v: &Value) -> Option<String> {
     if v.is_null() {
         return None;
@@ -17,7 +18,7 @@ fn answer_text(q: &Question, v: &Value) -> Option<String> {
     match q.kind {
         AnswerKind::Text | AnswerKind::LongText | AnswerKind::Number => show(v, F::Text),
         AnswerKind::YesNo => show(v, F::YesNo),
-        AnswerKind::Date => show(v, F::Date),
+        AnswerKind::Date | AnswerKind::PartialDate => show(v, F::Date),
         AnswerKind::Choice | AnswerKind::MultiChoice => {
             let one = |code: &str| {
                 q.choices.iter().find(|c| c.code == code).map(|c| c.label.clone()).unwrap_or_else(|| code.to_string())

@@ -11,6 +11,7 @@ use super::labels::{
 use super::rows::Rec;
 use crate::pdf::{Block, Column};
 
+/// The carer's record, section by section; each section says when nothing is held.
 pub(super) fn carer_blocks(all: &Rec, intro: Vec<Block>) -> Vec<Block> {
     let empty = Rec::default();
     let carer = all.child("carer").unwrap_or(&empty);
@@ -19,6 +20,20 @@ pub(super) fn carer_blocks(all: &Rec, intro: Vec<Block>) -> Vec<Block> {
     b.push(Block::Heading("Personal details".into()));
     b.push(fields(carer, CARER));
 
+    people_cared_for(&mut b, all);
+    case_notes(&mut b, all);
+    assessments(&mut b, all);
+    support_plans(&mut b, all);
+    passports(&mut b, all);
+    school_and_transition(&mut b, all);
+
+    audit_blocks(&mut b, all.rows("audit_entries"));
+    b
+}
+
+/// The people the carer cares for, each with the caring link.
+fn people_cared_for(b: &mut Vec<Block>, all: &Rec) {
+    let empty = Rec::default();
     b.push(Block::Heading("People they care for".into()));
     let caring = all.rows("people_cared_for");
     if caring.is_empty() {
@@ -35,7 +50,10 @@ pub(super) fn carer_blocks(all: &Rec, intro: Vec<Block>) -> Vec<Block> {
         p.extend(pairs(person, CARED_FOR).into_iter().filter(|(l, _)| l != "Reference"));
         b.push(Block::Fields(p));
     }
+}
 
+/// Case notes, as a table.
+fn case_notes(b: &mut Vec<Block>, all: &Rec) {
     b.push(Block::Heading("Case notes".into()));
     let notes = all.rows("case_notes");
     if notes.is_empty() {
@@ -61,7 +79,10 @@ pub(super) fn carer_blocks(all: &Rec, intro: Vec<Block>) -> Vec<Block> {
                 .collect(),
         });
     }
+}
 
+/// Each assessment with its answers in words, the needs found, the determination and any scores.
+fn assessments(b: &mut Vec<Block>, all: &Rec) {
     b.push(Block::Heading("Assessments".into()));
     let assessments = all.rows("assessments");
     if assessments.is_empty() {
@@ -104,7 +125,10 @@ pub(super) fn carer_blocks(all: &Rec, intro: Vec<Block>) -> Vec<Block> {
         b.extend(determination_blocks(a.get("determination"), false));
         b.extend(score_blocks(a.get("scores")));
     }
+}
 
+/// Each support plan version (see [`plan_blocks`]).
+fn support_plans(b: &mut Vec<Block>, all: &Rec) {
     b.push(Block::Heading("Support plans".into()));
     let plans = all.rows("support_plans");
     if plans.is_empty() {
@@ -113,7 +137,10 @@ pub(super) fn carer_blocks(all: &Rec, intro: Vec<Block>) -> Vec<Block> {
     for p in plans {
         b.extend(plan_blocks(p));
     }
+}
 
+/// Passports and cards, with what happened to each.
+fn passports(b: &mut Vec<Block>, all: &Rec) {
     b.push(Block::Heading("Passports and cards".into()));
     let passports = all.rows("passports");
     if passports.is_empty() {
@@ -161,7 +188,11 @@ pub(super) fn carer_blocks(all: &Rec, intro: Vec<Block>) -> Vec<Block> {
             });
         }
     }
+}
 
+/// The school link, adjustments, transition milestones, the handover and the young carer card.
+fn school_and_transition(b: &mut Vec<Block>, all: &Rec) {
+    let empty = Rec::default();
     b.push(Block::Heading("School and transition to adulthood".into()));
     let school = all.child("school_and_transition").unwrap_or(&empty);
     let mut any = false;
@@ -233,9 +264,6 @@ pub(super) fn carer_blocks(all: &Rec, intro: Vec<Block>) -> Vec<Block> {
     if !any {
         b.push(none_held("school or transition records"));
     }
-
-    audit_blocks(&mut b, all.rows("audit_entries"));
-    b
 }
 
 fn plan_blocks(p: &Rec) -> Vec<Block> {
@@ -249,29 +277,7 @@ fn plan_blocks(p: &Rec) -> Vec<Block> {
     b.extend(determination_blocks(p.get("determination"), true));
     let needs = p.rows("needs");
     if !needs.is_empty() {
-        b.push(Block::Table {
-            columns: vec![
-                Column::new("Need", 4.0),
-                Column::new("Eligible", 2.2),
-                Column::new("Met?", 1.4),
-                Column::new("How", 3.4),
-            ],
-            rows: needs
-                .iter()
-                .map(|n| {
-                    let mut eligible = show(n.get("eligibility"), F::List("need_eligibility")).unwrap_or_default();
-                    if let Some(note) = show(n.get("eligibility_note"), F::Text) {
-                        eligible.push_str(&format!("\n{note}"));
-                    }
-                    vec![
-                        or_blank(n.get("description")),
-                        eligible,
-                        show(n.get("will_meet"), F::List("will_meet")).unwrap_or_default(),
-                        or_blank(n.get("how_met")),
-                    ]
-                })
-                .collect(),
-        });
+        b.push(plan_needs_table(needs));
     }
     let outcomes: Vec<String> = p.rows("outcomes").iter().filter_map(|o| show(o.get("text"), F::Text)).collect();
     if !outcomes.is_empty() {
@@ -325,49 +331,70 @@ fn plan_blocks(p: &Rec) -> Vec<Block> {
         });
     }
     for r in p.rows("reviews") {
-        let mut f = pairs(r, REVIEW);
-        let outcome_lines: Vec<String> = r
-            .get("outcome_progress")
-            .as_array()
-            .into_iter()
-            .flatten()
-            .map(|o| {
-                let mut l = o.get("text").map(plain).unwrap_or_default();
-                if let Some(pr) = o.get("progress").and_then(Value::as_str) {
-                    l.push_str(&format!(": {}", label("outcome_progress", pr).to_lowercase()));
-                }
-                if let Some(n) = o.get("note").and_then(Value::as_str).filter(|n| !n.is_empty()) {
-                    l.push_str(&format!(". {n}"));
-                }
-                l
-            })
-            .collect();
-        if !outcome_lines.is_empty() {
-            f.push(("Progress on outcomes".into(), outcome_lines.join("\n")));
-        }
-        let action_lines: Vec<String> = r
-            .get("action_progress")
-            .as_array()
-            .into_iter()
-            .flatten()
-            .map(|a| {
-                let mut l = a.get("description").map(plain).unwrap_or_default();
-                if let Some(st) = a.get("status").and_then(Value::as_str) {
-                    l.push_str(&format!(": {}", label("action_status", st).to_lowercase()));
-                }
-                if let Some(n) = a.get("note").and_then(Value::as_str).filter(|n| !n.is_empty()) {
-                    l.push_str(&format!(". {n}"));
-                }
-                l
-            })
-            .collect();
-        if !action_lines.is_empty() {
-            f.push(("Progress on actions".into(), action_lines.join("\n")));
-        }
-        f.insert(0, ("Review".into(), format!("A review of version {}", p.int("version").unwrap_or(1))));
-        b.push(Block::Fields(f));
+        b.push(review_fields(p, r));
     }
     b
+}
+
+/// A plan version's needs: eligibility, whether each will be met, and how.
+fn plan_needs_table(needs: &[Rec]) -> Block {
+    Block::Table {
+        columns: vec![
+            Column::new("Need", 4.0),
+            Column::new("Eligible", 2.2),
+            Column::new("Met?", 1.4),
+            Column::new("How", 3.4),
+        ],
+        rows: needs
+            .iter()
+            .map(|n| {
+                let mut eligible = show(n.get("eligibility"), F::List("need_eligibility")).unwrap_or_default();
+                if let Some(note) = show(n.get("eligibility_note"), F::Text) {
+                    eligible.push_str(&format!("\n{note}"));
+                }
+                vec![
+                    or_blank(n.get("description")),
+                    eligible,
+                    show(n.get("will_meet"), F::List("will_meet")).unwrap_or_default(),
+                    or_blank(n.get("how_met")),
+                ]
+            })
+            .collect(),
+    }
+}
+
+/// One review of a plan version: its fields and the progress it recorded.
+fn review_fields(p: &Rec, r: &Rec) -> Block {
+    let mut f = pairs(r, REVIEW);
+    let outcome_lines = progress_lines(r.get("outcome_progress"), "text", "progress", "outcome_progress");
+    if !outcome_lines.is_empty() {
+        f.push(("Progress on outcomes".into(), outcome_lines.join("\n")));
+    }
+    let action_lines = progress_lines(r.get("action_progress"), "description", "status", "action_status");
+    if !action_lines.is_empty() {
+        f.push(("Progress on actions".into(), action_lines.join("\n")));
+    }
+    f.insert(0, ("Review".into(), format!("A review of version {}", p.int("version").unwrap_or(1))));
+    Block::Fields(f)
+}
+
+/// A review's progress entries as lines: "what: progress. note".
+fn progress_lines(entries: &Value, what: &str, progress: &str, list: &str) -> Vec<String> {
+    entries
+        .as_array()
+        .into_iter()
+        .flatten()
+        .map(|o| {
+            let mut l = o.get(what).map(plain).unwrap_or_default();
+            if let Some(pr) = o.get(progress).and_then(Value::as_str) {
+                l.push_str(&format!(": {}", label(list, pr).to_lowercase()));
+            }
+            if let Some(n) = o.get("note").and_then(Value::as_str).filter(|n| !n.is_empty()) {
+                l.push_str(&format!(". {n}"));
+            }
+            l
+        })
+        .collect()
 }
 
 fn audit_blocks(b: &mut Vec<Block>, entries: &[Rec]) {

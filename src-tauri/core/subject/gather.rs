@@ -7,7 +7,10 @@ use super::rows::{row, rows, strings, Rec};
 use crate::error::{Error, Result};
 
 /// Everything held about one carer and linked to them.
+// Long: one query per kind of record linked to a carer, in the order the export holds them.
 pub(super) fn gather_carer(conn: &Connection, id: i64) -> Result<Rec> {
+    // Narrow read: the opposite, `SELECT *`: a subject access copy holds every column as stored,
+    // including any a later migration adds before `carers::Carer` has a field for it.
     let carer = row(conn, "SELECT * FROM carers WHERE id = ?1", [id])?.ok_or(Error::NotFound { what: "that carer" })?;
 
     let mut caring = rows(conn, "SELECT * FROM caring_links WHERE carer_id = ?1 ORDER BY id", [id])?;

@@ -117,6 +117,7 @@ fn live_plan(ctx: &Ctx<'_>, carer_id: i64) -> Result<Option<crate::plans::Plan>>
 }
 
 /// Gathers the summary (the handover must be recorded with consent to share).
+// Long: the handover summary's sections, gathered in the order the summary prints them.
 pub fn gather(ctx: &Ctx<'_>, carer_id: i64) -> Result<HandoverSummary> {
     let today = ctx.today();
     let record = crate::register::load(ctx.tx, carer_id, today)?;

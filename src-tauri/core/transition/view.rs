@@ -185,6 +185,8 @@ fn progress_by_carer(ctx: &Ctx<'_>) -> Result<HashMap<i64, Progress>> {
 /// What the view shows of a carer in its lists: read only for the carers listed.
 fn row(ctx: &Ctx<'_>, c: &Candidate, progress: Progress) -> Result<Row> {
     let today = ctx.today();
+    // Narrow read: a line of a list, one prepared statement per listed carer, with the school
+    // in the same query; the whole row is not needed.
     let mut stmt = ctx.tx.prepare_cached(
         "SELECT c.reference, c.first_name, c.last_name, c.preferred_name,
                 (SELECT s.name FROM school_links l JOIN schools s ON s.id = l.school_id WHERE l.carer_id = c.id)

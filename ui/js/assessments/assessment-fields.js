@@ -6,7 +6,7 @@
 
 import { h } from '../kit/dom.js';
 import { formatDate, sentence } from '../kit/format.js';
-import { DATE_HINT, YES_NO, field } from '../kit/fields.js';
+import { DATE_HINT, PARTIAL_DATE_HINT, YES_NO, field } from '../kit/fields.js';
 
 /**
  * The input name for a question's answer.
@@ -23,6 +23,7 @@ export function question(q, answer, ctx) {
     case 'long_text': return field({ name, label, hint, type: 'textarea', rows: 3 }, answer);
     case 'text': return field({ name, label, hint, width: 'long' }, answer);
     case 'date': return field({ name, label, hint: hint || DATE_HINT, type: 'date', width: 'date' }, answer);
+    case 'partial_date': return field({ name, label, hint: hint || PARTIAL_DATE_HINT, type: 'date', width: 'date' }, answer);
     case 'number': return field({ name, label, hint, type: 'number', width: 'short' }, answer);
     case 'yes_no': return field({ name, label, hint, type: 'radios', choices: YES_NO }, answer);
     case 'multi_choice': return field({ name, label, hint, type: 'checkboxes', choices: q.choices || [], columns: false }, answer);
@@ -162,46 +163,41 @@ export function mergeAnswers(target, patch, questions) {
 
 // ---------------------------------------------------------------- conditions (`when`)
 
-const placeOf = new WeakMap(); // form -> Map(code -> { section, question })
-
-function place(form, code) {
-  let m = placeOf.get(form);
-  if (!m) {
-    m = new Map(form.sections.flatMap((section) => section.questions.map((question) => [question.code, { section, question }])));
-    placeOf.set(form, m);
-  }
-  return m.get(code);
+/**
+ * Whether sections and questions are asked, as the core decided for the answers it holds (the
+ * assessment's `not_asked`): the window keeps no copy of the `when` rules.
+ * @param {{ not_asked?: { sections: string[], questions: string[] } }} assessment
+ */
+export function askedBy(assessment) {
+  const sections = new Set(assessment.not_asked?.sections || []);
+  const questions = new Set(assessment.not_asked?.questions || []);
+  return {
+    /** @param {{ code: string }} section */
+    section: (section) => !sections.has(section.code),
+    /** @param {string} code */
+    question: (code) => !questions.has(code),
+  };
 }
 
-/** Whether a `when` holds: the earlier question it names is asked and has exactly that answer. */
-export function conditionHolds(form, when, answers) {
-  if (!when) return true;
-  const a = answers[when.question];
-  return a !== undefined && a !== null && a === when.equals && questionAsked(form, when.question, answers);
-}
-
-/** Whether a section is asked with these answers (as the core decides it: forms.rs `asked`). */
-export function sectionAsked(form, section, answers) {
-  return conditionHolds(form, section.when, answers);
-}
-
-/** Whether a question (by code) is asked: its section's and its own condition hold. */
-export function questionAsked(form, code, answers) {
-  const p = place(form, code);
-  return !!p && sectionAsked(form, p.section, answers) && conditionHolds(form, p.question.when, answers);
+/**
+ * The codes of the questions that other sections or questions depend on (`when`): a change to
+ * one is saved at once, so what is asked follows without waiting.
+ */
+export function conditionQuestions(form) {
+  return new Set(form.sections.flatMap((sec) => [sec.when, ...sec.questions.map((q) => q.when)]).filter(Boolean).map((w) => w.question));
 }
 
 // ---------------------------------------------------------------- progress
 
 /**
  * { answered, total } for one section, counting outcomes, areas and items one by one. With
- * `form`, questions that are not asked (their `when` does not hold) are left out.
+ * `asked` (from askedBy), questions that are not asked are left out.
  */
-export function sectionProgress(section, answers, ctx, form = null) {
+export function sectionProgress(section, answers, ctx, asked = null) {
   let answered = 0;
   let total = 0;
   for (const q of section.questions) {
-    if (form && !questionAsked(form, q.code, answers)) continue;
+    if (asked && !asked.question(q.code)) continue;
     const a = answers[q.code];
     if (q.kind === 'outcomes') {
       for (const o of ctx.lists.eligibility_outcome || []) {
@@ -241,7 +237,7 @@ export function answerText(q, a, ctx) {
   if (a === null || a === undefined || a === '' || (Array.isArray(a) && !a.length)) return null;
   switch (q.kind) {
     case 'yes_no': return a === true ? 'Yes' : a === false ? 'No' : String(a);
-    case 'date': return formatDate(a);
+    case 'date': case 'partial_date': return formatDate(a);
     case 'choice': return labelOf(q.choices || ctx.lists?.[q.list], a);
     case 'multi_choice': return a.map((c) => labelOf(q.choices, c)).join(', ');
     default: return typeof a === 'object' ? null : String(a);

@@ -16,24 +16,21 @@ const START = [
   { type: 'transition', label: 'Start a young carer’s transition assessment' },
 ];
 
-/** The assessment types offered first for a carer of each category (the core's); the rest are
- * under "Other types", where starting one still brings the core's age warning. */
-const SUITS = {
-  young_carer: ['young_carer', 'transition'],
-  young_adult_carer: ['adult', 'parent_carer'],
-  adult_carer: ['adult', 'parent_carer'],
-};
-
 export function assessmentsSection({ getRecord }) {
   const status = h('p', { class: 'section-status', role: 'status', 'aria-live': 'polite' });
   const list = h('div', { id: 'assessment-history' });
   const chart = h('div', { id: 'score-chart' });
   const startButton = (x) => h('button', { type: 'button', class: 'button button--secondary', id: `start-${x.type}`, onclick: (e) => start(x.type, e.currentTarget) }, x.label);
   const buttons = h('div', { class: 'start-assessment' });
-  function drawButtons(category) {
-    const suits = SUITS[category] || START.map((x) => x.type);
-    const first = START.filter((x) => suits.includes(x.type));
-    const others = START.filter((x) => !suits.includes(x.type));
+  /**
+   * The types that fit the carer's age first; the rest under "Other types", where starting one
+   * brings the core's age warning. Which fit is the core's to say (`assessment_types`).
+   * @param {Array<{ type: string, age_warning?: string | null }>} offers
+   */
+  function drawButtons(offers) {
+    const fits = new Set(offers.filter((o) => !o.age_warning).map((o) => o.type));
+    const first = START.filter((x) => fits.has(x.type));
+    const others = START.filter((x) => !fits.has(x.type));
     replace(buttons,
       h('div', { class: 'button-row' }, first.map(startButton)),
       others.length ? h('details', { class: 'other-types', id: 'other-assessment-types' },
@@ -48,11 +45,11 @@ export function assessmentsSection({ getRecord }) {
   async function refresh() {
     const record = getRecord();
     const closed = record.status === 'closed';
-    drawButtons(record.category);
     buttons.hidden = closed;
     closedHint.hidden = !closed;
     try {
-      const [items, history] = await Promise.all([api.assessmentList(record.id), api.assessmentScoreHistory(record.id)]);
+      const [items, history, offers] = await Promise.all([api.assessmentList(record.id), api.assessmentScoreHistory(record.id), api.assessmentTypes(record.id)]);
+      drawButtons(offers);
       drawList(items);
       replace(chart, scoreChart(history));
     } catch (err) {

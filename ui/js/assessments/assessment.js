@@ -3,8 +3,9 @@
 // list of sections with progress at the top, every answer autosaved (~600 ms after the last
 // change, only what changed), and the live preview (determination or scores) beside it.
 // A completed assessment is read only, with its stored result and "Start a new version".
-// Sections and questions with a `when` are shown only while it holds (live as answers change;
-// hidden answers are kept), as the core requires them only then.
+// Sections and questions with a `when` are shown only while the core says they are asked (the
+// assessment's `not_asked`, after each save; an answer they depend on is saved at once; hidden
+// answers are kept).
 
 import * as api from '../api.js';
 import { h, replace, append, focusElement, confirmDialog } from '../kit/dom.js';
@@ -12,10 +13,11 @@ import { setTitle, flash, navigate } from '../nav.js';
 import { displayName, formatDate, sentence } from '../kit/format.js';
 import { showErrors, clearErrors, fieldWrapper, fieldLink, showQuietErrors, mapErrors } from '../kit/errors.js';
 import { DATE_HINT } from '../kit/fields.js';
-import { question, changedAnswer, mergeAnswers, sectionProgress, answerText, labelOf, sectionAsked, questionAsked } from './assessment-fields.js';
+import { question, changedAnswer, mergeAnswers, sectionProgress, answerText, labelOf, askedBy, conditionQuestions } from './assessment-fields.js';
 import { determinationBlock, noDeterminationNote, scoresBlock, flagsOf, safeguardingAlert } from './assessment-results.js';
 import { needsEditor, needsReadOnly, pageField } from './assessment-needs.js';
 import { detailRow } from '../kit/details.js';
+import { jumpNav } from '../kit/contents.js';
 
 const SAVE_DELAY = 600;
 
@@ -78,6 +80,8 @@ function draftEditor(main, head, first, form, ctx, questions) {
   let alertShown = '';
   const outcomesQ = form.sections.flatMap((sec) => sec.questions).find((q) => q.kind === 'outcomes');
   const conditional = new Map(); // question code -> its element, for questions with a `when`
+  const deciding = conditionQuestions(form); // answers that decide what else is asked
+  let asked = askedBy(first);
   const needsEd = needsEditor({
     needs: first.needs,
     ctx,
@@ -133,9 +137,9 @@ function draftEditor(main, head, first, form, ctx, questions) {
     for (const sec of form.sections) {
       if (!sec.when) continue;
       const el = formEl.querySelector(`#section-${sec.code}`);
-      if (el) el.hidden = !sectionAsked(form, sec, answers);
+      if (el) el.hidden = !asked.section(sec);
     }
-    for (const [code, el] of conditional) el.hidden = !questionAsked(form, code, answers);
+    for (const [code, el] of conditional) el.hidden = !asked.question(code);
   }
 
   // --- autosave
@@ -157,8 +161,12 @@ function draftEditor(main, head, first, form, ctx, questions) {
       }
       mergeAnswers(pending, { [change.key]: change.value }, questions);
       mergeAnswers(answers, { [change.key]: change.value }, questions);
-      applyConditions();
       drawProgress();
+      if (deciding.has(change.key)) {
+        setStatus('Saving…', 'pending');
+        schedule(0);
+        return;
+      }
     }
     setStatus('Saving…', 'pending');
     schedule(SAVE_DELAY);
@@ -197,6 +205,9 @@ function draftEditor(main, head, first, form, ctx, questions) {
     saving = (async () => {
       try {
         assessment = await api.assessmentSave(args);
+        asked = askedBy(assessment);
+        applyConditions();
+        drawProgress();
         if (failed) { clearErrors(formEl); failed = false; lastError = null; }
         if (!timer && !Object.keys(pending).length) setStatus('Saved', 'saved');
         drawPreview();
@@ -261,7 +272,7 @@ function draftEditor(main, head, first, form, ctx, questions) {
 
   /** Check your answers: what is answered in each part, what is left blank, and that completing locks it. */
   function checkAnswers() {
-    const parts = form.sections.filter((sec) => sectionAsked(form, sec, answers)).map((sec) => ({ sec, ...sectionProgress(sec, answers, ctx, form) }));
+    const parts = form.sections.filter(asked.section).map((sec) => ({ sec, ...sectionProgress(sec, answers, ctx, asked) }));
     const blank = parts.reduce((n, x) => n + (x.total - x.answered), 0);
     return confirmDialog({
       title: 'Check your answers',
@@ -279,8 +290,8 @@ function draftEditor(main, head, first, form, ctx, questions) {
 
   // --- progress and preview
   function drawProgress() {
-    replace(progress, h('ol', { class: 'section-nav__list' }, form.sections.filter((sec) => sectionAsked(form, sec, answers)).map((sec) => {
-      const { answered, total } = sectionProgress(sec, answers, ctx, form);
+    replace(progress, h('ol', { class: 'section-nav__list' }, form.sections.filter(asked.section).map((sec) => {
+      const { answered, total } = sectionProgress(sec, answers, ctx, asked);
       const complete = total > 0 && answered === total;
       return h('li', { class: ['section-nav__item', complete ? 'section-nav__item--done' : null] },
         h('a', {
@@ -361,6 +372,12 @@ function completedView(a, form, ctx, carer) {
     }
   };
   const flags = flagsOf(a.scores);
+  const done = askedBy(a);
+  const parts = [
+    ...form.sections.filter(done.section).map((sec) => ({ id: `done-section-${sec.code}`, title: sec.title })),
+    a.needs?.length ? { id: 'needs-done', title: 'Needs identified' } : null,
+    { id: 'assessment-result', title: 'Result' },
+  ].filter((p) => p !== null);
   return h('div', { class: 'assessment-layout assessment-layout--done', id: 'assessment-completed' },
     h('div', { class: 'assessment-layout__form' },
       h('div', { class: 'notice notice--locked' },
@@ -372,11 +389,12 @@ function completedView(a, form, ctx, carer) {
             : h('div', { class: 'button-row' },
               h('button', { type: 'button', class: 'button', id: 'make-plan-from-assessment', onclick: makePlan }, 'Make a support plan'),
               h('button', { type: 'button', class: 'button button--secondary', id: 'new-version', onclick: newVersion }, 'Start a new version'))),
-      form.sections.filter((sec) => sectionAsked(form, sec, a.answers || {})).map((sec) => h('section', { class: 'details-section', 'aria-labelledby': `done-${sec.code}` },
+      h('div', { class: 'assessment-contents' }, jumpNav('assessment-contents', 'On this page', parts)),
+      form.sections.filter(done.section).map((sec) => h('section', { class: 'details-section', id: `done-section-${sec.code}`, 'aria-labelledby': `done-${sec.code}` },
         h('h2', { class: 'details-section__title', id: `done-${sec.code}` }, sec.title),
-        sec.questions.filter((q) => questionAsked(form, q.code, a.answers || {})).map((q) => readOnly(q, a.answers?.[q.code], ctx)))),
+        sec.questions.filter((q) => done.question(q.code)).map((q) => readOnly(q, a.answers?.[q.code], ctx)))),
       needsReadOnly(a.needs)),
-    h('aside', { class: 'assessment-layout__side preview', tabindex: '0', 'aria-labelledby': 'result-title' },
+    h('aside', { class: 'assessment-layout__side preview', id: 'assessment-result', tabindex: '0', 'aria-labelledby': 'result-title' },
       h('h2', { class: 'preview__title', id: 'result-title' }, 'Result'),
       safeguardingAlert(flags),
       determinationBlock(a.determination, { eligibility: form.eligibility }),

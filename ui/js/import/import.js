@@ -568,7 +568,7 @@ export async function render(main) {
   }
 
   append(main,
-    h('p', { class: 'back' }, h('a', { href: '#/settings?show=data-safety' }, 'Back to settings')),
+    h('p', { class: 'back' }, h('a', { href: '#/carers' }, 'Back to the register')),
     h('h1', { class: 'page-title' }, 'Import carers from a spreadsheet'),
     h('p', { class: 'lead' }, 'Bring carers (and the people they care for) in from another system’s spreadsheet. Nothing is added until you have seen the check and chosen Import.'),
     form,

@@ -3,7 +3,11 @@
 
 import { h, focusElement } from './dom.js';
 
-/** Links to the parts of a long form ([{ id, title }]); following one moves focus there. */
+/**
+ * Links to the parts of a long page ([{ id, title }]); following one scrolls there and moves
+ * focus to the part's heading (or the part itself when it has none).
+ * @param {string} id @param {string} title @param {Array<{ id: string, title: string }>} parts
+ */
 export function jumpNav(id, title, parts) {
   return [
     h('h2', { class: 'section-nav__title', id: `${id}-title` }, title),
@@ -16,7 +20,7 @@ export function jumpNav(id, title, parts) {
             const target = document.getElementById(p.id);
             if (!target) return;
             target.scrollIntoView({ block: 'start' });
-            focusElement(target.querySelector('legend h2') || target);
+            focusElement(/^H[1-6]$/.test(target.tagName) ? target : target.querySelector('h2, h3') || target);
           },
         }, p.title))))),
   ];

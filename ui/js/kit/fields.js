@@ -37,6 +37,8 @@ import { formatDate } from './format.js';
  */
 
 export const DATE_HINT = 'For example, 27/03/1984';
+/** For a date people often know only to the month or the year ("caring since"). */
+export const PARTIAL_DATE_HINT = 'A year, a month and year, or a whole date: for example, 2019, 03/2019 or 27/03/2019';
 
 /** Yes and No, for a yes/no radio group (read back as true/false with `yesno`). */
 export const YES_NO = [{ code: 'true', label: 'Yes' }, { code: 'false', label: 'No' }];

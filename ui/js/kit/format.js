@@ -4,12 +4,21 @@
 const ISO = /^(\d{4})-(\d{2})-(\d{2})/;
 const UK = /^\s*(\d{1,2})\s*[/.-]\s*(\d{1,2})\s*[/.-]\s*(\d{4})\s*$/;
 
-/** '1984-03-27' (or a timestamp starting with it) -> '27/03/1984'. Anything else comes back as it was. */
+const MONTH = /^(\d{4})-(\d{2})$/;
+const MONTH_NAMES = ['January', 'February', 'March', 'April', 'May', 'June', 'July', 'August', 'September', 'October', 'November', 'December'];
+
+/**
+ * '1984-03-27' (or a timestamp starting with it) -> '27/03/1984'; a date known only to the month
+ * ('2019-03', as the core stores "caring since March 2019") -> 'March 2019'. Anything else (a
+ * year alone) comes back as it was.
+ */
 export function formatDate(value) {
   if (value === null || value === undefined || value === '') return '';
   const m = ISO.exec(String(value));
-  if (!m) return String(value);
-  return `${m[3]}/${m[2]}/${m[1]}`;
+  if (m) return `${m[3]}/${m[2]}/${m[1]}`;
+  const month = MONTH.exec(String(value));
+  const name = month ? MONTH_NAMES[Number(month[2]) - 1] : undefined;
+  return name && month ? `${name} ${month[1]}` : String(value);
 }
 
 /** Today as DD/MM/YYYY, the way people type it. */
@@ -34,22 +43,6 @@ export function parseDate(text) {
 
 function daysInMonth(y, m) {
   return new Date(Date.UTC(y, m, 0)).getUTCDate();
-}
-
-/**
- * Age in whole years on `today`, for a hint in the form only (the core is the authority).
- * Someone born on 29 February attains an age on 1 March in a common year.
- */
-export function ageFrom(dob, now = new Date()) {
-  const b = typeof dob === 'string' ? parseDate(dob) : dob;
-  if (!b) return null;
-  const t = { y: now.getFullYear(), m: now.getMonth() + 1, d: now.getDate() };
-  let age = t.y - b.y;
-  let bm = b.m;
-  let bd = b.d;
-  if (bm === 2 && bd === 29 && daysInMonth(t.y, 2) === 28) { bm = 3; bd = 1; }
-  if (t.m < bm || (t.m === bm && t.d < bd)) age -= 1;
-  return age;
 }
 
 /** 'Jo Bloggs (Joey)' — first and last name, the preferred name in brackets if there is one. */

@@ -2,6 +2,8 @@
 // What is recorded about a cared-for person and about a caring link (who cares for whom, how).
 // Names are bare here; `prefixed` makes the `person.` / `link.` paths the carer page uses.
 
+import { PARTIAL_DATE_HINT } from '../kit/fields.js';
+
 export const PERSON_FIELDS = [
   { name: 'first_name', row: 'name', label: 'First name', width: 'medium' },
   { name: 'last_name', row: 'name', label: 'Last name (optional)', width: 'medium' },
@@ -16,7 +18,7 @@ export const LINK_FIELDS = [
   { name: 'hours_band', row: 'rel', label: 'Hours of care a week', type: 'choice', list: 'hours_band', blank: 'Choose hours' },
   { name: 'lives_together', label: 'They live together', type: 'bool' },
   { name: 'care_kinds', label: 'Kinds of care given (optional)', type: 'checkboxes', list: 'care_kind', hint: 'Tick all that apply' },
-  { name: 'since', label: 'Caring since (optional)', type: 'date', width: 'date' },
+  { name: 'since', label: 'Caring since (optional)', type: 'date', width: 'date', hint: PARTIAL_DATE_HINT },
 ];
 
 /** The same specs with their names under `prefix.` (`person.first_name`). */

@@ -12,6 +12,7 @@ import * as api from '../api.js';
 import { h, append, replace, focusElement } from '../kit/dom.js';
 import { replaceQuery } from '../nav.js';
 import { formatDate, parseDate, plural, sentence } from '../kit/format.js';
+import { jumpNav } from '../kit/contents.js';
 import { fields, read } from '../kit/fields.js';
 import { onSubmit } from '../kit/forms.js';
 import { showErrors, clearErrors } from '../kit/errors.js';
@@ -147,12 +148,8 @@ export async function render(main, { query }) {
   // ---------------------------------------------------------- the report
   function drawReport() {
     const groups = report.groups || [];
-    const contents = h('nav', { class: 'report-contents', 'aria-labelledby': 'report-contents-title' },
-      h('h2', { class: 'section-nav__title', id: 'report-contents-title' }, 'On this page'),
-      h('ul', null, groups.map((g) => h('li', null, h('a', {
-        href: `#report-group-${g.key}`,
-        onclick: (event) => { event.preventDefault(); focusElement(document.getElementById(`report-group-${g.key}-title`)); },
-      }, g.title)))));
+    const contents = h('div', { class: 'report-contents' },
+      jumpNav('report-contents', 'On this page', groups.map((g) => ({ id: `report-group-${g.key}`, title: g.title }))));
     replace(results,
       h('div', { class: 'report-head' },
         h('h2', { class: 'report-title', id: 'report-title', tabindex: '-1' },

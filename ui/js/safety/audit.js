@@ -8,6 +8,7 @@ import * as api from '../api.js';
 import { h, append, replace, focusElement } from '../kit/dom.js';
 import { replaceQuery } from '../nav.js';
 import { parseDate, plural, sentence, todayUk, formatDateTime } from '../kit/format.js';
+import { jumpNav } from '../kit/contents.js';
 import { fields, read } from '../kit/fields.js';
 import { onSubmit } from '../kit/forms.js';
 import { showErrors, clearErrors } from '../kit/errors.js';
@@ -61,6 +62,7 @@ const COMMANDS = {
   assessment_new_version: 'Started a new version of an assessment',
   assessment_list: 'Listed the assessments',
   assessment_score_history: 'Looked at questionnaire scores',
+  assessment_types: 'Looked at which assessments fit their age',
   plan_create: 'Started a support plan',
   plan_get: 'Opened a support plan',
   plan_list: 'Listed the support plans',
@@ -278,7 +280,7 @@ export async function render(main, { query }) {
     replace(results, h('div', { class: 'table-scroll' },
       h('table', { class: 'table table--audit', id: 'audit-table' },
         h('caption', { class: 'visually-hidden' }, 'Audit trail entries, newest first'),
-        h('thead', null, h('tr', null, ['When', 'Who', 'Action', 'What', 'Record', 'Fields changed'].map((t) => h('th', { scope: 'col' }, t)))),
+        h('thead', null, h('tr', null, ['When', 'Who', 'Computer', 'Action', 'What', 'Record', 'Fields changed'].map((t) => h('th', { scope: 'col' }, t)))),
         tbody)));
     updateCount();
   }
@@ -336,20 +338,29 @@ export async function render(main, { query }) {
 
   append(main,
     safetyNav('audit'),
-    h('div', { class: 'page-head' },
-      h('h1', { class: 'page-title' }, 'Audit trail'),
+    h('h1', { class: 'page-title' }, 'Audit trail'),
+    h('p', { class: 'lead' }, 'Every time someone opens, adds, changes, closes, prints or exports a person’s record, it is written here. Entries can never be changed or removed.'),
+    jumpNav('audit-contents', 'On this page', [
+      { id: 'audit-filters-part', title: 'Filters' },
+      { id: 'audit-entries', title: 'Entries' },
+      { id: 'audit-checks', title: 'Check or export the trail' },
+    ]),
+    h('section', { class: 'audit-filter-box', id: 'audit-filters-part', 'aria-labelledby': 'audit-filters-title' },
+      h('h2', { class: 'section-title', id: 'audit-filters-title' }, 'Filters'),
+      form),
+    h('section', { class: 'audit-entries', id: 'audit-entries', 'aria-labelledby': 'audit-entries-title' },
+      h('h2', { class: 'section-title', id: 'audit-entries-title' }, 'Entries'),
+      count,
+      results,
+      more),
+    h('section', { class: 'audit-checks', id: 'audit-checks', 'aria-labelledby': 'audit-checks-title' },
+      h('h2', { class: 'section-title', id: 'audit-checks-title' }, 'Check or export the trail'),
+      h('p', { class: 'hint' }, 'Checking reads every entry and says whether any was changed or removed outside Carers Desk. Exporting saves the entries matching the filters as a CSV file.'),
       h('div', { class: 'button-row audit-tools' },
         h('button', { type: 'button', class: 'button button--secondary', id: 'audit-verify', onclick: verify }, 'Check the chain'),
-        h('button', { type: 'button', class: 'button button--secondary', id: 'audit-export', onclick: exportCsv }, 'Export to CSV…'))),
-    h('p', { class: 'lead' }, 'Every time someone opens, adds, changes, closes, prints or exports a person’s record, it is written here. Entries can never be changed or removed.'),
-    h('section', { class: 'audit-filter-box', 'aria-labelledby': 'audit-filters-title' },
-      h('h2', { class: 'visually-hidden', id: 'audit-filters-title' }, 'Filters'),
-      form),
-    chainStatus,
-    exportStatus,
-    count,
-    results,
-    more);
+        h('button', { type: 'button', class: 'button button--secondary', id: 'audit-export', onclick: exportCsv }, 'Export to CSV…')),
+      chainStatus,
+      exportStatus));
 
   try {
     filters = await readFilters();
@@ -367,6 +378,9 @@ function entryRow(e) {
   return h('tr', { dataset: { entryId: String(e.id), action: e.action || '', command: e.command || '' } },
     h('th', { scope: 'row', class: 'nowrap audit-when' }, formatDateTime(e.at)),
     h('td', null, e.actor_name || e.actor_id || '', e.role ? h('span', { class: 'muted small block' }, ROLES[e.role] || sentence(String(e.role).replace(/_/g, ' '))) : null),
+    // The core records the network address of a computer working through the organisation
+    // server; an entry without one was made on the computer that holds the register.
+    h('td', { class: 'audit-computer' }, e.computer ? e.computer : h('span', { class: 'muted' }, 'The register’s own')),
     h('td', null, h('span', { class: ['tag', 'tag--audit', `tag--audit-${e.action}`] }, action ? action.label : sentence(e.action || ''))),
     h('td', null, commandWords(e.command), e.detail ? h('span', { class: 'muted small block' }, sentence(e.detail)) : null),
     h('td', null, recordCell(e)),

@@ -6,14 +6,14 @@
 // young carer is linked to their own school.
 
 import * as api from '../api.js';
-import { h, append, replace, focusElement, confirmDialog } from '../kit/dom.js';
+import { h, append, replace, focusElement } from '../kit/dom.js';
 import { setTitle, flash } from '../nav.js';
 import { formatDate, todayUk, sentence, plural } from '../kit/format.js';
 import { fields, read } from '../kit/fields.js';
 import { onSubmit, formButtons } from '../kit/forms.js';
 import { details } from '../kit/details.js';
-import { adjustmentStatus, milestoneTag } from '../kit/tags.js';
-import { ADJUSTMENT_FIELDS } from './young-carer.js';
+import { milestoneTag } from '../kit/tags.js';
+import { adjustmentsPanel } from '../kit/adjustments.js';
 import { currentUser } from '../session/session.js';
 
 const NOTE_FIELDS = [
@@ -97,62 +97,19 @@ export async function render(main, { id }) {
   // ------------------------------------------------------------------ adjustments
 
   function adjustmentsPart() {
-    const list = pupil.adjustments || [];
-    const slot = h('div', { class: 'yc-slot' });
-    const add = h('button', { type: 'button', class: 'button button--secondary', id: 'add-adjustment', 'aria-expanded': 'false', onclick: () => openAdjustment(slot, add, null) }, 'Add an adjustment');
     return section('pupil-adjustments', 'Adjustments agreed',
       h('p', { class: 'hint' }, 'What staff may know and allow for. Set a review date so it is looked at again.'),
-      list.length
-        ? h('ul', { class: 'adjustment-list', id: 'adjustment-list' }, list.map((a) => adjustmentItem(a, slot)))
-        : h('p', { class: 'muted', id: 'adjustment-list' }, 'No adjustments agreed yet.'),
-      h('div', { class: 'button-row button-row--tight' }, add),
-      slot);
-  }
-
-  function adjustmentItem(a, slot) {
-    const name = a.kind_label || a.kind;
-    const change = h('button', { type: 'button', class: 'button button--secondary button--small', 'aria-expanded': 'false', onclick: () => openAdjustment(slot, change, a) },
-      'Change', h('span', { class: 'visually-hidden' }, ` ${name}`));
-    return h('li', { class: ['adjustment-list__item', a.status === 'ended' ? 'adjustment-list__item--ended' : null], dataset: { adjustmentId: String(a.id), status: a.status } },
-      h('div', { class: 'adjustment-list__head' }, h('span', { class: 'adjustment-list__kind' }, name), adjustmentStatus(a)),
-      a.note ? h('p', { class: 'pre-line adjustment-list__note' }, a.note) : null,
-      h('p', { class: 'muted small adjustment-list__dates' }, [a.agreed_on ? `Agreed ${formatDate(a.agreed_on)}` : null, a.review_on && a.status !== 'ended' ? `review by ${formatDate(a.review_on)}` : null].filter(Boolean).join(', ')),
-      a.status === 'ended' ? null : h('div', { class: 'button-row button-row--tight' },
-        change,
-        h('button', { type: 'button', class: 'button button--secondary button--small', onclick: () => endAdjustment(a) },
-          'End', h('span', { class: 'visually-hidden' }, ` ${name}`))));
-  }
-
-  function openAdjustment(slot, opener, a) {
-    if (closeForm && opener.getAttribute('aria-expanded') === 'true') { closeForm(); return; }
-    const form = h('form', { id: 'adjustment-form', class: 'form form--panel', novalidate: true },
-      h('h3', { class: 'panel-form__title' }, a ? `Change “${a.kind_label || a.kind}”` : 'Add an adjustment'),
-      fields(ADJUSTMENT_FIELDS, a || { agreed_on: todayUk() }, opts, 'adj-'),
-      formButtons(a ? 'Save adjustment' : 'Add adjustment', { onCancel: () => closeForm?.(), submitId: 'save-adjustment' }));
-    onSubmit(form, async () => {
-      const input = read(form, ADJUSTMENT_FIELDS);
-      await api.adjustmentSave({ id: a ? a.id : null, carer_id: id, ...input });
-      pupil = await api.pupilGet(id);
-      changed(a ? 'Adjustment saved' : 'Adjustment added', 'pupil-adjustments-title');
-    });
-    openForm(slot, form, opener);
-  }
-
-  async function endAdjustment(a) {
-    const yes = await confirmDialog({
-      title: `End “${a.kind_label || a.kind}”?`,
-      message: 'It ends today. It stays listed as ended.',
-      confirmLabel: 'End adjustment',
-      danger: true,
-    });
-    if (!yes) return;
-    try {
-      await api.adjustmentEnd({ id: a.id });
-      pupil = await api.pupilGet(id);
-      changed('Adjustment ended', 'pupil-adjustments-title');
-    } catch (err) {
-      status.textContent = sentence(err.message);
-    }
+      adjustmentsPanel({
+        adjustments: pupil.adjustments || [],
+        carerId: id,
+        opts,
+        formHeading: 'h3',
+        endMessage: 'It ends today. It stays listed as ended.',
+        openForm,
+        openClose: () => closeForm,
+        changed: async (message) => { pupil = await api.pupilGet(id); changed(message, 'pupil-adjustments-title'); },
+        showError: (message) => { status.textContent = message; },
+      }));
   }
 
   // ------------------------------------------------------------------ notes in school

@@ -107,7 +107,7 @@ export async function render(main, { id }) {
     formDialog({
       id: 'signpost-dialog',
       title: 'Signpost elsewhere',
-      intro: 'Nothing is added to the register. The school sees where you signposted them.',
+      intro: 'They are not registered for support: the contact is recorded as signposted only, and counted so in the monitoring report. The school sees where you signposted them, not the record.',
       fields: [field({ name: 'note', label: 'Where to, and why', type: 'textarea', rows: 3, hint: 'For example: the young carers project nearer their home' }, '')],
       submitLabel: 'Signpost',
       onSubmit: async (form) => {

@@ -12,7 +12,8 @@ import { h, replace, focusElement, confirmDialog } from '../kit/dom.js';
 import { formatDate, todayUk, sentence } from '../kit/format.js';
 import { fields, read } from '../kit/fields.js';
 import { onSubmit, formButtons } from '../kit/forms.js';
-import { adjustmentStatus, milestoneTag } from '../kit/tags.js';
+import { milestoneTag } from '../kit/tags.js';
+import { adjustmentsPanel } from '../kit/adjustments.js';
 
 const LINK_FIELDS = [
   { name: 'school_id', label: 'School or college', type: 'choice', list: 'schools', blank: 'Choose a school', width: 'long' },
@@ -21,14 +22,6 @@ const LINK_FIELDS = [
   { name: 'census_code', label: 'Who identified them as a young carer (school census)', type: 'choice', list: 'census_code', blank: 'Choose one', hint: 'The young carer code in the school census' },
   { name: 'identified_on', row: 'ident', label: 'Date identified (optional)', type: 'date', width: 'date' },
   { name: 'staff_contact', row: 'ident', label: 'Named staff contact (optional)', hint: 'Who they can go to in school', width: 'medium' },
-];
-
-/** An agreed adjustment's fields (the record's panel and a pupil's page for school staff). */
-export const ADJUSTMENT_FIELDS = [
-  { name: 'kind', label: 'Adjustment', type: 'choice', list: 'adjustment_kind', blank: 'Choose an adjustment', width: 'long' },
-  { name: 'note', label: 'What has been agreed (optional)', type: 'textarea', rows: 3, hint: 'Staff see this, so keep it to what they need to know' },
-  { name: 'agreed_on', row: 'dates', label: 'Date agreed', type: 'date', width: 'date' },
-  { name: 'review_on', row: 'dates', label: 'Review by (optional)', type: 'date', width: 'date' },
 ];
 
 const MILESTONE_FIELDS = [
@@ -220,63 +213,20 @@ export function youngCarerSection({ getRecord, opts }) {
   // ------------------------------------------------------------------ adjustments
 
   function adjustmentsPart(closed) {
-    const list = yc.adjustments || [];
-    const slot = h('div', { class: 'yc-slot' });
-    const add = h('button', { type: 'button', class: 'button button--secondary', id: 'add-adjustment', 'aria-expanded': 'false', onclick: () => openAdjustment(slot, add, null) }, 'Add an adjustment');
     return part('yc-adjustments', 'Adjustments agreed with the school',
       h('p', { class: 'hint' }, 'What school staff may see without seeing the rest of the record.'),
-      list.length
-        ? h('ul', { class: 'adjustment-list', id: 'adjustment-list' }, list.map((a) => adjustmentItem(a, slot, closed)))
-        : h('p', { class: 'muted', id: 'adjustment-list' }, 'No adjustments agreed yet.'),
-      closed ? null : h('div', { class: 'button-row button-row--tight' }, add),
-      slot);
-  }
-
-  function adjustmentItem(a, slot, closed) {
-    const name = a.kind_label || a.kind;
-    const change = h('button', { type: 'button', class: 'button button--secondary button--small', 'aria-expanded': 'false', onclick: () => openAdjustment(slot, change, a) },
-      'Change', h('span', { class: 'visually-hidden' }, ` ${name}`));
-    return h('li', { class: ['adjustment-list__item', a.status === 'ended' ? 'adjustment-list__item--ended' : null], dataset: { adjustmentId: String(a.id), status: a.status } },
-      h('div', { class: 'adjustment-list__head' },
-        h('span', { class: 'adjustment-list__kind' }, name),
-        adjustmentStatus(a)),
-      a.note ? h('p', { class: 'pre-line adjustment-list__note' }, a.note) : null,
-      h('p', { class: 'muted small adjustment-list__dates' }, [a.agreed_on ? `Agreed ${formatDate(a.agreed_on)}` : null, a.review_on && a.status !== 'ended' ? `review by ${formatDate(a.review_on)}` : null].filter(Boolean).join(', ')),
-      closed || a.status === 'ended' ? null : h('div', { class: 'button-row button-row--tight' },
-        change,
-        h('button', { type: 'button', class: 'button button--secondary button--small', onclick: () => endAdjustment(a) },
-          'End', h('span', { class: 'visually-hidden' }, ` ${name}`))));
-  }
-
-  function openAdjustment(slot, opener, a) {
-    if (closeForm && opener.getAttribute('aria-expanded') === 'true') { closeForm(); return; }
-    const form = h('form', { id: 'adjustment-form', class: 'form form--panel', novalidate: true },
-      h('h4', { class: 'panel-form__title' }, a ? `Change “${a.kind_label || a.kind}”` : 'Add an adjustment'),
-      fields(ADJUSTMENT_FIELDS, a || { agreed_on: todayUk() }, opts, 'adj-'),
-      formButtons(a ? 'Save adjustment' : 'Add adjustment', { onCancel: () => closeForm(), submitId: 'save-adjustment' }),
-    );
-    onSubmit(form, async () => {
-      const input = read(form, ADJUSTMENT_FIELDS);
-      await api.adjustmentSave({ id: a ? a.id : null, carer_id: carerId, ...input });
-      changed(await api.youngCarerGet(carerId), a ? 'Adjustment saved' : 'Adjustment added', 'yc-adjustments-title');
-    });
-    openForm(slot, form, opener);
-  }
-
-  async function endAdjustment(a) {
-    const yes = await confirmDialog({
-      title: `End “${a.kind_label || a.kind}”?`,
-      message: 'It ends today and school staff will no longer see it. It stays on this record as ended.',
-      confirmLabel: 'End adjustment',
-      danger: true,
-    });
-    if (!yes) return;
-    try {
-      await api.adjustmentEnd({ id: a.id });
-      changed(await api.youngCarerGet(carerId), 'Adjustment ended', 'yc-adjustments-title');
-    } catch (err) {
-      status.textContent = sentence(err.message);
-    }
+      adjustmentsPanel({
+        adjustments: yc.adjustments || [],
+        carerId,
+        opts,
+        closed,
+        formHeading: 'h4',
+        endMessage: 'It ends today and school staff will no longer see it. It stays on this record as ended.',
+        openForm,
+        openClose: () => closeForm,
+        changed: async (message) => changed(await api.youngCarerGet(carerId), message, 'yc-adjustments-title'),
+        showError: (message) => { status.textContent = message; },
+      }));
   }
 
   // ------------------------------------------------------------------ transition

@@ -45,6 +45,7 @@ declare namespace Cmd {
     assessment_new_version: AssessmentNewVersionArgs;
     assessment_list: AssessmentListArgs;
     assessment_score_history: AssessmentScoreHistoryArgs;
+    assessment_types: AssessmentTypesArgs;
     support_catalogue: SupportCatalogueArgs;
     support_catalogue_save: SupportCatalogueSaveArgs;
     plan_create: PlanCreateArgs;
@@ -422,7 +423,7 @@ declare namespace Cmd {
     lives_together?: boolean;
     /** A `relationship` code: who the cared-for person is to the carer. */
     relationship?: string | null;
-    /** When this caring began: DD/MM/YYYY or YYYY-MM-DD. */
+    /** When this caring began: a whole date (DD/MM/YYYY or YYYY-MM-DD), a month and year (03/2019, March 2019) or a year alone (2019). */
     since?: string | null;
   };
 
@@ -561,6 +562,11 @@ declare namespace Cmd {
 
   /** A young carer's questionnaire scores over time, for the chart. Access: records. */
   type AssessmentScoreHistoryArgs = {
+    carer_id: number;
+  };
+
+  /** The assessment types for a carer, each with the age warning starting it would give (none: it fits). Access: records. */
+  type AssessmentTypesArgs = {
     carer_id: number;
   };
 

@@ -488,6 +488,7 @@ fn lay_out(fonts: &'static Fonts, cards: &[Card], (w, h): (f32, f32), stock: Opt
     })
 }
 
+// Long: cards placed on sheets in one pass, front then back, with progress per card.
 pub(crate) fn render(cards: &[Card], setup: &PrintSetup, progress: &mut dyn FnMut(usize, usize)) -> Result<Printed> {
     if cards.is_empty() {
         return Err(Error::field("ids", "choose at least one passport to print"));

@@ -495,6 +495,8 @@ fn builder<'a>(fonts: &'a Fonts, card: &Card, w: f32, h: f32) -> Builder<'a> {
 
 /// The front of `card` on a `w × h` mm face. `bleed` (left, right) extends the dark band past
 /// the left and right edges (on sheets, so a slightly misplaced cut leaves no white sliver).
+// Long: the card's front laid out top to bottom in one pass: each step places the next below the
+// last.
 pub(crate) fn front(fonts: &Fonts, card: &Card, w: f32, h: f32, bleed: (f32, f32)) -> Face {
     let mut b = builder(fonts, card, w, h);
     let m = MARGIN;
@@ -612,6 +614,8 @@ pub(crate) fn front(fonts: &Fonts, card: &Card, w: f32, h: f32, bleed: (f32, f32
 }
 
 /// The back of `card` on a `w × h` mm face.
+// Long: the card's back laid out top to bottom in one pass: each step places the next below the
+// last.
 pub(crate) fn back(fonts: &Fonts, card: &Card, w: f32, h: f32) -> Face {
     let mut b = builder(fonts, card, w, h);
     let m = MARGIN;
@@ -709,6 +713,8 @@ pub(crate) fn back(fonts: &Fonts, card: &Card, w: f32, h: f32) -> Face {
 /// Lays out "You may ask for:" and the bulleted list between `top` and `bottom`. Lines whose box
 /// starts above `column_bottom` end at `column_right` (beside the QR code); lower lines run to
 /// `right`. Shrinks to [`MIN_SIZE`], then prints as many as fit and "and N more".
+// Long: fitting the list to the space: sizes are tried in turn and each try is measured before the
+// next.
 fn asks_list(
     b: &mut Builder<'_>,
     asks: &[&str],
@@ -802,6 +808,8 @@ fn asks_list(
 /// and bottom edges (ticks every millimetre, numbered every 2, plus meaning the real card lies
 /// further right or down than printed), crosses at those cards' centres, and instructions in
 /// two cards of the middle row.
+// Long: the calibration sheet drawn in one pass, marks and their labels in the order they are
+// measured.
 pub(crate) fn calibration(fonts: &Fonts, stock: &Stock, offset: (f32, f32)) -> Face {
     let mut b = Builder {
         m: Measure::new(fonts),

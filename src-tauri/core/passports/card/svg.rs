@@ -77,6 +77,7 @@ fn data_uri(img: &CardImage) -> String {
     )
 }
 
+// Long: one arm per kind of mark on a card, mirroring the PDF drawing in draw.rs.
 fn draw(face: &Face, card: &Card, label: &str) -> String {
     let mut s = open(face.w, face.h, label);
     let _ = write!(
