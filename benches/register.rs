@@ -16,7 +16,7 @@ use chrono::NaiveDate;
 use serde_json::json;
 
 mod shared;
-use shared::Fixture;
+use shared::{cpu_time, Fixture};
 
 const CARERS: u32 = 100_000;
 
@@ -114,13 +114,6 @@ fn percentiles(mut samples: Vec<Duration>) -> (Duration, Duration, Duration) {
     samples.sort();
     let at = |p: f64| samples[((samples.len() - 1) as f64 * p).round() as usize];
     (at(0.5), at(0.95), *samples.last().unwrap())
-}
-
-/// This thread's time on a CPU so far (Linux: `/proc/thread-self/schedstat`), to tell the cost
-/// of a call from time spent waiting for a CPU on a shared machine.
-fn cpu_time() -> Option<Duration> {
-    let stat = std::fs::read_to_string("/proc/thread-self/schedstat").ok()?;
-    Some(Duration::from_nanos(stat.split_whitespace().next()?.parse().ok()?))
 }
 
 fn profile(label: &str, rounds: usize, mut f: impl FnMut(usize)) {

@@ -261,6 +261,7 @@ fn a_restore_refuses_a_backup_made_with_another_key_or_damaged_and_changes_nothi
     let v = call(&d, "backup_verify", json!({ "path": foreign }));
     assert_eq!(v["ok"], false);
     assert!(v["quick_check"].is_null());
+    assert_eq!(v["needs_recovery_key"], false, "another organisation's backup: {v}");
     assert!(v["message"].as_str().unwrap().contains("another key"), "{v}");
 
     // A damaged backup: a page in the middle overwritten.

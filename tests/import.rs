@@ -889,6 +889,64 @@ fn a_hand_made_workbook_reads_and_a_stray_far_cell_is_harmless() {
     assert_eq!(t.headers, vec!["First name"]);
     assert_eq!(t.rows.len(), 2);
     assert_eq!(t.rows[1], read::Row { number: 1_048_576, cells: vec!["far down".into()] });
+    // Not read, but not silently: the preview names it.
+    let left_out = t.left_out.expect("the stray cell is reported");
+    assert_eq!((left_out.cells, left_out.first.as_str(), left_out.last_column_read.as_str()), (1, "XFD1048576", "ALL"));
+}
+
+#[test]
+fn cells_past_a_thousand_columns_are_named_in_the_preview_never_dropped_silently() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = desk();
+    let mapping = json!({"columns": {"First name": "first_name", "Surname": "last_name", "DOB": "date_of_birth"}});
+    // A workbook: a note in column 1,001 (ALM) of a data row and a stray value in the sheet's
+    // last cell; a title row above the header, past column 1,000 too, is not imported anyway.
+    let mut book = Workbook::new();
+    let sheet = book.add_worksheet();
+    sheet.write_string(0, 2000, "not in the table").unwrap();
+    sheet.write_string(1, 0, "First name").unwrap();
+    sheet.write_string(1, 1, "Surname").unwrap();
+    sheet.write_string(1, 2, "DOB").unwrap();
+    sheet.write_string(2, 0, "Amy").unwrap();
+    sheet.write_string(2, 1, "Brown").unwrap();
+    sheet.write_string(2, 2, "01/02/1980").unwrap();
+    sheet.write_string(3, 2, "15/06/1975").unwrap();
+    sheet.write_string(2, 1000, "moved out in May").unwrap();
+    sheet.write_string(3, 0, "Ben").unwrap();
+    sheet.write_string(3, 1, "Cole").unwrap();
+    sheet.write_string(1_048_575, 16_383, "stray").unwrap();
+    let xlsx = write(dir.path(), "wide.xlsx", &book.save_to_buffer().unwrap());
+    let r = call(&d, "import_read", json!({"path": s(&xlsx), "header_row": 2}));
+    assert_eq!(r["columns"].as_array().unwrap().len(), 3, "no column of 1,000 blanks");
+    assert_eq!(r["rows"], 2, "the stray cell makes no row");
+    assert_eq!(r["left_out"]["cells"], 2);
+    assert_eq!(r["left_out"]["first"], "ALM3");
+    assert_eq!(
+        r["left_out"]["message"],
+        "2 cells past column ALL were not read (the first is ALM3): Carers Desk reads the first 1,000 columns of a sheet. \
+         A stray value far to the right can be left as it is; if they matter, move them next to the other columns and choose the file again."
+    );
+    let args = json!({"path": s(&xlsx), "sheet": null, "mapping": {"header_row": 2, "columns": mapping["columns"], "date_format": "dmy"}});
+    let dry = call(&d, "import_dry_run", args.clone());
+    assert_eq!((dry["will_create"].as_u64(), dry["errors_total"].as_u64()), (Some(2), Some(0)));
+    assert_eq!(dry["left_out"]["first"], "ALM3", "the preview warns too");
+    // Harmless: the two carers import, nothing else.
+    let before = total(&d);
+    call(&d, "import_commit", args);
+    assert_eq!(total(&d), before + 2);
+
+    // A CSV row 1,004 fields wide: the same warning, for one cell.
+    let mut text = String::from("First name,Surname\nAmy,Brown\nBen,Cole");
+    text.push_str(&",".repeat(1002));
+    text.push_str("x\n");
+    let csv = write(dir.path(), "wide.csv", text.as_bytes());
+    let r = call(&d, "import_read", json!({"path": s(&csv)}));
+    assert_eq!((r["left_out"]["cells"].as_u64(), r["left_out"]["first"].as_str()), (Some(1), Some("ALP3")));
+    assert_eq!(r["columns"].as_array().unwrap().len(), 2, "no columns of blanks up to the stray cell");
+    assert!(r["left_out"]["message"].as_str().unwrap().starts_with("1 cell past column ALL was not read"));
+    // A file with nothing past column 1,000 says nothing.
+    let plain = write(dir.path(), "plain.csv", b"First name,Surname\nAmy,Brown\n");
+    assert_eq!(call(&d, "import_read", json!({"path": s(&plain)}))["left_out"], Value::Null);
 }
 
 /// What damaged XML is made of.

@@ -188,6 +188,13 @@ fn a_key_file_from_before_key_pairs_still_opens_and_is_upgraded() {
     let file = KeyFile::load(&vault::keys_path(&path)).unwrap();
     assert!(file.account(ADMIN).unwrap().holder.is_some());
     assert!(file.account("sam").unwrap().wrapped.is_some());
+    // The window says Sam should sign in once before anyone's key is changed.
+    let warning = |d: &Desk| {
+        let list = call(d, "staff_list", json!({}));
+        let sam = list.as_array().unwrap().iter().find(|s| s["username"] == "sam").unwrap().clone();
+        sam.get("key_warning").cloned().unwrap_or(Value::Null)
+    };
+    assert_eq!(warning(&d), "sign_in_first");
     // A re-key cannot give the new key to a recovery key from before key pairs: it waits.
     let rory = add_staff(&d, "rory", "reporting", "rory passphrase");
     call(&d, "staff_update", json!({"id": rory, "active": false}));
@@ -211,7 +218,28 @@ fn a_key_file_from_before_key_pairs_still_opens_and_is_upgraded() {
     d.close().unwrap();
     drop(d);
     assert!(KeyFile::load(&vault::keys_path(&path)).unwrap().account("sam").is_none());
-    unlock(&path, ADMIN, "admin passphrase two").unwrap();
+    // Sam is told what happened and what to do, not that the account does not exist.
+    let e = unlock(&path, "sam", "sam passphrase").err().expect("Sam was left out of the new key");
+    assert_eq!(e.field.as_deref(), Some("username"));
+    assert!(
+        e.message.contains("the register's key was changed")
+            && e.message.contains("ask an administrator to set you a new passphrase"),
+        "{}",
+        e.message
+    );
+    let d = unlock(&path, ADMIN, "admin passphrase two").unwrap();
+    assert_eq!(warning(&d), "new_passphrase");
+    // A new passphrase from an administrator lets Sam in again.
+    call(
+        &d,
+        "staff_set_passphrase",
+        json!({"id": sam, "passphrase": "sam passphrase two", "passphrase_again": "sam passphrase two"}),
+    );
+    assert_eq!(warning(&d), Value::Null);
+    d.close().unwrap();
+    drop(d);
+    unlock(&path, "sam", "sam passphrase two").unwrap();
+    assert!(KeyFile::load(&vault::keys_path(&path)).unwrap().left_out.is_empty());
 }
 
 #[test]
@@ -267,7 +295,14 @@ fn a_restore_keeps_todays_accounts_and_key_so_no_switched_off_account_or_replace
     );
     create(&d, "After", "Backup", "1970-01-01");
 
-    // The backup was made under an earlier key: only the recovery key opens it.
+    // The backup was made under an earlier key: only the recovery key opens it. Its check
+    // (the window's restore preview) says so, so the window asks for the recovery key.
+    let v = call(&d, "backup_verify", json!({"path": backup}));
+    assert_eq!((v["ok"].clone(), v["needs_recovery_key"].clone()), (json!(false), json!(true)), "{v}");
+    assert!(v["message"].as_str().unwrap().contains("restored with the organisation's recovery key"), "{v}");
+    let current = call(&d, "backup_now", json!({}));
+    let v = call(&d, "backup_verify", json!({"path": current["path"]}));
+    assert_eq!((v["ok"].clone(), v["needs_recovery_key"].clone()), (json!(true), json!(false)), "{v}");
     let e = call_err(&d, "backup_restore", json!({"path": backup}));
     assert_eq!((e.code.as_str(), e.field.as_deref()), ("wrong_key", Some("path")));
     assert!(e.message.contains("recovery key"), "{}", e.message);

@@ -712,3 +712,63 @@ fn the_audit_trail_cannot_be_changed_even_with_the_key_and_tampering_is_found() 
     assert_eq!(o.status.code(), Some(1), "{o:?}");
     assert!(crate::cli::json(&o)["message"].as_str().unwrap().contains("tampered"));
 }
+
+/// Tries while an account must wait are refused unchecked: they do not make the wait longer
+/// (pressing Sign in again cannot keep anyone out for longer, and an unchecked guess tells
+/// nothing), but each is counted and written to the trail with the wrong passphrases.
+#[test]
+fn tries_during_a_wait_do_not_lengthen_it_and_are_recorded() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("carers.sqlite3");
+    let d = Desk::open(&path).unwrap();
+    set_up_as_amy(&d);
+    call(
+        &d,
+        "staff_create",
+        json!({"username": "sam", "name": "Sam", "role": "support_worker",
+               "passphrase": "sam passphrase", "passphrase_again": "sam passphrase"}),
+    );
+    call(&d, "session_lock", json!({}));
+    for guess in ["one", "two", "three"] {
+        assert_eq!(unlock(&d, "amy", guess).unwrap_err().code, "wrong_passphrase");
+    }
+    // Five more wrong passphrases a moment ago (so the wait outlasts this test however slow).
+    let keys = vault::keys_path(&path);
+    let mut file = KeyFile::load(&keys).unwrap();
+    let amy = vault::account_label(file.account("amy").unwrap().staff_id);
+    assert_eq!(file.failed[&amy].count, 3);
+    file.failed.get_mut(&amy).unwrap().count = 8;
+    file.failed.get_mut(&amy).unwrap().last_at = Some(vault::unix_now());
+    file.save(&keys).unwrap();
+    let before = KeyFile::load(&keys).unwrap().failed[&amy];
+    // Amy's right passphrase, and more guesses, while she must wait: refused, not checked.
+    for guess in ["first passphrase", "four", "five", "six"] {
+        let e = unlock(&d, "amy", guess).unwrap_err();
+        assert_eq!(e.code, "wait", "{guess}: {}", e.message);
+    }
+    let file = KeyFile::load(&keys).unwrap();
+    assert_eq!(file.failed[&amy], before, "the wait is neither longer nor started again");
+    assert_eq!(file.waited[&amy], 4);
+    // The next sign-in (Sam's) writes both to the trail, once.
+    unlock(&d, "sam", "sam passphrase").unwrap();
+    call(&d, "session_sign_out", json!({}));
+    let file = KeyFile::load(&keys).unwrap();
+    assert!(file.waited.is_empty(), "{:?}", file.waited);
+    let_the_wait_pass(&path);
+    unlock(&d, "amy", "first passphrase").unwrap();
+    let refused = call(&d, "audit_list", json!({"action": "refused"}));
+    let details: Vec<&str> = refused["entries"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|e| e["command"] == "session_unlock")
+        .filter_map(|e| e["detail"].as_str())
+        .collect();
+    assert_eq!(details.len(), 1, "{details:?}");
+    assert!(
+        details[0].starts_with("refused: 8 wrong passphrases")
+            && details[0].ends_with("; 4 tries while it had to wait (not checked)"),
+        "{}",
+        details[0]
+    );
+}

@@ -51,3 +51,22 @@ pub fn demo_desk(dir: &Path, carers: u32, ctx: &Context) -> (Desk, rusqlite::Con
     let raw = vault::open_encrypted(&path, &key).unwrap();
     (desk, raw)
 }
+
+/// This thread's time on a CPU so far (`CLOCK_THREAD_CPUTIME_ID`: exact, where
+/// `/proc/thread-self/schedstat` is only brought up to date at the scheduler's tick, so a call
+/// shorter than a tick read as 0), to tell the cost of a call from time spent waiting for a CPU
+/// on a shared machine. (Not every benchmark prints it.)
+#[allow(dead_code)]
+#[cfg(unix)]
+pub fn cpu_time() -> Option<std::time::Duration> {
+    let mut t = libc::timespec { tv_sec: 0, tv_nsec: 0 };
+    // SAFETY: `t` is a valid timespec for the call to write.
+    let ok = unsafe { libc::clock_gettime(libc::CLOCK_THREAD_CPUTIME_ID, &mut t) } == 0;
+    ok.then(|| std::time::Duration::new(t.tv_sec as u64, t.tv_nsec as u32))
+}
+
+#[allow(dead_code)]
+#[cfg(not(unix))]
+pub fn cpu_time() -> Option<std::time::Duration> {
+    None
+}

@@ -456,6 +456,10 @@ pub struct Verified {
     /// Each anchor compared with the chain (empty when none were given).
     #[serde(default)]
     pub anchors: Vec<AnchorCheck>,
+    /// What the full check of the register file found (`integrity_check` and SQLCipher's
+    /// check of every page): empty when it is sound, or when only the chain was checked.
+    #[serde(default)]
+    pub register_problems: Vec<String>,
 }
 
 /// Where the chain stood at a moment: the newest entry's number and hash, kept outside the
@@ -754,6 +758,7 @@ pub fn verify(conn: &Connection) -> Result<Verified> {
                 first_bad_id: Some(expected_id.min(id)),
                 message: format!("the audit trail has been tampered with: {problem}; keep this database and its backups and report it"),
                 anchors: Vec::new(),
+                register_problems: Vec::new(),
             });
         }
         prev = stored;
@@ -766,6 +771,7 @@ pub fn verify(conn: &Connection) -> Result<Verified> {
         first_bad_id: None,
         message: format!("all {n} audit entries are intact"),
         anchors: Vec::new(),
+        register_problems: Vec::new(),
     })
 }
 
@@ -1011,9 +1017,40 @@ pub struct VerifyArgs {
     pub files: Vec<PathBuf>,
 }
 
-/// `audit_verify`: the chain, then every anchor: the register's anchor file, each backup in
-/// the backup folder, and those given.
+/// `audit_verify`: the register file (SQLite's full `integrity_check` and SQLCipher's check of
+/// every page), the chain, then every anchor: the register's anchor file, each backup in the
+/// backup folder, and those given.
 pub fn verify_command(ctx: &mut Ctx<'_>, args: VerifyArgs) -> Result<Verified> {
+    // On a connection of its own for a register file: SQLCipher leaves a connection that met a
+    // damaged page unusable, and this one must still answer.
+    let damage = match ctx.vault {
+        Some(vault) => {
+            let conn = crate::vault::open_encrypted(&vault.db_path, &vault.key);
+            match conn {
+                Ok(conn) => {
+                    conn.busy_timeout(std::time::Duration::from_secs(5))?;
+                    crate::db::problems(&conn, true)?
+                }
+                Err(e) => vec![e.to_string()],
+            }
+        }
+        None => crate::db::problems(ctx.tx, true)?,
+    };
+    let mut v = verify_chain_and_anchors(ctx, args)?;
+    if !damage.is_empty() {
+        v.message = format!(
+            "the register file is damaged ({}): some records may not open. Make no more changes; restore the newest backup that checks out (Backups, Check), and keep this file for whoever looks into it. The audit trail: {}",
+            damage[0], v.message
+        );
+        v.ok = false;
+        v.register_problems = damage;
+    } else if v.ok {
+        v.message = format!("the register file is intact and {}", v.message);
+    }
+    Ok(v)
+}
+
+fn verify_chain_and_anchors(ctx: &mut Ctx<'_>, args: VerifyArgs) -> Result<Verified> {
     let mut anchors = args.anchors;
     let mut problems = Vec::new();
     let key = ctx.vault.map(|v| *v.key);

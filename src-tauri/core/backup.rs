@@ -220,6 +220,10 @@ pub struct Verified {
     pub counts: Option<Counts>,
     /// The key file beside the backup (`<backup>.keys`), if it is there.
     pub keys_file: Option<String>,
+    /// The backup was made before the register's key was last changed (an account switched
+    /// off, a passphrase reset): it can be restored with the organisation's recovery key
+    /// (`backup_restore`'s `recovery_key`), which opens the key file beside it.
+    pub needs_recovery_key: bool,
     pub message: String,
 }
 
@@ -233,7 +237,28 @@ pub fn verify(ctx: &mut Ctx<'_>, args: VerifyArgs) -> Result<Verified> {
         ));
     }
     ctx.audit_detail = Some(file_name(&args.path));
-    Ok(check_file(&args.path, &vault.key))
+    let mut checked = check_file(&args.path, &vault.key);
+    let ours: Option<String> = ctx
+        .tx
+        .query_row("SELECT recovery_public_key FROM settings WHERE id = 1", [], |r| r.get(0))
+        .optional()?
+        .flatten();
+    if checked.quick_check.is_none() && made_with_an_earlier_key(&args.path, ours.as_deref()) {
+        checked.needs_recovery_key = true;
+        checked.message = format!(
+            "{} was made before the register's key was last changed (when an account was switched off or a passphrase reset), so this computer's key does not open it: it can be restored with the organisation's recovery key",
+            file_name(&args.path)
+        );
+    }
+    Ok(checked)
+}
+
+/// Whether a backup this register's key does not open is this organisation's, from before a
+/// change of key: the key file beside it gives the key to the same recovery key pair as the
+/// register's (`ours`), not to another organisation's.
+fn made_with_an_earlier_key(path: &Path, ours: Option<&str>) -> bool {
+    let Some(ours) = ours else { return false };
+    vault::KeyFile::load(&vault::keys_path(path)).is_ok_and(|f| f.recovery_public_key() == Some(ours))
 }
 
 /// Checks a backup file with `key`: opens read-only, `quick_check`, `cipher_integrity_check`,
@@ -248,13 +273,14 @@ pub fn check_file(path: &Path, key: &[u8; 32]) -> Verified {
         schema_version: None,
         counts: None,
         keys_file: keys.is_file().then(|| keys.to_string_lossy().into_owned()),
+        needs_recovery_key: false,
         message: String::new(),
     };
     let conn = match open_read_only(path, key) {
         Ok(c) => c,
         Err(_) => {
             out.message = format!(
-                "{} cannot be opened with this organisation's key: it was made with another key (restore it with `carers-desk-cli restore` and its .keys file), or it is not a Carers Desk backup, or it is damaged",
+                "{} cannot be opened with this organisation's key: it was made with another key (restore it with the organisation's recovery key, with its .keys file beside it), or it is not a Carers Desk backup, or it is damaged",
                 path.display()
             );
             return out;

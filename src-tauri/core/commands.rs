@@ -209,7 +209,7 @@ commands! {
     staff_set_passphrase: staff::SetPassphraseArgs => staff::set_passphrase, true, Admin, "Set a new passphrase for a staff account (they forgot theirs)";
     audit_list: audit::ListArgs => audit::list, false, Admin, "The audit trail, newest first, filtered by date, staff member, person, action or command";
     audit_export: audit::ExportArgs => audit::export, false, Admin, "Export the audit trail (filtered) to a CSV file, with each entry's hash";
-    audit_verify: audit::VerifyArgs => audit::verify_command, false, Admin, "Check the audit trail's hash chain, and compare it with the anchors kept outside the register (its anchor file, backups, exports, reports): whether any entry was changed or removed";
+    audit_verify: audit::VerifyArgs => audit::verify_command, false, Admin, "Check the register file (SQLite's full integrity check and SQLCipher's check of every page) and the audit trail's hash chain, and compare it with the anchors kept outside the register (its anchor file, backups, exports, reports): whether any entry was changed or removed";
     backup_now: backup::NowArgs => backup::now, false, Admin, "Back up the database now (encrypted with the same key, checked after writing), keeping the newest backups";
     backup_auto: NoArgs => backup::auto, true, Records, "The day's automatic backup: made unless one was made today (after signing in, and when the window closes)";
     backup_list: NoArgs => backup::list, false, Admin, "The backups in the backup folder, newest first, with the folder and how many are kept";

@@ -65,7 +65,7 @@ pub fn open_filled(path: &Path, key: &[u8; 32], fill: Fill) -> Result<Connection
             code: "wrong_key",
             field: None,
             message: format!(
-                "{} cannot be opened with this key: it is not this organisation's database, or it is damaged: restore the latest backup",
+                "the register {} does not open with the key its key file gives: the key file beside it belongs to another register or to an older copy of this one (put back the .keys file that was beside this register), or the register file is damaged at its start. Nothing was changed: ask your administrator",
                 path.display()
             ),
         });
@@ -225,6 +225,45 @@ pub fn table_counts(conn: &Connection) -> Result<Vec<(String, i64)>> {
         .collect()
 }
 
+/// What SQLite's checks say of a register: nothing when it is sound, otherwise the problems
+/// they name (at most 20). `full`: `integrity_check` (every index against its table, every
+/// constraint) and SQLCipher's check of every page's authentication code; otherwise
+/// `quick_check`. A page that cannot be read at all is a problem, not an error; an
+/// interrupted check is an error ([`rusqlite::ffi::ErrorCode::OperationInterrupted`]).
+pub fn problems(conn: &Connection, full: bool) -> Result<Vec<String>> {
+    let rows = |sql: &str| -> Result<Vec<String>> {
+        let read = (|| -> rusqlite::Result<Vec<String>> {
+            let mut stmt = conn.prepare(sql)?;
+            let rows = stmt.query_map([], |r| r.get::<_, String>(0))?;
+            rows.collect()
+        })();
+        match read {
+            Ok(rows) => Ok(rows),
+            Err(e) if unreadable(&e) => Ok(vec![format!("part of the file cannot be read ({e})")]),
+            Err(e) => Err(e.into()),
+        }
+    };
+    let mut found = rows(if full { "PRAGMA integrity_check(20)" } else { "PRAGMA quick_check(20)" })?;
+    found.retain(|r| r != "ok");
+    if full {
+        found.extend(rows("PRAGMA cipher_integrity_check")?);
+    }
+    found.truncate(20);
+    Ok(found)
+}
+
+/// Whether a check's error means the file's pages cannot be read (damage: SQLCipher reports a
+/// page whose authentication fails as corrupt, "not a database" or a plain error), rather than
+/// something about this moment (busy, interrupted).
+fn unreadable(e: &rusqlite::Error) -> bool {
+    use rusqlite::ffi::ErrorCode;
+    matches!(
+        e,
+        rusqlite::Error::SqliteFailure(f, _)
+            if !matches!(f.code, ErrorCode::OperationInterrupted | ErrorCode::DatabaseBusy | ErrorCode::DatabaseLocked)
+    )
+}
+
 /// The schema version this build expects (the number of migrations).
 pub fn schema_version() -> usize {
     MIGRATIONS.len()
@@ -268,7 +307,10 @@ mod tests {
         // Opening again is a no-op migration; another key cannot open it, nor can no key.
         open(&path, &key).unwrap();
         let other = crate::vault::random_key();
-        assert_eq!(crate::ApiError::from(open(&path, &other).unwrap_err()).code, "wrong_key");
+        let e = crate::ApiError::from(open(&path, &other).unwrap_err());
+        assert_eq!(e.code, "wrong_key");
+        // A key file that does not belong to the register is not a reason to restore a backup.
+        assert!(e.message.contains("put back the .keys file") && !e.message.contains("restore"), "{}", e.message);
         assert!(!is_plaintext(&path));
     }
 

@@ -112,6 +112,8 @@ pub struct ReadOut {
     pub header_choices: Vec<HeaderChoice>,
     /// Non-empty rows above the header row (a title, notes): not imported.
     pub rows_above_header: usize,
+    /// Cells past the first 1,000 columns, not read (the window warns).
+    pub left_out: Option<read::LeftOut>,
     /// Data rows (not the header, not empty rows).
     pub rows: usize,
     pub columns: Vec<Column>,
@@ -225,6 +227,7 @@ pub fn read_file(ctx: &mut Ctx<'_>, args: ReadArgs) -> Result<ReadOut> {
         header_suggested: table.header_suggested,
         header_choices,
         rows_above_header: table.rows_above_header,
+        left_out: table.left_out.clone(),
         rows: table.rows.len(),
         columns,
         fields: fields::FIELDS.to_vec(),
@@ -351,6 +354,8 @@ pub struct DryRun {
     /// Data rows (not the header, not empty rows).
     pub rows: usize,
     pub empty_rows: usize,
+    /// Cells past the first 1,000 columns, not read (the window warns).
+    pub left_out: Option<read::LeftOut>,
     /// Rows with no errors: the carers a commit would create (fewer if duplicates are skipped).
     pub will_create: usize,
     pub cared_for_will_create: usize,
@@ -523,6 +528,7 @@ fn report(checked: &Checked) -> DryRun {
     DryRun {
         rows: checked.table.rows.len(),
         empty_rows: checked.table.empty_rows,
+        left_out: checked.table.left_out.clone(),
         will_create,
         cared_for_will_create,
         errors,

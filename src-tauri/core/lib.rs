@@ -28,6 +28,7 @@ pub mod files;
 pub mod import;
 pub mod in_school;
 pub mod instruments;
+pub mod integrity;
 pub mod location;
 pub mod notes;
 pub mod passports;
@@ -89,6 +90,19 @@ impl Desk {
             .into());
         }
         Ok(Desk { inner: Mutex::new(session::State::default()), path: Some(path.to_path_buf()) })
+    }
+
+    /// Checks the register in the background each time someone signs in
+    /// ([`integrity::Background`]; its result is `register_check` in `session_status`). For the
+    /// window and the server; a script that runs one command and exits does not need it.
+    pub fn check_on_sign_in(&self) {
+        self.inner().check_on_sign_in = true;
+    }
+
+    /// Waits for the background check of the register (tests and benchmarks); `None` when none
+    /// was started.
+    pub fn wait_for_register_check(&self) -> Option<integrity::Status> {
+        session::wait_for_check(&mut self.inner())
     }
 
     /// A database in memory, for tests and benchmarks: open, unencrypted, no sign-in.

@@ -28,7 +28,7 @@ use crate::args::NoArgs;
 use crate::context::{Actor, Context, Role};
 use crate::error::{Error, Result};
 use crate::vault::{self, AccountKey, Kdf, Key, KeyFile, KeyPair, VaultInfo};
-use crate::{audit, catalogue, db, rekey, staff};
+use crate::{audit, catalogue, db, integrity, rekey, staff};
 
 /// Who is signed in.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, schemars::JsonSchema)]
@@ -75,6 +75,13 @@ pub(crate) struct State {
     /// The computer the current call came from ([`Context::computer`]), for the session
     /// commands' audit entries.
     pub(crate) computer: Option<String>,
+    /// Whether to check the register in the background each time someone signs in (the
+    /// window and the server; a one-command script does not wait for it).
+    pub(crate) check_on_sign_in: bool,
+    /// The background check of the register opened ([`integrity::Background`]).
+    pub(crate) check: Option<integrity::Background>,
+    /// What the sign-in's own check found ([`integrity::lost_changes`]).
+    pub(crate) findings: Vec<integrity::Finding>,
 }
 
 /// Setup begun: the keys wait in memory until the administrator has typed back the recovery
@@ -238,6 +245,7 @@ fn in_memory_status() -> Value {
         "state": "open", "legacy_plaintext": false, "demo": false, "demo_accounts": [],
         "retry_after_seconds": 0, "last_username": null, "user": null, "auto_lock_minutes": 10,
         "organisation": null, "key_renewal_due": null,
+        "register_check": {"state": "not_checked", "findings": []},
     })
 }
 
@@ -281,7 +289,51 @@ fn status_for(path: &Path, inner: &State, username: Option<&str>) -> Result<Valu
         "auto_lock_minutes": auto_lock,
         "organisation": organisation,
         "key_renewal_due": key_renewal_due,
+        "register_check": register_check(inner),
     }))
+}
+
+/// How the checks of the register opened stand ([`integrity::Status`]).
+fn register_check(inner: &State) -> Value {
+    let status = match (&inner.check, &inner.session) {
+        (_, None) => integrity::Status { state: "not_checked", findings: Vec::new() },
+        (Some(check), Some(_)) => check.status(),
+        (None, Some(_)) => integrity::Status {
+            state: if inner.findings.is_empty() { "not_checked" } else { "problems" },
+            findings: inner.findings.clone(),
+        },
+    };
+    serde_json::to_value(status).unwrap_or(Value::Null)
+}
+
+/// Starts the background check of the register just opened, if this desk checks on sign-in.
+fn start_check(inner: &mut State) {
+    if let Some(mut old) = inner.check.take() {
+        old.stop();
+    }
+    let (Some(vault), Some(session)) = (inner.vault.as_ref(), inner.session.as_ref()) else { return };
+    if !inner.check_on_sign_in {
+        return;
+    }
+    let entry = session_entry(session, "check", "register_check", None);
+    inner.check = Some(integrity::Background::start(&vault.db_path, &vault.key, inner.findings.clone(), entry));
+}
+
+/// Stops the background check (the register is about to be closed or replaced); whether one
+/// was running.
+fn stop_check(inner: &mut State) -> bool {
+    match inner.check.take() {
+        Some(mut check) => {
+            check.stop();
+            true
+        }
+        None => false,
+    }
+}
+
+/// Waits for the background check of the register (tests and benchmarks).
+pub(crate) fn wait_for_check(inner: &mut State) -> Option<integrity::Status> {
+    inner.check.as_mut().map(integrity::Background::wait)
 }
 
 fn setup_begin(path: &Path, inner: &mut State) -> Result<Value> {
@@ -530,6 +582,23 @@ fn open_as(path: &Path, inner: &mut State, key: &Key, session: Session, in_use: 
 /// Changes the database key if it is due ([`rekey::ensure`]), waiting up to `wait` for other
 /// processes to close the register.
 pub(crate) fn rekey_if_due(inner: &mut State, wait: std::time::Duration) -> Result<rekey::Outcome> {
+    let due = match inner.conn.as_ref() {
+        Some(conn) => db::rekey_due(conn)?.is_some(),
+        None => false,
+    };
+    if !due {
+        return Ok(rekey::Outcome::NotDue);
+    }
+    // The check's own connection must not hold the file while it is replaced.
+    let checking = stop_check(inner);
+    let outcome = rekey_now(inner, wait);
+    if checking {
+        start_check(inner);
+    }
+    outcome
+}
+
+fn rekey_now(inner: &mut State, wait: std::time::Duration) -> Result<rekey::Outcome> {
     let State { conn, vault, session, in_use, .. } = inner;
     let (Some(vault), Some(session), Some(in_use)) = (vault.as_mut(), session.as_ref(), in_use.as_ref()) else {
         return Ok(rekey::Outcome::NotDue);
@@ -579,27 +648,36 @@ fn switched_off() -> Error {
 /// passphrases for other accounts and wrong recovery keys not yet in its trail (one entry for
 /// each account, however many tries), and commands sent while nobody was signed in. Best
 /// effort: the sign-in has succeeded.
-fn record_refused_sign_ins(
-    conn: &mut Connection,
-    locked: &mut audit::Refusals,
-    tries: Vec<(String, u32, Option<i64>)>,
-) {
+fn record_refused_sign_ins(conn: &mut Connection, locked: &mut audit::Refusals, tries: Vec<vault::Unrecorded>) {
+    let plural = |n: u32| if n == 1 { "" } else { "s" };
     let entries: Vec<audit::Entry> = tries
         .into_iter()
-        .map(|(who, n, last)| {
-            let staff_id = who.strip_prefix("staff:").and_then(|id| id.parse::<i64>().ok());
+        .map(|t| {
+            let staff_id = t.who.strip_prefix("staff:").and_then(|id| id.parse::<i64>().ok());
             let (what, command) = match staff_id {
                 Some(_) => ("wrong passphrase", "session_unlock"),
                 None => ("wrong recovery key", "session_recover"),
             };
-            let when = last
-                .and_then(|t| chrono::DateTime::from_timestamp(t, 0))
-                .map(|t| format!(", the last at {}", t.with_timezone(&chrono::Local).format("%d/%m/%Y %H:%M")))
-                .unwrap_or_default();
+            let mut detail = Vec::new();
+            if t.wrong > 0 {
+                let when = t
+                    .last_at
+                    .and_then(|t| chrono::DateTime::from_timestamp(t, 0))
+                    .map(|t| format!(", the last at {}", t.with_timezone(&chrono::Local).format("%d/%m/%Y %H:%M")))
+                    .unwrap_or_default();
+                detail.push(format!("{} {what}{}{when}", t.wrong, plural(t.wrong)));
+            }
+            if t.while_waiting > 0 {
+                detail.push(format!(
+                    "{} tr{} while it had to wait (not checked)",
+                    t.while_waiting,
+                    if t.while_waiting == 1 { "y" } else { "ies" }
+                ));
+            }
             audit::Entry {
                 record_type: staff_id.map(|_| "staff".to_string()),
                 record_id: staff_id,
-                detail: Some(format!("refused: {n} {what}{}{when}", if n == 1 { "" } else { "s" })),
+                detail: Some(format!("refused: {}", detail.join("; "))),
                 ..audit::refusal_entry(None, command, None, audit::Refusal::NotPermitted)
             }
         })
@@ -626,13 +704,18 @@ fn count_failure(keys: &Path, who: &str) -> Result<u64> {
 }
 
 /// Refuses a try at `who` (an account or the recovery key) while it must wait; the error is
-/// on `field`.
-fn refuse_while_waiting(file: &KeyFile, who: &str, field: &'static str) -> Result<()> {
+/// on `field`. The try is not checked and does not lengthen the wait, but is counted for the
+/// audit trail ([`KeyFile::waited`]).
+fn refuse_while_waiting(keys: &Path, file: &KeyFile, who: &str, field: &'static str) -> Result<()> {
     let now = vault::unix_now();
     let wait = file.retry_after(who, now);
     if wait == 0 {
         return Ok(());
     }
+    KeyFile::update(keys, |f| {
+        f.count_waiting_try(who);
+        Ok(())
+    })?;
     let seconds = format!("{wait} second{}", if wait == 1 { "" } else { "s" });
     let message = if who == vault::RECOVERY_LABEL {
         format!("too many wrong recovery keys: wait {seconds}, then try again")
@@ -666,6 +749,9 @@ pub(crate) fn unlock(path: &Path, inner: &mut State, args: UnlockArgs) -> Result
     let Some(account) = file.account(&args.username).cloned() else {
         let message = match args.username.trim() {
             "" => "enter your username".to_string(),
+            u if file.left_out.iter().any(|l| l.eq_ignore_ascii_case(u)) => format!(
+                "the register's key was changed when '{u}' had not signed in since this version of Carers Desk was installed, so this account could not be given the new key: ask an administrator to set you a new passphrase (Settings, Staff accounts)"
+            ),
             u => format!(
                 "there is no account called '{u}' on this computer: check the spelling, or ask an administrator"
             ),
@@ -673,7 +759,7 @@ pub(crate) fn unlock(path: &Path, inner: &mut State, args: UnlockArgs) -> Result
         return Err(Error::field("username", message));
     };
     let who = vault::account_label(account.staff_id);
-    refuse_while_waiting(&file, &who, "passphrase")?;
+    refuse_while_waiting(&keys, &file, &who, "passphrase")?;
     let Some(opened) = file.open_account(&account, &args.passphrase)? else {
         let wait = count_failure(&keys, &who)?;
         let then = if wait > 0 { format!("; wait {wait} seconds before the next try") } else { String::new() };
@@ -703,6 +789,8 @@ pub(crate) fn unlock(path: &Path, inner: &mut State, args: UnlockArgs) -> Result
         rekey::store_account_key(&conn, &entry)?;
     }
     rekey::reconcile(&conn, &key, &keys)?;
+    // Before this sign-in writes to the trail: were the register's last changes lost?
+    let lost = integrity::lost_changes(&conn, path).unwrap_or(None);
     let (failures, elsewhere) = KeyFile::update(&keys, |file| {
         file.last_username = Some(session.username.clone());
         let mine = file.clear_failures(&who);
@@ -712,10 +800,13 @@ pub(crate) fn unlock(path: &Path, inner: &mut State, args: UnlockArgs) -> Result
         (failures > 0).then(|| format!("after {failures} wrong passphrase{}", if failures == 1 { "" } else { "s" }));
     record_refused_sign_ins(&mut conn, &mut inner.refused_while_locked, elsewhere);
     log(&mut conn, &session, "sign_in", "session_unlock", detail.as_deref())?;
+    record_lost_changes(&mut conn, &session, &lost);
     drop(conn);
     open_as(path, inner, &key, session, in_use)?;
+    inner.findings = lost.into_iter().collect();
     // A re-key left due (another process had the register open) is done now if nobody has.
     let _ = rekey_if_due(inner, std::time::Duration::ZERO);
+    start_check(inner);
     Ok(())
 }
 
@@ -724,7 +815,7 @@ fn recover(path: &Path, inner: &mut State, args: RecoverArgs) -> Result<()> {
     let in_use = rekey::InUse::shared(path)?;
     crate::backup::finish_interrupted_restore(path);
     let file = KeyFile::load(&keys)?;
-    refuse_while_waiting(&file, vault::RECOVERY_LABEL, "recovery_key")?;
+    refuse_while_waiting(&keys, &file, vault::RECOVERY_LABEL, "recovery_key")?;
     let mut check = crate::validate::Check::new("");
     staff::check_username(&mut check, "username", &args.username);
     staff::check_passphrase(&mut check, &args.passphrase, &args.passphrase_again, &args.username);
@@ -774,6 +865,7 @@ fn recover(path: &Path, inner: &mut State, args: RecoverArgs) -> Result<()> {
         rekey::store_recovery_key(&conn, &holder)?;
     }
     rekey::reconcile(&conn, &key, &keys)?;
+    let lost = integrity::lost_changes(&conn, path).unwrap_or(None);
     let elsewhere = KeyFile::update(&keys, |file| {
         file.clear_failures(vault::RECOVERY_LABEL);
         file.clear_failures(&vault::account_label(session.staff_id));
@@ -782,14 +874,27 @@ fn recover(path: &Path, inner: &mut State, args: RecoverArgs) -> Result<()> {
     })?;
     record_refused_sign_ins(&mut conn, &mut inner.refused_while_locked, elsewhere);
     log(&mut conn, &session, "recover", "session_recover", Some("new passphrase set with the recovery key"))?;
+    record_lost_changes(&mut conn, &session, &lost);
     drop(conn);
     open_as(path, inner, &key, session, in_use)?;
+    inner.findings = lost.into_iter().collect();
     let _ = rekey_if_due(inner, std::time::Duration::ZERO);
+    start_check(inner);
     Ok(())
+}
+
+/// Writes what the sign-in's check found to the trail (best effort: the sign-in has succeeded,
+/// and the window shows it).
+fn record_lost_changes(conn: &mut Connection, session: &Session, lost: &Option<integrity::Finding>) {
+    if let Some(found) = lost {
+        let _ = log(conn, session, "check", "register_check", Some(&format!("register check: {}", found.message)));
+    }
 }
 
 /// Locks or signs out: writes the audit entry, then closes the database and drops the key.
 fn close(inner: &mut State, action: &str) -> Result<()> {
+    stop_check(inner);
+    inner.findings.clear();
     if let (Some(conn), Some(session)) = (inner.conn.as_mut(), inner.session.as_ref()) {
         let actor = session.actor();
         // Best effort: a refusal count that cannot be written does not keep anyone signed in.

@@ -58,6 +58,13 @@ pub struct Staff {
     pub school_name: Option<String>,
     pub active: bool,
     pub created_at: String,
+    /// For a switched-on account the database key cannot be given to when it is next changed
+    /// (switching someone off, resetting a passphrase): `sign_in_first` when it has not signed
+    /// in since key pairs came in (it would be left out: it should sign in once first), or
+    /// `new_passphrase` when a change of key has left it out (an administrator sets it a new
+    /// passphrase). Absent for every other account.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub key_warning: Option<&'static str>,
 }
 
 const SELECT: &str = "SELECT s.id, s.username, s.name, s.role, s.school_id, sc.name, s.active, s.created_at
@@ -75,6 +82,7 @@ fn from_row(r: &Row<'_>) -> rusqlite::Result<Staff> {
         school_name: r.get(5)?,
         active: r.get(6)?,
         created_at: r.get(7)?,
+        key_warning: None,
     })
 }
 
@@ -86,9 +94,24 @@ fn load(ctx: &Ctx<'_>, id: i64) -> Result<Staff> {
 }
 
 pub fn list(ctx: &mut Ctx<'_>, _: NoArgs) -> Result<Vec<Staff>> {
-    let mut stmt = ctx.tx.prepare(&format!("{SELECT} ORDER BY s.active DESC, s.name COLLATE NOCASE"))?;
-    let rows = stmt.query_map([], from_row)?;
-    Ok(rows.collect::<rusqlite::Result<_>>()?)
+    let mut list: Vec<Staff> = {
+        let mut stmt = ctx.tx.prepare(&format!("{SELECT} ORDER BY s.active DESC, s.name COLLATE NOCASE"))?;
+        let rows = stmt.query_map([], from_row)?;
+        rows.collect::<rusqlite::Result<_>>()?
+    };
+    let without_pair: Vec<i64> = {
+        let mut stmt = ctx.tx.prepare("SELECT id FROM staff WHERE active AND public_key IS NULL")?;
+        let rows = stmt.query_map([], |r| r.get(0))?;
+        rows.collect::<rusqlite::Result<_>>()?
+    };
+    if let (Some(vault), false) = (ctx.vault, without_pair.is_empty()) {
+        let file = crate::vault::KeyFile::load(&vault.keys_path)?;
+        for s in list.iter_mut().filter(|s| without_pair.contains(&s.id)) {
+            let has_entry = file.accounts.iter().any(|a| a.staff_id == s.id);
+            s.key_warning = Some(if has_entry { "sign_in_first" } else { "new_passphrase" });
+        }
+    }
+    Ok(list)
 }
 
 #[derive(Debug, Deserialize, schemars::JsonSchema)]

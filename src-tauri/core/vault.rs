@@ -415,6 +415,17 @@ pub struct KeyFile {
     /// person's slips hold up no one else, and never the recovery key.
     #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
     pub failed: BTreeMap<String, Failures>,
+    /// Tries refused during a wait, for each account and the recovery key, not yet in the
+    /// audit trail. They are not checked (no passphrase is tried while waiting) and do not
+    /// lengthen the wait: pressing Sign in again cannot keep anyone out for longer, and a
+    /// guess that is never checked tells nobody anything; but they are recorded.
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub waited: BTreeMap<String, u32>,
+    /// Accounts that were switched on but left out of a change of the database key (their
+    /// entry was from before key pairs, so the new key could not be given to them): their
+    /// usernames, so that signing in tells them what happened and what to do.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub left_out: Vec<String>,
     #[serde(default)]
     pub last_username: Option<String>,
     /// Present only for demo databases.
@@ -429,13 +440,35 @@ pub fn account_label(staff_id: i64) -> String {
     format!("staff:{staff_id}")
 }
 
+/// The key file is there but what it holds cannot be used (damaged, edited, or settings out of
+/// bounds). Never a race: every writer replaces the file whole under its lock, so a reader sees
+/// the old file or the new one.
 fn key_file_error(detail: &str) -> Error {
     Error::Key {
         code: "key_file",
         field: None,
         message: format!(
-            "the key file could not be used ({detail}): restore the .keys file from a backup (it sits beside each backup)"
+            "the key file beside the register cannot be used: {detail}. Nothing was changed. It has been damaged or edited: ask your administrator to put back the copy of the .keys file kept beside the newest backup (the register itself is not affected)"
         ),
+    }
+}
+
+/// The key file could not be read at all (missing, no permission, a disk fault).
+fn key_file_unreadable(path: &Path, e: &std::io::Error) -> Error {
+    let what = match e.kind() {
+        std::io::ErrorKind::NotFound => {
+            "it is not there: if it was moved, put it back beside the register (every backup has a copy beside it)"
+                .to_string()
+        }
+        std::io::ErrorKind::PermissionDenied => {
+            "your account may not read it: ask IT to give the file back to your account".to_string()
+        }
+        _ => format!("{e}: try again, and if it keeps happening check the disk"),
+    };
+    Error::Key {
+        code: "key_file",
+        field: None,
+        message: format!("the key file {} could not be read: {what}. Nothing was changed", path.display()),
     }
 }
 
@@ -460,6 +493,8 @@ impl KeyFile {
             failures: 0,
             last_failure_at: None,
             failed: BTreeMap::new(),
+            waited: BTreeMap::new(),
+            left_out: Vec::new(),
             last_username: None,
             demo_accounts: Vec::new(),
         })
@@ -473,9 +508,9 @@ impl KeyFile {
     /// Reads the key file. Its Argon2id settings (the file's and each copy's) must be within
     /// [`Kdf::check`]'s limits.
     pub fn load(path: &Path) -> Result<KeyFile> {
-        let text = std::fs::read_to_string(path).map_err(|e| key_file_error(&format!("{}: {e}", path.display())))?;
-        let file: KeyFile =
-            serde_json::from_str(&text).map_err(|e| key_file_error(&format!("{}: {e}", path.display())))?;
+        let text = std::fs::read_to_string(path).map_err(|e| key_file_unreadable(path, &e))?;
+        let file: KeyFile = serde_json::from_str(&text)
+            .map_err(|e| key_file_error(&format!("{} is not a key file Carers Desk can read ({e})", path.display())))?;
         file.kdf.check()?;
         let holders = file.accounts.iter().filter_map(|a| a.holder.as_ref()).chain(file.recovery_holder.as_ref());
         let wrapped = file.accounts.iter().filter_map(|a| a.wrapped.as_ref()).chain(file.recovery.as_ref());
@@ -524,6 +559,7 @@ impl KeyFile {
     /// anyone is signed in: see [`crate::rekey`].)
     pub fn put_account(&mut self, entry: AccountKey) {
         self.accounts.retain(|a| a.staff_id != entry.staff_id);
+        self.left_out.retain(|u| !u.eq_ignore_ascii_case(&entry.username));
         self.accounts.push(entry);
     }
 
@@ -582,13 +618,22 @@ impl KeyFile {
     /// entry from before version 2.
     pub fn finish_rekey(&mut self) {
         let Some(rekey) = self.rekey.take() else { return };
+        let mut left_out = Vec::new();
         self.accounts.retain_mut(|a| match (rekey.accounts.get(&a.staff_id), a.holder.as_mut()) {
             (Some(sealed), Some(holder)) => {
                 holder.sealed = sealed.clone();
                 true
             }
-            _ => false,
+            _ => {
+                left_out.push(a.username.clone());
+                false
+            }
         });
+        for u in left_out {
+            if !self.left_out.iter().any(|l| l.eq_ignore_ascii_case(&u)) {
+                self.left_out.push(u);
+            }
+        }
         self.recovery = None;
         match (rekey.recovery, self.recovery_holder.as_mut()) {
             (Some(sealed), Some(holder)) => holder.sealed = sealed,
@@ -628,18 +673,30 @@ impl KeyFile {
         self.retry_after(who, now)
     }
 
-    /// Wrong tries not yet in the audit trail, for every account and the recovery key: `(who,
-    /// how many, the last at)`; they count as recorded from now (the caller writes them in the
-    /// trail of the register someone has just opened).
-    pub fn take_unrecorded(&mut self) -> Vec<(String, u32, Option<i64>)> {
-        let mut out = Vec::new();
+    /// Records a try at `who` refused because it had to wait ([`KeyFile::waited`]): counted for
+    /// the audit trail only. Call inside [`KeyFile::update`].
+    pub fn count_waiting_try(&mut self, who: &str) {
+        let n = self.waited.entry(who.to_string()).or_default();
+        *n = n.saturating_add(1);
+    }
+
+    /// Wrong tries and tries during a wait not yet in the audit trail, for every account and
+    /// the recovery key; they count as recorded from now (the caller writes them in the trail
+    /// of the register someone has just opened).
+    pub fn take_unrecorded(&mut self) -> Vec<Unrecorded> {
+        let mut out: BTreeMap<String, Unrecorded> = BTreeMap::new();
         for (who, f) in &mut self.failed {
             if f.count > f.recorded {
-                out.push((who.clone(), f.count - f.recorded, f.last_at));
+                let u = out.entry(who.clone()).or_insert_with(|| Unrecorded::new(who));
+                u.wrong = f.count - f.recorded;
+                u.last_at = f.last_at;
                 f.recorded = f.count;
             }
         }
-        out
+        for (who, n) in std::mem::take(&mut self.waited) {
+            out.entry(who.clone()).or_insert_with(|| Unrecorded::new(&who)).while_waiting = n;
+        }
+        out.into_values().collect()
     }
 
     /// `who` got in: its count, and the register's, start again. Returns how many wrong tries
@@ -648,6 +705,26 @@ impl KeyFile {
         self.failures = 0;
         self.last_failure_at = None;
         self.failed.remove(who).map_or(0, |f| f.count)
+    }
+}
+
+/// Refused tries at one account (or the recovery key) not yet in the audit trail
+/// ([`KeyFile::take_unrecorded`]).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Unrecorded {
+    /// An [`account_label`] or [`RECOVERY_LABEL`].
+    pub who: String,
+    /// Wrong passphrases (or recovery keys).
+    pub wrong: u32,
+    /// When the last wrong one was (Unix seconds).
+    pub last_at: Option<i64>,
+    /// Tries refused, unchecked, while it had to wait.
+    pub while_waiting: u32,
+}
+
+impl Unrecorded {
+    fn new(who: &str) -> Unrecorded {
+        Unrecorded { who: who.to_string(), wrong: 0, last_at: None, while_waiting: 0 }
     }
 }
 
@@ -845,6 +922,23 @@ mod tests {
     use super::*;
 
     const FAST: Kdf = Kdf { m_kib: 64, t: 1, p: 1 };
+
+    #[test]
+    fn a_key_file_that_cannot_be_used_says_what_happened_and_sends_nobody_to_a_backup_for_a_slip() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("carers.sqlite3.keys");
+        let message = |path: &Path| crate::ApiError::from(KeyFile::load(path).unwrap_err()).message;
+        // Not there: put it back; nothing about damage.
+        let gone = message(&path);
+        assert!(gone.contains("could not be read: it is not there") && !gone.contains("damaged"), "{gone}");
+        // Cut short (a disk fault, an edit): damaged, nothing was changed, the copy beside a backup.
+        KeyFile::new(&random_key(), "AAAA", FAST).unwrap().save(&path).unwrap();
+        let text = std::fs::read_to_string(&path).unwrap();
+        std::fs::write(&path, &text[..text.len() / 2]).unwrap();
+        let damaged = message(&path);
+        assert!(damaged.contains("Nothing was changed") && damaged.contains("damaged or edited"), "{damaged}");
+        assert!(damaged.contains("beside the newest backup"), "{damaged}");
+    }
 
     #[test]
     fn a_wrapped_key_opens_only_with_its_secret_and_label() {

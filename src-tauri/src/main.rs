@@ -157,6 +157,8 @@ fn open_desk(app: &tauri::App, options: &Options) -> Result<Desk, ApiError> {
     eprintln!("carers-desk: database {}", path.display());
     let new_file = !path.exists();
     let desk = Desk::open(&path)?;
+    // The register is checked in the background at each sign-in: the window opens at once.
+    desk.check_on_sign_in();
     if options.demo_data {
         if let Err(error) = start_demo(&desk, new_file) {
             // The database itself is fine; the window opens at the sign-in screen.

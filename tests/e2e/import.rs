@@ -217,3 +217,111 @@ async fn a_spreadsheet_is_mapped_checked_fixed_and_imported() {
     assert!(failures.is_empty(), "accessibility problems:\n{}", failures.join("\n"));
     app.close().await;
 }
+
+/// A register exported with a title and a note above the column names, a Consent column and no
+/// consent dates, and a stray value far to the right.
+const TITLED_CSV: &str = "Riverside Carers - carers register\r\n\
+Exported 01/04/2026 by the carers lead\r\n\
+\r\n\
+First name,Surname,Date of birth,Consent,Postcode\r\n\
+Hana,Headerrow,12/03/1971,Yes,LS1 4AP\r\n\
+Huw,Headerrow,30/09/1985,No,LS6 2QB\r\n\
+Hettie,Headerrow,01/12/1990,Y,\r\n";
+
+/// The header row chosen in the window and the consent date set by the mapping: a file with a
+/// title row and a note above the column names is read with the suggested header row (row 4);
+/// choosing row 1 instead reads the title as the only named column (nothing dropped); choosing
+/// row 4 again gives the five columns. A stray cell past column 1,000 is named in a warning on
+/// the file and again at the check. "Consent" with no consent-date column: the check names the
+/// column in each row's problem; a fixed consent date in the mapping makes it clean; the three
+/// carers import, those who consented with that date. Screenshots: `import-header-row.png`,
+/// `import-consent-date.png`.
+#[tokio::test]
+async fn the_header_row_is_chosen_and_consent_takes_the_mappings_date() {
+    let mut failures = Vec::new();
+    let app = App::launch_with(&["--demo-data"]).await;
+    app.wait_for("#home-search").await;
+    let mut text = TITLED_CSV.to_string();
+    // Hettie's row has a note in column 1,004 (ALP), far past anything read.
+    text = text.replace("01/12/1990,Y,\r\n", &format!("01/12/1990,Y,{}moved in May\r\n", ",".repeat(999)));
+    let csv = app.temp_dir().join("register with a title.csv");
+    std::fs::write(&csv, text).expect("the CSV is written");
+
+    app.go("/import").await;
+    app.wait_for_text("h1", "Import carers from a spreadsheet").await;
+    app.stub_open_dialog(json!(csv.to_str().expect("UTF-8"))).await;
+    app.click("#import-choose").await;
+    app.wait_for_text("#import-file-rows", "3 rows").await;
+    // The suggested header row is the column names' row, below the title and the note.
+    assert_eq!(app.value("#import-header-row").await, "4");
+    let chosen =
+        app.js("const s = document.querySelector('#import-header-row'); return s.options[s.selectedIndex].text").await;
+    assert!(chosen.as_str().unwrap_or_default().contains("(suggested)"), "{chosen}");
+    app.wait_for_text("#import-header-row-hint", "2 rows above it").await;
+    app.wait_for_text("#import-left-out", "the first is ALP7").await;
+
+    // ---- Row 1 chosen: the title is the only named column; no column is dropped.
+    app.select("#import-header-row", "1").await;
+    app.wait_for_text("#import-file-rows", "5 rows").await;
+    app.wait_for_text("#import-column-0-header", "Riverside Carers - carers register").await;
+    assert_eq!(app.js("return document.querySelectorAll('#import-columns tbody tr').length").await, json!(5));
+    app.wait_for_text("#import-column-4-header", "Column E").await;
+
+    // ---- Row 4 again: the five columns, each with its suggestion.
+    app.select("#import-header-row", "4").await;
+    app.wait_for_text("#import-file-rows", "3 rows").await;
+    app.wait_for_text("#import-column-0-header", "First name").await;
+    for (index, field) in
+        [(0, "first_name"), (1, "last_name"), (2, "date_of_birth"), (3, "consent_given"), (4, "postcode")]
+    {
+        assert_eq!(app.value(&format!("#import-column-{index}")).await, field, "column {index}");
+    }
+    app.check_accessible("import: header row chosen", &mut failures).await;
+    app.js("document.querySelector('#import-step-file').scrollIntoView(); return true;").await;
+    app.screenshot("import-header-row").await;
+
+    // ---- Consent, only from the file: each consenting row is a problem naming the column.
+    app.wait_for("#import-consent-date-group:not([hidden])").await;
+    assert_eq!(app.js("return document.querySelector('#consent_date_mode-file').checked").await, json!(true));
+    app.click("#import-next-values").await;
+    app.wait_for("#import-step-values:not([hidden]) #import-check").await;
+    app.click("#import-check").await;
+    app.wait_for("#import-has-errors").await;
+    let errors = app.text("#import-errors tbody").await;
+    assert!(errors.contains("Consent") && errors.contains("no column holds the consent date"), "{errors}");
+    assert_eq!(
+        app.js("return document.querySelectorAll('#import-errors tbody tr').length").await,
+        json!(2),
+        "{errors}"
+    );
+
+    // ---- A fixed consent date in the mapping: clean.
+    app.click("#consent_date_mode-date").await;
+    app.fill("#import-consent-date", "01/04/2024").await;
+    app.wait_for("#import-check-stale").await;
+    app.click("#import-check").await;
+    app.wait_for("#import-clean").await;
+    app.wait_for_text("#import-counts [data-count=will_create] dd", "3").await;
+    app.wait_for_text("#import-check-left-out", "ALP7").await;
+    app.check_accessible("import: consent date from the mapping", &mut failures).await;
+    app.js("document.querySelector('#import-consent-date-group').scrollIntoView(); return true;").await;
+    app.screenshot("import-consent-date").await;
+
+    app.click("#import-commit").await;
+    app.wait_for("dialog.dialog[open]").await;
+    app.click("dialog.dialog button[value=yes]").await;
+    app.wait_for_text("#import-result", "3 carers added to the register").await;
+    let found = app.invoke("carer_search", json!({ "query": "Headerrow" })).await.expect("search");
+    let people = found["results"].as_array().expect("results");
+    assert_eq!(people.len(), 3, "{found}");
+    for (name, consent, date) in
+        [("Hana", true, json!("2024-04-01")), ("Huw", false, json!(null)), ("Hettie", true, json!("2024-04-01"))]
+    {
+        let id = &people.iter().find(|c| c["first_name"] == name).expect(name)["id"];
+        let record = app.invoke("carer_get", json!({ "id": id })).await.expect("the record");
+        assert_eq!((&record["consent_given"], &record["consent_date"]), (&json!(consent), &date), "{name}: {record}");
+    }
+
+    assert!(failures.is_empty(), "accessibility problems:\n{}", failures.join("\n"));
+    app.close().await;
+}

@@ -14,7 +14,12 @@
 //! mistake first; change its role; switch it off), "Your account" (change your own
 //! passphrase), then the window locks itself after a minute without use, keeping a draft.
 //!
-//! Screenshots: setup-account, setup-recovery-key, lock-screen-wrong-passphrase, quick-hide,
+//! Journey 4 (a new database): a backup is made, then an account is switched off (which changes
+//! the register's key), so the backup opens only with the organisation's recovery key: the
+//! restore dialog asks for it (a wrong one first, refused beside the field), restores, and
+//! the switched-off account stays off.
+//!
+//! Screenshots: restore-recovery-key, setup-account, setup-recovery-key, lock-screen-wrong-passphrase, quick-hide,
 //! school-account-refused, staff-add-error, staff-accounts, auto-locked (tests/e2e/screenshots/).
 
 use carers_desk_e2e::App;
@@ -344,6 +349,79 @@ async fn staff_accounts_your_passphrase_and_the_automatic_lock() {
     app.click("#sign-in").await;
     app.wait_gone("#lock-screen").await;
     assert_eq!(app.value("#carer-form [name=first_name]").await, "Halfway", "the draft is kept");
+
+    assert!(failures.is_empty(), "accessibility problems:\n{}", failures.join("\n"));
+    app.close().await;
+}
+
+#[tokio::test]
+async fn a_backup_from_before_a_change_of_key_is_restored_in_the_window_with_the_recovery_key() {
+    let app = App::launch_signed_out(&[]).await;
+    let mut failures = Vec::new();
+    assert_eq!(app.session_status().await.expect("status")["state"], "setup");
+    // Set up as the wizard does (journey 1 clicks through it), keeping the recovery key.
+    let begun = app.invoke("session_setup_begin", json!({})).await.expect("setup begins");
+    let key = begun["recovery_key"].as_str().expect("a recovery key").to_string();
+    let groups: Vec<&str> = key.split('-').collect();
+    let mut check = serde_json::Map::new();
+    for n in begun["check_groups"].as_array().expect("groups to type back") {
+        let n = n.as_u64().expect("a group number") as usize;
+        check.insert(n.to_string(), json!(groups[n - 1]));
+    }
+    app.invoke(
+        "session_setup_finish",
+        json!({"organisation": ORGANISATION, "username": USERNAME, "name": NAME, "passphrase": PASSPHRASE,
+               "passphrase_again": PASSPHRASE, "recovery_check": check}),
+    )
+    .await
+    .expect("set up");
+    app.invoke("setup_choose", json!({"choice": "empty"})).await.expect("an empty register");
+    let before = app.invoke("backup_now", json!({})).await.expect("a backup");
+    let file_name = std::path::Path::new(before["path"].as_str().expect("its path"))
+        .file_name()
+        .expect("a file name")
+        .to_string_lossy()
+        .into_owned();
+    // Since the backup: Jo's account is made and switched off, so the register has a new key.
+    let jo = app
+        .invoke(
+            "staff_create",
+            json!({"username": "jo", "name": "Jo Bloggs", "role": "support_worker",
+                   "passphrase": "jo first passphrase", "passphrase_again": "jo first passphrase"}),
+        )
+        .await
+        .expect("Jo's account")["id"]
+        .clone();
+    app.invoke("staff_update", json!({"id": jo, "active": false})).await.expect("Jo switched off");
+    assert_eq!(app.session_status().await.expect("status")["key_renewal_due"], Value::Null, "the key was changed");
+    app.reload().await;
+    app.wait_for("#home-search").await;
+
+    app.go("/backups").await;
+    let row = format!("#backup-table tr[data-file-name='{file_name}']");
+    app.wait_for(&row).await;
+    app.click(&format!("{row} .backup-restore")).await;
+    app.wait_for("#restore-dialog").await;
+    app.wait_for_text("#restore-preview", "Checked once the recovery key opens it").await;
+    let mut wrong: Vec<&str> = groups.clone();
+    wrong.reverse();
+    app.fill("#restore-recovery_key", &wrong.join("-")).await;
+    app.fill("#restore-confirm", "RESTORE").await;
+    app.click("#restore-dialog-submit").await;
+    app.wait_for_text("#error-recovery_key", "not the recovery key").await;
+    app.check_accessible("restore dialog with the recovery key", &mut failures).await;
+    app.screenshot("restore-recovery-key").await;
+    app.fill("#restore-recovery_key", &groups.join(" ").to_lowercase()).await;
+    app.click("#restore-dialog-submit").await;
+    app.wait_for_text("#restore-done h1", "Backup restored").await;
+    app.click("#restore-sign-in").await;
+    app.sign_in(USERNAME, PASSPHRASE).await;
+    app.wait_for("#home-search").await;
+    // Accounts are as they were before the restore: Jo stays switched off.
+    let staff = app.invoke("staff_list", json!({})).await.expect("staff");
+    let jo_now = staff.as_array().and_then(|a| a.iter().find(|s| s["id"] == jo).cloned()).expect("Jo is listed");
+    assert_eq!(jo_now["active"], false, "{jo_now}");
+    assert!(!app.exists("#register-check-warning").await, "nothing is wrong with the register");
 
     assert!(failures.is_empty(), "accessibility problems:\n{}", failures.join("\n"));
     app.close().await;

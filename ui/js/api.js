@@ -386,7 +386,7 @@ export const backupNow = () => call('backup_now');
 export const backupAuto = () => call('backup_auto');
 export const backupList = () => call('backup_list');
 export const backupVerify = (path) => call('backup_verify', { path });
-export const backupRestore = (path) => call('backup_restore', { path });
+export const backupRestore = (path, recoveryKey) => call('backup_restore', recoveryKey ? { path, recovery_key: recoveryKey } : { path });
 /** `who` is { carer_id } or { cared_for_id }; writes the JSON and the PDF into `folder`. */
 export const subjectExport = (who, folder) => call('subject_export', { ...who, folder });
 /** `confirm` is the record's reference, typed by the administrator. */

@@ -209,7 +209,11 @@ async function start() {
   // Someone has signed in: the day's automatic backup, quietly (backups.js says so on the home
   // page if one was made, and warns if it could not be).
   import('./safety/backups.js').then((m) => m.afterSignIn()).catch(() => {});
+  // The register is checked at each sign-in, partly in the background: a problem is shown.
+  const checkRegister = () => import('./safety/register-check.js').then((m) => m.watchRegisterCheck()).catch(() => {});
+  checkRegister();
   session.onResume(() => {
+    checkRegister();
     // A page that failed because the desk was locked under it is shown again.
     if (main.querySelector('[data-failure="locked"]')) route();
   });

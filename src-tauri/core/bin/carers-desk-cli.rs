@@ -567,9 +567,21 @@ fn main() -> ExitCode {
             if let Err(code) = sign_in(&desk, &ctx, cli.user.as_deref()) {
                 return code;
             }
-            return run(&Target::Local(Box::new(desk)), &ctx, command);
+            let target = Target::Local(Box::new(desk));
+            let code = run(&target, &ctx, command);
+            // Signed out (audited), the write-ahead log checkpointed into the file and emptied,
+            // and closed: as the window does when it exits.
+            if let Target::Local(desk) = &target {
+                if let Err(e) = desk.close() {
+                    eprintln!("carers-desk-cli: the register was not closed cleanly: {}", e.message);
+                }
+            }
+            return code;
         }
     };
+    if let Err(e) = desk.close() {
+        eprintln!("carers-desk-cli: the register was not closed cleanly: {}", e.message);
+    }
     match result {
         Ok(v) => {
             print(&v);

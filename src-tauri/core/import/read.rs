@@ -3,13 +3,16 @@
 //! whole numbers stored as floats (NHS numbers) lose the `.0`. Fully empty rows are skipped and
 //! counted. The header is the row the user chooses; by default the row that looks most like
 //! column names among the first non-empty rows ([`Sheet::suggested_header`]), so a title row
-//! above the headers is passed over. No column is ever dropped: cells past the header's last
-//! name get a column of their own (`Column H`).
+//! above the headers is passed over. No column is dropped silently: cells past the header's
+//! last name get a column of their own (`Column H`), and cells past [`MAX_COLUMNS`] (a stray
+//! value far to the right) are not read but counted, with the first one's place, so the
+//! preview can say so ([`LeftOut`]).
 
 use std::io::Cursor;
 use std::path::Path;
 
 use calamine::{Data, Reader};
+use serde::Serialize;
 
 use crate::error::{Error, Result};
 
@@ -47,6 +50,21 @@ pub struct Table {
     pub empty_rows: usize,
     /// Non-empty rows above the header (a title, notes), left out.
     pub rows_above_header: usize,
+    /// Cells with something in them past [`MAX_COLUMNS`], in the header row or below: not read.
+    pub left_out: Option<LeftOut>,
+}
+
+/// Cells not read because they are past [`MAX_COLUMNS`] columns from the first one used.
+#[derive(Debug, Clone, PartialEq, Serialize, schemars::JsonSchema)]
+pub struct LeftOut {
+    /// How many cells with something in them.
+    pub cells: usize,
+    /// The first of them (in row order) as the spreadsheet names it, e.g. `XFD1048576`.
+    pub first: String,
+    /// The last column read, e.g. `ALL`.
+    pub last_column_read: String,
+    /// What the preview says.
+    pub message: String,
 }
 
 /// A sheet (or CSV file) read into rows of text, before its header row is chosen.
@@ -60,6 +78,9 @@ pub struct Sheet {
     rows: Vec<(u32, Vec<String>)>,
     /// The spreadsheet column (from 0) of the first cell of each row.
     first_column: usize,
+    /// Cells with something in them that a workbook had past [`MAX_COLUMNS`]: (row, column
+    /// counted from `first_column`). Rows read whole (CSV) are cut in [`Sheet::into_table`].
+    past_columns: Vec<(u32, usize)>,
 }
 
 /// How many of the first non-empty rows may be chosen as the header.
@@ -69,9 +90,10 @@ fn blank(cells: &[String]) -> bool {
     cells.iter().all(|c| c.trim().is_empty())
 }
 
-/// The number of cells up to the last non-empty one.
+/// The number of cells up to the last non-empty one, within the first [`MAX_COLUMNS`]: a stray
+/// value past them makes no columns of blanks.
 fn used_width(cells: &[String]) -> usize {
-    cells.iter().rposition(|c| !c.trim().is_empty()).map_or(0, |i| i + 1)
+    cells[..cells.len().min(MAX_COLUMNS)].iter().rposition(|c| !c.trim().is_empty()).map_or(0, |i| i + 1)
 }
 
 impl Sheet {
@@ -119,7 +141,7 @@ impl Sheet {
 
     /// The widest row from `row` down.
     fn width_from(&self, row: u32) -> usize {
-        self.rows.iter().filter(|(n, _)| *n >= row).map(|(_, c)| used_width(c)).max().unwrap_or(0).min(MAX_COLUMNS)
+        self.rows.iter().filter(|(n, _)| *n >= row).map(|(_, c)| used_width(c)).max().unwrap_or(0)
     }
 
     /// The table with its header in row `header_row` (default: [`Self::suggested_header`]).
@@ -155,6 +177,31 @@ impl Sheet {
             candidates,
             ..Table::default()
         };
+        let mut past: Vec<(u32, usize)> = self.past_columns.iter().filter(|(n, _)| *n >= chosen).copied().collect();
+        for (number, cells) in self.rows.iter().filter(|(n, _)| *n >= chosen) {
+            past.extend(
+                cells
+                    .iter()
+                    .enumerate()
+                    .skip(MAX_COLUMNS)
+                    .filter(|(_, c)| !c.trim().is_empty())
+                    .map(|(i, _)| (*number, i)),
+            );
+        }
+        past.sort();
+        table.left_out = past.first().map(|&(row, column)| {
+            let cells = past.len();
+            let first = format!("{}{row}", column_letter(self.first_column + column));
+            let last_column_read = column_letter(self.first_column + MAX_COLUMNS - 1);
+            let message = format!(
+                "{} past column {last_column_read} {} not read (the first is {first}): Carers Desk reads the first 1,000 columns of a sheet. A stray value far to the right can be left as it is; if {} matter, move {} next to the other columns and choose the file again.",
+                if cells == 1 { "1 cell".to_string() } else { format!("{cells} cells") },
+                if cells == 1 { "was" } else { "were" },
+                if cells == 1 { "it" } else { "they" },
+                if cells == 1 { "it" } else { "them" },
+            );
+            LeftOut { cells, first, last_column_read, message }
+        });
         let mut previous = chosen;
         for (number, mut cells) in self.rows {
             if number < chosen {
@@ -396,7 +443,7 @@ fn read_workbook_inner(bytes: Vec<u8>, format: &'static str, sheet: Option<&str>
                 .ok_or_else(|| Error::field("path", "the workbook has no sheets: check it is the right file")),
         }
     };
-    let (sheets, name, raw, first_column) = if format == "xlsx" {
+    let (sheets, name, raw, first_column, past_columns) = if format == "xlsx" {
         // Cell by cell: a stray value far away (XFD1048576) must not make a grid of every cell.
         let mut book: calamine::Xlsx<_> = calamine::open_workbook_from_rs(cursor).map_err(|e| bad(&e))?;
         let sheets = book.sheet_names();
@@ -411,7 +458,8 @@ fn read_workbook_inner(bytes: Vec<u8>, format: &'static str, sheet: Option<&str>
             }
         }
         let first_column = cells.iter().map(|c| c.1).min().unwrap_or(0) as usize;
-        (sheets, name, sparse_rows(cells), first_column)
+        let (rows, past) = sparse_rows(cells);
+        (sheets, name, rows, first_column, past)
     } else {
         let mut book: calamine::Sheets<Cursor<Vec<u8>>> = match format {
             "xls" => calamine::Sheets::Xls(calamine::open_workbook_from_rs(cursor).map_err(|e| bad(&e))?),
@@ -426,26 +474,30 @@ fn read_workbook_inner(bytes: Vec<u8>, format: &'static str, sheet: Option<&str>
             .enumerate()
             .map(|(i, cells)| ((top as usize + i + 1) as u32, cells.iter().map(cell_text).collect::<Vec<_>>()))
             .collect();
-        (sheets, name, raw, left as usize)
+        (sheets, name, raw, left as usize, Vec::new())
     };
-    Ok(Sheet { format, encoding: None, sheets, sheet: Some(name), rows: raw, first_column })
+    Ok(Sheet { format, encoding: None, sheets, sheet: Some(name), rows: raw, first_column, past_columns })
 }
 
 /// At most this many columns from the first one used are read.
 pub const MAX_COLUMNS: usize = 1000;
 
 /// Rows (numbered as the spreadsheet shows them) from non-empty cells `(row, column, text)`
-/// counted from 0; columns start at the first one used.
-fn sparse_rows(mut cells: Vec<(u32, u32, String)>) -> Vec<(u32, Vec<String>)> {
+/// counted from 0; columns start at the first one used. Cells past [`MAX_COLUMNS`] are not
+/// kept: their places are returned (row number, column from the first one used).
+type Rows = Vec<(u32, Vec<String>)>;
+fn sparse_rows(mut cells: Vec<(u32, u32, String)>) -> (Rows, Vec<(u32, usize)>) {
     let first = cells.iter().map(|c| c.1).min().unwrap_or(0);
     cells.sort_by_key(|c| (c.0, c.1));
-    let mut rows: Vec<(u32, Vec<String>)> = Vec::new();
+    let mut rows: Rows = Vec::new();
+    let mut past = Vec::new();
     for (r, c, text) in cells {
         let i = (c - first) as usize;
+        let number = r.saturating_add(1);
         if i >= MAX_COLUMNS {
+            past.push((number, i));
             continue;
         }
-        let number = r.saturating_add(1);
         if rows.last().is_none_or(|(n, _)| *n != number) {
             rows.push((number, Vec::new()));
         }
@@ -456,7 +508,7 @@ fn sparse_rows(mut cells: Vec<(u32, u32, String)>) -> Vec<(u32, Vec<String>)> {
             row[i] = text;
         }
     }
-    rows
+    (rows, past)
 }
 
 /// A cell as text: dates as `YYYY-MM-DD`, whole numbers without `.0`.

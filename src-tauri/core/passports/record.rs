@@ -95,6 +95,8 @@ const COLUMNS: &str = "p.id, p.number, p.kind, p.carer_id, c.first_name, c.last_
     p.setting, p.asks, p.cared_for_id, f.first_name, p.show_cared_for_name, p.emergency_contact_name,
     p.emergency_contact_relationship, p.emergency_contact_phone, p.emergency_contact_consent, p.photo IS NOT NULL,
     p.created_at, p.created_by";
+/// The holder's name and status come in the same query (one pass for a list of passports),
+/// not from `carers::read` per passport.
 pub(super) const FROM: &str =
     "FROM passports p JOIN carers c ON c.id = p.carer_id LEFT JOIN cared_for f ON f.id = p.cared_for_id";
 

@@ -72,7 +72,8 @@ pub struct DueCounts {
     pub actions_overdue: i64,
 }
 
-/// The live plans of open carers; each list adds its condition on `?1` (today) and `?2`.
+/// The live plans of open carers; each list adds its condition on `?1` (today) and `?2`. The
+/// carer's name and status are joined in (one indexed pass per list), not read per plan.
 const PLANS: &str = "FROM support_plans p JOIN carers c ON c.id = p.carer_id
     WHERE p.status IN ('agreed', 'under_review') AND c.status = 'open'";
 /// Due today or within the window (`?2` is its last day).

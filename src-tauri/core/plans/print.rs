@@ -160,7 +160,6 @@ fn contingency_blocks(p: &Plan, alone: bool) -> Vec<Block> {
 }
 
 /// The blocks of the whole plan.
-// Long: the plan document's sections in the order they print (the plan's own order on screen).
 pub fn plan_blocks(p: &Plan) -> Vec<Block> {
     let mut b = vec![who_and_when(p)];
 
@@ -176,37 +175,7 @@ pub fn plan_blocks(p: &Plan) -> Vec<Block> {
 
     if !p.needs.is_empty() {
         b.push(Block::Heading("My needs, and how they will be met".to_string()));
-        b.push(Block::Table {
-            columns: vec![
-                Column::new("#", 0.6),
-                Column::new("Need", 4.0),
-                Column::new("Relates to", 2.4),
-                Column::new("Eligible?", 2.0),
-                Column::new("Will it be met, and how", 4.5),
-            ],
-            rows: p
-                .needs
-                .iter()
-                .map(|n| {
-                    let relates = [n.outcome_label.clone(), n.wellbeing_area_label.clone()]
-                        .into_iter()
-                        .flatten()
-                        .collect::<Vec<_>>()
-                        .join("; ");
-                    let eligible = match &n.eligibility_note {
-                        Some(note) => format!("{}: {note}", n.eligibility_label),
-                        None => n.eligibility_label.clone(),
-                    };
-                    let met = match (&n.will_meet_label, &n.how_met) {
-                        (Some(w), Some(h)) => format!("{w}. {h}"),
-                        (Some(w), None) => w.clone(),
-                        (None, Some(h)) => h.clone(),
-                        (None, None) => "Not decided".to_string(),
-                    };
-                    vec![n.position.to_string(), n.description.clone(), relates, eligible, met]
-                })
-                .collect(),
-        });
+        b.push(needs_table(p));
     }
 
     b.push(Block::Heading("What I want to achieve (in my own words)".to_string()));
@@ -220,34 +189,92 @@ pub fn plan_blocks(p: &Plan) -> Vec<Block> {
     if p.actions.is_empty() {
         b.push(Block::Paragraph("No actions recorded.".to_string()));
     } else {
-        b.push(Block::Table {
-            columns: vec![
-                Column::new("What", 6.0),
-                Column::new("Who", 2.6),
-                Column::new("By when", 1.9),
-                Column::new("Status", 1.8),
-            ],
-            rows: p
-                .actions
-                .iter()
-                .map(|a| {
-                    let mut what = match &a.support_label {
-                        Some(s) if !a.description.starts_with(s.as_str()) => format!("{s}: {}", a.description),
-                        _ => a.description.clone(),
-                    };
-                    if let Some(n) = a.need_position {
-                        what.push_str(&format!(" (need {n})"));
-                    }
-                    if let Some(notes) = &a.notes {
-                        what.push_str(&format!("\n{notes}"));
-                    }
-                    vec![what, a.who.clone().unwrap_or_default(), uk_or_blank(&a.due_on), a.status_label.clone()]
-                })
-                .collect(),
-        });
+        b.push(actions_table(p));
     }
 
     b.push(Block::Heading("Personal budget and direct payments".to_string()));
+    b.push(money_fields(p));
+
+    b.push(Block::Heading("Advice and information given".to_string()));
+    b.push(Block::Paragraph(p.advice_given.clone().unwrap_or_else(|| "None recorded.".to_string())));
+
+    b.push(Block::Heading("Who was involved".to_string()));
+    b.push(who_was_involved(p));
+
+    b.extend(contingency_blocks(p, false));
+
+    b.extend(reviews_done(p));
+
+    b.extend(agreement(p));
+    b
+}
+
+/// The needs, whether each is eligible, and whether and how each will be met.
+fn needs_table(p: &Plan) -> Block {
+    Block::Table {
+        columns: vec![
+            Column::new("#", 0.6),
+            Column::new("Need", 4.0),
+            Column::new("Relates to", 2.4),
+            Column::new("Eligible?", 2.0),
+            Column::new("Will it be met, and how", 4.5),
+        ],
+        rows: p
+            .needs
+            .iter()
+            .map(|n| {
+                let relates = [n.outcome_label.clone(), n.wellbeing_area_label.clone()]
+                    .into_iter()
+                    .flatten()
+                    .collect::<Vec<_>>()
+                    .join("; ");
+                let eligible = match &n.eligibility_note {
+                    Some(note) => format!("{}: {note}", n.eligibility_label),
+                    None => n.eligibility_label.clone(),
+                };
+                let met = match (&n.will_meet_label, &n.how_met) {
+                    (Some(w), Some(h)) => format!("{w}. {h}"),
+                    (Some(w), None) => w.clone(),
+                    (None, Some(h)) => h.clone(),
+                    (None, None) => "Not decided".to_string(),
+                };
+                vec![n.position.to_string(), n.description.clone(), relates, eligible, met]
+            })
+            .collect(),
+    }
+}
+
+/// The actions, each with its support, need and notes.
+fn actions_table(p: &Plan) -> Block {
+    Block::Table {
+        columns: vec![
+            Column::new("What", 6.0),
+            Column::new("Who", 2.6),
+            Column::new("By when", 1.9),
+            Column::new("Status", 1.8),
+        ],
+        rows: p
+            .actions
+            .iter()
+            .map(|a| {
+                let mut what = match &a.support_label {
+                    Some(s) if !a.description.starts_with(s.as_str()) => format!("{s}: {}", a.description),
+                    _ => a.description.clone(),
+                };
+                if let Some(n) = a.need_position {
+                    what.push_str(&format!(" (need {n})"));
+                }
+                if let Some(notes) = &a.notes {
+                    what.push_str(&format!("\n{notes}"));
+                }
+                vec![what, a.who.clone().unwrap_or_default(), uk_or_blank(&a.due_on), a.status_label.clone()]
+            })
+            .collect(),
+    }
+}
+
+/// The personal budget and any direct payment, with the needs it covers.
+fn money_fields(p: &Plan) -> Block {
     let mut money = vec![(
         "Personal budget".to_string(),
         p.personal_budget_pence().map(money_uk).unwrap_or_else(|| "None".to_string()),
@@ -274,12 +301,11 @@ pub fn plan_blocks(p: &Plan) -> Vec<Block> {
     } else {
         money.push(("Direct payment".to_string(), "No".to_string()));
     }
-    b.push(Block::Fields(money));
+    Block::Fields(money)
+}
 
-    b.push(Block::Heading("Advice and information given".to_string()));
-    b.push(Block::Paragraph(p.advice_given.clone().unwrap_or_else(|| "None recorded.".to_string())));
-
-    b.push(Block::Heading("Who was involved".to_string()));
+/// The carer, the people cared for if they took part, and anyone else involved.
+fn who_was_involved(p: &Plan) -> Block {
     let mut involved = vec![format!("{} (the carer)", p.carer_name)];
     if p.cared_for_involved {
         let names: Vec<&str> = p.cared_for.iter().map(|f| f.name.as_str()).collect();
@@ -292,14 +318,18 @@ pub fn plan_blocks(p: &Plan) -> Vec<Block> {
     if let Some(o) = &p.others_involved {
         involved.extend(o.lines().map(str::trim).filter(|l| !l.is_empty()).map(str::to_string));
     }
-    b.push(Block::Bullets(involved));
+    Block::Bullets(involved)
+}
 
-    b.extend(contingency_blocks(p, false));
-
+/// The completed reviews, if any.
+fn reviews_done(p: &Plan) -> Vec<Block> {
     let done: Vec<_> = p.reviews.iter().filter(|r| r.status == "completed").collect();
-    if !done.is_empty() {
-        b.push(Block::Heading("Reviews".to_string()));
-        b.push(Block::Table {
+    if done.is_empty() {
+        return Vec::new();
+    }
+    vec![
+        Block::Heading("Reviews".to_string()),
+        Block::Table {
             columns: vec![
                 Column::new("Date", 1.6),
                 Column::new("Kind", 3.5),
@@ -325,11 +355,8 @@ pub fn plan_blocks(p: &Plan) -> Vec<Block> {
                     ]
                 })
                 .collect(),
-        });
-    }
-
-    b.extend(agreement(p));
-    b
+        },
+    ]
 }
 
 fn agreement(p: &Plan) -> Vec<Block> {

@@ -3,6 +3,7 @@
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
+use rusqlite::Connection;
 use serde::{Deserialize, Serialize};
 
 use super::document::{cared_for_blocks, carer_blocks};
@@ -14,7 +15,7 @@ use crate::dates;
 use crate::error::{Error, Result};
 use crate::pdf::{self, Block, DocumentInfo};
 use crate::plans::print::organisation;
-use crate::settings;
+use crate::settings::{self, Settings};
 
 #[derive(Debug, Deserialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
@@ -126,18 +127,16 @@ fn contents(all: &Rec) -> Vec<(String, String)> {
     out
 }
 
-/// `subject_export`: one carer's or cared-for person's whole record, as JSON and PDF.
-// Long: the command's steps in order (gather, label, render, write both files or neither, audit);
-// each is a call or two.
-pub fn export(ctx: &mut Ctx<'_>, args: ExportArgs) -> Result<Exported> {
-    let (all, person, kind) = match (args.carer_id, args.cared_for_id) {
+/// Whose record: everything held about them, their own row, and `carer` or `cared_for`.
+fn whose(conn: &Connection, args: &ExportArgs) -> Result<(Rec, Rec, &'static str)> {
+    Ok(match (args.carer_id, args.cared_for_id) {
         (Some(id), None) => {
-            let all = gather_carer(ctx.tx, id)?;
+            let all = gather_carer(conn, id)?;
             let person = all.child("carer").cloned().unwrap_or_default();
             (all, person, "carer")
         }
         (None, Some(id)) => {
-            let all = gather_cared_for(ctx.tx, id)?;
+            let all = gather_cared_for(conn, id)?;
             let person = all.child("cared_for").cloned().unwrap_or_default();
             (all, person, "cared_for")
         }
@@ -148,7 +147,86 @@ pub fn export(ctx: &mut Ctx<'_>, args: ExportArgs) -> Result<Exported> {
             ))
         }
         (None, None) => return Err(Error::field("carer_id", "choose whose record to export")),
-    };
+    })
+}
+
+/// The JSON copy's opening section: what the file is, for whom, made when and by whom, and how
+/// to read it.
+fn about(ctx: &Ctx<'_>, settings: &Settings, kind: &str, reference: &str, name: &str, base: &str) -> Result<Rec> {
+    let today = ctx.today();
+    let mut about = Rec::default();
+    about
+        .set("document", "Subject access copy (UK GDPR Article 15): everything held about one person")
+        .set("organisation", settings.organisation_name.clone())
+        .set("person", if kind == "carer" { "carer" } else { "cared-for person" })
+        .set("reference", reference)
+        .set("name", name)
+        .set("made_on", dates::iso(today))
+        .set("made_at", ctx.now())
+        .set("made_by", ctx.actor().name.clone())
+        .set("pdf_file", format!("{base}.pdf"))
+        // Where the audit trail stood when the copy was made (no personal details): the
+        // organisation can later check its trail against it (docs/security.md).
+        .set("audit_anchor", serde_json::to_value(crate::audit::head(ctx.tx)?).expect("anchors serialise"))
+        .set(
+            "how_to_read",
+            "Each section holds rows as stored, every column included. Codes (gender, relationship, \
+             hours_band ...) are listed with their labels by `carers-desk-cli call options`; the PDF copy \
+             shows the labels. Dates are YYYY-MM-DD; times are UTC. A passport photo is given as base64 \
+             under photo.base64.",
+        );
+    Ok(about)
+}
+
+/// The PDF's opening: what the copy is, what it holds, and where the audit trail stood.
+fn pdf_intro(
+    ctx: &Ctx<'_>,
+    all: &Rec,
+    settings: &Settings,
+    kind: &str,
+    name: &str,
+    reference: &str,
+    base: &str,
+) -> Result<Vec<Block>> {
+    let today = ctx.today();
+    let what = if kind == "carer" { "carer" } else { "person cared for" };
+    let mut b = vec![Block::Paragraph(format!(
+        "This is a copy of everything {} holds about {name} ({reference}), a {what}, on {}, made for a \
+         subject access request (UK GDPR Article 15). The same information is in the file {base}.json, \
+         for use by another computer.",
+        settings.organisation_name.as_deref().unwrap_or("the carers service"),
+        dates::uk(today)
+    ))];
+    let sections = contents(all);
+    if !sections.is_empty() {
+        b.push(Block::Subheading("What this copy holds".into()));
+        b.push(Block::Fields(sections));
+    }
+    if let Some(anchor) = crate::audit::head(ctx.tx)? {
+        b.push(Block::Paragraph(format!("Audit trail when this copy was made: {}.", anchor.text())));
+    }
+    Ok(b)
+}
+
+/// The people the copy is about, recorded as viewed.
+fn touch_viewed(ctx: &mut Ctx<'_>, args: &ExportArgs, all: &Rec) {
+    match (args.carer_id, args.cared_for_id) {
+        (Some(id), _) => {
+            ctx.touch(Touched::ViewedCarer(id));
+            for link in all.rows("people_cared_for") {
+                if let Some(p) = link.int("cared_for_id") {
+                    ctx.touch(Touched::ViewedCaredFor(p));
+                }
+            }
+        }
+        (_, Some(id)) => ctx.touch(Touched::ViewedCaredFor(id)),
+        _ => {}
+    }
+}
+
+/// `subject_export`: one carer's or cared-for person's whole record, as JSON and PDF.
+pub fn export(ctx: &mut Ctx<'_>, args: ExportArgs) -> Result<Exported> {
+    let (all, person, kind) = whose(ctx.tx, &args)?;
     let folder = check_folder(&args.folder)?;
     let protected = crate::backup::protected(ctx)?;
     protected.check_folder("folder", &folder)?;
@@ -164,27 +242,7 @@ pub fn export(ctx: &mut Ctx<'_>, args: ExportArgs) -> Result<Exported> {
     protected.check_file("folder", &json_path)?;
     protected.check_file("folder", &pdf_path)?;
 
-    let mut about = Rec::default();
-    about
-        .set("document", "Subject access copy (UK GDPR Article 15): everything held about one person")
-        .set("organisation", settings.organisation_name.clone())
-        .set("person", if kind == "carer" { "carer" } else { "cared-for person" })
-        .set("reference", reference.clone())
-        .set("name", name.clone())
-        .set("made_on", dates::iso(today))
-        .set("made_at", ctx.now())
-        .set("made_by", ctx.actor().name.clone())
-        .set("pdf_file", format!("{base}.pdf"))
-        // Where the audit trail stood when the copy was made (no personal details): the
-        // organisation can later check its trail against it (docs/security.md).
-        .set("audit_anchor", serde_json::to_value(crate::audit::head(ctx.tx)?).expect("anchors serialise"))
-        .set(
-            "how_to_read",
-            "Each section holds rows as stored, every column included. Codes (gender, relationship, \
-             hours_band ...) are listed with their labels by `carers-desk-cli call options`; the PDF copy \
-             shows the labels. Dates are YYYY-MM-DD; times are UTC. A passport photo is given as base64 \
-             under photo.base64.",
-        );
+    let about = about(ctx, &settings, kind, &reference, &name, &base)?;
     let mut doc = Rec::default();
     doc.one("about", Some(about));
     doc.0.extend(all.0.iter().cloned());
@@ -192,25 +250,7 @@ pub fn export(ctx: &mut Ctx<'_>, args: ExportArgs) -> Result<Exported> {
     let mut counts = BTreeMap::new();
     count(&all, &mut counts);
 
-    let intro = {
-        let what = if kind == "carer" { "carer" } else { "person cared for" };
-        let mut b = vec![Block::Paragraph(format!(
-            "This is a copy of everything {} holds about {name} ({reference}), a {what}, on {}, made for a \
-             subject access request (UK GDPR Article 15). The same information is in the file {base}.json, \
-             for use by another computer.",
-            settings.organisation_name.as_deref().unwrap_or("the carers service"),
-            dates::uk(today)
-        ))];
-        let sections = contents(&all);
-        if !sections.is_empty() {
-            b.push(Block::Subheading("What this copy holds".into()));
-            b.push(Block::Fields(sections));
-        }
-        if let Some(anchor) = crate::audit::head(ctx.tx)? {
-            b.push(Block::Paragraph(format!("Audit trail when this copy was made: {}.", anchor.text())));
-        }
-        b
-    };
+    let intro = pdf_intro(ctx, &all, &settings, kind, &name, &reference, &base)?;
     let blocks = if kind == "carer" { carer_blocks(&all, intro) } else { cared_for_blocks(&all, intro) };
     let info = DocumentInfo {
         title: format!("Subject access: {name}"),
@@ -227,18 +267,7 @@ pub fn export(ctx: &mut Ctx<'_>, args: ExportArgs) -> Result<Exported> {
     write_both(&json_path, &json, &pdf_path, &rendered.bytes)?;
 
     ctx.audit_detail = Some(format!("{base}.json and {base}.pdf"));
-    match (args.carer_id, args.cared_for_id) {
-        (Some(id), _) => {
-            ctx.touch(Touched::ViewedCarer(id));
-            for link in all.rows("people_cared_for") {
-                if let Some(p) = link.int("cared_for_id") {
-                    ctx.touch(Touched::ViewedCaredFor(p));
-                }
-            }
-        }
-        (_, Some(id)) => ctx.touch(Touched::ViewedCaredFor(id)),
-        _ => {}
-    }
+    touch_viewed(ctx, &args, &all);
     Ok(Exported {
         json_path: json_path.display().to_string(),
         pdf_path: pdf_path.display().to_string(),

@@ -7,7 +7,6 @@ use super::rows::{row, rows, strings, Rec};
 use crate::error::{Error, Result};
 
 /// Everything held about one carer and linked to them.
-// Long: one query per kind of record linked to a carer, in the order the export holds them.
 pub(super) fn gather_carer(conn: &Connection, id: i64) -> Result<Rec> {
     // Narrow read: the opposite, `SELECT *`: a subject access copy holds every column as stored,
     // including any a later migration adds before `carers::Carer` has a field for it.
@@ -34,6 +33,27 @@ pub(super) fn gather_carer(conn: &Connection, id: i64) -> Result<Rec> {
         );
     }
 
+    let plans = plans_of(conn, id)?;
+
+    let passports = passports_of(conn, id)?;
+
+    let school = school_of(conn, id)?;
+
+    let audit = rows(conn, "SELECT * FROM audit_log WHERE carer_id = ?1 ORDER BY id", [id])?;
+
+    let mut all = Rec::default();
+    all.one("carer", Some(carer))
+        .many("people_cared_for", caring)
+        .many("case_notes", notes)
+        .many("assessments", assessments)
+        .many("support_plans", plans)
+        .many("passports", passports)
+        .one("school_and_transition", Some(school))
+        .many("audit_entries", audit);
+    Ok(all)
+}
+/// A carer's support plans, each version with its needs, outcomes, actions and reviews.
+fn plans_of(conn: &Connection, id: i64) -> Result<Vec<Rec>> {
     let mut plans = rows(conn, "SELECT * FROM support_plans WHERE carer_id = ?1 ORDER BY reference, version", [id])?;
     for p in &mut plans {
         let pid = p.int("id").unwrap_or_default();
@@ -50,7 +70,11 @@ pub(super) fn gather_carer(conn: &Connection, id: i64) -> Result<Rec> {
         );
         p.many("reviews", rows(conn, "SELECT * FROM plan_reviews WHERE plan_id = ?1 ORDER BY id", [pid])?);
     }
+    Ok(plans)
+}
 
+/// A carer's passports and cards, each with the number it replaced and what happened to it.
+fn passports_of(conn: &Connection, id: i64) -> Result<Vec<Rec>> {
     let mut passports = rows(
         conn,
         "SELECT p.*, (SELECT r.number FROM passports r WHERE r.id = p.replaces_id) AS replaces_number,
@@ -68,7 +92,11 @@ pub(super) fn gather_carer(conn: &Connection, id: i64) -> Result<Rec> {
             rows(conn, "SELECT * FROM passport_events WHERE passport_id = ?1 ORDER BY happened_on, id", [pid])?,
         );
     }
+    Ok(passports)
+}
 
+/// A young carer's school link, adjustments, transition milestones, handover and card.
+fn school_of(conn: &Connection, id: i64) -> Result<Rec> {
     let mut school = Rec::default();
     school
         .one(
@@ -87,19 +115,7 @@ pub(super) fn gather_carer(conn: &Connection, id: i64) -> Result<Rec> {
         )
         .one("handover", row(conn, "SELECT * FROM handovers WHERE carer_id = ?1", [id])?)
         .one("young_carer_card", row(conn, "SELECT * FROM young_carer_cards WHERE carer_id = ?1", [id])?);
-
-    let audit = rows(conn, "SELECT * FROM audit_log WHERE carer_id = ?1 ORDER BY id", [id])?;
-
-    let mut all = Rec::default();
-    all.one("carer", Some(carer))
-        .many("people_cared_for", caring)
-        .many("case_notes", notes)
-        .many("assessments", assessments)
-        .many("support_plans", plans)
-        .many("passports", passports)
-        .one("school_and_transition", Some(school))
-        .many("audit_entries", audit);
-    Ok(all)
+    Ok(school)
 }
 
 fn cared_for_row(conn: &Connection, id: i64) -> Result<Option<Rec>> {

@@ -57,6 +57,8 @@ pub fn due_on(conn: &Connection, today: NaiveDate) -> Result<RetentionDue> {
     let (carer_years, cared_for_years) = retention_years(conn)?;
     let mut carers = Vec::new();
     {
+        // One pass over the closed records, reading only what the list shows (not
+        // `carers::read` per carer).
         let mut stmt = conn.prepare_cached(
             "SELECT id, reference, first_name, last_name, closed_date, closed_reason FROM carers
              WHERE status = 'closed' AND anonymised_on IS NULL",

@@ -145,8 +145,16 @@ export async function render(main) {
             info.encoding ? detailRow('Characters', info.encoding === 'UTF-8' ? 'UTF-8' : `${info.encoding} (read and converted)`) : null)
           : null,
         h('div', { class: 'button-row' }, choose)),
+      info?.left_out ? leftOutNotice(info.left_out, 'import-left-out') : null,
       info && (info.sheets || []).length > 1 ? sheetField(info) : null,
       info && (info.header_choices || []).length > 1 ? headerField(info) : null);
+  }
+
+  /** Cells past the first 1,000 columns are not read: say so, never drop them silently. */
+  function leftOutNotice(leftOut, id) {
+    return h('div', { class: 'notice notice--warning', id, role: 'status' },
+      h('p', { class: 'notice__title' }, leftOut.cells === 1 ? 'A cell far to the right is not read' : 'Cells far to the right are not read'),
+      h('p', null, leftOut.message));
   }
 
   /** Which row holds the column names: the core suggests one (a title row above is passed over). */
@@ -505,6 +513,7 @@ export async function render(main) {
         count('rows_with_errors', 'Rows with a problem', d.rows_with_errors, d.rows_with_errors > 0),
         count('duplicates', 'Look like carers already here', d.duplicates_total ?? duplicates.length, duplicates.length > 0),
         d.empty_rows ? count('empty_rows', 'Empty rows, left out', d.empty_rows) : null),
+      d.left_out ? leftOutNotice(d.left_out, 'import-check-left-out') : null,
       clean
         ? h('div', { class: 'notice notice--valid', id: 'import-clean' },
           h('p', { class: 'notice__title' }, 'No problems found'),

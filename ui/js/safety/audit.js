@@ -288,13 +288,17 @@ export async function render(main, { query }) {
   async function verify(event) {
     const button = event.currentTarget;
     button.disabled = true;
-    replace(chainStatus, h('p', { class: 'muted' }, 'Checking every entry…'));
+    replace(chainStatus, h('p', { class: 'muted' }, 'Checking the register file and every entry (about a minute on a very large register)…'));
     try {
       const r = await api.auditVerify();
       if (r.ok) {
         replace(chainStatus, h('div', { class: 'notice notice--valid', id: 'audit-verify-result', dataset: { ok: 'true' } },
           h('p', { class: 'notice__title' }, `All ${Number(r.entries).toLocaleString('en-GB')} entries are intact`),
-          h('p', null, 'No entry has been changed or removed since it was written.')));
+          h('p', null, 'No entry has been changed or removed since it was written, and the register file has no damage.')));
+      } else if (r.register_problems && r.register_problems.length) {
+        replace(chainStatus, h('div', { class: 'notice notice--error', id: 'audit-verify-result', dataset: { ok: 'false', damaged: 'true' } },
+          h('p', { class: 'notice__title' }, 'The register file is damaged'),
+          h('p', null, sentence(r.message))));
       } else {
         replace(chainStatus, h('div', { class: 'notice notice--error', id: 'audit-verify-result', dataset: { ok: 'false' } },
           h('p', { class: 'notice__title' }, r.first_bad_id !== null && r.first_bad_id !== undefined

@@ -135,7 +135,7 @@ export async function render(main) {
       button.disabled = false;
       button.textContent = label;
     }
-    if (!v.ok) {
+    if (!v.ok && !v.needs_recovery_key) {
       const row = showCheck(tr, verifyNotice(v, 'backup-check-result'));
       focusElement(row.querySelector('.notice__title'));
       return;
@@ -184,21 +184,33 @@ function verifyNotice(v, id) {
       detailRow('Checks', `${v.quick_check === 'ok' || v.quick_check === true ? 'database structure intact' : `database structure: ${v.quick_check ?? 'not checked'}`}; ${v.cipher_integrity_check === 'ok' || v.cipher_integrity_check === true ? 'encryption intact' : `encryption: ${v.cipher_integrity_check ?? 'not checked'}`}`)));
 }
 
-/** The restore dialog: what the backup holds, what happens, and typing RESTORE. */
+/**
+ * The restore dialog: what the backup holds, what happens, and typing RESTORE. A backup made
+ * before the register's key was last changed (`needs_recovery_key`) is opened with the
+ * organisation's recovery key, typed here; it is checked when restored.
+ */
 function restoreDialog(b, v, main) {
   const confirmSpec = { name: 'confirm', label: 'Type RESTORE to confirm', width: 'short', autocomplete: 'off' };
+  const recoverySpec = {
+    name: 'recovery_key', label: 'The organisation’s recovery key', width: 'long', autocomplete: 'off',
+    hint: 'This backup was made before the register’s key was last changed (when an account was switched off or a passphrase reset), so it opens only with the recovery key: 8 groups of 4 letters and numbers, as written down when Carers Desk was set up.',
+  };
+  const needsKey = Boolean(v.needs_recovery_key);
   formDialog({
     id: 'restore-dialog',
     title: 'Restore this backup?',
     fields: [
       h('dl', { class: 'details details--compact restore-preview', id: 'restore-preview' },
         detailRow('Backup made', formatDateTime(v.made_at || b.made_at)),
-        detailRow('It holds', sentence(countsText(v.counts))),
-        detailRow('Checked', v.ok ? 'Intact' : 'Damaged')),
+        needsKey
+          ? detailRow('It holds', 'Checked once the recovery key opens it')
+          : detailRow('It holds', sentence(countsText(v.counts))),
+        needsKey ? null : detailRow('Checked', v.ok ? 'Intact' : 'Damaged')),
+      needsKey ? field(recoverySpec, '', {}, 'restore-') : null,
       h('div', { class: 'notice notice--warning', id: 'restore-warning' },
         h('p', { class: 'notice__title' }, 'Everything in the register now will be replaced'),
         h('p', null, 'Any work done since this backup was made will no longer be in the register. The register you have now is not deleted: it is kept aside in a file beside it, and you will be told where.'),
-        h('p', null, 'Everyone is signed out. Sign in again with an account and passphrase from the backup.')),
+        h('p', null, 'Everyone is signed out. Staff accounts and passphrases stay as they are now: everyone signs in again with their own.')),
       field(confirmSpec, '', {}, 'restore-'),
     ],
     submitLabel: 'Replace the register with this backup',
@@ -208,7 +220,11 @@ function restoreDialog(b, v, main) {
       if (typed.toUpperCase() !== 'RESTORE') {
         throw { code: 'validation', message: '', field: 'confirm', errors: [{ field: 'confirm', message: 'type the word RESTORE to confirm, or choose Cancel' }] };
       }
-      const done = await api.backupRestore(b.path);
+      const key = needsKey ? String(read(form, [recoverySpec]).recovery_key || '').trim() : '';
+      if (needsKey && !key) {
+        throw { code: 'validation', message: '', field: 'recovery_key', errors: [{ field: 'recovery_key', message: 'type the organisation’s recovery key, or choose Cancel' }] };
+      }
+      const done = await api.backupRestore(b.path, key || undefined);
       restored(main, done);
       return true;
     },

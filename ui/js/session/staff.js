@@ -89,7 +89,8 @@ export async function render(main) {
           h('td', null, h('span', { class: 'staff__name' }, m.name), isMe ? h('span', { class: 'muted small block' }, 'You') : null),
           h('td', { class: 'mono' }, m.username),
           h('td', null, roleText(m)),
-          h('td', null, m.active ? h('span', { class: 'badge badge--open' }, 'Active') : h('span', { class: 'badge badge--closed' }, 'Switched off')),
+          h('td', null, m.active ? h('span', { class: 'badge badge--open' }, 'Active') : h('span', { class: 'badge badge--closed' }, 'Switched off'),
+            keyWarning(m)),
           h('td', { class: 'nowrap' }, formatDate(m.created_at)),
           h('td', null, h('div', { class: 'button-row button-row--tight' },
             h('button', { type: 'button', class: 'button button--small button--secondary', id: `staff-change-${m.id}`, onclick: () => changeDialog(m) },
@@ -99,6 +100,23 @@ export async function render(main) {
             isMe ? null : h('button', { type: 'button', class: 'button button--small button--secondary', id: `staff-active-${m.id}`, onclick: () => switchActive(m) },
               m.active ? 'Switch off' : 'Switch on', h('span', { class: 'visually-hidden' }, ` ${m.name}`)))));
       }))));
+  }
+
+  /**
+   * An account the register's key cannot be given to when it is next changed (switching
+   * someone off, setting a new passphrase): it has not signed in since this version came in,
+   * or a change of key has already left it out.
+   */
+  function keyWarning(m) {
+    if (m.key_warning === 'sign_in_first') {
+      return h('span', { class: 'muted small block staff__key-warning', id: `staff-key-warning-${m.id}` },
+        'Has not signed in since this version was installed: ask them to sign in once before you switch anyone off or set a new passphrase, or they will need a new passphrase too');
+    }
+    if (m.key_warning === 'new_passphrase') {
+      return h('strong', { class: 'small block staff__key-warning', id: `staff-key-warning-${m.id}` },
+        'Cannot sign in until you set a new passphrase: the register’s key was changed before they had signed in to this version');
+    }
+    return null;
   }
 
   /** Show the school field only for school staff. */

@@ -1073,7 +1073,7 @@ declare namespace Cmd {
     source?: string;
   };
 
-  /** Check the audit trail's hash chain, and compare it with the anchors kept outside the register (its anchor file, backups, exports, reports): whether any entry was changed or removed. Access: admin. */
+  /** Check the register file (SQLite's full integrity check and SQLCipher's check of every page) and the audit trail's hash chain, and compare it with the anchors kept outside the register (its anchor file, backups, exports, reports): whether any entry was changed or removed. Access: admin. */
   type AuditVerifyArgs = {
     /** Anchors typed in, for example from a printed monitoring report or the server. */
     anchors?: Anchor[];
