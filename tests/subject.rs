@@ -147,10 +147,7 @@ fn an_export_holds_every_section_as_json_and_a_readable_pdf() {
     let folder = dir.path().join("exports");
     std::fs::create_dir(&folder).unwrap();
 
-    let started = std::time::Instant::now();
     let (out, doc, text) = export(&d, json!({"carer_id": id, "folder": folder}));
-    let took = started.elapsed();
-    assert!(took.as_secs_f64() < 5.0, "export took {took:?}");
 
     // Both files, named by reference and date, and nothing half-written beside them.
     let names: Vec<String> =
