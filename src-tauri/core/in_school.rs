@@ -491,6 +491,26 @@ pub fn create(ctx: &mut Ctx<'_>, input: ReferralInput) -> Result<Referral> {
     load(ctx, id)
 }
 
+/// The register's record made from a school's referral, with the referral's `outcome`: who
+/// the young person is, that the school referred them and when, and the consent the referral
+/// carried.
+fn referred_carer(referral: &Referral, outcome: &str) -> CarerInput {
+    CarerInput {
+        first_name: Some(referral.first_name.clone()),
+        last_name: Some(referral.last_name.clone()),
+        preferred_name: referral.preferred_name.clone(),
+        date_of_birth: Some(referral.date_of_birth.clone()),
+        date_first_identified: Some(referral.referred_on.clone()),
+        referral_source: Some("school".into()),
+        referral_outcome: Some(outcome.into()),
+        referrer_name: Some(format!("{}, {}", referral.referred_by, referral.school_name)),
+        consent_given: true,
+        consent_date: Some(referral.referred_on.clone()),
+        consent_recorded_by: Some(referral.referred_by.clone()),
+        ..CarerInput::default()
+    }
+}
+
 fn ensure_new(referral: &Referral) -> Result<()> {
     if referral.status == "new" {
         Ok(())
@@ -535,21 +555,9 @@ pub fn accept(ctx: &mut Ctx<'_>, args: AcceptArgs) -> Result<Referral> {
                     ),
                 });
             }
-            let input = CarerInput {
-                first_name: Some(referral.first_name.clone()),
-                last_name: Some(referral.last_name.clone()),
-                preferred_name: referral.preferred_name.clone(),
-                date_of_birth: Some(referral.date_of_birth.clone()),
-                date_first_identified: Some(referral.referred_on.clone()),
-                referral_source: Some("school".into()),
-                referral_outcome: Some("accepted".into()),
-                referrer_name: Some(format!("{}, {}", referral.referred_by, referral.school_name)),
-                consent_given: true,
-                consent_date: Some(referral.referred_on.clone()),
-                consent_recorded_by: Some(referral.referred_by.clone()),
-                consent_share_school: true,
-                ..CarerInput::default()
-            };
+            // Only an accepted young carer is linked to the school (a signposted one is not), so
+            // only their record says it may be shared with the school.
+            let input = CarerInput { consent_share_school: true, ..referred_carer(&referral, "accepted") };
             register::create(ctx, input)?.id
         }
     };
@@ -594,20 +602,7 @@ pub fn signpost(ctx: &mut Ctx<'_>, args: SignpostArgs) -> Result<Referral> {
     let carer_id = match known {
         Some(m) => m.carer_id,
         None => {
-            let input = CarerInput {
-                first_name: Some(referral.first_name.clone()),
-                last_name: Some(referral.last_name.clone()),
-                preferred_name: referral.preferred_name.clone(),
-                date_of_birth: Some(referral.date_of_birth.clone()),
-                date_first_identified: Some(referral.referred_on.clone()),
-                referral_source: Some("school".into()),
-                referral_outcome: Some("signposted".into()),
-                referrer_name: Some(format!("{}, {}", referral.referred_by, referral.school_name)),
-                consent_given: true,
-                consent_date: Some(referral.referred_on.clone()),
-                consent_recorded_by: Some(referral.referred_by.clone()),
-                ..CarerInput::default()
-            };
+            let input = referred_carer(&referral, "signposted");
             register::create(ctx, input)?.id
         }
     };
